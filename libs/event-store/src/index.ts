@@ -1,0 +1,6 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './hashing';
+export { PostgresEventStore, translatePostgresError } from './postgres/postgres-event-store';
+export { comparePostgresPositions, decodePostgresPosition, encodePostgresPosition } from './postgres/postgres-position';
+export { EventStore1732400000000 } from './postgres/migrations/1732400000000-event-store';

@@ -1,0 +1,33 @@
+import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { EventStore1732400000000 } from '@ktt/event-store';
+
+/** Every schema change, in order. Never `synchronize` (architecture.md, "Reads"). */
+export const MIGRATIONS = [EventStore1732400000000];
+
+/**
+ * Applies pending migrations. Concurrent starters (several api replicas)
+ * serialise on an advisory lock so a migration never runs twice.
+ */
+export async function runMigrations(url: string, logger?: Logger): Promise<string[]> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    logging: false,
+  });
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', ['ktt:migrations']);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    for (const migration of applied) logger?.info({ migration: migration.name }, 'migration applied');
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', ['ktt:migrations']).catch(() => undefined);
+    await runner.release();
+    await dataSource.destroy();
+  }
+}

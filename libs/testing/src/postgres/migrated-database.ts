@@ -1,0 +1,24 @@
+import { Pool } from 'pg';
+import { runMigrations } from '@ktt/platform/database/migrations';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface MigratedDatabase extends TestDatabase {
+  pool: Pool;
+  /** Closes the pool and drops the database. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh database of its own with every migration applied (one per test file or test). */
+export async function createMigratedDatabase(prefix = 'test'): Promise<MigratedDatabase> {
+  const database = await createTestDatabase(prefix);
+  await runMigrations(database.url);
+  const pool = new Pool({ connectionString: database.url, max: 20 });
+  return {
+    ...database,
+    pool,
+    async dispose() {
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
