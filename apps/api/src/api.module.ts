@@ -1,0 +1,41 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands } from '@ktt/application';
+import type { Runtime } from '@ktt/platform/runtime';
+import { ProblemFilter } from './http/problem.filter';
+import { OrganizationCommandsController } from './organizations/organization-commands.controller';
+import { ExecuteOrganizationCommandHandler } from './organizations/organization-command.handler';
+import { OrganizationQueriesController } from './organizations/organization-queries.controller';
+import { PlansController } from './plans/plans.controller';
+import { HealthController } from './operations/health.controller';
+import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
+import { EVENT_STORE, LOGGER, PG_POOL } from './tokens';
+
+/** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
+@Module({})
+export class ApiModule implements NestModule {
+  static register(runtime: Runtime, logger: Logger): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, HealthController, MetricsController],
+      providers: [
+        { provide: EVENT_STORE, useValue: runtime.eventStore },
+        { provide: PG_POOL, useValue: runtime.pool },
+        { provide: LOGGER, useValue: logger },
+        { provide: OrganizationCommands, useValue: new OrganizationCommands(runtime.eventStore) },
+        { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },
+        { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },
+        { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
+        ExecuteOrganizationCommandHandler,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

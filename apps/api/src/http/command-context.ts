@@ -1,0 +1,42 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { requestHash, type CommandContext } from '@ktt/application';
+import { RequestValidationError } from './problem';
+
+const IF_MATCH = /^(?:W\/)?"?(\d{1,15})"?$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Everything a command carries besides its body: who asks (a place for the
+ * auth issue: the token's subject), correlation, If-Match, Idempotency-Key.
+ */
+export const Command = createParamDecorator((_data: unknown, execution: ExecutionContext): CommandContext => {
+  const request = execution.switchToHttp().getRequest<Request & { actor?: string }>();
+  return commandContextOf(request);
+});
+
+export function commandContextOf(request: Request & { actor?: string }): CommandContext {
+  const errors = [];
+  const ifMatch = request.header('if-match');
+  let expectedVersion: number | undefined;
+  if (ifMatch !== undefined) {
+    const match = IF_MATCH.exec(ifMatch.trim());
+    if (match) expectedVersion = Number(match[1]);
+    else errors.push({ path: 'header:If-Match', message: 'If-Match must be a version in quotes, e.g. "3"' });
+  }
+  const key = request.header('idempotency-key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    errors.push({ path: 'header:Idempotency-Key', message: 'Idempotency-Key must be 1–200 visible ASCII characters' });
+  }
+  if (errors.length > 0) throw new RequestValidationError(errors);
+  const correlation = request.header('x-correlation-id');
+  return {
+    actor: request.actor ?? 'anonymous',
+    correlationId: correlation && /^[\w.:-]{1,100}$/.test(correlation) ? correlation : randomUUID(),
+    expectedVersion,
+    idempotency: key
+      ? { key, requestHash: requestHash(request.method, request.path, (request as { rawBody?: unknown }).rawBody ?? request.body) }
+      : undefined,
+  };
+}

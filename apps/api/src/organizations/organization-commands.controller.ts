@@ -1,0 +1,116 @@
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import type { OrganizationCommand } from '@ktt/domain';
+import type { CommandContext, CommandResult } from '@ktt/application';
+import { Command } from '../http/command-context';
+import { uuidParam } from '../http/uuid-param';
+import { ExecuteOrganizationCommand } from './organization-command.handler';
+import {
+  ChangeMemberCountDto,
+  ChangeProfileDto,
+  CommandResponseDto,
+  DissolveOrganizationDto,
+  FindDormantDto,
+  JoinUnionDto,
+  LeaveUnionDto,
+  RateOrganizationDto,
+  RegisterOrganizationDto,
+  ResumeOrganizationDto,
+  SuspendOrganizationDto,
+} from './organization.dtos';
+
+const Uuid = uuidParam('id');
+const UnionId = uuidParam('unionId');
+const CooperativeId = uuidParam('cooperativeId');
+
+@ApiTags('organizations: commands')
+@ApiHeader({ name: 'If-Match', required: false, description: '"<version>": write only if the stream is still at it (else 412)' })
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body = same answer, nothing written again' })
+@Controller('api/organizations')
+export class OrganizationCommandsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: CommandResponseDto })
+  register(@Body() body: RegisterOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const { id, ...rest } = body;
+    return this.run({ ...rest, type: 'RegisterOrganization', organizationId: id ?? randomUUID() }, context, res);
+  }
+
+  @Post(':id/ratings')
+  @ApiOkResponse({ type: CommandResponseDto })
+  rate(@Param('id', Uuid) id: string, @Body() body: RateOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'RateOrganization', organizationId: id }, context, res);
+  }
+
+  @Post(':id/membership')
+  @ApiOkResponse({ type: CommandResponseDto })
+  changeMembers(@Param('id', Uuid) id: string, @Body() body: ChangeMemberCountDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'ChangeMemberCount', organizationId: id }, context, res);
+  }
+
+  @Post(':id/profile')
+  @ApiOkResponse({ type: CommandResponseDto })
+  changeProfile(@Param('id', Uuid) id: string, @Body() body: ChangeProfileDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'ChangeProfile', organizationId: id }, context, res);
+  }
+
+  @Post(':id/suspension')
+  @ApiOkResponse({ type: CommandResponseDto })
+  suspend(@Param('id', Uuid) id: string, @Body() body: SuspendOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'SuspendOrganization', organizationId: id }, context, res);
+  }
+
+  @Post(':id/dormancy')
+  @ApiOkResponse({ type: CommandResponseDto })
+  findDormant(@Param('id', Uuid) id: string, @Body() body: FindDormantDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'FindOrganizationDormant', organizationId: id }, context, res);
+  }
+
+  @Post(':id/resumption')
+  @ApiOkResponse({ type: CommandResponseDto })
+  resume(@Param('id', Uuid) id: string, @Body() body: ResumeOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'ResumeOrganization', organizationId: id }, context, res);
+  }
+
+  @Post(':id/dissolution')
+  @ApiOkResponse({ type: CommandResponseDto })
+  dissolve(@Param('id', Uuid) id: string, @Body() body: DissolveOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'DissolveOrganization', organizationId: id }, context, res);
+  }
+
+  @Post(':unionId/members')
+  @ApiOkResponse({ type: CommandResponseDto })
+  join(@Param('unionId', UnionId) unionId: string, @Body() body: JoinUnionDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'JoinUnion', organizationId: unionId }, context, res);
+  }
+
+  @Post(':unionId/members/:cooperativeId/leave')
+  @ApiOkResponse({ type: CommandResponseDto })
+  leave(
+    @Param('unionId', UnionId) unionId: string,
+    @Param('cooperativeId', CooperativeId) cooperativeId: string,
+    @Body() body: LeaveUnionDto,
+    @Command() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.run({ ...body, type: 'LeaveUnion', organizationId: unionId, cooperativeId }, context, res);
+  }
+
+  private async run(command: OrganizationCommand, context: CommandContext, res: Response): Promise<CommandResponseDto> {
+    const result: CommandResult = await this.commandBus.execute(new ExecuteOrganizationCommand(command, context));
+    return answer(result, res, command.type === 'RegisterOrganization');
+  }
+}
+
+/** `{ id, version, position }` with `ETag: "<version>"`; 201 for a creation, 200 otherwise (also on replay). */
+export function answer(result: CommandResult, res: Response, creates: boolean): CommandResponseDto {
+  res.status(creates ? 201 : 200);
+  res.setHeader('ETag', `"${result.version}"`);
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return { id: result.id, version: result.version, position: result.position };
+}

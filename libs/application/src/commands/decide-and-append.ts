@@ -1,0 +1,103 @@
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type RecordedEvent,
+  type StreamAppend,
+} from '@ktt/event-store';
+import type { CommandContext, CommandResult } from './command-context';
+import { PreconditionFailedError, TooMuchContentionError } from './application-errors';
+import { envelope, type DomainFact } from './event-envelope';
+import {
+  findEarlierAnswer,
+  IDEMPOTENCY_RECORDED,
+  idempotencyStreamId,
+  type IdempotencyRecordData,
+} from '../idempotency/idempotency';
+
+/** What a use case contributes: the rest (load, retry, envelope, idempotency) is common. */
+export interface Decision {
+  /** The facts to append to the target stream. */
+  facts: DomainFact[];
+  /** Streams appended before the target (e.g. a registration-number reservation), with "no stream". */
+  reservations?: { streamId: string; type: string; data: Record<string, unknown> }[];
+}
+
+export interface CommandSpec {
+  /** The id answered to the client (organization or plan id). */
+  id: string;
+  streamId: string;
+  /** Decides against the stream as it is now (history in recorded order); throws DomainError to refuse. */
+  decide(history: RecordedEvent[]): Promise<Decision>;
+  /** A conflict on a reservation stream means what, in domain terms (e.g. REGISTRATION_NUMBER_TAKEN)? */
+  onReservationTaken?(streamId: string): Error;
+  schemaVersions: Record<string, number>;
+}
+
+/** Bounded: under heavy contention a client gets a clear error rather than a request that never ends. */
+const MAX_DECISIONS = 25;
+
+/**
+ * Load, fold, decide, append with the expected revision (architecture.md, "Writes").
+ * With If-Match a moved stream is a 412; without it the decision is made again
+ * against the new state, so no fact is appended on a stale decision.
+ */
+export async function decideAndAppend(store: EventStore, spec: CommandSpec, context: CommandContext): Promise<CommandResult> {
+  const earlier = await findEarlierAnswer(store, context.idempotency);
+  if (earlier) return earlier;
+
+  for (let attempt = 1; attempt <= MAX_DECISIONS; attempt++) {
+    const history = await store.readStream(spec.streamId);
+    const last = history.at(-1);
+    const version = last ? last.revision : null;
+    if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+      throw new PreconditionFailedError(spec.streamId, context.expectedVersion, version);
+    }
+    const decision = await spec.decide(history);
+    const events = envelope(spec.streamId, last, decision.facts, context, spec.schemaVersions);
+    const newVersion = (version ?? -1) + events.length;
+    const created = version === null;
+    const appends: StreamAppend[] = (decision.reservations ?? []).map((reservation) => ({
+      streamId: reservation.streamId,
+      expectedRevision: 'no_stream',
+      events: envelope(reservation.streamId, undefined, [reservation], context, spec.schemaVersions),
+    }));
+    appends.push({ streamId: spec.streamId, expectedRevision: version ?? 'no_stream', events });
+    if (context.idempotency) {
+      const streamId = idempotencyStreamId(context.idempotency.key);
+      const record: IdempotencyRecordData = {
+        requestHash: context.idempotency.requestHash,
+        response: { id: spec.id, version: newVersion, created },
+      };
+      appends.push({
+        streamId,
+        expectedRevision: 'no_stream',
+        events: envelope(streamId, undefined, [{ type: IDEMPOTENCY_RECORDED, data: record }], context, {}),
+      });
+    }
+    try {
+      const result = await store.append(appends);
+      return {
+        id: spec.id,
+        version: newVersion,
+        position: result.position,
+        created,
+        replayed: false,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (context.idempotency && error.streamId === idempotencyStreamId(context.idempotency.key)) {
+        // A concurrent request with the same key won: answer as it did (or 422 for another body).
+        const answer = await findEarlierAnswer(store, context.idempotency);
+        if (answer) return answer;
+      }
+      if (decision.reservations?.some((r) => r.streamId === error.streamId) && spec.onReservationTaken) {
+        throw spec.onReservationTaken(error.streamId);
+      }
+      if (context.expectedVersion !== undefined) {
+        throw new PreconditionFailedError(spec.streamId, context.expectedVersion, null);
+      }
+      // The stream moved (or the same id was registered meanwhile): decide again against what is there now.
+    }
+  }
+  throw new TooMuchContentionError(spec.streamId);
+}

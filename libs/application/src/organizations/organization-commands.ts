@@ -1,0 +1,73 @@
+import {
+  decide,
+  DomainError,
+  foldHistory,
+  normalizeRegistrationNumber,
+  ORGANIZATION_EVENT_SCHEMA_VERSIONS,
+  organizationStreamId,
+  referencedOrganizationIds,
+  registrationNumberStreamId,
+  todayInVietnam,
+  type OrganizationCommand,
+  type OrganizationEvent,
+  type OrganizationHistory,
+} from '@ktt/domain';
+import type { EventStore, RecordedEvent } from '@ktt/event-store';
+import type { CommandContext, CommandResult } from '../commands/command-context';
+import { decideAndAppend } from '../commands/decide-and-append';
+
+export const REGISTRATION_NUMBER_RESERVED = 'RegistrationNumberReserved';
+
+/** Handles every organization command: load, fold, decide, append. */
+export class OrganizationCommands {
+  constructor(private readonly store: EventStore) {}
+
+  execute(command: OrganizationCommand, context: CommandContext): Promise<CommandResult> {
+    const streamId = organizationStreamId(command.organizationId);
+    return decideAndAppend(
+      this.store,
+      {
+        id: command.organizationId,
+        streamId,
+        schemaVersions: { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 },
+        decide: async (history) => {
+          const others = await this.loadHistories(referencedOrganizationIds(command));
+          const facts = decide(command, foldRecorded(history), {
+            today: todayInVietnam(context.now),
+            others,
+          });
+          if (command.type !== 'RegisterOrganization') return { facts };
+          const registrationNumber = normalizeRegistrationNumber(command.registrationNumber);
+          return {
+            facts,
+            // The reservation goes first: on EventStoreDB a crash after it leaves a reservation that verify reports.
+            reservations: [
+              {
+                streamId: registrationNumberStreamId(registrationNumber),
+                type: REGISTRATION_NUMBER_RESERVED,
+                data: { registrationNumber, organizationId: command.organizationId },
+              },
+            ],
+          };
+        },
+        onReservationTaken: () =>
+          DomainError.conflict(
+            'REGISTRATION_NUMBER_TAKEN',
+            `registration number ${normalizeRegistrationNumber((command as { registrationNumber: string }).registrationNumber)} is already taken (numbers are never reused)`,
+          ),
+      },
+      context,
+    );
+  }
+
+  private async loadHistories(ids: string[]): Promise<Map<string, OrganizationHistory | null>> {
+    const entries = await Promise.all(
+      ids.map(async (id) => [id, foldRecorded(await this.store.readStream(organizationStreamId(id)))] as const),
+    );
+    return new Map(entries);
+  }
+}
+
+export function foldRecorded(events: RecordedEvent[]): OrganizationHistory | null {
+  return foldHistory(events.map((event) => ({ type: event.type, data: event.data }) as OrganizationEvent));
+}

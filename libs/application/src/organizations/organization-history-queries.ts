@@ -1,0 +1,56 @@
+import { DomainError, organizationStreamId, stateAsOf, todayInVietnam, type LocalDate, type OrganizationState } from '@ktt/domain';
+import type { EventStore } from '@ktt/event-store';
+import { foldRecorded } from './organization-commands';
+
+export interface OrganizationView extends OrganizationState {
+  /** Filled by the read models (next issue); folding one stream cannot know a cooperative's unions. */
+  unionIds: string[];
+  version: number;
+}
+
+export interface HistoryEntry {
+  revision: number;
+  type: string;
+  data: Record<string, unknown>;
+  effectiveOn: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  eventId: string;
+  hash: string;
+  previousHash: string | null;
+  schemaVersion: number;
+  correlationId: string;
+  position: string;
+}
+
+/** Reads that fold one organization's stream (no read model needed). */
+export class OrganizationHistoryQueries {
+  constructor(private readonly store: EventStore) {}
+
+  async stateAsOf(id: string, asOf: LocalDate = todayInVietnam()): Promise<OrganizationView> {
+    const events = await this.store.readStream(organizationStreamId(id));
+    const history = foldRecorded(events);
+    const state = history ? stateAsOf(history, asOf) : null;
+    if (!state) throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}`);
+    return { ...state, unionIds: [], version: events.length - 1 };
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    const events = await this.store.readStream(organizationStreamId(id));
+    if (events.length === 0) throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id}`);
+    return events.map((event) => ({
+      revision: event.revision,
+      type: event.type,
+      data: event.data,
+      effectiveOn: (event.data.effectiveOn as string | undefined) ?? null,
+      recordedAt: event.metadata.recordedAt,
+      recordedBy: event.metadata.recordedBy,
+      eventId: event.metadata.eventId,
+      hash: event.metadata.hash,
+      previousHash: event.metadata.previousHash,
+      schemaVersion: event.metadata.schemaVersion,
+      correlationId: event.metadata.correlationId,
+      position: event.position,
+    }));
+  }
+}

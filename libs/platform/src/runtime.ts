@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { EventStore } from '@ktt/event-store';
+import { PostgresEventStore } from '@ktt/event-store';
+import { EventStoreDbEventStore } from '@ktt/event-store/eventstoredb';
+import type { AppConfig } from './config/app-config';
+import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
+import { runMigrations } from './database/migrations';
+
+export interface Runtime {
+  config: AppConfig;
+  databaseUrl: string;
+  /** Read models, checkpoints and (by default) the events. */
+  pool: Pool;
+  eventStore: EventStore;
+  /** Where the plans the project carries are (data/plans). */
+  plansDir: string;
+  close(): Promise<void>;
+}
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
+
+/**
+ * Opens what every process needs: PostgreSQL (external by DATABASE_URL or the
+ * embedded one), the schema migrated, and the event store (PostgreSQL, or
+ * EventStoreDB when EVENTSTORE_CONNECTION_STRING is set).
+ */
+export async function openRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  let embedded: RunningPostgres | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPostgresPort,
+      database: 'ktt',
+      logger,
+    });
+    databaseUrl = embedded.url;
+  }
+  await runMigrations(databaseUrl, logger);
+  const pool = new Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server (restart, outage) must not crash the process; the next query reports it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  const eventStore: EventStore = config.eventStoreConnectionString
+    ? EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString)
+    : new PostgresEventStore({ pool, connectionString: databaseUrl });
+  logger.info({ eventStore: eventStore.engine, embeddedPostgres: Boolean(embedded) }, 'runtime ready');
+  return {
+    config,
+    databaseUrl,
+    pool,
+    eventStore,
+    plansDir: path.join(PROJECT_ROOT, 'data', 'plans'),
+    async close() {
+      await eventStore.close();
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
