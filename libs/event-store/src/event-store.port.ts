@@ -19,7 +19,7 @@ export interface EventMetadata {
   schemaVersion: number;
   /** SHA-256 of the previous event of the same stream, null for the first one. */
   previousHash: string | null;
-  /** SHA-256 over this event's canonical content (see libs/domain hashing). */
+  /** SHA-256 over this event's canonical content (see hashing.ts). */
   hash: string;
   [key: string]: unknown;
 }

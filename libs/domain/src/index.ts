@@ -1,0 +1,5 @@
+export * from './shared/domain-error';
+export * from './shared/local-date';
+export * from './shared/assert-never';
+export * from './organizations';
+export * from './plans';

@@ -1,0 +1,76 @@
+import { assertNever } from '../shared/assert-never';
+import type { DecisionContext } from './decision-context';
+import { decideDissolution } from './dissolution/dissolve-organization';
+import { decideDormancy } from './dormancy/find-organization-dormant';
+import { decideMemberCountChange } from './membership/change-member-count';
+import type { OrganizationCommand } from './organization.commands';
+import type { OrganizationEvent } from './organization.events';
+import type { OrganizationHistory } from './organization.history';
+import { decideProfileChange } from './profile/change-profile';
+import { decideRating } from './rating/rate-organization';
+import { decideRegistration } from './registration/register-organization';
+import { decideResumption } from './resumption/resume-organization';
+import { decideSuspension } from './suspension/suspend-organization';
+import { decideJoin } from './union-membership/join-union';
+import { decideLeave } from './union-membership/leave-union';
+
+/**
+ * Pure: what the command adds to the organization's stream, or a DomainError.
+ * Checks come in tiers: the request alone (400), then existence (404), then
+ * what the recorded history forbids (409).
+ */
+export function decide(
+  command: OrganizationCommand,
+  history: OrganizationHistory | null,
+  context: DecisionContext,
+): OrganizationEvent[] {
+  switch (command.type) {
+    case 'RegisterOrganization':
+      return decideRegistration(command, history, context);
+    case 'RateOrganization':
+      return decideRating(command, history, context);
+    case 'ChangeMemberCount':
+      return decideMemberCountChange(command, history, context);
+    case 'ChangeProfile':
+      return decideProfileChange(command, history, context);
+    case 'SuspendOrganization':
+      return decideSuspension(command, history, context);
+    case 'FindOrganizationDormant':
+      return decideDormancy(command, history, context);
+    case 'ResumeOrganization':
+      return decideResumption(command, history, context);
+    case 'DissolveOrganization':
+      return decideDissolution(command, history, context);
+    case 'JoinUnion':
+      return decideJoin(command, history, context);
+    case 'LeaveUnion':
+      return decideLeave(command, history, context);
+    default:
+      return assertNever(command);
+  }
+}
+
+/**
+ * The other organizations whose histories `decide` consults, for the handler
+ * to load into `context.others`: a union's founding cooperatives, and a
+ * joining cooperative. A leave is judged on the union's history alone.
+ */
+export function referencedOrganizationIds(command: OrganizationCommand): string[] {
+  switch (command.type) {
+    case 'RegisterOrganization':
+      return command.kind === 'union' ? [...new Set(command.memberCooperativeIds ?? [])] : [];
+    case 'JoinUnion':
+      return [command.cooperativeId];
+    case 'RateOrganization':
+    case 'ChangeMemberCount':
+    case 'ChangeProfile':
+    case 'SuspendOrganization':
+    case 'FindOrganizationDormant':
+    case 'ResumeOrganization':
+    case 'DissolveOrganization':
+    case 'LeaveUnion':
+      return [];
+    default:
+      return assertNever(command);
+  }
+}

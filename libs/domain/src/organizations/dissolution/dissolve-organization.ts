@@ -1,0 +1,21 @@
+import { requireOneOf, requirePastOrToday, requireText } from '../../shared/validation';
+import type { DecisionContext } from '../decision-context';
+import type { DissolveOrganization } from '../organization.commands';
+import type { OrganizationDissolved } from '../organization.events';
+import { requireLifecycleChange } from '../organization.guards';
+import type { OrganizationHistory } from '../organization.history';
+import { DISSOLUTION_MODES } from '../organization.types';
+
+/** Terminal, from any state. A second dissolution is refused as ORGANIZATION_DISSOLVED or LIFECYCLE_OUT_OF_ORDER. */
+export function decideDissolution(
+  command: DissolveOrganization,
+  history: OrganizationHistory | null,
+  { today }: DecisionContext,
+): OrganizationDissolved[] {
+  requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
+  requireOneOf(command.mode, DISSOLUTION_MODES, 'mode');
+  requireText(command.decisionRef, 'decisionRef');
+  requireLifecycleChange(history, command, ['active', 'suspended', 'dormant'], 'dissolve');
+  const { organizationId, effectiveOn, mode, decisionRef } = command;
+  return [{ type: 'OrganizationDissolved', data: { organizationId, effectiveOn, mode, decisionRef } }];
+}

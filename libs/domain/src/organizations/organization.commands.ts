@@ -1,0 +1,105 @@
+import type { LocalDate } from '../shared/local-date';
+import type { DissolutionMode, Managers, OrganizationKind, Rating, Sector } from './organization.types';
+
+/** Commands are what a registrar asks for; `decide` turns them into events or refuses them. */
+export type OrganizationCommand =
+  | RegisterOrganization
+  | RateOrganization
+  | ChangeMemberCount
+  | ChangeProfile
+  | SuspendOrganization
+  | FindOrganizationDormant
+  | ResumeOrganization
+  | DissolveOrganization
+  | JoinUnion
+  | LeaveUnion;
+
+export interface RegisterOrganization {
+  type: 'RegisterOrganization';
+  organizationId: string;
+  kind: OrganizationKind;
+  name: string;
+  registrationNumber: string;
+  provinceCode: string;
+  sector: Sector;
+  registeredOn: LocalDate;
+  memberCount?: number;
+  memberCooperativeIds?: string[];
+  managers?: Managers;
+  directorTrained?: boolean;
+  valueChain?: boolean;
+  highTech?: boolean;
+  enterpriseLinked?: boolean;
+  digitalAdoption?: boolean;
+}
+
+export interface RateOrganization {
+  type: 'RateOrganization';
+  organizationId: string;
+  rating: Rating;
+  year: number;
+  ratedOn: LocalDate;
+}
+
+export interface ChangeMemberCount {
+  type: 'ChangeMemberCount';
+  organizationId: string;
+  memberCount: number;
+  effectiveOn: LocalDate;
+}
+
+export interface ChangeProfile {
+  type: 'ChangeProfile';
+  organizationId: string;
+  effectiveOn: LocalDate;
+  managers?: Managers;
+  directorTrained?: boolean;
+  valueChain?: boolean;
+  highTech?: boolean;
+  enterpriseLinked?: boolean;
+  digitalAdoption?: boolean;
+}
+
+export interface SuspendOrganization {
+  type: 'SuspendOrganization';
+  organizationId: string;
+  effectiveOn: LocalDate;
+  reason: string;
+  until?: LocalDate;
+}
+
+export interface FindOrganizationDormant {
+  type: 'FindOrganizationDormant';
+  organizationId: string;
+  effectiveOn: LocalDate;
+  finding: string;
+}
+
+export interface ResumeOrganization {
+  type: 'ResumeOrganization';
+  organizationId: string;
+  effectiveOn: LocalDate;
+}
+
+export interface DissolveOrganization {
+  type: 'DissolveOrganization';
+  organizationId: string;
+  effectiveOn: LocalDate;
+  mode: DissolutionMode;
+  decisionRef: string;
+}
+
+/** `organizationId` is the union's: the union owns its membership. */
+export interface JoinUnion {
+  type: 'JoinUnion';
+  organizationId: string;
+  cooperativeId: string;
+  effectiveOn: LocalDate;
+}
+
+export interface LeaveUnion {
+  type: 'LeaveUnion';
+  organizationId: string;
+  cooperativeId: string;
+  effectiveOn: LocalDate;
+}

@@ -1,0 +1,190 @@
+import { aCooperative, aCooperativeGroup, aUnion } from '@ktt/testing/builders';
+import fc from 'fast-check';
+import { foldHistory } from './organization.history';
+import { stateAsOf } from './organization.state';
+import type { OrganizationEvent } from './organization.events';
+
+describe('the state as of a date', () => {
+  describe('before registration', () => {
+    it('is null', () => {
+      const coop = aCooperative({ effectiveOn: '2024-05-01' });
+      expect(stateAsOf(coop.history(), '2024-04-30')).toBeNull();
+    });
+
+    it('is the registration on the registration date', () => {
+      const coop = aCooperative({ effectiveOn: '2024-05-01', memberCount: 9, valueChain: true });
+      expect(stateAsOf(coop.history(), '2024-05-01')).toEqual({
+        id: coop.id,
+        kind: 'cooperative',
+        name: expect.any(String),
+        registrationNumber: expect.any(String),
+        provinceCode: '91',
+        sector: 'agriculture',
+        status: 'active',
+        registeredOn: '2024-05-01',
+        dissolvedOn: null,
+        memberCount: 9,
+        rating: null,
+        managers: null,
+        directorTrained: false,
+        valueChain: true,
+        highTech: false,
+        enterpriseLinked: false,
+        digitalAdoption: false,
+        memberCooperativeIds: [],
+      });
+    });
+  });
+
+  describe('attributes', () => {
+    it('take the change with the greatest effective date up to the date', () => {
+      const coop = aCooperative({ effectiveOn: '2020-01-01', memberCount: 10 }).memberCount(20, '2022-01-01');
+      const history = coop.history();
+      expect(stateAsOf(history, '2021-12-31')?.memberCount).toBe(10);
+      expect(stateAsOf(history, '2022-01-01')?.memberCount).toBe(20);
+    });
+
+    it('hold a back-dated change between two later ones only until the next', () => {
+      const coop = aCooperative({ effectiveOn: '2020-01-01', memberCount: 10 })
+        .memberCount(20, '2022-01-01')
+        .memberCount(40, '2024-01-01')
+        .memberCount(30, '2023-01-01');
+      const history = coop.history();
+      expect(stateAsOf(history, '2022-06-01')?.memberCount).toBe(20);
+      expect(stateAsOf(history, '2023-06-01')?.memberCount).toBe(30);
+      expect(stateAsOf(history, '2024-06-01')?.memberCount).toBe(40);
+    });
+
+    it('on the same effective date, let the later recorded win', () => {
+      const coop = aCooperative().rated('good', 2024, '2024-12-20').rated('weak', 2024, '2024-12-20');
+      expect(stateAsOf(coop.history(), '2025-01-01')?.rating).toEqual({ rating: 'weak', year: 2024, ratedOn: '2024-12-20' });
+    });
+
+    it('let a later recorded change on the registration date override the registration', () => {
+      const group = aCooperativeGroup({ effectiveOn: '2024-01-01', memberCount: 3 }).memberCount(4, '2024-01-01');
+      expect(stateAsOf(group.history(), '2024-01-01')?.memberCount).toBe(4);
+    });
+
+    it('judge each profile field on its own', () => {
+      const coop = aCooperative({ effectiveOn: '2020-01-01' })
+        .profile({ valueChain: true, managers: { total: 4, withDegree: 1 } }, '2022-01-01')
+        .profile({ highTech: true }, '2023-01-01')
+        .profile({ valueChain: false }, '2021-01-01');
+      const state = stateAsOf(coop.history(), '2023-06-01');
+      expect(state).toMatchObject({ valueChain: true, highTech: true, managers: { total: 4, withDegree: 1 } });
+      expect(stateAsOf(coop.history(), '2021-06-01')).toMatchObject({ valueChain: false, highTech: false, managers: null });
+    });
+
+    it('keep the latest rating by ratedOn, whatever the year assessed', () => {
+      const coop = aCooperative().rated('good', 2024, '2025-01-10').rated('fair', 2023, '2024-12-01');
+      const history = coop.history();
+      expect(stateAsOf(history, '2024-12-31')?.rating?.rating).toBe('fair');
+      expect(stateAsOf(history, '2025-01-10')?.rating?.rating).toBe('good');
+    });
+  });
+
+  describe('status over time', () => {
+    const coop = aCooperative({ effectiveOn: '2020-01-01' })
+      .suspended('2021-01-01', '2021-12-31')
+      .resumed('2021-06-01')
+      .dormant('2022-01-01')
+      .resumed('2022-03-01')
+      .suspended('2023-01-01')
+      .dormant('2023-02-01')
+      .dissolved('2024-01-01');
+    const history = coop.history();
+
+    it.each([
+      ['2020-12-31', 'active', null],
+      ['2021-01-01', 'suspended', null],
+      ['2021-06-01', 'active', null],
+      ['2022-01-15', 'dormant', null],
+      ['2022-03-01', 'active', null],
+      ['2023-01-20', 'suspended', null],
+      ['2023-02-01', 'dormant', null],
+      ['2024-01-01', 'dissolved', '2024-01-01'],
+      ['2030-01-01', 'dissolved', '2024-01-01'],
+    ])('on %s is %s', (asOf, status, dissolvedOn) => {
+      expect(stateAsOf(history, asOf)).toMatchObject({ status, dissolvedOn });
+    });
+
+    it('does not end a suspension at its notice end date', () => {
+      const suspended = aCooperative().suspended('2024-01-01', '2024-06-30');
+      expect(stateAsOf(suspended.history(), '2025-01-01')?.status).toBe('suspended');
+    });
+
+    it('applies same-day lifecycle events in recorded order', () => {
+      const sameDay = aCooperative().suspended('2024-01-01').resumed('2024-01-01');
+      expect(stateAsOf(sameDay.history(), '2024-01-01')?.status).toBe('active');
+    });
+
+    it('keeps attributes recorded after a dissolution but dated before it', () => {
+      const late = aCooperative({ effectiveOn: '2020-01-01' }).dissolved('2024-01-01').rated('good', 2023, '2023-12-15');
+      expect(stateAsOf(late.history(), '2023-12-31')).toMatchObject({ status: 'active', rating: { rating: 'good' } });
+      expect(stateAsOf(late.history(), '2024-01-01')).toMatchObject({ status: 'dissolved', rating: { rating: 'good' } });
+    });
+  });
+
+  describe('union membership', () => {
+    const ids = ['c1', 'c2', 'c3', 'c4'];
+    const union = aUnion(['c3', 'c1', 'c2'], { effectiveOn: '2022-01-01' })
+      .joined('c4', '2023-01-01')
+      .left('c1', '2023-06-01')
+      .left('c4', '2024-01-01')
+      .joined('c1', '2024-01-01');
+    const history = union.history();
+
+    it.each([
+      ['2022-01-01', ['c1', 'c2', 'c3']],
+      ['2022-12-31', ['c1', 'c2', 'c3']],
+      ['2023-01-01', ['c1', 'c2', 'c3', 'c4']],
+      ['2023-06-01', ['c2', 'c3', 'c4']],
+      ['2023-12-31', ['c2', 'c3', 'c4']],
+      ['2024-01-01', ['c1', 'c2', 'c3']],
+    ])('on %s lists %j, sorted', (asOf, members) => {
+      expect(stateAsOf(history, asOf)?.memberCooperativeIds).toEqual(members);
+      expect(ids).toEqual(expect.arrayContaining(members));
+    });
+
+    it('has no member count', () => {
+      expect(stateAsOf(history, '2024-01-01')?.memberCount).toBeNull();
+    });
+
+    it('ends every membership with the union’s dissolution', () => {
+      const dissolved = aUnion(['a', 'b', 'c'], { effectiveOn: '2022-01-01' }).dissolved('2024-01-01');
+      expect(stateAsOf(dissolved.history(), '2023-12-31')?.memberCooperativeIds).toEqual(['a', 'b', 'c']);
+      expect(stateAsOf(dissolved.history(), '2024-01-01')?.memberCooperativeIds).toEqual([]);
+    });
+  });
+
+  describe('property: the order of recording does not matter for distinct effective dates', () => {
+    it('gives the same member count whatever order the changes were recorded in', () => {
+      const day = fc.integer({ min: 1, max: 28 }).map((d) => `2023-03-${String(d).padStart(2, '0')}`);
+      const changes = fc.uniqueArray(fc.record({ on: day, count: fc.integer({ min: 5, max: 500 }) }), {
+        selector: (c) => c.on,
+        maxLength: 10,
+      });
+      fc.assert(
+        fc.property(changes, fc.func(fc.integer()), (list, key) => {
+          const coop = aCooperative({ effectiveOn: '2023-01-01', memberCount: 7 });
+          const registration = coop.events[0];
+          const asEvents = (order: typeof list): OrganizationEvent[] => [
+            registration,
+            ...order.map((c): OrganizationEvent => ({
+              type: 'MemberCountChanged',
+              data: { organizationId: coop.id, effectiveOn: c.on, memberCount: c.count },
+            })),
+          ];
+          const shuffled = [...list].sort((a, b) => key(a.on) - key(b.on));
+          for (const asOf of ['2023-02-01', '2023-03-10', '2023-03-20', '2023-04-01']) {
+            const inOrder = stateAsOf(foldHistory(asEvents(list))!, asOf)?.memberCount;
+            const reordered = stateAsOf(foldHistory(asEvents(shuffled))!, asOf)?.memberCount;
+            const expected = [...list].filter((c) => c.on <= asOf).sort((a, b) => (a.on < b.on ? -1 : 1)).pop()?.count ?? 7;
+            expect(inOrder).toBe(expected);
+            expect(reordered).toBe(expected);
+          }
+        }),
+      );
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import { assertNever } from '../shared/assert-never';
+import type { LocalDate } from '../shared/local-date';
+import type { OrganizationEvent } from './organization.events';
+import type { OrganizationHistory } from './organization.history';
+import { PROFILE_FLAG_NAMES, type OrganizationState } from './organization.types';
+
+/**
+ * The organization as of `asOf` (effective dates ≤ asOf), or null before its
+ * registration. Events are replayed in effective-date order; `Array#sort` is
+ * stable, so of two events with the same effective date the one recorded later
+ * is applied later and wins. Hence, per attribute, the change with the
+ * greatest effective date ≤ asOf holds, and a back-dated change between two
+ * later ones holds only until the next.
+ */
+export function stateAsOf(history: OrganizationHistory, asOf: LocalDate): OrganizationState | null {
+  if (history.registeredOn > asOf) return null;
+  const inForce = history.events
+    .filter((event) => event.data.effectiveOn <= asOf)
+    .sort((a, b) => compareDates(a.data.effectiveOn, b.data.effectiveOn));
+  const replay = inForce.reduce(apply, initialReplay(history));
+  return finish(replay);
+}
+
+interface Replay {
+  state: OrganizationState;
+  members: Set<string>;
+}
+
+function initialReplay(history: OrganizationHistory): Replay {
+  const r = history.registration;
+  const state: OrganizationState = {
+    id: history.id,
+    kind: r.kind,
+    name: r.name,
+    registrationNumber: r.registrationNumber,
+    provinceCode: r.provinceCode,
+    sector: r.sector,
+    status: 'active',
+    registeredOn: r.effectiveOn,
+    dissolvedOn: null,
+    memberCount: r.memberCount,
+    rating: null,
+    managers: r.managers ? { ...r.managers } : null,
+    directorTrained: r.directorTrained,
+    valueChain: r.valueChain,
+    highTech: r.highTech,
+    enterpriseLinked: r.enterpriseLinked,
+    digitalAdoption: r.digitalAdoption,
+    memberCooperativeIds: [],
+  };
+  return { state, members: new Set(r.memberCooperativeIds) };
+}
+
+function apply(replay: Replay, event: OrganizationEvent): Replay {
+  const { state, members } = replay;
+  switch (event.type) {
+    case 'OrganizationRegistered':
+      return replay;
+    case 'OrganizationRated':
+      state.rating = { rating: event.data.rating, year: event.data.year, ratedOn: event.data.effectiveOn };
+      return replay;
+    case 'MemberCountChanged':
+      state.memberCount = event.data.memberCount;
+      return replay;
+    case 'ProfileChanged':
+      applyProfile(state, event.data);
+      return replay;
+    case 'OrganizationSuspended':
+      state.status = 'suspended';
+      return replay;
+    case 'OrganizationFoundDormant':
+      state.status = 'dormant';
+      return replay;
+    case 'OrganizationResumed':
+      state.status = 'active';
+      return replay;
+    case 'OrganizationDissolved':
+      state.status = 'dissolved';
+      state.dissolvedOn = event.data.effectiveOn;
+      return replay;
+    case 'CooperativeJoinedUnion':
+      members.add(event.data.cooperativeId);
+      return replay;
+    case 'CooperativeLeftUnion':
+      members.delete(event.data.cooperativeId);
+      return replay;
+    default:
+      return assertNever(event);
+  }
+}
+
+function applyProfile(state: OrganizationState, change: Extract<OrganizationEvent, { type: 'ProfileChanged' }>['data']) {
+  if (change.managers !== undefined) state.managers = { ...change.managers };
+  for (const flag of PROFILE_FLAG_NAMES) {
+    const value = change[flag];
+    if (value !== undefined) state[flag] = value;
+  }
+}
+
+/** The dissolution of either side ends a membership; the union's own ends them all. */
+function finish({ state, members }: Replay): OrganizationState {
+  const memberCooperativeIds = state.status === 'dissolved' ? [] : [...members].sort();
+  return { ...state, memberCooperativeIds };
+}
+
+function compareDates(a: LocalDate, b: LocalDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

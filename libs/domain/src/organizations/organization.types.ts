@@ -1,0 +1,77 @@
+import type { LocalDate } from '../shared/local-date';
+
+export const ORGANIZATION_KINDS = ['cooperative_group', 'cooperative', 'union'] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+export const SECTORS = [
+  'agriculture',
+  'fisheries',
+  'industry',
+  'construction',
+  'transport',
+  'trade_services',
+  'credit',
+  'other',
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const RATINGS = ['good', 'fair', 'average', 'weak'] as const;
+export type Rating = (typeof RATINGS)[number];
+
+export const STATUSES = ['active', 'suspended', 'dormant', 'dissolved'] as const;
+export type OrganizationStatus = (typeof STATUSES)[number];
+
+export const DISSOLUTION_MODES = ['voluntary', 'compulsory'] as const;
+export type DissolutionMode = (typeof DISSOLUTION_MODES)[number];
+
+export interface Managers {
+  total: number;
+  withDegree: number;
+}
+
+/** The profile flags of domain.md; every kind accepts them. */
+export interface ProfileFields {
+  managers?: Managers | null;
+  directorTrained?: boolean;
+  valueChain?: boolean;
+  highTech?: boolean;
+  enterpriseLinked?: boolean;
+  digitalAdoption?: boolean;
+}
+export const PROFILE_FLAG_NAMES = [
+  'directorTrained',
+  'valueChain',
+  'highTech',
+  'enterpriseLinked',
+  'digitalAdoption',
+] as const;
+
+/** The state of an organization as of one date (api.md, "The state of an organization"). */
+export interface OrganizationState {
+  id: string;
+  kind: OrganizationKind;
+  name: string;
+  registrationNumber: string;
+  provinceCode: string;
+  sector: Sector;
+  status: OrganizationStatus;
+  registeredOn: LocalDate;
+  dissolvedOn: LocalDate | null;
+  memberCount: number | null;
+  rating: { rating: Rating; year: number; ratedOn: LocalDate } | null;
+  managers: Managers | null;
+  directorTrained: boolean;
+  valueChain: boolean;
+  highTech: boolean;
+  enterpriseLinked: boolean;
+  digitalAdoption: boolean;
+  /** Unions only: the member cooperatives in force at the date. */
+  memberCooperativeIds: string[];
+}
+
+/** Minimums of Law 17/2023/QH15 (in force 1 July 2024), applied to every date (domain.md). */
+export const MINIMUM_MEMBERS: Record<Exclude<OrganizationKind, 'union'>, number> = {
+  cooperative: 5,
+  cooperative_group: 2,
+};
+export const MINIMUM_FOUNDING_COOPERATIVES = 3;

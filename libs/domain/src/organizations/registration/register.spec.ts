@@ -1,0 +1,232 @@
+import { aCooperative, aCooperativeGroup, aUnion, freshId } from '@ktt/testing/builders';
+import { given, TODAY } from '@ktt/testing/given-when-then';
+import type { RegisterOrganization } from '../organization.commands';
+import { referencedOrganizationIds } from '../decide';
+
+function register(overrides: Partial<RegisterOrganization> = {}): RegisterOrganization {
+  return {
+    type: 'RegisterOrganization',
+    organizationId: freshId(),
+    kind: 'cooperative',
+    name: 'HTX Nông nghiệp Tân Hiệp',
+    registrationNumber: 'KG-0001',
+    provinceCode: '91',
+    sector: 'agriculture',
+    registeredOn: '2024-03-01',
+    memberCount: 12,
+    ...overrides,
+  };
+}
+
+function registerUnion(founders: string[], overrides: Partial<RegisterOrganization> = {}): RegisterOrganization {
+  return register({ kind: 'union', memberCount: undefined, memberCooperativeIds: founders, ...overrides });
+}
+
+describe('registering an organization', () => {
+  describe('a cooperative', () => {
+    it('records the registration with omitted flags false and managers unknown', () => {
+      const command = register();
+      given().when(command).then([
+        {
+          type: 'OrganizationRegistered',
+          data: {
+            organizationId: command.organizationId,
+            effectiveOn: '2024-03-01',
+            kind: 'cooperative',
+            name: 'HTX Nông nghiệp Tân Hiệp',
+            registrationNumber: 'KG-0001',
+            provinceCode: '91',
+            sector: 'agriculture',
+            memberCount: 12,
+            memberCooperativeIds: [],
+            managers: null,
+            directorTrained: false,
+            valueChain: false,
+            highTech: false,
+            enterpriseLinked: false,
+            digitalAdoption: false,
+          },
+        },
+      ]);
+    });
+
+    it('normalises the registration number (trimmed, upper-case) and the name (NFC, trimmed)', () => {
+      const decomposed = '  HTX Tân Hiệp '.normalize('NFD');
+      const [event] = given()
+        .when(register({ registrationNumber: '  kg-12/ab ', name: decomposed }))
+        .events();
+      expect(event.type === 'OrganizationRegistered' && event.data).toMatchObject({
+        registrationNumber: 'KG-12/AB',
+        name: 'HTX Tân Hiệp'.normalize('NFC'),
+      });
+    });
+
+    it('copies the profile given', () => {
+      const [event] = given()
+        .when(register({ managers: { total: 4, withDegree: 1 }, valueChain: true, directorTrained: true }))
+        .events();
+      expect(event.data).toMatchObject({ managers: { total: 4, withDegree: 1 }, valueChain: true, directorTrained: true, highTech: false });
+    });
+
+    it('accepts a registration dated today', () => {
+      expect(given().when(register({ registeredOn: TODAY })).events()).toHaveLength(1);
+    });
+
+    it('accepts exactly 5 members', () => {
+      expect(given().when(register({ memberCount: 5 })).events()).toHaveLength(1);
+    });
+
+    it('refuses fewer than 5 members', () => {
+      given().when(register({ memberCount: 4 })).thenThrows('BELOW_MINIMUM_MEMBERS', 'memberCount');
+    });
+
+    it('refuses a missing member count', () => {
+      given().when(register({ memberCount: undefined })).thenThrows('VALIDATION_FAILED', 'memberCount');
+    });
+
+    it('refuses a member count that is not a positive integer', () => {
+      given().when(register({ memberCount: 7.5 })).thenThrows('VALIDATION_FAILED', 'memberCount');
+    });
+
+    it('refuses member cooperatives', () => {
+      given().when(register({ memberCooperativeIds: [freshId()] })).thenThrows('VALIDATION_FAILED', 'memberCooperativeIds');
+    });
+  });
+
+  describe('a cooperative group', () => {
+    it('accepts 2 members', () => {
+      expect(given().when(register({ kind: 'cooperative_group', memberCount: 2 })).events()).toHaveLength(1);
+    });
+
+    it('refuses 1 member', () => {
+      given().when(register({ kind: 'cooperative_group', memberCount: 1 })).thenThrows('BELOW_MINIMUM_MEMBERS', 'memberCount');
+    });
+  });
+
+  describe('the request alone', () => {
+    it('refuses a registration dated in the future', () => {
+      given().when(register({ registeredOn: '2026-07-01' })).thenThrows('DATE_IN_FUTURE', 'registeredOn');
+    });
+
+    it('refuses a date that is not in the calendar', () => {
+      given().when(register({ registeredOn: '2024-02-30' })).thenThrows('VALIDATION_FAILED', 'registeredOn');
+    });
+
+    it('refuses more managers with a degree than managers', () => {
+      given()
+        .when(register({ managers: { total: 2, withDegree: 3 } }))
+        .thenThrows('VALIDATION_FAILED', 'managers.withDegree');
+    });
+
+    it('refuses a registration number with other characters', () => {
+      given().when(register({ registrationNumber: 'KG 01' })).thenThrows('VALIDATION_FAILED', 'registrationNumber');
+    });
+
+    it('refuses a registration number longer than 20 characters', () => {
+      given().when(register({ registrationNumber: 'A'.repeat(21) })).thenThrows('VALIDATION_FAILED', 'registrationNumber');
+    });
+
+    it('refuses a blank name', () => {
+      given().when(register({ name: '   ' })).thenThrows('VALIDATION_FAILED', 'name');
+    });
+
+    it('refuses a province code that is not two digits', () => {
+      given().when(register({ provinceCode: '9' })).thenThrows('VALIDATION_FAILED', 'provinceCode');
+    });
+  });
+
+  describe('when the id is taken', () => {
+    it('refuses a second registration', () => {
+      const existing = aCooperative();
+      given(existing).when(register({ organizationId: existing.id })).thenThrows('ID_TAKEN');
+    });
+  });
+
+  describe('a union', () => {
+    const founders = () => [
+      aCooperative({ effectiveOn: '2020-01-01' }),
+      aCooperative({ effectiveOn: '2021-05-05' }),
+      aCooperative({ effectiveOn: '2022-02-02' }),
+    ];
+
+    it('records its founding cooperatives and no member count', () => {
+      const coops = founders();
+      const ids = coops.map((c) => c.id);
+      const [event] = given().withOthers(...coops).when(registerUnion(ids)).events();
+      expect(event.data).toMatchObject({ kind: 'union', memberCount: null, memberCooperativeIds: ids });
+    });
+
+    it('accepts founders registered on the union’s registration date', () => {
+      const coops = [...founders().slice(0, 2), aCooperative({ effectiveOn: '2024-03-01' })];
+      expect(given().withOthers(...coops).when(registerUnion(coops.map((c) => c.id))).events()).toHaveLength(1);
+    });
+
+    it('accepts suspended and dormant founders, and one dissolved after the founding', () => {
+      const [a, b, c] = founders();
+      a.suspended('2023-01-01');
+      b.dormant('2023-01-01');
+      c.dissolved('2024-03-02');
+      expect(given().withOthers(a, b, c).when(registerUnion([a.id, b.id, c.id])).events()).toHaveLength(1);
+    });
+
+    it('refuses fewer than 3 founding cooperatives', () => {
+      const coops = founders().slice(0, 2);
+      given()
+        .withOthers(...coops)
+        .when(registerUnion(coops.map((c) => c.id)))
+        .thenThrows('VALIDATION_FAILED', 'memberCooperativeIds');
+    });
+
+    it('refuses duplicate founding cooperatives', () => {
+      const [a, b] = founders();
+      given().withOthers(a, b).when(registerUnion([a.id, b.id, a.id])).thenThrows('VALIDATION_FAILED', 'memberCooperativeIds');
+    });
+
+    it('refuses a member count', () => {
+      const coops = founders();
+      given()
+        .withOthers(...coops)
+        .when(registerUnion(coops.map((c) => c.id), { memberCount: 30 }))
+        .thenThrows('VALIDATION_FAILED', 'memberCount');
+    });
+
+    it('refuses an unknown founder, naming it', () => {
+      const [a, b] = founders();
+      const unknown = freshId();
+      const error = given().withOthers(a, b).when(registerUnion([a.id, b.id, unknown])).thenThrows('NOT_A_COOPERATIVE');
+      expect(error.message).toContain(unknown);
+    });
+
+    it('refuses a cooperative group as founder', () => {
+      const [a, b] = founders();
+      const group = aCooperativeGroup();
+      given().withOthers(a, b, group).when(registerUnion([a.id, b.id, group.id])).thenThrows('NOT_A_COOPERATIVE');
+    });
+
+    it('refuses a union as founder', () => {
+      const [a, b, c] = founders();
+      const union = aUnion([a, b, c]);
+      given().withOthers(a, b, union).when(registerUnion([a.id, b.id, union.id])).thenThrows('NOT_A_COOPERATIVE');
+    });
+
+    it('refuses a founder registered after the union', () => {
+      const [a, b] = founders();
+      const late = aCooperative({ effectiveOn: '2024-03-02' });
+      const error = given().withOthers(a, b, late).when(registerUnion([a.id, b.id, late.id])).thenThrows('BEFORE_REGISTRATION');
+      expect(error.message).toContain(late.id);
+    });
+
+    it('refuses a founder dissolved on or before the union’s registration', () => {
+      const [a, b, c] = founders();
+      c.dissolved('2024-03-01');
+      const error = given().withOthers(a, b, c).when(registerUnion([a.id, b.id, c.id])).thenThrows('ORGANIZATION_DISSOLVED');
+      expect(error.message).toContain(c.id);
+    });
+
+    it('names the founders for the handler to load', () => {
+      const ids = [freshId(), freshId(), freshId()];
+      expect(referencedOrganizationIds(registerUnion(ids))).toEqual(ids);
+      expect(referencedOrganizationIds(register())).toEqual([]);
+    });
+  });
+});

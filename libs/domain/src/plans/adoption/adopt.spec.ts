@@ -1,0 +1,125 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { aPlan, aTarget } from '@ktt/testing/builders';
+import { givenPlan, TODAY } from '@ktt/testing/given-when-then';
+import type { AdoptPlan } from '../plan.commands';
+import type { Target } from '../plan.types';
+
+const adopt = (overrides: Partial<AdoptPlan> = {}): AdoptPlan => ({
+  type: 'AdoptPlan',
+  planId: 'kien-giang-251-kh-ubnd-2023',
+  provinceCode: '91',
+  document: '251/KH-UBND',
+  title: 'Kế hoạch về việc tiếp tục đổi mới kinh tế tập thể',
+  issuer: 'Ủy ban nhân dân tỉnh Kiên Giang',
+  adoptedOn: '2023-10-20',
+  targets: [aTarget()],
+  ...overrides,
+});
+
+const PLANS_DIR = path.resolve(__dirname, '../../../../../data/plans');
+
+describe('adopting a plan', () => {
+  it('records the adoption effective on its adoption date, with omitted texts null', () => {
+    givenPlan().when(adopt()).then([
+      {
+        type: 'PlanAdopted',
+        data: {
+          planId: 'kien-giang-251-kh-ubnd-2023',
+          provinceCode: '91',
+          document: '251/KH-UBND',
+          title: 'Kế hoạch về việc tiếp tục đổi mới kinh tế tập thể',
+          issuer: 'Ủy ban nhân dân tỉnh Kiên Giang',
+          adoptedOn: '2023-10-20',
+          source: null,
+          note: null,
+          targets: [aTarget()],
+          effectiveOn: '2023-10-20',
+        },
+      },
+    ]);
+  });
+
+  it.each(fs.readdirSync(PLANS_DIR).filter((f) => f.endsWith('.json')))('accepts the seeded plan %s', (file) => {
+    const { id, ...plan } = JSON.parse(fs.readFileSync(path.join(PLANS_DIR, file), 'utf8'));
+    const [event] = givenPlan().when({ type: 'AdoptPlan', planId: id, ...plan }).events();
+    expect(event.data).toMatchObject({ planId: id, targets: plan.targets, effectiveOn: plan.adoptedOn });
+  });
+
+  it('refuses a plan already adopted', () => {
+    const existing = aPlan();
+    givenPlan(existing).when(adopt({ planId: existing.id })).thenThrows('PLAN_EXISTS');
+  });
+
+  it('refuses an adoption dated in the future', () => {
+    givenPlan().when(adopt({ adoptedOn: '2026-07-01' })).thenThrows('DATE_IN_FUTURE', 'adoptedOn');
+  });
+
+  it('accepts an adoption dated today', () => {
+    expect(givenPlan().when(adopt({ adoptedOn: TODAY })).events()).toHaveLength(1);
+  });
+
+  it('refuses a plan without targets', () => {
+    givenPlan().when(adopt({ targets: [] })).thenThrows('VALIDATION_FAILED', 'targets');
+  });
+
+  it('refuses a province code that is not two digits', () => {
+    givenPlan().when(adopt({ provinceCode: 'KG' })).thenThrows('VALIDATION_FAILED', 'provinceCode');
+  });
+
+  it('refuses a blank title', () => {
+    givenPlan().when(adopt({ title: '' })).thenThrows('VALIDATION_FAILED', 'title');
+  });
+
+  describe('its targets', () => {
+    const withTarget = (target: Partial<Target>) => adopt({ targets: [aTarget(), aTarget(), aTarget(), aTarget(target)] });
+
+    it('accepts a "between" target with min ≤ max', () => {
+      expect(givenPlan().when(withTarget({ op: 'between', value: undefined, min: 0.7, max: 0.85 })).events()).toHaveLength(1);
+    });
+
+    it('refuses a "between" target with min > max, naming the field', () => {
+      givenPlan()
+        .when(withTarget({ op: 'between', value: undefined, min: 0.9, max: 0.85 }))
+        .thenThrows('VALIDATION_FAILED', 'targets[3].min');
+    });
+
+    it('refuses a "between" target with a value', () => {
+      givenPlan().when(withTarget({ op: 'between', value: 1, min: 0.7, max: 0.85 })).thenThrows('VALIDATION_FAILED', 'targets[3].value');
+    });
+
+    it('refuses a "between" target without max', () => {
+      givenPlan().when(withTarget({ op: 'between', value: undefined, min: 0.7 })).thenThrows('VALIDATION_FAILED', 'targets[3].max');
+    });
+
+    it('refuses an "at_most" target without value', () => {
+      givenPlan().when(withTarget({ op: 'at_most', value: undefined })).thenThrows('VALIDATION_FAILED', 'targets[3].value');
+    });
+
+    it('refuses a value target with min', () => {
+      givenPlan().when(withTarget({ op: 'at_least', value: 1, min: 0 })).thenThrows('VALIDATION_FAILED', 'targets[3].min');
+    });
+
+    it('refuses an unknown metric', () => {
+      givenPlan()
+        .when(withTarget({ metric: 'happiness' as Target['metric'] }))
+        .thenThrows('VALIDATION_FAILED', 'targets[3].metric');
+    });
+
+    it('refuses an unknown op', () => {
+      givenPlan().when(withTarget({ op: 'about' as Target['op'] })).thenThrows('VALIDATION_FAILED', 'targets[3].op');
+    });
+
+    it('accepts a deadline in the future', () => {
+      expect(givenPlan().when(withTarget({ deadline: '2045-12-31' })).events()).toHaveLength(1);
+    });
+
+    it('refuses a deadline that is not a date', () => {
+      givenPlan().when(withTarget({ deadline: '2030-02-30' })).thenThrows('VALIDATION_FAILED', 'targets[3].deadline');
+    });
+
+    it('refuses a blank quote', () => {
+      givenPlan().when(withTarget({ quote: ' ' })).thenThrows('VALIDATION_FAILED', 'targets[3].quote');
+    });
+  });
+});

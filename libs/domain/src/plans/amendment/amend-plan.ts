@@ -1,0 +1,42 @@
+import { DomainError } from '../../shared/domain-error';
+import type { LocalDate } from '../../shared/local-date';
+import { invalid, requirePastOrToday, requireText } from '../../shared/validation';
+import type { AmendPlan } from '../plan.commands';
+import type { PlanAmended } from '../plan.events';
+import { validateOptionalText, validateTargets } from '../plan.guards';
+import type { PlanHistory } from '../plan.history';
+
+/**
+ * An amendment may be dated before the plan's adoption: that is how a
+ * placeholder adoption date is corrected. `targets: []` withdraws every target
+ * from the amendment's date on.
+ */
+export function decideAmendment(
+  command: AmendPlan,
+  history: PlanHistory | null,
+  { today }: { today: LocalDate },
+): PlanAmended[] {
+  validateAmendment(command, today);
+  if (history === null) throw DomainError.notFound('PLAN_NOT_FOUND', `Plan ${command.planId} is not adopted`);
+  return [{ type: 'PlanAmended', data: amendmentData(command) }];
+}
+
+function validateAmendment(command: AmendPlan, today: LocalDate): void {
+  requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
+  requireText(command.reason, 'reason', 2000);
+  if (command.targets === undefined && command.adoptedOn === undefined && command.document === undefined) {
+    throw invalid('', 'An amendment gives at least one of targets, adoptedOn, document');
+  }
+  if (command.targets !== undefined) validateTargets(command.targets, { allowEmpty: true });
+  if (command.adoptedOn !== undefined) requirePastOrToday(command.adoptedOn, 'adoptedOn', today);
+  validateOptionalText(command.document, 'document');
+}
+
+/** Only the fields given are carried. */
+function amendmentData(command: AmendPlan): PlanAmended['data'] {
+  const data: PlanAmended['data'] = { planId: command.planId, effectiveOn: command.effectiveOn, reason: command.reason };
+  if (command.targets !== undefined) data.targets = command.targets.map((target) => ({ ...target }));
+  if (command.adoptedOn !== undefined) data.adoptedOn = command.adoptedOn;
+  if (command.document !== undefined) data.document = command.document;
+  return data;
+}

@@ -1,0 +1,22 @@
+import { assertNever } from '../shared/assert-never';
+import type { LocalDate } from '../shared/local-date';
+import { decideAdoption } from './adoption/adopt-plan';
+import { decideAmendment } from './amendment/amend-plan';
+import type { PlanCommand } from './plan.commands';
+import type { PlanEvent } from './plan.events';
+import type { PlanHistory } from './plan.history';
+
+export interface PlanDecisionContext {
+  today: LocalDate;
+}
+
+export function decidePlan(command: PlanCommand, history: PlanHistory | null, context: PlanDecisionContext): PlanEvent[] {
+  switch (command.type) {
+    case 'AdoptPlan':
+      return decideAdoption(command, history, context);
+    case 'AmendPlan':
+      return decideAmendment(command, history, context);
+    default:
+      return assertNever(command);
+  }
+}

@@ -1,0 +1,28 @@
+import type { LocalDate } from '../shared/local-date';
+import type { Target } from './plan.types';
+
+export type PlanCommand = AdoptPlan | AmendPlan;
+
+/** A plan as in `plans/*.json` (api.md: `POST /api/plans`). */
+export interface AdoptPlan {
+  type: 'AdoptPlan';
+  planId: string;
+  provinceCode: string;
+  document?: string | null;
+  title: string;
+  issuer: string;
+  adoptedOn: LocalDate;
+  source?: string | null;
+  note?: string | null;
+  targets: Target[];
+}
+
+export interface AmendPlan {
+  type: 'AmendPlan';
+  planId: string;
+  effectiveOn: LocalDate;
+  reason: string;
+  targets?: Target[];
+  adoptedOn?: LocalDate;
+  document?: string | null;
+}

@@ -1,0 +1,89 @@
+import { assertNever } from '../shared/assert-never';
+import type { LocalDate } from '../shared/local-date';
+import type { PlanAdopted, PlanAmended, PlanEvent } from './plan.events';
+import type { Target } from './plan.types';
+
+/** A plan's stream, folded: the adoption and its amendments in recorded order. */
+export interface PlanHistory {
+  readonly id: string;
+  readonly adoption: PlanAdopted['data'];
+  readonly amendments: readonly PlanAmended['data'][];
+}
+
+/** A plan as of one date: the targets in force then. */
+export interface PlanState {
+  id: string;
+  provinceCode: string;
+  document: string | null;
+  title: string;
+  issuer: string;
+  adoptedOn: LocalDate;
+  source: string | null;
+  note: string | null;
+  targets: Target[];
+  /** How many amendments are in force at the date. */
+  amendments: number;
+}
+
+export function evolvePlan(history: PlanHistory | null, event: PlanEvent): PlanHistory {
+  switch (event.type) {
+    case 'PlanAdopted':
+      if (history !== null) throw new Error(`Corrupt stream: plan ${history.id} adopted twice`);
+      return { id: event.data.planId, adoption: event.data, amendments: [] };
+    case 'PlanAmended':
+      if (history === null) throw new Error(`Corrupt stream: plan ${event.data.planId} amended before adoption`);
+      return { ...history, amendments: [...history.amendments, event.data] };
+    default:
+      return assertNever(event);
+  }
+}
+
+export function foldPlanHistory(events: readonly PlanEvent[]): PlanHistory | null {
+  return events.reduce<PlanHistory | null>(evolvePlan, null);
+}
+
+/**
+ * A plan is in force from the earliest effective date in its stream: its
+ * adoption, or an amendment dated before it (how a placeholder adoption date,
+ * like Yên Bái's, is corrected back in time). Amendments in force are applied
+ * in effective-date order; of two on the same date the later recorded wins.
+ */
+export function planAsOf(history: PlanHistory, asOf: LocalDate): PlanState | null {
+  if (planInForceFrom(history) > asOf) return null;
+  const amendments = history.amendments
+    .filter((amendment) => amendment.effectiveOn <= asOf)
+    .sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : 0));
+  return amendments.reduce(applyAmendment, adoptedState(history));
+}
+
+export function planInForceFrom(history: PlanHistory): LocalDate {
+  return history.amendments.reduce(
+    (earliest, amendment) => (amendment.effectiveOn < earliest ? amendment.effectiveOn : earliest),
+    history.adoption.effectiveOn,
+  );
+}
+
+function adoptedState({ adoption }: PlanHistory): PlanState {
+  return {
+    id: adoption.planId,
+    provinceCode: adoption.provinceCode,
+    document: adoption.document,
+    title: adoption.title,
+    issuer: adoption.issuer,
+    adoptedOn: adoption.adoptedOn,
+    source: adoption.source,
+    note: adoption.note,
+    targets: adoption.targets.map((target) => ({ ...target })),
+    amendments: 0,
+  };
+}
+
+function applyAmendment(state: PlanState, amendment: PlanAmended['data']): PlanState {
+  return {
+    ...state,
+    targets: amendment.targets ? amendment.targets.map((target) => ({ ...target })) : state.targets,
+    adoptedOn: amendment.adoptedOn ?? state.adoptedOn,
+    document: amendment.document !== undefined ? amendment.document : state.document,
+    amendments: state.amendments + 1,
+  };
+}

@@ -1,0 +1,73 @@
+import type { LocalDate } from '../shared/local-date';
+import { invalid, requireDate, requireOneOf, requireText } from '../shared/validation';
+
+/** The 19 metrics of domain.md ("Metrics"), in its order. */
+export const METRIC_NAMES = [
+  'cooperative_groups',
+  'cooperative_group_members',
+  'cooperatives',
+  'cooperative_members',
+  'unions',
+  'union_member_cooperatives',
+  'cooperatives_good_or_fair_share',
+  'rated_organizations_good_or_fair_share',
+  'cooperatives_good_or_fair_in_value_chain_share',
+  'rated_organizations_good_or_fair_in_value_chain_share',
+  'rated_organizations_value_chain_share',
+  'managers_with_degree_share',
+  'directors_trained_share',
+  'high_tech_agricultural_cooperatives',
+  'agricultural_cooperatives_enterprise_linked_share',
+  'dormant_cooperatives',
+  'suspended_cooperatives',
+  'organizations_digital_adoption_share',
+  'population_share',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** domain.md, "Targets": `between` has min and max; every other op has a value. */
+export const TARGET_OPS = ['at_least', 'more_than', 'approximately', 'between', 'at_most'] as const;
+export type TargetOp = (typeof TARGET_OPS)[number];
+
+export interface Target {
+  metric: MetricName;
+  op: TargetOp;
+  value?: number;
+  min?: number;
+  max?: number;
+  deadline: LocalDate;
+  /** The sentence of the source document that sets the target. */
+  quote: string;
+}
+
+/** Throws VALIDATION_FAILED naming the field, e.g. `targets[3].min`. Deadlines lie in the future by nature. */
+export function validateTarget(target: Target, path: string): void {
+  if (typeof target !== 'object' || target === null) throw invalid(path, `${path} must be an object`);
+  requireOneOf(target.metric, METRIC_NAMES, `${path}.metric`);
+  requireOneOf(target.op, TARGET_OPS, `${path}.op`);
+  if (target.op === 'between') validateRange(target, path);
+  else validateValue(target, path);
+  requireDate(target.deadline, `${path}.deadline`);
+  requireText(target.quote, `${path}.quote`, 2000);
+}
+
+function validateRange(target: Target, path: string): void {
+  if (target.value !== undefined) throw invalid(`${path}.value`, 'A "between" target has min and max, not value');
+  requireNumber(target.min, `${path}.min`);
+  requireNumber(target.max, `${path}.max`);
+  if (target.min > target.max) throw invalid(`${path}.min`, `min (${target.min}) exceeds max (${target.max})`);
+}
+
+function validateValue(target: Target, path: string): void {
+  requireNumber(target.value, `${path}.value`);
+  if (target.min !== undefined) throw invalid(`${path}.min`, `A "${target.op}" target has a value, not min`);
+  if (target.max !== undefined) throw invalid(`${path}.max`, `A "${target.op}" target has a value, not max`);
+}
+
+function requireNumber(value: unknown, path: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(path, `${path} must be a number`);
+}
+
+export function planStreamId(id: string): string {
+  return `plan-${id}`;
+}

@@ -1,0 +1,143 @@
+import {
+  DomainError,
+  decide,
+  decidePlan,
+  foldHistory,
+  foldPlanHistory,
+  type DecisionContext,
+  type DomainErrorCode,
+  type LocalDate,
+  type OrganizationCommand,
+  type OrganizationEvent,
+  type OrganizationHistory,
+  type PlanCommand,
+  type PlanDecisionContext,
+  type PlanEvent,
+  type PlanHistory,
+} from '@ktt/domain';
+
+/**
+ * `given(events).when(command).then(events)` / `.thenThrows(code)` for pure
+ * deciders (style.md §9). The clock is fixed: "today" is TODAY unless a
+ * scenario says otherwise.
+ *
+ * The chain's last object has a `then` method, so it is a thenable: call
+ * `.then(...)` in the test body, never `return` or `await` the chain.
+ */
+export const TODAY: LocalDate = '2026-06-30';
+
+export interface Decider<Command, Event, History, Context> {
+  decide(command: Command, history: History | null, context: Context): Event[];
+  fold(events: readonly Event[]): History | null;
+  initialContext(): Context;
+}
+
+export class Given<Command, Event, History, Context> {
+  protected context: Context;
+
+  constructor(
+    protected readonly decider: Decider<Command, Event, History, Context>,
+    protected readonly events: readonly Event[],
+  ) {
+    this.context = decider.initialContext();
+  }
+
+  withContext(patch: Partial<Context>): this {
+    this.context = { ...this.context, ...patch };
+    return this;
+  }
+
+  today(date: LocalDate): this {
+    return this.withContext({ today: date } as unknown as Partial<Context>);
+  }
+
+  when(command: Command): When<Event> {
+    return new When(() => this.decider.decide(command, this.decider.fold(this.events), this.context));
+  }
+}
+
+export class When<Event> {
+  constructor(private readonly run: () => Event[]) {}
+
+  then(expected: Event[]): void {
+    expect(this.run()).toEqual(expected);
+  }
+
+  /** The events decided, for assertions `then` cannot express. */
+  events(): Event[] {
+    return this.run();
+  }
+
+  /** Asserts a DomainError with that code (and field path, if given); returns it for further checks. */
+  thenThrows(code: DomainErrorCode, path?: string): DomainError {
+    const error = caught(this.run);
+    expect(error).toBeInstanceOf(DomainError);
+    const domainError = error as DomainError;
+    expect({ code: domainError.code, message: domainError.message }).toEqual({
+      code,
+      message: expect.any(String),
+    });
+    if (path !== undefined) expect(domainError.errors.map((e) => e.path)).toContain(path);
+    return domainError;
+  }
+}
+
+function caught(run: () => unknown): unknown {
+  try {
+    const events = run();
+    return new Error(`Expected a DomainError, but it decided ${JSON.stringify(events)}`);
+  } catch (error) {
+    return error;
+  }
+}
+
+/** Organizations: `others` are given as the event streams of the organizations the command names. */
+export class GivenOrganization extends Given<
+  OrganizationCommand,
+  OrganizationEvent,
+  OrganizationHistory,
+  DecisionContext
+> {
+  withOthers(...streams: ReadonlyArray<readonly OrganizationEvent[] | { events: readonly OrganizationEvent[] }>): this {
+    return this.withContext({ others: othersFrom(...streams) });
+  }
+}
+
+export function othersFrom(
+  ...streams: ReadonlyArray<readonly OrganizationEvent[] | { events: readonly OrganizationEvent[] }>
+): Map<string, OrganizationHistory | null> {
+  const histories = streams.map((stream) => foldHistory('events' in stream ? stream.events : stream));
+  return new Map(histories.filter((h): h is OrganizationHistory => h !== null).map((h) => [h.id, h]));
+}
+
+const organizationDecider: Decider<OrganizationCommand, OrganizationEvent, OrganizationHistory, DecisionContext> = {
+  decide,
+  fold: foldHistory,
+  initialContext: () => ({ today: TODAY, others: new Map() }),
+};
+
+const planDecider: Decider<PlanCommand, PlanEvent, PlanHistory, PlanDecisionContext> = {
+  decide: decidePlan,
+  fold: foldPlanHistory,
+  initialContext: () => ({ today: TODAY }),
+};
+
+/** Accepts event lists and stream builders (anything with `events`), concatenated in order. */
+type EventsOf<Event> = readonly Event[] | { events: readonly Event[] };
+
+function flatten<Event>(parts: ReadonlyArray<EventsOf<Event>>): Event[] {
+  return parts.flatMap((part) => ('events' in part ? [...part.events] : [...part]));
+}
+
+export function given(...history: ReadonlyArray<EventsOf<OrganizationEvent>>): GivenOrganization {
+  return new GivenOrganization(organizationDecider, flatten(history));
+}
+
+export function givenPlan(...history: ReadonlyArray<EventsOf<PlanEvent>>): Given<PlanCommand, PlanEvent, PlanHistory, PlanDecisionContext> {
+  return new Given(planDecider, flatten(history));
+}
+
+/** For any other decider: `scenario(decider)(events).when(command).then(events)`. */
+export function scenario<Command, Event, History, Context>(decider: Decider<Command, Event, History, Context>) {
+  return (...history: ReadonlyArray<EventsOf<Event>>) => new Given(decider, flatten(history));
+}
