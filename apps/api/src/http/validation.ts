@@ -5,7 +5,8 @@ import { RequestValidationError } from './problem';
 /** Flattens class-validator's tree into `{ path, message }` per rule broken. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const path = parent ? `${parent}.${error.property}` : error.property;
+    // Array members as `targets[0].min`, the notation the domain's own errors use.
+    const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       path,
       message: message.replace(/^property (\S+) should not exist$/, '$1 is not a known field'),

@@ -1,0 +1,175 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '@ktt/testing/free-port';
+import { startApi, type ApiProcess } from './support/api-process';
+import { httpClient } from './support/http';
+import { cooperative } from './support/fixtures';
+import { isAlive, postmasterPid, stopPostmaster } from './support/postmaster';
+
+const SEEDED = ['kien-giang-251-kh-ubnd-2023', 'yen-bai-ctr-tu-20-nq-tw'];
+const SLOW = 180_000;
+
+/**
+ * The embedded default (architecture.md, "Runtime modes"): no DATABASE_URL, the
+ * api starts its own PostgreSQL under DATA_DIR; data survives a graceful stop
+ * and a crash (SIGKILL, which leaves the server orphaned and holding the data).
+ */
+describe('the embedded PostgreSQL default', () => {
+  let dataDir: string;
+  let api: ApiProcess | undefined;
+  let port: number;
+  let http: ReturnType<typeof httpClient>;
+  /** Every write the api acknowledged: organization id → the eventIds of its history, in order. */
+  const acknowledged = new Map<string, string[]>();
+
+  async function start(embeddedPort: number): Promise<void> {
+    port = embeddedPort;
+    // DATABASE_URL and EVENTSTORE_CONNECTION_STRING empty = unset: the embedded default.
+    api = await startApi({ DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' });
+    http = httpClient(api.baseUrl);
+  }
+
+  /** SQL on the embedded server itself (its password is kept in DATA_DIR). */
+  async function sql<T = any>(text: string): Promise<T[]> {
+    const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+    const client = new Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/ktt` });
+    await client.connect();
+    try {
+      return (await client.query(text)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function register(): Promise<string> {
+    const body = cooperative();
+    const answer = await http.post('/api/organizations', body);
+    expect(answer.status).toBe(201);
+    await remember(body.id);
+    return body.id;
+  }
+
+  async function rate(id: string, year: number): Promise<void> {
+    const answer = await http.post(`/api/organizations/${id}/ratings`, { rating: 'good', year, ratedOn: `${year}-12-20` });
+    expect(answer.status).toBe(200);
+    await remember(id);
+  }
+
+  async function remember(id: string): Promise<void> {
+    const history = await http.get(`/api/organizations/${id}/events`);
+    expect(history.status).toBe(200);
+    acknowledged.set(id, history.body.map((event: { eventId: string }) => event.eventId));
+  }
+
+  /** Every acknowledged event is still there, in order, and the seeded plans are there once. */
+  async function expectEverythingKept(): Promise<void> {
+    expect(acknowledged.size).toBeGreaterThan(0);
+    for (const [id, eventIds] of acknowledged) {
+      const state = await http.get(`/api/organizations/${id}`);
+      expect(state.status).toBe(200);
+      expect(state.body.version).toBe(eventIds.length - 1);
+      const history = await http.get(`/api/organizations/${id}/events`);
+      expect(history.status).toBe(200);
+      expect(history.body.map((event: { eventId: string }) => event.eventId)).toEqual(eventIds);
+      expect(history.body.map((event: { revision: number }) => event.revision)).toEqual(eventIds.map((_, index) => index));
+    }
+    await expectPlansOnce();
+  }
+
+  async function expectPlansOnce(): Promise<void> {
+    const plans = await http.get('/api/plans');
+    expect(plans.status).toBe(200);
+    expect(plans.body.map((plan: { id: string }) => plan.id).sort()).toEqual(SEEDED);
+    const streams = await sql<{ stream_id: string; n: number }>(`SELECT stream_id, count(*)::int AS n FROM events WHERE stream_id LIKE 'plan-%' GROUP BY 1 ORDER BY 1`);
+    expect(streams).toEqual(SEEDED.map((id) => ({ stream_id: `plan-${id}`, n: 1 })));
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ktt-e2e-embedded-'));
+  });
+
+  afterAll(async () => {
+    await api?.kill();
+    // A killed api leaves its PostgreSQL running: stop it by the pid it wrote.
+    if (dataDir) {
+      await stopPostmaster(dataDir);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, SLOW);
+
+  it(
+    'starts without DATABASE_URL, answers /health, registers a cooperative and adopts the seeded plans',
+    async () => {
+      await start(await freePort());
+      const health = await fetch(`${api!.baseUrl}/health`);
+      expect(health.status).toBe(200);
+      expect(postmasterPid(dataDir)).not.toBeNull();
+      const id = await register();
+      await rate(id, 2021);
+      await expectEverythingKept();
+    },
+    SLOW,
+  );
+
+  it(
+    'keeps the organization, its events and the plans (adopted once) across SIGTERM and a new start',
+    async () => {
+      const pid = postmasterPid(dataDir)!;
+      await api!.stop();
+      api = undefined;
+      // A graceful stop stops the embedded server too.
+      expect(isAlive(pid)).toBe(false);
+      await start(await freePort());
+      await expectEverythingKept();
+      await register();
+    },
+    SLOW,
+  );
+
+  it(
+    'comes up after SIGKILL on a new port, stopping the orphaned server, with every acknowledged event',
+    async () => {
+      const id = await register();
+      await rate(id, 2022);
+      const orphan = postmasterPid(dataDir)!;
+      await api!.kill();
+      api = undefined;
+      // The embedded server survives the crash of its parent and holds the data directory.
+      expect(isAlive(orphan)).toBe(true);
+      expect(postmasterPid(dataDir)).toBe(orphan);
+
+      await start(await freePort());
+      expect(isAlive(orphan)).toBe(false);
+      expect(postmasterPid(dataDir)).not.toBe(orphan);
+      await expectEverythingKept();
+      await register();
+    },
+    SLOW,
+  );
+
+  it(
+    'comes up after SIGKILL on the same port (the orphan holds it until stopped), with every acknowledged event',
+    async () => {
+      const id = await register();
+      await rate(id, 2023);
+      const samePort = port;
+      const orphan = postmasterPid(dataDir)!;
+      await api!.kill();
+      api = undefined;
+      expect(isAlive(orphan)).toBe(true);
+
+      await start(samePort);
+      expect(isAlive(orphan)).toBe(false);
+      await expectEverythingKept();
+      await register();
+
+      const pid = postmasterPid(dataDir)!;
+      await api!.stop();
+      api = undefined;
+      expect(isAlive(pid)).toBe(false);
+    },
+    SLOW,
+  );
+});
