@@ -1,0 +1,4 @@
+export { OrganizationTimeline1732500000000 } from './migrations/1732500000000-organization-timeline';
+export * from './projector/projector';
+export * from './organizations/organization-projection';
+export * from './organizations/timeline';

@@ -1,0 +1,66 @@
+import { stateAsOf, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+
+export interface TimelineSegment {
+  /** Inclusive start; `to` exclusive, null = open-ended. */
+  from: string;
+  to: string | null;
+  state: OrganizationState;
+}
+
+export interface MembershipRange {
+  unionId: string;
+  cooperativeId: string;
+  from: string;
+  to: string | null;
+}
+
+/**
+ * An organization's state over effective-date ranges: it can only change on
+ * a date some event is effective, so evaluating the domain's own `stateAsOf`
+ * at each such date gives every range (ties and back-dating are the domain's
+ * rules, not repeated here).
+ */
+export function computeTimeline(history: OrganizationHistory): TimelineSegment[] {
+  const dates = [...new Set([history.registeredOn, ...history.events.map((event) => event.data.effectiveOn)])]
+    .filter((date) => date >= history.registeredOn)
+    .sort();
+  const segments: TimelineSegment[] = [];
+  dates.forEach((from, index) => {
+    const state = stateAsOf(history, from);
+    if (state) segments.push({ from, to: dates[index + 1] ?? null, state });
+  });
+  return segments;
+}
+
+/** A union's memberships as ranges, adjacent ranges of one cooperative merged. */
+export function membershipRanges(unionId: string, segments: TimelineSegment[]): MembershipRange[] {
+  const ranges: MembershipRange[] = [];
+  const open = new Map<string, MembershipRange>();
+  for (const segment of segments) {
+    const present = new Set(segment.state.memberCooperativeIds);
+    for (const [cooperativeId, range] of open) {
+      if (!present.has(cooperativeId)) {
+        range.to = segment.from;
+        open.delete(cooperativeId);
+      }
+    }
+    for (const cooperativeId of present) {
+      if (open.has(cooperativeId)) continue;
+      const range = { unionId, cooperativeId, from: segment.from, to: null };
+      open.set(cooperativeId, range);
+      ranges.push(range);
+    }
+  }
+  return ranges;
+}
+
+/** Lower-case, without diacritics (đ → d): "Hợp tác xã" and "hop tac xa" match alike. */
+export function searchText(...parts: string[]): string {
+  return parts
+    .join(' ')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { OrganizationCommands } from '@ktt/application';
+import { PostgresEventStore, type RecordedEvent } from '@ktt/event-store';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
+import { applyOrganizationEvents } from '../organizations/organization-projection';
+import { Projector } from './projector';
+
+const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
+
+describe('organization projection on PostgreSQL', () => {
+  let database: MigratedDatabase;
+  let store: PostgresEventStore;
+  let commands: OrganizationCommands;
+  const cooperativeId = randomUUID();
+  const founders = [randomUUID(), randomUUID(), randomUUID()];
+  const unionId = randomUUID();
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase('projection');
+    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    commands = new OrganizationCommands(store);
+    const register = (id: string, registrationNumber: string, registeredOn: string) =>
+      commands.execute(
+        { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Đông Hòa', registrationNumber, provinceCode: '91', sector: 'agriculture', registeredOn, memberCount: 10 },
+        context(),
+      );
+    await register(cooperativeId, 'P-1', '2020-01-01');
+    for (const [i, id] of founders.entries()) await register(id, `P-F${i}`, '2019-01-01');
+    await commands.execute({ type: 'ChangeMemberCount', organizationId: cooperativeId, memberCount: 30, effectiveOn: '2022-01-01' }, context());
+    // Back-dated between registration and the later change: holds only until 2022-01-01.
+    await commands.execute({ type: 'ChangeMemberCount', organizationId: cooperativeId, memberCount: 20, effectiveOn: '2021-01-01' }, context());
+    await commands.execute({ type: 'RateOrganization', organizationId: cooperativeId, rating: 'good', year: 2021, ratedOn: '2021-12-15' }, context());
+    await commands.execute({ type: 'DissolveOrganization', organizationId: cooperativeId, effectiveOn: '2024-03-01', mode: 'voluntary', decisionRef: 'QĐ 1' }, context());
+    await commands.execute(
+      { type: 'RegisterOrganization', organizationId: unionId, kind: 'union', name: 'Liên hiệp HTX', registrationNumber: 'P-U', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-06-01', memberCooperativeIds: founders },
+      context(),
+    );
+    await commands.execute({ type: 'LeaveUnion', organizationId: unionId, cooperativeId: founders[0], effectiveOn: '2023-01-01' }, context());
+  });
+  afterAll(() => database.dispose());
+
+  const timeline = async () =>
+    (
+      await database.pool.query(
+        `SELECT organization_id, valid::text, status, member_count, rating, search_text, version, member_cooperative_ids::text[] AS members
+           FROM rm_organization_timeline ORDER BY organization_id, lower(valid)`,
+      )
+    ).rows;
+  const memberships = async () =>
+    (await database.pool.query('SELECT union_id, cooperative_id, valid::text FROM rm_union_memberships ORDER BY cooperative_id')).rows;
+
+  it('projects each organization as effective-date ranges, with its checkpoint', async () => {
+    const projector = new Projector(database.pool, store, pino({ level: 'silent' }));
+    await projector.start();
+    const head = await store.headPosition();
+    await waitFor(() => projector.status().position === head, 15_000);
+    await projector.stop();
+
+    const rows = (await timeline()).filter((row) => row.organization_id === cooperativeId);
+    expect(rows.map((row) => [row.valid, row.status, row.member_count, row.rating])).toEqual([
+      ['[2020-01-01,2021-01-01)', 'active', 10, null],
+      ['[2021-01-01,2021-12-15)', 'active', 20, null],
+      ['[2021-12-15,2022-01-01)', 'active', 20, 'good'],
+      ['[2022-01-01,2024-03-01)', 'active', 30, 'good'],
+      ['[2024-03-01,)', 'dissolved', 30, 'good'],
+    ]);
+    expect(rows[0].search_text).toBe('hop tac xa dong hoa p-1');
+    expect(await memberships()).toEqual(
+      expect.arrayContaining([
+        { union_id: unionId, cooperative_id: founders[0], valid: '[2020-06-01,2023-01-01)' },
+        { union_id: unionId, cooperative_id: founders[1], valid: '[2020-06-01,)' },
+      ]),
+    );
+    expect(await projector.checkpoint()).toBe(head);
+  });
+
+  it('is idempotent: applying every event again, one by one, leaves the same rows', async () => {
+    const before = { timeline: await timeline(), memberships: await memberships() };
+    const all: RecordedEvent[] = await store.readAll({ limit: 10_000 });
+    const client = await database.pool.connect();
+    try {
+      for (const event of all) await applyOrganizationEvents(client, [event]);
+    } finally {
+      client.release();
+    }
+    expect({ timeline: await timeline(), memberships: await memberships() }).toEqual(before);
+  });
+
+  it('stops at a failing event and reports where, without moving its checkpoint past it', async () => {
+    const checkpointBefore = await new Projector(database.pool, store, pino({ level: 'silent' })).checkpoint();
+    // A stream the projection cannot fold: an event before any registration.
+    await store.append([
+      {
+        streamId: `organization-${randomUUID()}`,
+        expectedRevision: 'no_stream',
+        events: [{ type: 'OrganizationRated', data: { organizationId: 'x', rating: 'good', year: 2020, effectiveOn: '2020-12-01' }, metadata: { eventId: randomUUID(), recordedAt: new Date().toISOString(), recordedBy: 'test', correlationId: 'c', causationId: null, schemaVersion: 1, previousHash: null, hash: 'h' } }],
+      },
+    ]);
+    const projector = new Projector(database.pool, store, pino({ level: 'silent' }));
+    await projector.start();
+    await waitFor(() => projector.status().state === 'failed', 15_000);
+    const status = projector.status();
+    expect(status).toMatchObject({ state: 'failed', failedAt: expect.any(String) });
+    await projector.stop();
+    expect(await projector.checkpoint()).toBe(checkpointBefore);
+  });
+});
