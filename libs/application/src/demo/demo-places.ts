@@ -1,0 +1,147 @@
+import type { Sector } from '@ktt/domain';
+
+/**
+ * Vocabulary of the demo data for the two provinces with plans: districts
+ * and communes as they were before 1 July 2025 (Resolution 202/2025/QH15
+ * abolished the district level; the plans were set under the old map), and
+ * the activities typical of each province. Names are invented from these;
+ * no real organization is meant.
+ */
+
+export interface District {
+  name: string;
+  communes: readonly string[];
+}
+
+export interface ProvinceVocabulary {
+  provinceCode: string;
+  name: string;
+  districts: readonly District[];
+  /** Settlements below the commune: "ấp" in the Mekong delta, "thôn"/"bản" in the north. */
+  hamlet(index: number): string;
+  /** Activity phrases for cooperative names ("Hợp tác xã <activity> <place>"), by sector. */
+  cooperativeActivities: Partial<Record<Sector, readonly string[]>>;
+  /** Activity phrases for group names ("Tổ hợp tác <activity> <place>"), lower case, by sector. */
+  groupActivities: Partial<Record<Sector, readonly string[]>>;
+  /** Hardships that make members notify a suspension, besides the common ones. */
+  localSuspensionReasons: readonly string[];
+  unions: readonly UnionTemplate[];
+}
+
+export interface UnionTemplate {
+  name: string;
+  sector: Sector;
+  /** Year and month of founding. */
+  foundedIn: string;
+  /** District whose cooperatives are preferred as founders and members. */
+  district: string;
+  /** Founded only with this probability (so a province has 2 or 3). */
+  probability: number;
+}
+
+const KG_HAMLETS = [
+  'Kênh Làng', 'Xẻo Rô', 'Thạnh An', 'Vĩnh Thành', 'Tân Lập', 'Kinh Tư', 'Kinh Năm', 'Kinh Bảy', 'Ba Hòn',
+  'Rọ Ghe', 'Cạnh Đền', 'Thứ Ba', 'Thứ Bảy', 'Xẻo Lá', 'Bến Nhứt', 'Hòa Lộc', 'Tân Điền', 'Kinh Đìa',
+];
+
+export const KIEN_GIANG: ProvinceVocabulary = {
+  provinceCode: '91',
+  name: 'Kiên Giang',
+  districts: [
+    { name: 'Rạch Giá', communes: ['Phi Thông', 'Vĩnh Quang', 'Vĩnh Thông', 'Rạch Sỏi'] },
+    { name: 'Hà Tiên', communes: ['Mỹ Đức', 'Tiên Hải', 'Thuận Yên'] },
+    { name: 'Phú Quốc', communes: ['Dương Đông', 'Hàm Ninh', 'Cửa Dương', 'Bãi Thơm', 'Gành Dầu', 'Cửa Cạn', 'An Thới'] },
+    { name: 'Kiên Lương', communes: ['Bình An', 'Bình Trị', 'Hòa Điền', 'Kiên Bình', 'Dương Hòa', 'Sơn Hải'] },
+    { name: 'Hòn Đất', communes: ['Sơn Kiên', 'Mỹ Lâm', 'Thổ Sơn', 'Bình Sơn', 'Nam Thái Sơn', 'Mỹ Hiệp Sơn', 'Lình Huỳnh'] },
+    { name: 'Tân Hiệp', communes: ['Tân Hiệp A', 'Tân Hiệp B', 'Thạnh Đông', 'Thạnh Trị', 'Tân Hội', 'Thạnh Đông A', 'Tân Thành'] },
+    { name: 'Châu Thành', communes: ['Minh Lương', 'Mong Thọ', 'Giục Tượng', 'Bình An', 'Thạnh Lộc', 'Vĩnh Hòa Hiệp'] },
+    { name: 'Giồng Riềng', communes: ['Thạnh Hưng', 'Long Thạnh', 'Ngọc Chúc', 'Hòa Thuận', 'Bàn Tân Định', 'Vĩnh Phú'] },
+    { name: 'Gò Quao', communes: ['Định Hòa', 'Vĩnh Hòa Hưng Bắc', 'Vĩnh Phước A', 'Thới Quản', 'Định An', 'Thủy Liễu'] },
+    { name: 'An Biên', communes: ['Đông Thái', 'Tây Yên', 'Nam Thái', 'Hưng Yên', 'Nam Yên', 'Đông Yên'] },
+    { name: 'An Minh', communes: ['Thuận Hòa', 'Vân Khánh', 'Đông Hưng', 'Tân Thạnh', 'Đông Hòa'] },
+    { name: 'Vĩnh Thuận', communes: ['Vĩnh Phong', 'Vĩnh Bình Bắc', 'Tân Thuận', 'Phong Đông', 'Bình Minh'] },
+    { name: 'U Minh Thượng', communes: ['Minh Thuận', 'Thạnh Yên', 'An Minh Bắc', 'Vĩnh Hòa'] },
+    { name: 'Giang Thành', communes: ['Phú Mỹ', 'Tân Khánh Hòa', 'Vĩnh Điều', 'Vĩnh Phú'] },
+    { name: 'Kiên Hải', communes: ['Hòn Tre', 'Lại Sơn', 'An Sơn', 'Nam Du'] },
+  ],
+  hamlet: (index) => `ấp ${KG_HAMLETS[index % KG_HAMLETS.length]}`,
+  cooperativeActivities: {
+    agriculture: [
+      'Nông nghiệp', 'Sản xuất lúa giống', 'Lúa chất lượng cao', 'Dịch vụ nông nghiệp', 'Trồng tiêu',
+      'Trồng khóm', 'Rau an toàn', 'Lúa - tôm', 'Nông nghiệp sạch', 'Trồng sim rừng',
+    ],
+    fisheries: ['Nuôi tôm', 'Thủy sản', 'Nuôi cá lồng bè', 'Khai thác hải sản', 'Nuôi sò huyết', 'Nuôi tôm càng xanh', 'Nuôi hàu'],
+    industry: ['Nước mắm', 'Chế biến hải sản', 'Đan lục bình', 'Cơ khí nông nghiệp'],
+    construction: ['Xây dựng', 'Xây dựng và dịch vụ'],
+    transport: ['Vận tải thủy', 'Vận tải hành khách', 'Dịch vụ vận tải'],
+    trade_services: ['Thương mại dịch vụ', 'Du lịch cộng đồng', 'Dịch vụ du lịch', 'Dịch vụ tổng hợp'],
+    other: ['Môi trường', 'Dịch vụ vệ sinh môi trường', 'Cấp nước sạch'],
+  },
+  groupActivities: {
+    agriculture: ['sản xuất lúa', 'trồng tiêu', 'trồng rau', 'dịch vụ máy nông nghiệp', 'nuôi ong', 'trồng khóm', 'chăn nuôi'],
+    fisheries: ['nuôi tôm', 'khai thác thủy sản', 'nuôi cá', 'nuôi hàu', 'nuôi sò huyết', 'nuôi cua'],
+    industry: ['đan lục bình', 'làm mắm'],
+    trade_services: ['dịch vụ du lịch', 'buôn bán nông sản'],
+  },
+  localSuspensionReasons: ['Ảnh hưởng hạn hán, xâm nhập mặn', 'Dịch bệnh trên tôm nuôi', 'Giá lúa giảm, thua lỗ'],
+  unions: [
+    { name: 'Liên hiệp hợp tác xã Lúa gạo Tân Hiệp', sector: 'agriculture', foundedIn: '2019-04', district: 'Tân Hiệp', probability: 1 },
+    { name: 'Liên hiệp hợp tác xã Thủy sản U Minh Thượng', sector: 'fisheries', foundedIn: '2021-09', district: 'U Minh Thượng', probability: 1 },
+    { name: 'Liên hiệp hợp tác xã Nông nghiệp Kiên Giang', sector: 'agriculture', foundedIn: '2023-11', district: 'Giồng Riềng', probability: 0.7 },
+  ],
+};
+
+const YB_BAN = ['Púng Luông', 'Dề Thàng', 'La Pán Tẩn', 'Chế Cu Nha', 'Khao Mang', 'Sáng Nhù', 'Suối Giàng', 'Bản Mù'];
+
+export const YEN_BAI: ProvinceVocabulary = {
+  provinceCode: '15',
+  name: 'Yên Bái',
+  districts: [
+    { name: 'Yên Bái', communes: ['Tuy Lộc', 'Âu Lâu', 'Văn Phú', 'Văn Tiến', 'Phúc Lộc', 'Giới Phiên'] },
+    { name: 'Nghĩa Lộ', communes: ['Nghĩa An', 'Nghĩa Lợi', 'Hạnh Sơn', 'Phù Nham', 'Nghĩa Phúc'] },
+    { name: 'Lục Yên', communes: ['Khánh Hòa', 'An Phú', 'Minh Xuân', 'Tân Lĩnh', 'Yên Thắng', 'Mường Lai', 'Vĩnh Lạc'] },
+    { name: 'Văn Yên', communes: ['Mậu A', 'Đông Cuông', 'Đại Sơn', 'Phong Dụ Hạ', 'Xuân Ái', 'Viễn Sơn', 'Châu Quế Hạ', 'Đại Phác'] },
+    { name: 'Mù Cang Chải', communes: ['Khao Mang', 'La Pán Tẩn', 'Chế Tạo', 'Nậm Khắt', 'Cao Phạ', 'Púng Luông'] },
+    { name: 'Trấn Yên', communes: ['Hưng Khánh', 'Việt Thành', 'Hòa Cuông', 'Kiên Thành', 'Báo Đáp', 'Minh Quân', 'Lương Thịnh'] },
+    { name: 'Trạm Tấu', communes: ['Xà Hồ', 'Bản Mù', 'Túc Đán', 'Phình Hồ', 'Bản Công'] },
+    { name: 'Văn Chấn', communes: ['Tú Lệ', 'Sơn Thịnh', 'Suối Giàng', 'Nậm Búng', 'Gia Hội', 'Thượng Bằng La', 'Cát Thịnh', 'Sơn A'] },
+    { name: 'Yên Bình', communes: ['Cảm Nhân', 'Vĩnh Kiên', 'Phúc An', 'Thịnh Hưng', 'Tân Hương', 'Cẩm Ân', 'Bảo Ái', 'Đại Đồng'] },
+  ],
+  hamlet: (index) => (index % 4 === 3 ? `bản ${YB_BAN[index % YB_BAN.length]}` : `thôn ${(index % 14) + 1}`),
+  cooperativeActivities: {
+    agriculture: [
+      'Chè Shan tuyết', 'Quế hồi', 'Nông lâm nghiệp', 'Tre măng Bát Độ', 'Chăn nuôi', 'Trồng rừng', 'Sản xuất chè',
+      'Bưởi Đại Minh', 'Dược liệu', 'Nông nghiệp', 'Nông nghiệp hữu cơ', 'Gạo nếp Tú Lệ', 'Sơn tra',
+    ],
+    fisheries: ['Nuôi cá hồ Thác Bà', 'Thủy sản', 'Nuôi cá lồng'],
+    industry: ['Chế biến lâm sản', 'Chế biến quế', 'Dệt thổ cẩm', 'Chế biến chè', 'Khai thác đá'],
+    construction: ['Xây dựng', 'Xây dựng và vật liệu'],
+    transport: ['Vận tải', 'Vận tải hành khách'],
+    trade_services: ['Thương mại dịch vụ', 'Du lịch cộng đồng', 'Dịch vụ tổng hợp', 'Dịch vụ du lịch sinh thái'],
+    other: ['Môi trường', 'Điện năng', 'Cấp nước sinh hoạt'],
+  },
+  groupActivities: {
+    agriculture: [
+      'trồng chè', 'trồng quế', 'chăn nuôi lợn', 'trồng măng tre Bát Độ', 'trồng rừng', 'nuôi ong', 'trồng bưởi',
+      'trồng sơn tra', 'trồng dược liệu', 'chăn nuôi trâu bò',
+    ],
+    fisheries: ['nuôi cá lồng', 'nuôi cá'],
+    industry: ['dệt thổ cẩm', 'đan lát'],
+    trade_services: ['du lịch cộng đồng', 'thu gom nông sản'],
+  },
+  localSuspensionReasons: ['Ảnh hưởng bão lũ, sạt lở đất', 'Thiệt hại do cơn bão số 3 (Yagi)', 'Giá quế xuống thấp'],
+  unions: [
+    { name: 'Liên hiệp hợp tác xã Quế hồi Văn Yên', sector: 'agriculture', foundedIn: '2020-06', district: 'Văn Yên', probability: 1 },
+    { name: 'Liên hiệp hợp tác xã Chè Yên Bái', sector: 'agriculture', foundedIn: '2022-10', district: 'Văn Chấn', probability: 1 },
+    { name: 'Liên hiệp hợp tác xã Nông lâm sản Yên Bình', sector: 'agriculture', foundedIn: '2024-08', district: 'Yên Bình', probability: 0.5 },
+  ],
+};
+
+export const COMMON_SUSPENSION_REASONS = [
+  'Thiếu vốn sản xuất kinh doanh',
+  'Thành viên đi làm ăn xa, không đủ nhân lực',
+  'Chuyển đổi phương án sản xuất kinh doanh',
+  'Mất thị trường tiêu thụ sản phẩm',
+];
+
+export const COVID_SUSPENSION_REASON = 'Ảnh hưởng của dịch COVID-19';

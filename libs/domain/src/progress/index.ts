@@ -1,0 +1,2 @@
+export * from './target-evaluation';
+export * from './period-ends';

@@ -1,0 +1,365 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Target } from '../plans/plan.types';
+import { evaluateTarget, type TargetEvaluationInput } from './target-evaluation';
+
+const PLANS_DIR = path.resolve(__dirname, '../../../../data/plans');
+
+interface PlanFile {
+  id: string;
+  adoptedOn: string;
+  targets: Target[];
+}
+
+const planFile = (id: string): PlanFile => JSON.parse(fs.readFileSync(path.join(PLANS_DIR, `${id}.json`), 'utf8'));
+
+const target = (overrides: Partial<Target> = {}): Target => ({
+  metric: 'cooperatives',
+  op: 'at_least',
+  value: 100,
+  deadline: '2030-12-31',
+  quote: 'ít nhất 100 hợp tác xã',
+  ...overrides,
+});
+
+const range = (min: number, max: number): Partial<Target> => ({
+  metric: 'cooperatives_good_or_fair_share',
+  op: 'between',
+  value: undefined,
+  min,
+  max,
+});
+
+const evaluate = (t: Partial<Target>, actual: number | null, more: Partial<TargetEvaluationInput> = {}) =>
+  evaluateTarget({
+    target: target(t),
+    actual,
+    baseline: null,
+    adoptedOn: '2023-10-20',
+    asOf: '2025-06-30',
+    ...more,
+  });
+
+describe('evaluating a target', () => {
+  describe('at_least ("ít nhất", "đạt", "là")', () => {
+    it('is met when the actual value equals the value', () => {
+      expect(evaluate({ op: 'at_least', value: 100 }, 100)).toMatchObject({ met: true, attainment: 1 });
+    });
+
+    it('is met above the value, with attainment above 1', () => {
+      expect(evaluate({ op: 'at_least', value: 100 }, 120)).toMatchObject({ met: true, attainment: 1.2 });
+    });
+
+    it('is not met below the value, with attainment actual ÷ value', () => {
+      expect(evaluate({ op: 'at_least', value: 100 }, 80)).toMatchObject({ met: false, attainment: 0.8 });
+    });
+  });
+
+  describe('more_than ("trên")', () => {
+    it('is not met when the actual value only equals the value', () => {
+      expect(evaluate({ op: 'more_than', value: 100 }, 100)).toMatchObject({ met: false, attainment: 1 });
+    });
+
+    it('is met above the value', () => {
+      expect(evaluate({ op: 'more_than', value: 100 }, 101)).toMatchObject({ met: true, attainment: 1.01 });
+    });
+
+    it('is not met below the value', () => {
+      expect(evaluate({ op: 'more_than', value: 100 }, 50)).toMatchObject({ met: false, attainment: 0.5 });
+    });
+  });
+
+  describe('approximately ("khoảng")', () => {
+    it('is met at 95 % of the value', () => {
+      expect(evaluate({ op: 'approximately', value: 700 }, 665)).toMatchObject({ met: true, attainment: 665 / 700 });
+    });
+
+    it('is not met just below 95 % of the value', () => {
+      expect(evaluate({ op: 'approximately', value: 700 }, 664)).toMatchObject({ met: false, attainment: 664 / 700 });
+    });
+
+    it('is met above the value too', () => {
+      expect(evaluate({ op: 'approximately', value: 700 }, 800)).toMatchObject({ met: true });
+    });
+  });
+
+  describe('between ("từ 70% - 85%")', () => {
+    it('is met inside the range, not above max', () => {
+      expect(evaluate(range(0.7, 0.85), 0.77)).toMatchObject({ met: true, attainment: 0.77 / 0.7, aboveMax: false });
+    });
+
+    it('is met at min exactly', () => {
+      expect(evaluate(range(0.7, 0.85), 0.7)).toMatchObject({ met: true, attainment: 1, aboveMax: false });
+    });
+
+    it('is met at max exactly, which is not above max', () => {
+      expect(evaluate(range(0.7, 0.85), 0.85)).toMatchObject({ met: true, aboveMax: false });
+    });
+
+    it('stays met above max and reports aboveMax', () => {
+      expect(evaluate(range(0.7, 0.85), 0.9)).toMatchObject({ met: true, attainment: 0.9 / 0.7, aboveMax: true });
+    });
+
+    it('is not met below min', () => {
+      expect(evaluate(range(0.7, 0.85), 0.35)).toMatchObject({ met: false, attainment: 0.5, aboveMax: false });
+    });
+
+    it('carries min and max, and no value', () => {
+      const evaluation = evaluate(range(0.7, 0.85), 0.8);
+      expect(evaluation).toMatchObject({ min: 0.7, max: 0.85 });
+      expect(evaluation).not.toHaveProperty('value');
+    });
+  });
+
+  describe('at_most ("xử lý dứt điểm")', () => {
+    it('is met at the value, with attainment 1', () => {
+      expect(evaluate({ op: 'at_most', value: 5 }, 5)).toMatchObject({ met: true, attainment: 1 });
+    });
+
+    it('is met below the value, with attainment still 1', () => {
+      expect(evaluate({ op: 'at_most', value: 5 }, 2)).toMatchObject({ met: true, attainment: 1 });
+    });
+
+    it('is not met above the value, with attainment value ÷ actual', () => {
+      expect(evaluate({ op: 'at_most', value: 5 }, 20)).toMatchObject({ met: false, attainment: 0.25 });
+    });
+
+    it('with value 0 is met at 0', () => {
+      expect(evaluate({ op: 'at_most', value: 0 }, 0)).toMatchObject({ met: true, attainment: 1 });
+    });
+
+    it('with value 0 is 0 % attained while any are left', () => {
+      expect(evaluate({ op: 'at_most', value: 0 }, 3)).toMatchObject({ met: false, attainment: 0 });
+    });
+  });
+
+  describe('a zero aim for the other ops', () => {
+    it.each(['at_least', 'more_than', 'approximately'] as const)('%s gives attainment null, not Infinity', (op) => {
+      expect(evaluate({ op, value: 0 }, 4).attainment).toBeNull();
+    });
+
+    it('between with min 0 gives attainment null', () => {
+      expect(evaluate(range(0, 0.2), 0.1)).toMatchObject({ met: true, attainment: null, aboveMax: false });
+    });
+  });
+
+  describe('when the actual value is null', () => {
+    it.each([
+      ['at_least', { op: 'at_least' }],
+      ['more_than', { op: 'more_than' }],
+      ['approximately', { op: 'approximately' }],
+      ['at_most', { op: 'at_most', value: 0 }],
+      ['between', range(0.7, 0.85)],
+    ] as Array<[string, Partial<Target>]>)('%s has met, attainment and onTrack null', (_op, t) => {
+      const evaluation = evaluate(t, null, { baseline: 10, asOf: '2026-01-01' });
+      expect(evaluation).toMatchObject({ actual: null, met: null, attainment: null, onTrack: null });
+    });
+
+    it('still gives baseline and expected, so a chart can draw the line', () => {
+      const evaluation = evaluate({ value: 100, deadline: '2030-12-31' }, null, { baseline: 100, asOf: '2026-01-01' });
+      expect(evaluation).toMatchObject({ baseline: 100, expected: 100 });
+    });
+
+    it('does not report a between target above max', () => {
+      expect(evaluate(range(0.7, 0.85), null).aboveMax).toBe(false);
+    });
+  });
+
+  describe('aboveMax', () => {
+    it.each(['at_least', 'more_than', 'approximately', 'at_most'] as const)('is absent for %s', (op) => {
+      expect(evaluate({ op }, 1000)).not.toHaveProperty('aboveMax');
+    });
+  });
+
+  it('carries the target as given', () => {
+    const t = target({ op: 'approximately', value: 700, deadline: '2030-12-31', quote: '700 hợp tác xã' });
+    const evaluation = evaluateTarget({ target: t, actual: 500, baseline: 400, adoptedOn: '2023-10-20', asOf: '2023-10-20' });
+    expect(evaluation).toEqual({
+      metric: 'cooperatives',
+      op: 'approximately',
+      value: 700,
+      deadline: '2030-12-31',
+      quote: '700 hợp tác xã',
+      actual: 500,
+      met: false,
+      attainment: 500 / 700,
+      onTrack: true,
+      baseline: 400,
+      expected: 400,
+    });
+    expect(Object.keys(evaluation)).not.toContain('min');
+  });
+
+  describe('on track', () => {
+    // 2024-01-01 to 2025-01-01 is 366 days (2024 is a leap year); 183 days in is 2024-07-02.
+    const line = { adoptedOn: '2024-01-01', baseline: 0 };
+    const yearTarget: Partial<Target> = { op: 'at_least', value: 366, deadline: '2025-01-01' };
+
+    describe('before the adoption date', () => {
+      it('is null, with expected null', () => {
+        const evaluation = evaluate(yearTarget, 50, { ...line, asOf: '2023-12-31' });
+        expect(evaluation).toMatchObject({ onTrack: null, expected: null, baseline: 0, met: false });
+      });
+    });
+
+    describe('with a null baseline', () => {
+      it('is null, with expected null', () => {
+        const evaluation = evaluate(yearTarget, 50, { ...line, baseline: null, asOf: '2024-06-01' });
+        expect(evaluation).toMatchObject({ onTrack: null, expected: null, baseline: null });
+      });
+    });
+
+    describe('on the adoption date', () => {
+      it('expects the baseline', () => {
+        expect(evaluate(yearTarget, 0, { ...line, asOf: '2024-01-01' })).toMatchObject({ expected: 0, onTrack: true });
+      });
+    });
+
+    describe('between adoption and deadline', () => {
+      it('expects the straight line in days from baseline to aim', () => {
+        expect(evaluate(yearTarget, 183, { ...line, asOf: '2024-07-02' })).toMatchObject({ expected: 183, onTrack: true });
+      });
+
+      it('is on track above the line', () => {
+        expect(evaluate(yearTarget, 200, { ...line, asOf: '2024-07-02' }).onTrack).toBe(true);
+      });
+
+      it('is off track below the line', () => {
+        expect(evaluate(yearTarget, 182, { ...line, asOf: '2024-07-02' }).onTrack).toBe(false);
+      });
+
+      it('leaves a fractional expected value unrounded', () => {
+        const evaluation = evaluate({ value: 1, deadline: '2024-01-04' }, 0.5, { ...line, asOf: '2024-01-02' });
+        expect(evaluation.expected).toBeCloseTo(1 / 3, 12);
+        expect(evaluation.onTrack).toBe(true);
+      });
+
+      it('draws a between target towards min', () => {
+        const evaluation = evaluate({ ...range(0.7, 0.85), deadline: '2025-01-01' }, 0.3, { ...line, asOf: '2024-07-02' });
+        expect(evaluation.expected).toBeCloseTo(0.35, 12);
+        expect(evaluation.onTrack).toBe(false);
+      });
+
+      it('draws an approximately target towards the value itself, not 95 % of it', () => {
+        const evaluation = evaluate({ op: 'approximately', value: 100, deadline: '2025-01-01' }, 96, {
+          ...line,
+          asOf: '2025-01-01',
+        });
+        expect(evaluation).toMatchObject({ met: true, expected: 100, onTrack: false });
+      });
+    });
+
+    describe('on and after the deadline', () => {
+      it('expects the aim on the deadline', () => {
+        expect(evaluate(yearTarget, 366, { ...line, asOf: '2025-01-01' })).toMatchObject({ expected: 366, onTrack: true });
+      });
+
+      it('expects the aim after the deadline', () => {
+        expect(evaluate(yearTarget, 300, { ...line, asOf: '2027-05-05' })).toMatchObject({ expected: 366, onTrack: false });
+      });
+    });
+
+    describe('for at_most, which falls towards its aim', () => {
+      const dormant: Partial<Target> = { metric: 'dormant_cooperatives', op: 'at_most', value: 0, deadline: '2025-01-01' };
+      const from40 = { adoptedOn: '2024-01-01', baseline: 40 };
+
+      it('expects a falling line', () => {
+        expect(evaluate(dormant, 20, { ...from40, asOf: '2024-07-02' }).expected).toBeCloseTo(40 - (40 * 183) / 366, 12);
+      });
+
+      it('is on track below the line', () => {
+        expect(evaluate(dormant, 10, { ...from40, asOf: '2024-07-02' })).toMatchObject({ onTrack: true, met: false });
+      });
+
+      it('is off track above the line', () => {
+        expect(evaluate(dormant, 35, { ...from40, asOf: '2024-07-02' }).onTrack).toBe(false);
+      });
+
+      it('is off track after the deadline while any are left', () => {
+        expect(evaluate(dormant, 1, { ...from40, asOf: '2025-03-01' })).toMatchObject({ expected: 0, onTrack: false });
+      });
+    });
+  });
+
+  describe('the targets of the plans the project carries', () => {
+    const kienGiang = planFile('kien-giang-251-kh-ubnd-2023');
+    const yenBai = planFile('yen-bai-ctr-tu-20-nq-tw');
+    const find = (plan: PlanFile, metric: string, deadline = '2030-12-31'): Target => {
+      const found = plan.targets.find((t) => t.metric === metric && t.deadline === deadline);
+      if (!found) throw new Error(`${plan.id} has no ${metric} target for ${deadline}`);
+      return found;
+    };
+    const evaluateIn = (plan: PlanFile, t: Target, actual: number | null, baseline: number | null, asOf: string) =>
+      evaluateTarget({ target: t, actual, baseline, adoptedOn: plan.adoptedOn, asOf });
+
+    it('Kiên Giang: about 700 cooperatives is met by 680 (≥ 665)', () => {
+      const evaluation = evaluateIn(kienGiang, find(kienGiang, 'cooperatives'), 680, 600, '2030-12-31');
+      expect(evaluation).toMatchObject({ met: true, attainment: 680 / 700, expected: 700, onTrack: false });
+    });
+
+    it('Kiên Giang: 660 cooperatives is not about 700', () => {
+      expect(evaluateIn(kienGiang, find(kienGiang, 'cooperatives'), 660, 600, '2031-01-01').met).toBe(false);
+    });
+
+    it('Kiên Giang: 70 % - 85 % good or fair, 90 % is met and above max', () => {
+      const evaluation = evaluateIn(kienGiang, find(kienGiang, 'cooperatives_good_or_fair_share'), 0.9, 0.5, '2026-01-01');
+      expect(evaluation).toMatchObject({ met: true, aboveMax: true, min: 0.7, max: 0.85, onTrack: true });
+    });
+
+    it('Kiên Giang: more than 100 high-tech cooperatives is not met by exactly 100', () => {
+      const evaluation = evaluateIn(kienGiang, find(kienGiang, 'high_tech_agricultural_cooperatives'), 100, 40, '2026-01-01');
+      expect(evaluation).toMatchObject({ met: false, attainment: 1 });
+    });
+
+    it('Kiên Giang: no dormant cooperatives left, 12 left halfway from 30 is on track', () => {
+      const t = find(kienGiang, 'dormant_cooperatives');
+      // Halfway between 2023-10-20 and 2030-12-31 (2629 days) is 2027-05-26.
+      const evaluation = evaluateIn(kienGiang, t, 12, 30, '2027-05-26');
+      expect(evaluation.met).toBe(false);
+      expect(evaluation.attainment).toBe(0);
+      expect(evaluation.expected).toBeCloseTo(30 - (30 * 1314) / 2629, 12);
+      expect(evaluation.onTrack).toBe(true);
+    });
+
+    it('Kiên Giang: nothing is on track before the plan was adopted', () => {
+      for (const t of kienGiang.targets) {
+        expect(evaluateIn(kienGiang, t, 1, 1, '2023-10-19')).toMatchObject({ onTrack: null, expected: null });
+      }
+    });
+
+    it('Yên Bái: two targets on one metric are judged against their own deadlines', () => {
+      const by2030 = find(yenBai, 'rated_organizations_good_or_fair_share', '2030-12-31');
+      const by2045 = find(yenBai, 'rated_organizations_good_or_fair_share', '2045-12-31');
+      const asOf = '2031-01-01';
+      expect(evaluateIn(yenBai, by2030, 0.7, 0.5, asOf)).toMatchObject({ met: true, expected: 0.65, onTrack: true });
+      const later = evaluateIn(yenBai, by2045, 0.7, 0.5, asOf);
+      expect(later.met).toBe(false);
+      expect(later.attainment).toBeCloseTo(0.7 / 0.9, 12);
+      expect(later.expected).toBeGreaterThan(0.5);
+      expect(later.expected).toBeLessThan(0.9);
+    });
+
+    it('Yên Bái: a population share with an unknown population is null throughout', () => {
+      const evaluation = evaluateIn(yenBai, find(yenBai, 'population_share', '2045-12-31'), null, null, '2026-01-01');
+      expect(evaluation).toMatchObject({ met: null, attainment: null, onTrack: null, baseline: null, expected: null });
+    });
+
+    it('Yên Bái: 100 % digital adoption, 40 % reached', () => {
+      const t = find(yenBai, 'organizations_digital_adoption_share', '2045-12-31');
+      expect(evaluateIn(yenBai, t, 0.4, 0.1, '2026-01-01')).toMatchObject({ met: false, attainment: 0.4 });
+    });
+
+    it('every carried target evaluates without throwing and without non-finite numbers', () => {
+      for (const plan of [kienGiang, yenBai]) {
+        for (const t of plan.targets) {
+          for (const actual of [0, 1, 1000]) {
+            const evaluation = evaluateIn(plan, t, actual, 0, '2028-01-01');
+            for (const n of [evaluation.attainment, evaluation.expected]) {
+              if (n !== null) expect(Number.isFinite(n)).toBe(true);
+            }
+          }
+        }
+      }
+    });
+  });
+});
