@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { foldHistory, type OrganizationEvent } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { computeTimeline, membershipRanges, searchText } from './timeline';
+import { schemaIdentifier } from '../generations';
 
 export const ORGANIZATION_STREAM_PREFIX = 'organization-';
 
@@ -11,11 +12,12 @@ export const ORGANIZATION_STREAM_PREFIX = 'organization-';
  * timeline is recomputed from all its facts and replaced, so applying any
  * event twice leaves the same rows.
  */
-export async function applyOrganizationEvents(client: PoolClient, events: RecordedEvent[]): Promise<void> {
+export async function applyOrganizationEvents(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<void> {
+  const rm = schemaIdentifier(schema);
   const facts = events.filter((event) => event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX));
   if (facts.length === 0) return;
   await client.query(
-    `INSERT INTO rm_organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
+    `INSERT INTO ${rm}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[])
      ON CONFLICT (event_id) DO NOTHING`,
     [
@@ -29,7 +31,7 @@ export async function applyOrganizationEvents(client: PoolClient, events: Record
   );
   const ids = [...new Set(facts.map((event) => event.streamId.slice(ORGANIZATION_STREAM_PREFIX.length)))];
   const { rows } = await client.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data']; revision: number }>(
-    `SELECT organization_id, event_type, data, revision FROM rm_organization_facts
+    `SELECT organization_id, event_type, data, revision FROM ${rm}.organization_facts
       WHERE organization_id = ANY($1::uuid[]) ORDER BY organization_id, revision`,
     [ids],
   );
@@ -86,17 +88,17 @@ export async function applyOrganizationEvents(client: PoolClient, events: Record
       }
     }
   }
-  await client.query('DELETE FROM rm_organization_timeline WHERE organization_id = ANY($1::uuid[])', [ids]);
-  await client.query('DELETE FROM rm_union_memberships WHERE union_id = ANY($1::uuid[])', [ids]);
+  await client.query(`DELETE FROM ${rm}.organization_timeline WHERE organization_id = ANY($1::uuid[])`, [ids]);
+  await client.query(`DELETE FROM ${rm}.union_memberships WHERE union_id = ANY($1::uuid[])`, [ids]);
   if (timelineRows.length > 0) {
     await client.query(
-      `INSERT INTO rm_organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::rm_organization_timeline, $1::jsonb)`,
+      `INSERT INTO ${rm}.organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::${rm}.organization_timeline, $1::jsonb)`,
       [JSON.stringify(timelineRows)],
     );
   }
   if (membershipRows.length > 0) {
     await client.query(
-      `INSERT INTO rm_union_memberships SELECT * FROM jsonb_populate_recordset(NULL::rm_union_memberships, $1::jsonb)`,
+      `INSERT INTO ${rm}.union_memberships SELECT * FROM jsonb_populate_recordset(NULL::${rm}.union_memberships, $1::jsonb)`,
       [JSON.stringify(membershipRows)],
     );
   }

@@ -5,6 +5,7 @@ import { PostgresEventStore, type RecordedEvent } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { applyOrganizationEvents } from '../organizations/organization-projection';
+import { readCheckpoint } from './apply-batch';
 import { Projector } from './projector';
 
 const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
@@ -45,11 +46,11 @@ describe('organization projection on PostgreSQL', () => {
     (
       await database.pool.query(
         `SELECT organization_id, valid::text, status, member_count, rating, search_text, version, member_cooperative_ids::text[] AS members
-           FROM rm_organization_timeline ORDER BY organization_id, lower(valid)`,
+           FROM rm_1.organization_timeline ORDER BY organization_id, lower(valid)`,
       )
     ).rows;
   const memberships = async () =>
-    (await database.pool.query('SELECT union_id, cooperative_id, valid::text FROM rm_union_memberships ORDER BY cooperative_id')).rows;
+    (await database.pool.query('SELECT union_id, cooperative_id, valid::text FROM rm_1.union_memberships ORDER BY cooperative_id')).rows;
 
   it('projects each organization as effective-date ranges, with its checkpoint', async () => {
     const projector = new Projector(database.pool, store, pino({ level: 'silent' }));
@@ -73,7 +74,7 @@ describe('organization projection on PostgreSQL', () => {
         { union_id: unionId, cooperative_id: founders[1], valid: '[2020-06-01,)' },
       ]),
     );
-    expect(await projector.checkpoint()).toBe(head);
+    expect(await readCheckpoint(database.pool, 'rm_1')).toBe(head);
   });
 
   it('is idempotent: applying every event again, one by one, leaves the same rows', async () => {
@@ -81,7 +82,7 @@ describe('organization projection on PostgreSQL', () => {
     const all: RecordedEvent[] = await store.readAll({ limit: 10_000 });
     const client = await database.pool.connect();
     try {
-      for (const event of all) await applyOrganizationEvents(client, [event]);
+      for (const event of all) await applyOrganizationEvents(client, 'rm_1', [event]);
     } finally {
       client.release();
     }
@@ -89,7 +90,7 @@ describe('organization projection on PostgreSQL', () => {
   });
 
   it('stops at a failing event and reports where, without moving its checkpoint past it', async () => {
-    const checkpointBefore = await new Projector(database.pool, store, pino({ level: 'silent' })).checkpoint();
+    const checkpointBefore = await readCheckpoint(database.pool, 'rm_1');
     // A stream the projection cannot fold: an event before any registration.
     await store.append([
       {
@@ -104,6 +105,6 @@ describe('organization projection on PostgreSQL', () => {
     const status = projector.status();
     expect(status).toMatchObject({ state: 'failed', failedAt: expect.any(String) });
     await projector.stop();
-    expect(await projector.checkpoint()).toBe(checkpointBefore);
+    expect(await readCheckpoint(database.pool, 'rm_1')).toBe(checkpointBefore);
   });
 });

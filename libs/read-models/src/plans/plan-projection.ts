@@ -1,0 +1,23 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@ktt/event-store';
+import { schemaIdentifier } from '../generations';
+
+export const PLAN_STREAM_PREFIX = 'plan-';
+
+/** Plan events as facts (idempotent by event id); a plan as of a date is folded per request from them. */
+export async function applyPlanEvents(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<void> {
+  const facts = events.filter((event) => event.streamId.startsWith(PLAN_STREAM_PREFIX));
+  if (facts.length === 0) return;
+  await client.query(
+    `INSERT INTO ${schemaIdentifier(schema)}.plan_facts (event_id, plan_id, revision, event_type, data)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      facts.map((event) => event.metadata.eventId),
+      facts.map((event) => event.streamId.slice(PLAN_STREAM_PREFIX.length)),
+      facts.map((event) => event.revision),
+      facts.map((event) => event.type),
+      facts.map((event) => JSON.stringify(event.data)),
+    ],
+  );
+}

@@ -1,0 +1,34 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@ktt/event-store';
+import { schemaIdentifier } from '../generations';
+import { applyOrganizationEvents } from '../organizations/organization-projection';
+import { applyPlanEvents } from '../plans/plan-projection';
+
+export const PROJECTION = 'read-models';
+
+/**
+ * One batch into one generation, with its checkpoint, inside the caller's
+ * transaction. Events of other streams (reservations, idempotency records)
+ * change no row but move the checkpoint, so `minPosition` of any command's
+ * answer is reached.
+ */
+export async function applyBatch(client: PoolClient, schema: string, batch: RecordedEvent[]): Promise<void> {
+  if (batch.length === 0) return;
+  await applyOrganizationEvents(client, schema, batch);
+  await applyPlanEvents(client, schema, batch);
+  await client.query(
+    `INSERT INTO ${schemaIdentifier(schema)}.projection_checkpoints (projection, position, events_applied, updated_at)
+     VALUES ($1, $2, $3, now())
+     ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position,
+       events_applied = projection_checkpoints.events_applied + EXCLUDED.events_applied, updated_at = now()`,
+    [PROJECTION, batch[batch.length - 1].position, batch.length],
+  );
+}
+
+export async function readCheckpoint(db: Pick<PoolClient, 'query'>, schema: string): Promise<string | null> {
+  const { rows } = await db.query<{ position: string }>(
+    `SELECT position FROM ${schemaIdentifier(schema)}.projection_checkpoints WHERE projection = $1`,
+    [PROJECTION],
+  );
+  return rows[0]?.position ?? null;
+}
