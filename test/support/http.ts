@@ -4,10 +4,28 @@ export interface HttpAnswer<T = any> {
   body: T;
 }
 
-/** A small JSON client over fetch: real HTTP, no framework in between. */
-export function httpClient(baseUrl: string) {
+/** PostgreSQL positions are "<xid>.<global position>"; the greater pair is the later one. */
+function later(a: string | null, b: string): string {
+  if (!a) return b;
+  const [ax, ap] = a.split('.').map(BigInt);
+  const [bx, bp] = b.split('.').map(BigInt);
+  return ax > bx || (ax === bx && ap >= bp) ? a : b;
+}
+
+/**
+ * A small JSON client over fetch: real HTTP, no framework in between. Like
+ * the admin UI, it reads its own writes: every GET under /api carries the
+ * latest `position` it has seen in a command answer as `minPosition`
+ * (api.md), unless the path sets one or `readYourWrites` is off.
+ */
+export function httpClient(baseUrl: string, options: { readYourWrites?: boolean } = {}) {
+  let lastPosition: string | null = null;
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
-    const response = await fetch(`${baseUrl}${path}`, {
+    let url = `${baseUrl}${path}`;
+    if (method === 'GET' && options.readYourWrites !== false && lastPosition && path.startsWith('/api/') && !path.includes('minPosition=')) {
+      url += `${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(lastPosition)}`;
+    }
+    const response = await fetch(url, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -19,10 +37,13 @@ export function httpClient(baseUrl: string) {
     } catch {
       // not JSON: keep the text
     }
+    const position = (parsed as { position?: unknown } | null)?.position;
+    if (response.ok && typeof position === 'string' && /^\d+\.\d+$/.test(position)) lastPosition = later(lastPosition, position);
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
   return {
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
     post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
+    lastPosition: () => lastPosition,
   };
 }

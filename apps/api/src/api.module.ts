@@ -5,7 +5,10 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
-import type { Projector } from '@ktt/read-models';
+import { loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
+import path from 'node:path';
+import { ReadConsistency } from './http/read-consistency';
+import { ProgressController } from './provinces/progress.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { OrganizationCommandsController } from './organizations/organization-commands.controller';
 import { ExecuteOrganizationCommandHandler } from './organizations/organization-command.handler';
@@ -22,7 +25,7 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, HealthController, MetricsController],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, HealthController, MetricsController],
       providers: [
         { provide: EVENT_STORE, useValue: runtime.eventStore },
         { provide: PG_POOL, useValue: runtime.pool },
@@ -31,6 +34,14 @@ export class ApiModule implements NestModule {
         { provide: OrganizationCommands, useValue: new OrganizationCommands(runtime.eventStore) },
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },
         { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },
+        { provide: OrganizationQueries, useValue: new OrganizationQueries(runtime.pool) },
+        { provide: PlanQueries, useValue: new PlanQueries(runtime.pool) },
+        {
+          provide: ProgressQueries,
+          useValue: new ProgressQueries(runtime.pool, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),
+        },
+        { provide: ReadYourWrites, useValue: new ReadYourWrites(runtime.pool, runtime.eventStore) },
+        ReadConsistency,
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
         ExecuteOrganizationCommandHandler,
       ],

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { seedPlans } from '@ktt/application';
+import { Presets, SingleBar } from 'cli-progress';
+import { OrganizationCommands, seedPlans } from '@ktt/application';
+import { loadDemo, type DemoSummary } from '@ktt/application/demo/load-demo';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
@@ -9,13 +11,16 @@ const USAGE = `usage: npm run cli -- <command>
 commands:
   migrate      apply pending migrations (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR)
   seed-plans   adopt the plans in data/plans that are not adopted yet
+  demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
+               through the command path as system:demo; a rerun writes nothing new
+               [--seed N] [--scale X (1 = full size)] [--concurrency N]
   help         this text
 
-The read-model commands (rebuild, replay, verify, demo, token, generate) arrive with their issues.`;
+The read-model commands (rebuild, replay, verify, token, generate) arrive with their issues.`;
 
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
+  const [command, ...options] = argv;
   if (!command || command === 'help' || command === '--help') {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
@@ -33,6 +38,19 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(adopted.length ? `adopted: ${adopted.join(', ')}\n` : 'every plan was adopted already\n');
         return 0;
       }
+      case 'demo': {
+        const flags = parseFlags(options, ['seed', 'scale', 'concurrency']);
+        const eventsBefore = await countEvents(runtime);
+        const summary = await loadDemo(new OrganizationCommands(runtime.eventStore), {
+          seed: flags.seed,
+          scale: flags.scale,
+          concurrency: flags.concurrency,
+          onProgress: progressBar(),
+        });
+        const eventsAfter = await countEvents(runtime);
+        process.stdout.write(formatSummary(summary, eventsBefore, eventsAfter));
+        return summary.refusals === 0 ? 0 : 1;
+      }
       default:
         process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
         return 2;
@@ -40,6 +58,82 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await runtime.close();
   }
+}
+
+function parseFlags(args: string[], names: string[]): Record<string, number | undefined> {
+  const flags: Record<string, number | undefined> = {};
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!match || !names.includes(match[1])) throw new Error(`unknown option "${args[i]}"\n\n${USAGE}`);
+    const raw = match[2] ?? args[++i];
+    const value = Number(raw);
+    if (raw === undefined || !Number.isFinite(value)) throw new Error(`--${match[1]} needs a number`);
+    flags[match[1]] = value;
+  }
+  return flags;
+}
+
+/** On stderr, so stdout keeps only the summary. */
+function progressBar(): (done: number, total: number) => void {
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      format: 'demo [{bar}] {percentage}% | {value}/{total} commands | {rate} events/s | ETA {eta_formatted}',
+      hideCursor: true,
+      etaBuffer: 2000,
+      fps: 5,
+      // Redirected to a file or CI log: a line every 10 s instead of a redrawn bar.
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
+    Presets.shades_classic,
+  );
+  const started = Date.now();
+  let running = false;
+  return (done, total) => {
+    if (!running) {
+      bar.start(total, done, { rate: '0' });
+      running = true;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    bar.update(done, { rate: seconds > 0 ? Math.round(done / seconds).toString() : '0' });
+    if (done >= total) bar.stop();
+  };
+}
+
+/** The events table's size, to check the summary against (PostgreSQL event store only). */
+async function countEvents(runtime: Awaited<ReturnType<typeof openRuntime>>): Promise<number | null> {
+  if (runtime.eventStore.engine !== 'postgres') return null;
+  const { rows } = await runtime.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+  return rows[0].n;
+}
+
+const KIND_LABELS = { cooperative: 'cooperatives', cooperative_group: 'cooperative groups', union: 'unions' } as const;
+const PROVINCES: Record<string, string> = { '91': 'Kiên Giang', '15': 'Yên Bái' };
+
+function formatSummary(summary: DemoSummary, eventsBefore: number | null, eventsAfter: number | null): string {
+  const lines = [
+    `demo loaded: seed ${summary.seed}, scale ${summary.scale}, history to ${summary.today}`,
+    '',
+    'organizations (registered up to today / existing today):',
+    ...summary.organizations.map(
+      (o) =>
+        `  ${`${PROVINCES[o.provinceCode] ?? o.provinceCode} (${o.provinceCode})`.padEnd(16)} ${KIND_LABELS[o.kind].padEnd(19)} ${String(o.registered).padStart(6)} / ${String(o.existingToday).padStart(6)}`,
+    ),
+    '',
+    'sizes on the reference dates of domain.md (target × scale → drawn):',
+    ...summary.calibration.map(
+      (c) => `  ${PROVINCES[c.provinceCode] ?? c.provinceCode} ${c.what} on ${c.asOf}: ${c.target} → ${c.actual}`,
+    ),
+    '',
+    `commands sent:   ${summary.commandsSent}${summary.replayed ? ` (${summary.replayed} answered from an earlier run, nothing written)` : ''}`,
+    `events written:  ${summary.eventsWritten} (${summary.organizationEvents} organization events, ${summary.reservations} registration-number reservations, ${summary.idempotencyRecords} idempotency records)`,
+    ...(eventsBefore !== null && eventsAfter !== null ? [`events table:    ${eventsBefore} → ${eventsAfter}`] : []),
+    `refusals:        ${summary.refusals}${summary.refusals ? ` ${JSON.stringify(summary.refusalsByCode)}` : ''}`,
+    ...summary.refusalSamples.map((r) => `  ${r.key} ${r.type} ${r.organizationId}: ${r.code} ${r.message}`),
+    `seconds:         ${summary.seconds.toFixed(1)} (${Math.round(summary.commandsSent / Math.max(summary.seconds, 0.001))} commands/s)`,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 main(process.argv.slice(2)).then(

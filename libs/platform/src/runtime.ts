@@ -16,6 +16,8 @@ export interface Runtime {
   eventStore: EventStore;
   /** Where the plans the project carries are (data/plans). */
   plansDir: string;
+  /** The project's data folder (plans, reference data). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
     pool,
     eventStore,
     plansDir: path.join(PROJECT_ROOT, 'data', 'plans'),
+    dataDir: path.join(PROJECT_ROOT, 'data'),
     async close() {
       await eventStore.close();
       await pool.end();

@@ -5,3 +5,8 @@ export * from './projector/apply-batch';
 export * from './organizations/organization-projection';
 export * from './organizations/timeline';
 export * from './plans/plan-projection';
+export * from './organizations/organization-queries';
+export * from './plans/plan-queries';
+export * from './progress/metrics-query';
+export * from './progress/progress-queries';
+export * from './consistency/read-your-writes';

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { DomainError } from '@ktt/domain';
 import { EventStoreUnavailableError } from '@ktt/event-store';
 import { IdempotencyKeyReusedError, PreconditionFailedError, TooMuchContentionError } from '@ktt/application';
+import { ReadModelBehindError } from '@ktt/read-models';
 import { problem, RequestValidationError, type Problem } from './problem';
+import { NotImplementedYetError } from './read-consistency';
 
 const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -38,6 +40,12 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof TooMuchContentionError) {
       return problem(503, error.code, 'Too many concurrent changes', error.message);
+    }
+    if (error instanceof ReadModelBehindError) {
+      return problem(503, error.code, 'The read models are behind', error.message);
+    }
+    if (error instanceof NotImplementedYetError) {
+      return problem(501, error.code, 'Not implemented yet', error.message);
     }
     if (error instanceof EventStoreUnavailableError || isConnectionError(error)) {
       return problem(503, 'STORAGE_UNAVAILABLE', 'The database is unavailable', 'the database cannot be reached right now; retry later');

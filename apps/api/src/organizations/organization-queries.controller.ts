@@ -1,25 +1,44 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { uuidParam } from '../http/uuid-param';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { DomainError, todayInVietnam } from '@ktt/domain';
 import { OrganizationHistoryQueries } from '@ktt/application';
-import { AsOfQueryDto } from './organization.dtos';
+import { OrganizationQueries } from '@ktt/read-models';
+import { uuidParam } from '../http/uuid-param';
+import { OrganizationListQueryDto, TemporalQueryDto, ConsistencyQueryDto } from '../http/query.dtos';
+import { ReadConsistency } from '../http/read-consistency';
 
 @ApiTags('organizations: queries')
 @Controller('api/organizations')
 export class OrganizationQueriesController {
-  constructor(private readonly queries: OrganizationHistoryQueries) {}
+  constructor(
+    private readonly organizations: OrganizationQueries,
+    private readonly history: OrganizationHistoryQueries,
+    private readonly consistency: ReadConsistency,
+  ) {}
 
-  /** Its state as of a date, by folding its stream (the read models answer this in the next issue). */
+  @Get()
+  async list(@Query() query: OrganizationListQueryDto) {
+    await this.consistency.prepare(query);
+    const { asOf = todayInVietnam(), limit = 50, minPosition: _m, knownAt: _k, ...filters } = query;
+    return this.organizations.list({ ...filters, asOf, limit });
+  }
+
+  /** Its state as of a date, from the temporal read model. */
   @Get(':id')
-  async get(@Param('id', uuidParam('id')) id: string, @Query() query: AsOfQueryDto, @Res({ passthrough: true }) res: Response) {
-    const state = await this.queries.stateAsOf(id, query.asOf);
+  async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
+    await this.consistency.prepare(query);
+    const asOf = query.asOf ?? todayInVietnam();
+    const state = await this.organizations.get(id, asOf);
+    if (!state) throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}`);
     res.setHeader('ETag', `"${state.version}"`);
     return state;
   }
 
+  /** The whole history from its stream (always current: it reads the event store). */
   @Get(':id/events')
-  events(@Param('id', uuidParam('id')) id: string) {
-    return this.queries.history(id);
+  async events(@Param('id', uuidParam('id')) id: string, @Query() query: ConsistencyQueryDto) {
+    void query;
+    return this.history.history(id);
   }
 }

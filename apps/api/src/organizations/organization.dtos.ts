@@ -100,8 +100,3 @@ export class CommandResponseDto {
   @ApiProperty({ description: "revision of the stream's last event" }) version!: number;
   @ApiProperty({ description: 'opaque position in the global log (for minPosition)' }) position!: string;
 }
-
-export class AsOfQueryDto {
-  @ApiPropertyOptional({ format: 'date', description: 'default: today in Vietnam' })
-  @IsOptional() @IsLocalDate() asOf?: string;
-}

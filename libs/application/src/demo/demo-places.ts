@@ -23,9 +23,15 @@ export interface ProvinceVocabulary {
   cooperativeActivities: Partial<Record<Sector, readonly string[]>>;
   /** Activity phrases for group names ("Tổ hợp tác <activity> <place>"), lower case, by sector. */
   groupActivities: Partial<Record<Sector, readonly string[]>>;
-  /** Hardships that make members notify a suspension, besides the common ones. */
-  localSuspensionReasons: readonly string[];
+  /** Hardships that make members notify a suspension, besides the common ones; some only in their season. */
+  localSuspensionReasons: readonly LocalReason[];
   unions: readonly UnionTemplate[];
+}
+
+export interface LocalReason {
+  reason: string;
+  from?: string;
+  to?: string;
 }
 
 export interface UnionTemplate {
@@ -83,7 +89,12 @@ export const KIEN_GIANG: ProvinceVocabulary = {
     industry: ['đan lục bình', 'làm mắm'],
     trade_services: ['dịch vụ du lịch', 'buôn bán nông sản'],
   },
-  localSuspensionReasons: ['Ảnh hưởng hạn hán, xâm nhập mặn', 'Dịch bệnh trên tôm nuôi', 'Giá lúa giảm, thua lỗ'],
+  localSuspensionReasons: [
+    // The 2019–2020 drought and salinity intrusion in the Mekong delta.
+    { reason: 'Ảnh hưởng hạn hán, xâm nhập mặn', from: '2019-12-01', to: '2020-12-31' },
+    { reason: 'Dịch bệnh trên tôm nuôi' },
+    { reason: 'Giá lúa giảm, sản xuất thua lỗ' },
+  ],
   unions: [
     { name: 'Liên hiệp hợp tác xã Lúa gạo Tân Hiệp', sector: 'agriculture', foundedIn: '2019-04', district: 'Tân Hiệp', probability: 1 },
     { name: 'Liên hiệp hợp tác xã Thủy sản U Minh Thượng', sector: 'fisheries', foundedIn: '2021-09', district: 'U Minh Thượng', probability: 1 },
@@ -129,7 +140,12 @@ export const YEN_BAI: ProvinceVocabulary = {
     industry: ['dệt thổ cẩm', 'đan lát'],
     trade_services: ['du lịch cộng đồng', 'thu gom nông sản'],
   },
-  localSuspensionReasons: ['Ảnh hưởng bão lũ, sạt lở đất', 'Thiệt hại do cơn bão số 3 (Yagi)', 'Giá quế xuống thấp'],
+  localSuspensionReasons: [
+    { reason: 'Ảnh hưởng mưa lũ, sạt lở đất' },
+    // Typhoon Yagi, September 2024.
+    { reason: 'Thiệt hại do cơn bão số 3 (Yagi)', from: '2024-09-08', to: '2025-06-30' },
+    { reason: 'Giá quế xuống thấp, không tiêu thụ được sản phẩm' },
+  ],
   unions: [
     { name: 'Liên hiệp hợp tác xã Quế hồi Văn Yên', sector: 'agriculture', foundedIn: '2020-06', district: 'Văn Yên', probability: 1 },
     { name: 'Liên hiệp hợp tác xã Chè Yên Bái', sector: 'agriculture', foundedIn: '2022-10', district: 'Văn Chấn', probability: 1 },

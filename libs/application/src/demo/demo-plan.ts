@@ -261,7 +261,8 @@ function decisionRef(random: Random, mode: DissolutionMode, kind: OrganizationKi
 
 function suspensionReason(random: Random, vocabulary: ProvinceVocabulary, date: LocalDate): string {
   if (date >= '2020-03-01' && date <= '2021-12-31' && random.chance(0.6)) return COVID_SUSPENSION_REASON;
-  return random.chance(0.35) ? random.pick(vocabulary.localSuspensionReasons) : random.pick(COMMON_SUSPENSION_REASONS);
+  const local = vocabulary.localSuspensionReasons.filter((r) => (r.from ?? date) <= date && date <= (r.to ?? date));
+  return random.chance(0.35) && local.length > 0 ? random.pick(local).reason : random.pick(COMMON_SUSPENSION_REASONS);
 }
 
 interface LifecycleRates {
@@ -389,7 +390,7 @@ function drawAttributes(random: Random, draft: Draft, quality: number, lastYear:
     // Rating, yearly in December, of those operating since the start of the year and active then.
     if (rated) {
       const ratedOn = `${year}-12-${String(random.int(5, 28)).padStart(2, '0')}`;
-      const score = 67 + 1.3 * t + 11 * quality + 8 * random.normal() + (profile.valueChain ? 3 : 0);
+      const score = 67 + 1.15 * t + 11 * quality + 8 * random.normal() + (profile.valueChain ? 3 : 0);
       const ratingRecord = recordDate(random, ratedOn, 0.05, [370, 430]);
       const takesPart = random.chance(draft.kind === 'union' ? 0.95 : 0.9);
       if (
@@ -506,7 +507,7 @@ function drawUntil(target: number, asOf: LocalDate, draw: (index: number) => Dra
 }
 
 /**
- * 2–3 unions per province, each founded by 3–5 cooperatives existing and
+ * 2–3 unions per province, each founded by 3–4 cooperatives existing and
  * active on the founding date (those of its district and sector first), then
  * joined and left by others over the years.
  */
@@ -532,7 +533,7 @@ function draftUnions(seed: number, sizes: ProvinceSizes, cooperatives: Draft[], 
       )
       .map((c) => ({ c, score: preference(c) }))
       .sort((a, b) => b.score - a.score)
-      .slice(0, random.int(3, 5))
+      .slice(0, random.int(3, 4))
       .map(({ c }) => c);
     if (founders.length < 3) return;
     draft.founders = founders;
@@ -551,9 +552,9 @@ function draftUnions(seed: number, sizes: ProvinceSizes, cooperatives: Draft[], 
     const memberships: AttributeStep[] = [];
     for (let year = Number(draft.registeredOn.slice(0, 4)); year <= lastYear; year++) {
       const moves: { type: 'join' | 'leave'; date: LocalDate }[] = [];
-      if (membership.chance(0.55)) moves.push({ type: 'join', date: membership.date(`${year}-02-01`, `${year}-11-30`) });
-      if (membership.chance(0.2)) moves.push({ type: 'join', date: membership.date(`${year}-02-01`, `${year}-11-30`) });
-      if (membership.chance(0.18)) moves.push({ type: 'leave', date: membership.date(`${year}-02-01`, `${year}-11-30`) });
+      if (membership.chance(0.45)) moves.push({ type: 'join', date: membership.date(`${year}-02-01`, `${year}-11-30`) });
+      if (membership.chance(0.1)) moves.push({ type: 'join', date: membership.date(`${year}-02-01`, `${year}-11-30`) });
+      if (membership.chance(0.25)) moves.push({ type: 'leave', date: membership.date(`${year}-02-01`, `${year}-11-30`) });
       moves.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
       for (const move of moves) {
         const draw = membership.float();
@@ -569,7 +570,7 @@ function draftUnions(seed: number, sizes: ProvinceSizes, cooperatives: Draft[], 
           memberships.push({ type: 'join', date: move.date, cooperative });
         } else {
           const members = [...since.entries()].filter(([c, from]) => from < move.date && existsOn(c, move.date)).map(([c]) => c);
-          if (members.length <= 3) continue; // the minimum binds at founding only, but a union that shrinks below it is rare
+          if (members.length < 3) continue; // the minimum binds at founding only; a union may shrink below it
           const cooperative = members[Math.floor(draw * members.length)];
           since.delete(cooperative);
           memberships.push({ type: 'leave', date: move.date, cooperative });

@@ -83,7 +83,7 @@ export class Random {
 
   /** A date in [from, to], both included. */
   date(from: LocalDate, to: LocalDate): LocalDate {
-    return addDays(from, this.int(0, daysBetween(from, to)));
+    return addDays(from, this.int(0, Math.max(0, daysBetween(from, to))));
   }
 }
 

@@ -1,0 +1,101 @@
+import { todayInVietnam } from '@ktt/domain';
+import { PostgresEventStore } from '@ktt/event-store';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { OrganizationCommands } from '../organizations/organization-commands';
+import { DEMO_ACTOR, loadDemo, type DemoSummary } from './load-demo';
+
+const SEED = 42;
+const SCALE = 0.02;
+
+function commandsOn(database: MigratedDatabase): OrganizationCommands {
+  return new OrganizationCommands(new PostgresEventStore({ pool: database.pool, connectionString: database.url }));
+}
+
+async function organizationEvents(database: MigratedDatabase) {
+  const { rows } = await database.pool.query<{ stream_id: string; stream_revision: string; event_type: string; data: unknown }>(
+    `SELECT stream_id, stream_revision, event_type, data FROM events
+      WHERE stream_id LIKE 'organization-%' OR stream_id LIKE 'registration-number-%'
+      ORDER BY stream_id, stream_revision`,
+  );
+  return rows;
+}
+
+async function countEvents(database: MigratedDatabase): Promise<number> {
+  const { rows } = await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+  return rows[0].n;
+}
+
+describe('loadDemo through the real command path (scale 0.02)', () => {
+  const today = todayInVietnam();
+  let first: MigratedDatabase;
+  let second: MigratedDatabase;
+  let summary: DemoSummary;
+
+  beforeAll(async () => {
+    [first, second] = await Promise.all([createMigratedDatabase('demo_a'), createMigratedDatabase('demo_b')]);
+    summary = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today });
+  });
+  afterAll(async () => {
+    await Promise.all([first?.dispose(), second?.dispose()]);
+  });
+
+  it('is refused nothing', () => {
+    expect(summary.refusalSamples).toEqual([]);
+    expect(summary.refusals).toBe(0);
+    expect(summary.commandsSent).toBeGreaterThan(300);
+    expect(summary.replayed).toBe(0);
+  });
+
+  it('registers every kind in both provinces (counted on the events table)', async () => {
+    const { rows } = await first.pool.query<{ province: string; kind: string; n: number }>(
+      `SELECT data->>'provinceCode' AS province, data->>'kind' AS kind, count(*)::int AS n
+         FROM events WHERE event_type = 'OrganizationRegistered' GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const counts = Object.fromEntries(rows.map((r) => [`${r.province}/${r.kind}`, r.n]));
+    expect(Object.keys(counts).sort()).toEqual(
+      ['15/cooperative', '15/cooperative_group', '15/union', '91/cooperative', '91/cooperative_group', '91/union'].sort(),
+    );
+    // domain.md sizes × 0.02 on their reference dates; more have registered since.
+    expect(counts['91/cooperative']).toBeGreaterThanOrEqual(Math.round(457 * SCALE) + Math.round(66 * SCALE));
+    expect(counts['15/cooperative']).toBeGreaterThanOrEqual(Math.round(466 * SCALE) + Math.round(368 * SCALE));
+    expect(counts['91/cooperative_group']).toBeGreaterThanOrEqual(Math.round(2160 * SCALE));
+    expect(counts['15/cooperative_group']).toBeGreaterThanOrEqual(Math.round(5300 * SCALE));
+    expect(counts['91/union']).toBeGreaterThanOrEqual(2);
+    expect(counts['15/union']).toBeGreaterThanOrEqual(2);
+    for (const line of summary.organizations) {
+      expect(counts[`${line.provinceCode}/${line.kind}`]).toBe(line.registered);
+    }
+  });
+
+  it('writes what it reports, every event recorded by system:demo', async () => {
+    expect(await countEvents(first)).toBe(summary.eventsWritten);
+    const { rows } = await first.pool.query<{ actor: string; n: number }>(
+      `SELECT metadata->>'recordedBy' AS actor, count(*)::int AS n FROM events GROUP BY 1`,
+    );
+    expect(rows).toEqual([{ actor: DEMO_ACTOR, n: summary.eventsWritten }]);
+    const types = await first.pool.query<{ event_type: string }>(
+      `SELECT DISTINCT event_type FROM events WHERE stream_id LIKE 'organization-%' ORDER BY 1`,
+    );
+    expect(types.rows.map((r) => r.event_type)).toEqual(
+      expect.arrayContaining(['OrganizationRegistered', 'OrganizationRated', 'MemberCountChanged', 'ProfileChanged', 'OrganizationDissolved', 'CooperativeJoinedUnion']),
+    );
+  });
+
+  it('is deterministic: the same seed in another database writes the same events, ids included', async () => {
+    const again = await loadDemo(commandsOn(second), { seed: SEED, scale: SCALE, today });
+    expect(again.refusals).toBe(0);
+    expect(again.eventsWritten).toBe(summary.eventsWritten);
+    const [a, b] = await Promise.all([organizationEvents(first), organizationEvents(second)]);
+    expect(a.length).toBeGreaterThan(summary.commandsSent - 1);
+    expect(b).toEqual(a);
+  });
+
+  it('writes nothing when run again: every command is answered by its idempotency key', async () => {
+    const before = await countEvents(first);
+    const rerun = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today });
+    expect(rerun.refusals).toBe(0);
+    expect(rerun.replayed).toBe(rerun.commandsSent);
+    expect(rerun.eventsWritten).toBe(0);
+    expect(await countEvents(first)).toBe(before);
+  });
+});

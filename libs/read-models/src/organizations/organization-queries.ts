@@ -1,0 +1,124 @@
+import type { Pool } from 'pg';
+import type { LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
+import { activeSchema, schemaIdentifier } from '../generations';
+import { searchText } from './timeline';
+
+export interface OrganizationView extends OrganizationState {
+  unionIds: string[];
+  version: number;
+}
+
+export interface OrganizationFilter {
+  asOf: LocalDate;
+  provinceCode?: string;
+  kind?: OrganizationKind;
+  status?: OrganizationStatus;
+  sector?: Sector;
+  /** Matches name and registration number, with or without diacritics. */
+  q?: string;
+  limit: number;
+  /** The last id of the previous page (opaque to clients). */
+  cursor?: string;
+}
+
+interface TimelineRow {
+  organization_id: string;
+  kind: OrganizationKind;
+  name: string;
+  registration_number: string;
+  province_code: string;
+  sector: Sector;
+  status: OrganizationStatus;
+  registered_on: string;
+  dissolved_on: string | null;
+  member_count: number | null;
+  rating: OrganizationState['rating'] extends infer R ? (R extends { rating: infer V } ? V : never) | null : never;
+  rating_year: number | null;
+  rated_on: string | null;
+  managers_total: number | null;
+  managers_with_degree: number | null;
+  director_trained: boolean;
+  value_chain: boolean;
+  high_tech: boolean;
+  enterprise_linked: boolean;
+  digital_adoption: boolean;
+  member_cooperative_ids: string[];
+  union_ids: string[] | null;
+  version: number;
+}
+
+// Dates as text so that no time zone ever shifts them; the union ids a cooperative has at the date.
+const COLUMNS = (rm: string) => `
+  t.organization_id, t.kind, t.name, t.registration_number, t.province_code, t.sector, t.status,
+  t.registered_on::text AS registered_on, t.dissolved_on::text AS dissolved_on, t.member_count,
+  t.rating, t.rating_year, t.rated_on::text AS rated_on, t.managers_total, t.managers_with_degree,
+  t.director_trained, t.value_chain, t.high_tech, t.enterprise_linked, t.digital_adoption,
+  -- the dissolution of either side ends a membership (domain.md): the union's stream cannot know the cooperative's
+  ARRAY(SELECT x::text FROM unnest(t.member_cooperative_ids) x
+         WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
+                        WHERE c.organization_id = x AND c.valid @> $1::date AND c.status <> 'dissolved')
+         ORDER BY x) AS member_cooperative_ids,
+  t.version,
+  CASE WHEN t.kind = 'cooperative' AND t.status <> 'dissolved' THEN
+    (SELECT array_agg(m.union_id::text ORDER BY m.union_id) FROM ${rm}.union_memberships m
+      WHERE m.cooperative_id = t.organization_id AND m.valid @> $1::date)
+  END AS union_ids`;
+
+/** Organizations as of a date, from the temporal read model (one indexed query each). */
+export class OrganizationQueries {
+  constructor(private readonly pool: Pool) {}
+
+  async get(id: string, asOf: LocalDate): Promise<OrganizationView | null> {
+    const rm = schemaIdentifier(await activeSchema(this.pool));
+    const { rows } = await this.pool.query<TimelineRow>(
+      `SELECT ${COLUMNS(rm)} FROM ${rm}.organization_timeline t WHERE t.organization_id = $2 AND t.valid @> $1::date`,
+      [asOf, id],
+    );
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async list(filter: OrganizationFilter): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
+    const rm = schemaIdentifier(await activeSchema(this.pool));
+    const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const { rows } = await this.pool.query<TimelineRow>(
+      `SELECT ${COLUMNS(rm)} FROM ${rm}.organization_timeline t
+        WHERE t.valid @> $1::date
+          AND ($2::text IS NULL OR t.province_code = $2)
+          AND ($3::text IS NULL OR t.kind = $3)
+          AND ($4::text IS NULL OR t.status = $4)
+          AND ($5::text IS NULL OR t.sector = $5)
+          AND ($6::text IS NULL OR t.search_text LIKE $6)
+          AND ($7::uuid IS NULL OR t.organization_id > $7::uuid)
+        ORDER BY t.organization_id
+        LIMIT $8`,
+      [filter.asOf, filter.provinceCode ?? null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1],
+    );
+    const items = rows.slice(0, filter.limit).map(toView);
+    return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };
+  }
+}
+
+function toView(row: TimelineRow): OrganizationView {
+  return {
+    id: row.organization_id,
+    kind: row.kind,
+    name: row.name,
+    registrationNumber: row.registration_number,
+    provinceCode: row.province_code,
+    sector: row.sector,
+    status: row.status,
+    registeredOn: row.registered_on,
+    dissolvedOn: row.dissolved_on,
+    memberCount: row.member_count,
+    rating: row.rating ? { rating: row.rating, year: row.rating_year!, ratedOn: row.rated_on! } : null,
+    managers: row.managers_total === null ? null : { total: row.managers_total, withDegree: row.managers_with_degree! },
+    directorTrained: row.director_trained,
+    valueChain: row.value_chain,
+    highTech: row.high_tech,
+    enterpriseLinked: row.enterprise_linked,
+    digitalAdoption: row.digital_adoption,
+    memberCooperativeIds: row.member_cooperative_ids,
+    unionIds: row.union_ids ?? [],
+    version: row.version,
+  };
+}

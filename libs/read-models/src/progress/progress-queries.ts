@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import type { Pool } from 'pg';
+import { evaluateTarget, periodEnds, type LocalDate, type PeriodStep, type TargetEvaluation } from '@ktt/domain';
+import { PlanQueries } from '../plans/plan-queries';
+import { metricsAt, type Metrics } from './metrics-query';
+
+export interface ProvinceProgress {
+  provinceCode: string;
+  asOf: LocalDate;
+  knownAt: string | null;
+  metrics: Metrics;
+  targets: (TargetEvaluation & { planId: string })[];
+}
+
+export interface PopulationEntry {
+  provinceCode: string;
+  population: number | null;
+  year: number | null;
+  source: string | null;
+}
+
+/** Reference data: population by province, with its source; unknown = null (population_share is then null). */
+export function loadPopulations(file: string): Map<string, PopulationEntry> {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { provinces: PopulationEntry[] };
+  return new Map(data.provinces.map((entry) => [entry.provinceCode, entry]));
+}
+
+/** Province progress against the targets in force (domain.md, "Metrics" and "Targets"). */
+export class ProgressQueries {
+  private readonly plans: PlanQueries;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly populations: Map<string, PopulationEntry>,
+  ) {
+    this.plans = new PlanQueries(pool);
+  }
+
+  async progress(provinceCode: string, asOf: LocalDate): Promise<ProvinceProgress> {
+    const plans = await this.plans.inForce(asOf, provinceCode);
+    // The baseline of each target is the actual value on its plan's adoption date: one statement for all dates.
+    const dates = [asOf, ...new Set(plans.map((plan) => plan.adoptedOn))];
+    const byDate = await metricsAt(this.pool, provinceCode, dates, this.population(provinceCode));
+    const metrics = byDate.get(asOf)!;
+    const targets = plans.flatMap((plan) =>
+      plan.targets.map((target) => ({
+        planId: plan.id,
+        ...evaluateTarget({
+          target,
+          actual: metrics[target.metric],
+          baseline: byDate.get(plan.adoptedOn)?.[target.metric] ?? null,
+          adoptedOn: plan.adoptedOn,
+          asOf,
+        }),
+      })),
+    );
+    return { provinceCode, asOf, knownAt: null, metrics, targets };
+  }
+
+  async series(provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep): Promise<{ asOf: LocalDate; metrics: Metrics }[]> {
+    const dates = periodEnds(from, to, step);
+    const byDate = await metricsAt(this.pool, provinceCode, dates, this.population(provinceCode));
+    return dates.map((asOf) => ({ asOf, metrics: byDate.get(asOf)! }));
+  }
+
+  private population(provinceCode: string): number | null {
+    return this.populations.get(provinceCode)?.population ?? null;
+  }
+}
