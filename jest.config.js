@@ -17,6 +17,8 @@ const common = {
 };
 
 module.exports = {
+  // A root option (jest ignores it per project): real servers and processes need more than 5 s.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,test}/**/*.spec.ts'] },
     {
@@ -25,7 +27,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/postgres/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/postgres/global-teardown.ts',
-      testTimeout: 60_000,
     },
     {
       ...common,
@@ -33,7 +34,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/postgres/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/postgres/global-teardown.ts',
-      testTimeout: 120_000,
     },
   ],
 };

@@ -13,7 +13,7 @@ commands:
   seed-plans   adopt the plans in data/plans that are not adopted yet
   demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
                through the command path as system:demo; a rerun writes nothing new
-               [--seed N] [--scale X (1 = full size)] [--concurrency N]
+               [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
   help         this text
 
 The read-model commands (rebuild, replay, verify, token, generate) arrive with their issues.`;
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
         const summary = await loadDemo(new OrganizationCommands(runtime.eventStore), {
           seed: flags.seed,
           scale: flags.scale,
-          concurrency: flags.concurrency,
+          concurrency: flags.concurrency ?? 16, // the runtime's pool holds 20 connections
           onProgress: progressBar(),
         });
         const eventsAfter = await countEvents(runtime);

@@ -38,15 +38,20 @@ function simulate(plan: DemoPlan): { refusals: { key: string; code: string; mess
 }
 
 describe('the demo plan', () => {
+  let full: DemoPlan;
+  beforeAll(() => {
+    full = generateDemoPlan({ today: TODAY });
+  });
+
   it('is valid under every rule at full size: decide refuses none of its commands', () => {
-    const plan = generateDemoPlan({ today: TODAY });
+    const plan = full;
     const { refusals } = simulate(plan);
     expect(refusals.slice(0, 5)).toEqual([]);
     expect(plan.commands.length).toBeGreaterThan(30_000);
   });
 
   it('meets the sizes of domain.md exactly on their reference dates (counts), approximately for group members', () => {
-    const plan = generateDemoPlan({ today: TODAY });
+    const plan = full;
     for (const line of plan.calibration) {
       if (line.what === 'cooperative group members') {
         expect(line.actual).toBeGreaterThan(line.target * 0.85);
@@ -74,7 +79,7 @@ describe('the demo plan', () => {
   });
 
   it('holds what the demo promises: every kind in both provinces, lifecycle events, late records, unions with joins and leaves', () => {
-    const plan = generateDemoPlan({ today: TODAY });
+    const plan = full;
     const types = new Map<string, number>();
     for (const { command } of plan.commands) types.set(command.type, (types.get(command.type) ?? 0) + 1);
     for (const type of [
@@ -106,7 +111,7 @@ describe('the demo plan', () => {
   });
 
   it('rates 60–80 % of the rated cooperatives good or fair, trending up', () => {
-    const plan = generateDemoPlan({ today: TODAY });
+    const plan = full;
     const shares = [2018, 2021, 2025].map((year) => {
       const ratings = plan.commands.flatMap(({ command }) => (command.type === 'RateOrganization' && command.year === year ? [command.rating] : []));
       return ratings.filter((r) => r === 'good' || r === 'fair').length / ratings.length;

@@ -5,7 +5,8 @@ import { activeSchema, schemaIdentifier } from '../generations';
 export type Metrics = Record<MetricName, number | null>;
 
 interface CountsRow {
-  as_of: string;
+  /** The date as text (the `as_of` of `counts.*` is a Date). */
+  day: string;
   cooperative_groups: string;
   cooperative_group_members: string;
   cooperatives: string;
@@ -79,11 +80,11 @@ export async function metricsAt(pool: Pool, provinceCode: string, dates: LocalDa
                        WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.status <> 'dissolved')
         GROUP BY d.as_of
      )
-     SELECT d.as_of::text AS as_of, counts.*, coalesce(memberships.union_member_cooperatives, 0) AS union_member_cooperatives
+     SELECT counts.*, d.as_of::text AS day, coalesce(memberships.union_member_cooperatives, 0) AS union_member_cooperatives
        FROM d LEFT JOIN counts USING (as_of) LEFT JOIN memberships USING (as_of)`,
     [provinceCode, dates],
   );
-  return new Map(rows.map((row) => [row.as_of, toMetrics(row, population)]));
+  return new Map(rows.map((row) => [row.day, toMetrics(row, population)]));
 }
 
 function toMetrics(row: CountsRow, population: number | null): Metrics {
