@@ -5,3 +5,4 @@ export * from './organizations/organization-commands';
 export * from './organizations/organization-history-queries';
 export * from './plans/plan-commands';
 export * from './plans/seed-plans';
+export * from './demo/load-demo';

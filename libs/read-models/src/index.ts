@@ -10,3 +10,4 @@ export * from './plans/plan-queries';
 export * from './progress/metrics-query';
 export * from './progress/progress-queries';
 export * from './consistency/read-your-writes';
+export * from './rebuild/rebuild';

@@ -47,6 +47,26 @@ describe('PostgreSQL event store specifics', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
+  it('keeps the global order when transaction ids cross a power of ten (999 → 1000 sorts right)', async () => {
+    // Transaction ids are the cluster's: burn them, one committed transaction each, up to just below the next power of ten.
+    await database.pool.query(`
+      CREATE OR REPLACE PROCEDURE burn_xids(n bigint) LANGUAGE plpgsql AS $$
+      BEGIN FOR i IN 1..n LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$`);
+    const current = BigInt((await database.pool.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x);
+    const boundary = 10n ** BigInt(current.toString().length);
+    await database.pool.query('CALL burn_xids($1)', [(boundary - current - 3n).toString()]);
+    const prefix = `xid-${randomUUID().slice(0, 8)}-`;
+    const before = (await database.pool.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x;
+    for (let i = 0; i < 6; i++) {
+      await store.append([{ streamId: `${prefix}s`, expectedRevision: i === 0 ? 'no_stream' : i - 1, events: [testEvent(`E${i}`)] }]);
+    }
+    const after = (await database.pool.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x;
+    expect(before.length).toBeLessThan(after.length); // the run really crossed the boundary
+    const read = await store.readAll({ streamPrefixes: [prefix], limit: 100 });
+    expect(read.map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3', 'E4', 'E5']);
+    expect(await store.headPosition()).toBe(read[5].position);
+  });
+
   /**
    * The late-commit case, made deterministic with two open transactions:
    * A takes the lower position, B the higher one and commits first, A commits

@@ -24,15 +24,16 @@ import { startPollingSubscription } from './postgres-subscription';
 interface EventRow {
   stream_id: string;
   stream_revision: string;
-  transaction_id: string;
+  xid_text: string;
   global_position: string;
   event_type: string;
   data: Record<string, unknown>;
   metadata: RecordedEvent['metadata'];
 }
 
-const SELECT_COLUMNS =
-  'stream_id, stream_revision, transaction_id::text AS transaction_id, global_position, event_type, data, metadata';
+// The xid travels as text (`xid_text`): an output column named `transaction_id` would be what
+// ORDER BY transaction_id sorts by, as text, and '1000' sorts before '999'.
+const SELECT_COLUMNS = 'stream_id, stream_revision, transaction_id::text AS xid_text, global_position, event_type, data, metadata';
 
 /** How often a conflicting `any` append is retried before giving up. */
 const ANY_REVISION_ATTEMPTS = 10;
@@ -138,7 +139,7 @@ export class PostgresEventStore implements EventStore {
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) p WHERE starts_with(stream_id, p)))
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT $4`,
       [after.transactionId.toString(), after.globalPosition.toString(), prefixes, options.limit ?? 1000],
     );
@@ -156,13 +157,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position | null> {
-    const rows = await this.query<{ transaction_id: string; global_position: string }>(
-      `SELECT transaction_id::text AS transaction_id, global_position FROM events
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    const rows = await this.query<{ xid_text: string; global_position: string }>(
+      `SELECT transaction_id::text AS xid_text, global_position FROM events
+        ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
     );
     if (rows.length === 0) return null;
     return encodePostgresPosition({
-      transactionId: BigInt(rows[0].transaction_id),
+      transactionId: BigInt(rows[0].xid_text),
       globalPosition: BigInt(rows[0].global_position),
     });
   }
@@ -233,7 +234,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     streamId: row.stream_id,
     revision: Number(row.stream_revision),
     position: encodePostgresPosition({
-      transactionId: BigInt(row.transaction_id),
+      transactionId: BigInt(row.xid_text),
       globalPosition: BigInt(row.global_position),
     }),
     type: row.event_type,

@@ -25,6 +25,7 @@ export class Projector {
   private schema: string | null = null;
   private current: ProjectorStatus = { state: 'starting', schema: null, position: null };
   private stopping = false;
+  private switchWatch: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -52,10 +53,34 @@ export class Projector {
       () => undefined,
       (error: Error & { failedAt?: string }) => this.onSubscriptionEnded(error),
     );
+    this.watchForSwitch(schema);
+  }
+
+  /** An idle projector learns of a rebuild's switch too (a busy one learns it in its next batch). */
+  private watchForSwitch(schema: string): void {
+    this.switchWatch = setInterval(() => {
+      activeSchema(this.pool)
+        .then(async (active) => {
+          if (active === schema || this.stopping || this.current.state !== 'running' || !this.switchWatch) return;
+          this.clearWatch();
+          this.logger.info({ from: schema, to: active }, 'read models were rebuilt: following the new generation');
+          await this.subscription?.stop();
+          await this.unlock();
+          await this.start();
+        })
+        .catch(() => undefined); // the database is away: the subscription reports it
+    }, 1000);
+    this.switchWatch.unref();
+  }
+
+  private clearWatch(): void {
+    if (this.switchWatch) clearInterval(this.switchWatch);
+    this.switchWatch = null;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.clearWatch();
     await this.subscription?.stop();
     await this.unlock();
     if (this.current.state !== 'failed') this.current = { ...this.current, state: 'stopped' };
@@ -63,6 +88,7 @@ export class Projector {
 
   private async onSubscriptionEnded(error: Error & { failedAt?: string }): Promise<void> {
     if (error instanceof GenerationSwitched && !this.stopping) {
+      this.clearWatch();
       this.logger.info({ from: this.schema }, 'read models were rebuilt: following the new generation');
       await this.unlock();
       await this.start();

@@ -1,0 +1,359 @@
+import type { Managers, OrganizationCommand, OrganizationKind, OrganizationStatus, Rating, Sector } from '@ktt/domain';
+
+/**
+ * An independent model of one province's registry, written from domain.md
+ * alone ("Lifecycle", "Two clocks", "Metrics") for the property test next to
+ * it. It shares no code with production: no fold, no timeline, no SQL. Every
+ * attribute keeps its whole list of changes, and a question "as of X" picks
+ * the change with the greatest effective date ≤ X, ties going to the one
+ * recorded later (the higher `seq`).
+ */
+
+export type LocalDate = string;
+
+export const FLAGS = ['valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption', 'directorTrained'] as const;
+export type Flag = (typeof FLAGS)[number];
+
+const MINIMUM_MEMBERS: Record<string, number> = { cooperative: 5, cooperative_group: 2 };
+
+interface Change<T> {
+  effectiveOn: LocalDate;
+  /** Recording order within the history: later recorded = higher. */
+  seq: number;
+  value: T;
+}
+
+export interface ModelRating {
+  rating: Rating;
+  year: number;
+  ratedOn: LocalDate;
+}
+
+export interface ModelOrganization {
+  id: string;
+  kind: OrganizationKind;
+  sector: Sector;
+  provinceCode: string;
+  registeredOn: LocalDate;
+  memberCount: Change<number | null>[];
+  rating: Change<ModelRating | null>[];
+  managers: Change<Managers | null>[];
+  flags: Record<Flag, Change<boolean>[]>;
+  /** Lifecycle events after registration (suspended, dormant, active on resume, dissolved). */
+  lifecycle: Change<OrganizationStatus>[];
+  /** Unions: per cooperative, its joins (true) and leaves (false); founding is a join on the registration date. */
+  pairs: Map<string, Change<boolean>[]>;
+}
+
+/** The state of domain.md / api.md that the test compares, as of one date. */
+export interface ModelState {
+  id: string;
+  kind: OrganizationKind;
+  sector: Sector;
+  status: OrganizationStatus;
+  registeredOn: LocalDate;
+  dissolvedOn: LocalDate | null;
+  memberCount: number | null;
+  rating: ModelRating | null;
+  managers: Managers | null;
+  valueChain: boolean;
+  highTech: boolean;
+  enterpriseLinked: boolean;
+  digitalAdoption: boolean;
+  directorTrained: boolean;
+  memberCooperativeIds: string[];
+  unionIds: string[];
+}
+
+export type ModelMetrics = Record<string, number | null>;
+
+/** The change in force at X: greatest effective date ≤ X, ties → the later recorded. */
+function inForce<T>(changes: Change<T>[], asOf: LocalDate): Change<T> | undefined {
+  let best: Change<T> | undefined;
+  for (const change of changes) {
+    if (change.effectiveOn > asOf) continue;
+    if (!best || change.effectiveOn > best.effectiveOn || (change.effectiveOn === best.effectiveOn && change.seq > best.seq)) {
+      best = change;
+    }
+  }
+  return best;
+}
+
+/** The latest of a list by (effective date, recording order), regardless of any date. */
+function latest<T>(changes: Change<T>[]): Change<T> | undefined {
+  return inForce(changes, '9999-12-31');
+}
+
+export class RegistryModel {
+  readonly organizations = new Map<string, ModelOrganization>();
+  private seq = 0;
+
+  constructor(
+    readonly provinceCode: string,
+    readonly today: LocalDate,
+  ) {}
+
+  get(id: string): ModelOrganization | undefined {
+    return this.organizations.get(id);
+  }
+
+  all(): ModelOrganization[] {
+    return [...this.organizations.values()];
+  }
+
+  /** The dissolution date, if one is recorded (only one can be: dissolution is terminal). */
+  dissolvedOn(org: ModelOrganization): LocalDate | null {
+    return org.lifecycle.find((event) => event.value === 'dissolved')?.effectiveOn ?? null;
+  }
+
+  /** Registered on or before X and not dissolved on or before X. */
+  exists(org: ModelOrganization, asOf: LocalDate): boolean {
+    const dissolvedOn = this.dissolvedOn(org);
+    return org.registeredOn <= asOf && (dissolvedOn === null || asOf < dissolvedOn);
+  }
+
+  /** The status after the latest lifecycle event recorded (lifecycle events come in non-decreasing effective order). */
+  latestLifecycle(org: ModelOrganization): { status: OrganizationStatus; effectiveOn: LocalDate } {
+    const last = latest(org.lifecycle);
+    return last ? { status: last.value, effectiveOn: last.effectiveOn } : { status: 'active', effectiveOn: org.registeredOn };
+  }
+
+  statusAt(org: ModelOrganization, asOf: LocalDate): OrganizationStatus {
+    return inForce(org.lifecycle, asOf)?.value ?? 'active';
+  }
+
+  /** A membership holds from its join date up to, not including, its leave date. */
+  memberAt(union: ModelOrganization, cooperativeId: string, asOf: LocalDate): boolean {
+    return inForce(union.pairs.get(cooperativeId) ?? [], asOf)?.value ?? false;
+  }
+
+  latestPair(union: ModelOrganization, cooperativeId: string): Change<boolean> | undefined {
+    return latest(union.pairs.get(cooperativeId) ?? []);
+  }
+
+  /** Every effective date recorded for the organization (registration included). */
+  datesOf(org: ModelOrganization): LocalDate[] {
+    const lists: Change<unknown>[][] = [org.memberCount, org.rating, org.managers, org.lifecycle, ...FLAGS.map((f) => org.flags[f]), ...org.pairs.values()];
+    return [...new Set([org.registeredOn, ...lists.flat().map((change) => change.effectiveOn)])].sort();
+  }
+
+  /**
+   * Whether domain.md (and the documented rules of the domain layer) accept
+   * the command against this history: null when accepted, else why not.
+   * Judged by effective dates only.
+   */
+  refusal(command: OrganizationCommand): string | null {
+    if (command.type === 'RegisterOrganization') {
+      if (this.organizations.has(command.organizationId)) return 'id taken';
+      if (command.registeredOn > this.today) return 'in the future';
+      if (command.kind !== 'union') return (command.memberCount ?? 0) < MINIMUM_MEMBERS[command.kind] ? 'below minimum' : null;
+      const founders = command.memberCooperativeIds ?? [];
+      if (founders.length < 3 || new Set(founders).size !== founders.length) return 'fewer than 3 distinct founders';
+      for (const id of founders) {
+        const founder = this.organizations.get(id);
+        if (!founder || founder.kind !== 'cooperative') return `founder ${id} is not a cooperative`;
+        if (!this.exists(founder, command.registeredOn)) return `founder ${id} does not exist on ${command.registeredOn}`;
+      }
+      return null;
+    }
+    const org = this.organizations.get(command.organizationId);
+    if (!org) return 'unknown organization';
+    const date = command.type === 'RateOrganization' ? command.ratedOn : command.effectiveOn;
+    if (date > this.today) return 'in the future';
+    // "Nothing may be dated before registration"; "a change dated on or after the dissolution date is refused".
+    if (!this.exists(org, date)) return `${org.kind} does not exist on ${date}`;
+    const lifecycle = this.latestLifecycle(org);
+    const transition = (allowed: OrganizationStatus[]) => {
+      if (date < lifecycle.effectiveOn) return `lifecycle dated ${date} before the latest (${lifecycle.effectiveOn})`;
+      return allowed.includes(lifecycle.status) ? null : `not allowed from ${lifecycle.status}`;
+    };
+    switch (command.type) {
+      case 'RateOrganization':
+        if (org.kind === 'cooperative_group') return 'groups are not rated';
+        if (command.year > Number(command.ratedOn.slice(0, 4))) return 'year after ratedOn';
+        return command.year < Number(org.registeredOn.slice(0, 4)) ? 'year before registration' : null;
+      case 'ChangeMemberCount':
+        if (org.kind === 'union') return 'a union has no member count';
+        return command.memberCount < MINIMUM_MEMBERS[org.kind] ? 'below minimum' : null;
+      case 'ChangeProfile':
+        return null;
+      case 'SuspendOrganization':
+        return transition(['active']);
+      case 'FindOrganizationDormant':
+        return transition(['active', 'suspended']);
+      case 'ResumeOrganization':
+        return transition(['suspended', 'dormant']);
+      case 'DissolveOrganization':
+        return transition(['active', 'suspended', 'dormant']);
+      case 'JoinUnion': {
+        if (org.kind !== 'union') return 'not a union';
+        const cooperative = this.organizations.get(command.cooperativeId);
+        if (!cooperative || cooperative.kind !== 'cooperative') return 'not a cooperative';
+        if (!this.exists(cooperative, date)) return `cooperative does not exist on ${date}`;
+        const last = this.latestPair(org, command.cooperativeId);
+        if (last?.value) return 'already a member';
+        return last && date < last.effectiveOn ? 'before the latest leave' : null;
+      }
+      case 'LeaveUnion': {
+        if (org.kind !== 'union') return 'not a union';
+        const last = this.latestPair(org, command.cooperativeId);
+        if (!last?.value) return 'not a member';
+        return date <= last.effectiveOn ? 'not after the join' : null;
+      }
+      default:
+        return 'unknown command';
+    }
+  }
+
+  /** Folds an accepted command. */
+  record(command: OrganizationCommand): void {
+    const seq = ++this.seq;
+    if (command.type === 'RegisterOrganization') {
+      const on = command.registeredOn;
+      const initial = <T>(value: T): Change<T>[] => [{ effectiveOn: on, seq, value }];
+      const org: ModelOrganization = {
+        id: command.organizationId,
+        kind: command.kind,
+        sector: command.sector,
+        provinceCode: command.provinceCode,
+        registeredOn: on,
+        memberCount: initial(command.kind === 'union' ? null : (command.memberCount ?? null)),
+        rating: initial<ModelRating | null>(null),
+        // An omitted `managers` is unknown; an omitted flag is false.
+        managers: initial(command.managers ? { ...command.managers } : null),
+        flags: Object.fromEntries(FLAGS.map((flag) => [flag, initial(command[flag] ?? false)])) as Record<Flag, Change<boolean>[]>,
+        lifecycle: [],
+        pairs: new Map((command.memberCooperativeIds ?? []).map((id) => [id, initial(true)])),
+      };
+      this.organizations.set(org.id, org);
+      return;
+    }
+    const org = this.organizations.get(command.organizationId)!;
+    const at = (effectiveOn: LocalDate) => ({ effectiveOn, seq });
+    switch (command.type) {
+      case 'RateOrganization':
+        org.rating.push({ ...at(command.ratedOn), value: { rating: command.rating, year: command.year, ratedOn: command.ratedOn } });
+        return;
+      case 'ChangeMemberCount':
+        org.memberCount.push({ ...at(command.effectiveOn), value: command.memberCount });
+        return;
+      case 'ChangeProfile':
+        if (command.managers !== undefined) org.managers.push({ ...at(command.effectiveOn), value: { ...command.managers } });
+        for (const flag of FLAGS) {
+          const value = command[flag];
+          if (value !== undefined) org.flags[flag].push({ ...at(command.effectiveOn), value });
+        }
+        return;
+      case 'SuspendOrganization':
+        org.lifecycle.push({ ...at(command.effectiveOn), value: 'suspended' });
+        return;
+      case 'FindOrganizationDormant':
+        org.lifecycle.push({ ...at(command.effectiveOn), value: 'dormant' });
+        return;
+      case 'ResumeOrganization':
+        org.lifecycle.push({ ...at(command.effectiveOn), value: 'active' });
+        return;
+      case 'DissolveOrganization':
+        org.lifecycle.push({ ...at(command.effectiveOn), value: 'dissolved' });
+        return;
+      case 'JoinUnion':
+      case 'LeaveUnion': {
+        const pair = org.pairs.get(command.cooperativeId) ?? [];
+        pair.push({ ...at(command.effectiveOn), value: command.type === 'JoinUnion' });
+        org.pairs.set(command.cooperativeId, pair);
+        return;
+      }
+    }
+  }
+
+  /** The organization as of X; null before its registration (a dissolved one is still answered, as dissolved). */
+  stateAt(org: ModelOrganization, asOf: LocalDate): ModelState | null {
+    if (org.registeredOn > asOf) return null;
+    const status = this.statusAt(org, asOf);
+    const flag = (name: Flag) => inForce(org.flags[name], asOf)!.value;
+    const dissolved = status === 'dissolved';
+    // The dissolution of either side ends a membership.
+    const memberCooperativeIds =
+      org.kind !== 'union' || dissolved
+        ? []
+        : [...org.pairs.keys()].filter((id) => this.memberAt(org, id, asOf) && this.exists(this.organizations.get(id)!, asOf)).sort();
+    const unionIds =
+      org.kind !== 'cooperative' || dissolved
+        ? []
+        : this.all()
+            .filter((union) => union.kind === 'union' && this.exists(union, asOf) && this.memberAt(union, org.id, asOf))
+            .map((union) => union.id)
+            .sort();
+    return {
+      id: org.id,
+      kind: org.kind,
+      sector: org.sector,
+      status,
+      registeredOn: org.registeredOn,
+      dissolvedOn: dissolved ? this.dissolvedOn(org) : null,
+      memberCount: inForce(org.memberCount, asOf)!.value,
+      rating: inForce(org.rating, asOf)!.value,
+      managers: inForce(org.managers, asOf)!.value,
+      valueChain: flag('valueChain'),
+      highTech: flag('highTech'),
+      enterpriseLinked: flag('enterpriseLinked'),
+      digitalAdoption: flag('digitalAdoption'),
+      directorTrained: flag('directorTrained'),
+      memberCooperativeIds,
+      unionIds,
+    };
+  }
+
+  /** domain.md, "Metrics", read literally, for this province at X, with no population known. */
+  metricsAt(asOf: LocalDate): ModelMetrics {
+    const existing = this.all()
+      .filter((org) => org.provinceCode === this.provinceCode && this.exists(org, asOf))
+      .map((org) => this.stateAt(org, asOf)!);
+    const groups = existing.filter((s) => s.kind === 'cooperative_group');
+    const cooperatives = existing.filter((s) => s.kind === 'cooperative');
+    const unions = existing.filter((s) => s.kind === 'union');
+    const rated = existing.filter((s) => s.kind === 'cooperative' || s.kind === 'union');
+    const goodOrFair = (s: ModelState) => s.rating?.rating === 'good' || s.rating?.rating === 'fair';
+    const agricultural = cooperatives.filter((s) => s.sector === 'agriculture' || s.sector === 'fisheries');
+    const sum = (xs: ModelState[], f: (s: ModelState) => number) => xs.reduce((total, s) => total + f(s), 0);
+    const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+    const count = (xs: ModelState[], f: (s: ModelState) => boolean) => xs.filter(f).length;
+
+    // Memberships in force at X where both sides exist, counted in the union's province.
+    let unionMemberCooperatives = 0;
+    for (const union of this.all()) {
+      if (union.kind !== 'union' || union.provinceCode !== this.provinceCode || !this.exists(union, asOf)) continue;
+      for (const cooperativeId of union.pairs.keys()) {
+        if (this.memberAt(union, cooperativeId, asOf) && this.exists(this.organizations.get(cooperativeId)!, asOf)) unionMemberCooperatives++;
+      }
+    }
+
+    const cooperativesGoodFair = cooperatives.filter(goodOrFair);
+    const ratedGoodFair = rated.filter(goodOrFair);
+    return {
+      cooperative_groups: groups.length,
+      cooperative_group_members: sum(groups, (s) => s.memberCount!),
+      cooperatives: cooperatives.length,
+      cooperative_members: sum(cooperatives, (s) => s.memberCount!),
+      unions: unions.length,
+      union_member_cooperatives: unionMemberCooperatives,
+      cooperatives_good_or_fair_share: share(cooperativesGoodFair.length, cooperatives.length),
+      rated_organizations_good_or_fair_share: share(ratedGoodFair.length, rated.length),
+      cooperatives_good_or_fair_in_value_chain_share: share(count(cooperativesGoodFair, (s) => s.valueChain), cooperativesGoodFair.length),
+      rated_organizations_good_or_fair_in_value_chain_share: share(count(ratedGoodFair, (s) => s.valueChain), ratedGoodFair.length),
+      rated_organizations_value_chain_share: share(count(rated, (s) => s.valueChain), rated.length),
+      // Unknown managers add nothing to either sum.
+      managers_with_degree_share: share(
+        sum(cooperatives, (s) => s.managers?.withDegree ?? 0),
+        sum(cooperatives, (s) => s.managers?.total ?? 0),
+      ),
+      directors_trained_share: share(count(cooperatives, (s) => s.directorTrained), cooperatives.length),
+      high_tech_agricultural_cooperatives: count(agricultural, (s) => s.highTech),
+      agricultural_cooperatives_enterprise_linked_share: share(count(agricultural, (s) => s.enterpriseLinked), agricultural.length),
+      dormant_cooperatives: count(cooperatives, (s) => s.status === 'dormant'),
+      suspended_cooperatives: count(cooperatives, (s) => s.status === 'suspended'),
+      organizations_digital_adoption_share: share(count(existing, (s) => s.digitalAdoption), existing.length),
+      population_share: null,
+    };
+  }
+}
