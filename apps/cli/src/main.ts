@@ -5,6 +5,7 @@ import { loadDemo, type DemoSummary } from '@ktt/application/demo/load-demo';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
+import { rebuildReadModels } from '@ktt/read-models';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -14,9 +15,11 @@ commands:
   demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
                through the command path as system:demo; a rerun writes nothing new
                [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
+  rebuild      rebuild every read model from position 0 into a new generation (blue-green: the
+               current one serves until the new one has caught up, then the switch is atomic)
   help         this text
 
-The read-model commands (rebuild, replay, verify, token, generate) arrive with their issues.`;
+Commands of later issues (replay, verify, token, generate) are not here yet.`;
 
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
@@ -45,11 +48,24 @@ async function main(argv: string[]): Promise<number> {
           seed: flags.seed,
           scale: flags.scale,
           concurrency: flags.concurrency ?? 16, // the runtime's pool holds 20 connections
-          onProgress: progressBar(),
+          onProgress: progressBar('demo', 'commands'),
         });
         const eventsAfter = await countEvents(runtime);
         process.stdout.write(formatSummary(summary, eventsBefore, eventsAfter));
         return summary.refusals === 0 ? 0 : 1;
+      }
+      case 'rebuild': {
+        const total = (await countEvents(runtime)) ?? 0;
+        const update = progressBar('rebuild', 'events');
+        const result = await rebuildReadModels(runtime.pool, runtime.eventStore, {
+          onProgress: ({ events, phase }) => update(events, Math.max(total, events), phase === 'done'),
+        });
+        process.stdout.write(
+          `read models rebuilt into ${result.schema} (generation ${result.generation}) from ${result.events} events in ` +
+            `${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); ` +
+            `${result.retired ? `${result.retired} retired (kept until the next rebuild)` : 'nothing retired'}\n`,
+        );
+        return 0;
       }
       default:
         process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
@@ -74,11 +90,11 @@ function parseFlags(args: string[], names: string[]): Record<string, number | un
 }
 
 /** On stderr, so stdout keeps only the summary. */
-function progressBar(): (done: number, total: number) => void {
+function progressBar(label: string, unit: string): (done: number, total: number, finished?: boolean) => void {
   const bar = new SingleBar(
     {
       stream: process.stderr,
-      format: 'demo [{bar}] {percentage}% | {value}/{total} commands | {rate} events/s | ETA {eta_formatted}',
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
       hideCursor: true,
       etaBuffer: 2000,
       fps: 5,
@@ -90,14 +106,15 @@ function progressBar(): (done: number, total: number) => void {
   );
   const started = Date.now();
   let running = false;
-  return (done, total) => {
+  return (done, total, finished = done >= total) => {
     if (!running) {
       bar.start(total, done, { rate: '0' });
       running = true;
     }
     const seconds = (Date.now() - started) / 1000;
+    bar.setTotal(total);
     bar.update(done, { rate: seconds > 0 ? Math.round(done / seconds).toString() : '0' });
-    if (done >= total) bar.stop();
+    if (finished) bar.stop();
   };
 }
 

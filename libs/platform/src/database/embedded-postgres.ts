@@ -41,6 +41,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = await readOrCreatePassword(passwordFile);
   const log = options.logger.child({ component: 'embedded-postgres' });
 
+  const ownerFile = path.resolve(options.dataDir, 'postgres-owner.pid');
+  const shared = await serverOfLiveOwner(clusterDir, ownerFile);
+  if (shared) {
+    // Another live process of ours (the api, or a cli command) runs the server: use it, never stop it.
+    const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${shared.port}`;
+    await createDatabaseIfMissing(`${base}/postgres`, options.database);
+    log.info({ port: shared.port, owner: shared.owner }, 'using the embedded PostgreSQL another process runs');
+    return { url: `${base}/${options.database}`, adminUrl: `${base}/postgres`, stop: async () => undefined };
+  }
   await stopOrphanedServer(clusterDir, log);
 
   const server = new EmbeddedPostgres({
@@ -67,13 +76,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await ensureOwnedByPostgresUser(clusterDir);
   }
   await server.start();
+  await writeFile(ownerFile, `${process.pid}\n`);
   const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   await createDatabaseIfMissing(`${base}/postgres`, options.database);
   log.info({ port: options.port, clusterDir }, 'embedded PostgreSQL is running');
   return {
     url: `${base}/${options.database}`,
     adminUrl: `${base}/postgres`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await rm(ownerFile, { force: true });
+    },
   };
 }
 
@@ -101,6 +114,19 @@ async function readOrCreatePassword(file: string): Promise<string> {
   const password = randomBytes(18).toString('base64url');
   await writeFile(file, password + '\n', { mode: 0o600 });
   return password;
+}
+
+/** The running server and its owner, when the Node process that started it is still alive. */
+async function serverOfLiveOwner(clusterDir: string, ownerFile: string): Promise<{ port: number; owner: number } | null> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile) || !existsSync(ownerFile)) return null;
+  const owner = Number((await readFile(ownerFile, 'utf8')).trim());
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const serverPid = Number(lines[0]);
+  // postmaster.pid: pid, data directory, start time, port, …
+  const port = Number(lines[3]);
+  if (owner === process.pid || !isAlive(owner) || !isAlive(serverPid) || !Number.isInteger(port)) return null;
+  return { port, owner };
 }
 
 /** A server left running by a killed process holds `postmaster.pid`; stop it (fast shutdown). */
