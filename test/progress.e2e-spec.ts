@@ -173,3 +173,40 @@ describe('read your writes without a running projector', () => {
     }
   });
 });
+
+describe('a projection that fails', () => {
+  it('stops at the failing event and turns /health to 503 naming where', async () => {
+    const database = await createTestDatabase('e2e_poison');
+    const api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
+      // A stream the projection cannot fold: a rating with no registration before it (written past the command path).
+      await client.query(
+        `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, 0, $2, 'OrganizationRated', $3, $4)`,
+        [
+          `organization-${randomUUID()}`,
+          randomUUID(),
+          { organizationId: 'x', rating: 'good', year: 2020, effectiveOn: '2020-12-01' },
+          { eventId: 'x', recordedAt: new Date().toISOString(), recordedBy: 'test', correlationId: 'c', causationId: null, schemaVersion: 1, previousHash: null, hash: 'h' },
+        ],
+      );
+      let health: { status: number; body: any } = { status: 0, body: null };
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const response = await fetch(`${api.baseUrl}/health`);
+        health = { status: response.status, body: await response.json() };
+        if (health.status === 503) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(health.status).toBe(503);
+      expect(health.body.error.projector).toMatchObject({ status: 'down', state: 'failed', failedAt: expect.stringMatching(/^\d+\.\d+$/) });
+    } finally {
+      await client.end();
+      await api.stop();
+      await database.drop();
+    }
+  });
+});

@@ -17,6 +17,12 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (isHealthReport(error)) {
+      // /health keeps terminus' report (which check is down and why) rather than a problem document.
+      response.status(503).setHeader('Retry-After', '5');
+      response.json(error.getResponse());
+      return;
+    }
     const answer = this.toProblem(error);
     if (answer.status === 503) response.setHeader('Retry-After', '5');
     if (answer.status >= 500 && answer.status !== 503) this.logger.error({ err: error }, 'unexpected error');
@@ -67,6 +73,12 @@ function fromHttpException(error: HttpException): Problem {
   }
   const codes: Record<number, string> = { 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
   return problem(status, codes[status] ?? `HTTP_${status}`, error.name.replace(/Exception$/, ''), detail);
+}
+
+function isHealthReport(error: unknown): error is HttpException {
+  if (!(error instanceof HttpException) || error.getStatus() !== 503) return false;
+  const body = error.getResponse() as { status?: unknown; details?: unknown };
+  return typeof body === 'object' && body !== null && body.status === 'error' && typeof body.details === 'object';
 }
 
 function isConnectionError(error: unknown): boolean {

@@ -108,3 +108,41 @@ describe('organization projection on PostgreSQL', () => {
     expect(await readCheckpoint(database.pool, 'rm_1')).toBe(checkpointBefore);
   });
 });
+
+describe('one active projector per generation', () => {
+  let database: MigratedDatabase;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    database = await createMigratedDatabase('projector_lock');
+    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+  });
+  afterAll(() => database.dispose());
+
+  it('lets a second projector wait on the advisory lock and take over when the first stops', async () => {
+    const first = new Projector(database.pool, store, pino({ level: 'silent' }));
+    const second = new Projector(database.pool, store, pino({ level: 'silent' }));
+    await first.start();
+    const secondStarted = second.start();
+    await waitFor(() => second.status().state === 'waiting-for-lock', 5_000);
+    expect(first.status().state).toBe('running');
+
+    const commands = new OrganizationCommands(store);
+    const id = randomUUID();
+    await commands.execute(
+      { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative_group', name: 'Tổ hợp tác', registrationNumber: 'L-1', provinceCode: '91', sector: 'other', registeredOn: '2024-01-01', memberCount: 3 },
+      context(),
+    );
+    const head = await store.headPosition();
+    await waitFor(() => first.status().position === head, 10_000);
+    await first.stop();
+    await secondStarted;
+    expect(second.status()).toMatchObject({ state: 'running', position: head });
+
+    await commands.execute({ type: 'ChangeMemberCount', organizationId: id, memberCount: 4, effectiveOn: '2024-06-01' }, context());
+    const newHead = await store.headPosition();
+    await waitFor(() => second.status().position === newHead, 10_000);
+    await second.stop();
+    const { rows } = await database.pool.query(`SELECT member_count FROM rm_1.organization_timeline WHERE organization_id = $1 ORDER BY lower(valid)`, [id]);
+    expect(rows.map((r) => r.member_count)).toEqual([3, 4]);
+  });
+});
