@@ -9,6 +9,12 @@ export interface CommandContext {
   idempotency?: { key: string; requestHash: string };
   /** Server clock; injectable so tests control "today". */
   now?: Date;
+  /**
+   * Throws when the caller may not write for this province (a registrar's
+   * tokens name theirs). Called with the province of the organization whose
+   * history the command writes, before anything is decided or appended.
+   */
+  authorizeProvince?: (provinceCode: string) => void;
 }
 
 export interface CommandResult {

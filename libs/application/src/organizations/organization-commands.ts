@@ -31,8 +31,12 @@ export class OrganizationCommands {
         streamId,
         schemaVersions: { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 },
         decide: async (history) => {
+          const folded = foldRecorded(history);
+          // For a union's membership this is the union's province: the union owns it.
+          const province = command.type === 'RegisterOrganization' ? command.provinceCode : folded?.registration.provinceCode;
+          if (province !== undefined) context.authorizeProvince?.(province);
           const others = await this.loadHistories(referencedOrganizationIds(command));
-          const facts = decide(command, foldRecorded(history), {
+          const facts = decide(command, folded, {
             today: todayInVietnam(context.now),
             others,
           });

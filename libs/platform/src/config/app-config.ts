@@ -16,6 +16,12 @@ export interface AppConfig {
   seedPlans: boolean;
   /** Largest accepted request body. */
   bodyLimit: string;
+  /** Token signing secret (≥ 32 characters); null = generated into the data directory (embedded default only). */
+  jwtSecret: string | null;
+  /** Requests per minute per token (per address without one); 0 = no limit. */
+  rateLimitPerMinute: number;
+  /** Origins allowed by CORS; [] = no cross-origin access. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -62,7 +68,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runProjector: boolean('RUN_PROJECTOR', true),
     seedPlans: boolean('SEED_PLANS', true),
     bodyLimit: env.BODY_LIMIT || '100kb',
+    jwtSecret: env.JWT_SECRET || null,
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
   };
+  if (config.jwtSecret !== null && config.jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  for (const origin of config.corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://example.org (got "${origin}")`);
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

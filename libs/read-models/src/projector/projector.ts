@@ -107,7 +107,7 @@ export class Projector {
   private async lock(schema: string): Promise<void> {
     this.lockClient = await this.pool.connect();
     // Losing this connection loses the lock; the next batch's write reports the outage.
-    this.lockClient.on('error', (error) => this.logger.warn({ err: error }, 'projector lock connection lost'));
+    this.lockClient.on('error', this.onLockConnectionError);
     this.current = { state: 'waiting-for-lock', schema, position: null };
     while (!this.stopping) {
       const { rows } = await this.lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
@@ -118,9 +118,13 @@ export class Projector {
     }
   }
 
+  private readonly onLockConnectionError = (error: Error) => this.logger.warn({ err: error }, 'projector lock connection lost');
+
   private async unlock(): Promise<void> {
     if (!this.lockClient) return;
     await this.lockClient.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    // The client goes back to the pool: take our listener off, or every restart adds one.
+    this.lockClient.off('error', this.onLockConnectionError);
     this.lockClient.release();
     this.lockClient = null;
   }

@@ -1,0 +1,49 @@
+/** Roles of api.md, "Authentication". */
+export const ROLES = ['admin', 'registrar', 'auditor', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who a verified token speaks for. `subject` becomes `recordedBy` of every event it writes. */
+export interface Principal {
+  subject: string;
+  role: Role;
+  /** Registrars only: the provinces whose organizations it may write. */
+  provinces: string[];
+}
+
+/**
+ * What each role may do. Registrars read what analysts read plus organization
+ * histories (they need to see what was entered); only auditors and admins
+ * read the audit endpoints; plans are adopted and amended by admins.
+ */
+export const PERMISSIONS = [
+  'organizations:write',
+  'organizations:read',
+  'history:read',
+  'progress:read',
+  'plans:read',
+  'plans:write',
+  'audit:read',
+  'corrections:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  registrar: ['organizations:write', 'organizations:read', 'history:read', 'progress:read', 'plans:read'],
+  auditor: ['organizations:read', 'history:read', 'progress:read', 'plans:read', 'audit:read', 'corrections:write'],
+  analyst: ['organizations:read', 'progress:read', 'plans:read'],
+};
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[principal.role].includes(permission);
+}
+
+/** A registrar writes only for the provinces in its token (the organization's province; a union's for its membership). */
+export function canWriteProvince(principal: Principal, provinceCode: string): boolean {
+  return principal.role === 'admin' || (principal.role === 'registrar' && principal.provinces.includes(provinceCode));
+}
+
+/** The default subject: role and provinces, e.g. `registrar:91` or `auditor`. */
+export function defaultSubject(role: Role, provinces: string[]): string {
+  return provinces.length > 0 ? `${role}:${provinces.join(',')}` : role;
+}
