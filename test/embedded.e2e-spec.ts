@@ -28,7 +28,7 @@ describe('the embedded PostgreSQL default', () => {
     port = embeddedPort;
     // DATABASE_URL and EVENTSTORE_CONNECTION_STRING empty = unset: the embedded default.
     api = await startApi({ DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' });
-    http = httpClient(api.baseUrl);
+    http = httpClient(api.baseUrl, { token: api.adminToken });
   }
 
   /** SQL on the embedded server itself (its password is kept in DATA_DIR). */

@@ -16,7 +16,7 @@ describe('organizations over HTTP', () => {
     database = await createTestDatabase('e2e_orgs');
     api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
     pool = new Pool({ connectionString: database.url, max: 2 });
-    http = httpClient(api.baseUrl);
+    http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {
     await api?.stop();

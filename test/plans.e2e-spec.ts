@@ -37,7 +37,7 @@ describe('plans over HTTP', () => {
     database = await createTestDatabase('e2e_plans');
     api = await startApi({ DATABASE_URL: database.url }); // SEED_PLANS defaults to true
     pool = new Pool({ connectionString: database.url, max: 2 });
-    http = httpClient(api.baseUrl);
+    http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {
     await api?.stop();
@@ -105,7 +105,7 @@ describe('plans over HTTP', () => {
       const before = await eventCount();
       await api.stop();
       api = await startApi({ DATABASE_URL: database.url });
-      http = httpClient(api.baseUrl);
+      http = httpClient(api.baseUrl, { token: api.adminToken });
       expect(await eventCount()).toBe(before);
       expect(await planStreamCounts()).toEqual(Object.fromEntries(SEEDED.map((id) => [`plan-${id}`, 1])));
       const listed = (await http.get('/api/plans')).body.map((plan: { id: string }) => plan.id);

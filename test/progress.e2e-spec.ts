@@ -18,7 +18,7 @@ describe('read models over HTTP', () => {
   beforeAll(async () => {
     database = await createTestDatabase('e2e_progress');
     api = await startApi({ DATABASE_URL: database.url });
-    http = httpClient(api.baseUrl);
+    http = httpClient(api.baseUrl, { token: api.adminToken });
     const post = async (path: string, body: object) => {
       const answer = await http.post(path, body);
       if (answer.status >= 300) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -144,7 +144,7 @@ describe('read models over HTTP', () => {
     const knownAt = await http.get('/api/provinces/91/progress?knownAt=2026-01-15T00:00:00.000Z');
     expect(knownAt.status).toBe(501);
     expect(knownAt.headers.get('content-type')).toMatch(/problem\+json/);
-    const bad = await httpClient(api.baseUrl, { readYourWrites: false }).get('/api/provinces/91/progress?minPosition=yesterday');
+    const bad = await httpClient(api.baseUrl, { readYourWrites: false, token: api.adminToken }).get('/api/provinces/91/progress?minPosition=yesterday');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('minPosition');
   });
@@ -160,7 +160,7 @@ describe('read your writes without a running projector', () => {
     const database = await createTestDatabase('e2e_lag');
     const api = await startApi({ DATABASE_URL: database.url, RUN_PROJECTOR: 'false', SEED_PLANS: 'false' });
     try {
-      const http = httpClient(api.baseUrl);
+      const http = httpClient(api.baseUrl, { token: api.adminToken });
       const written = await http.post('/api/organizations', cooperative());
       expect(written.status).toBe(201);
       const answer = await http.get(`/api/organizations/${written.body.id}`);

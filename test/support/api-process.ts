@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TokenService, type Role } from '@ktt/auth';
 import { freePort } from '@ktt/testing/free-port';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -8,6 +10,10 @@ const API_MAIN = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 
 export interface ApiProcess {
   baseUrl: string;
+  /** Signs tokens with the api's secret. */
+  tokens: TokenService;
+  adminToken: string;
+  token(role: Role, provinces?: string[], subject?: string): string;
   process: ChildProcess;
   output(): string;
   /** SIGTERM and wait for the exit. */
@@ -23,6 +29,10 @@ export interface ApiProcess {
 export async function startApi(env: Record<string, string>): Promise<ApiProcess> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run "npm run build" first (npm test does)`);
   const port = await freePort();
+  // Tests sign their own tokens with a secret of the run; rate limits only where a test asks for them.
+  const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const tokens = new TokenService(secret);
+  env = { RATE_LIMIT_PER_MINUTE: '0', ...env, JWT_SECRET: secret };
   let output = '';
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
@@ -36,6 +46,9 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
   await waitForHealth(baseUrl, child, () => output);
   return {
     baseUrl,
+    tokens,
+    adminToken: tokens.sign({ role: 'admin', subject: 'e2e-admin' }),
+    token: (role, provinces = [], subject) => tokens.sign({ role, provinces, subject }),
     process: child,
     output: () => output,
     async stop() {

@@ -18,16 +18,17 @@ function later(a: string | null, b: string): string {
  * latest `position` it has seen in a command answer as `minPosition`
  * (api.md), unless the path sets one or `readYourWrites` is off.
  */
-export function httpClient(baseUrl: string, options: { readYourWrites?: boolean } = {}) {
+export function httpClient(baseUrl: string, options: { readYourWrites?: boolean; token?: string } = {}) {
   let lastPosition: string | null = null;
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
     let url = `${baseUrl}${path}`;
     if (method === 'GET' && options.readYourWrites !== false && lastPosition && path.startsWith('/api/') && !path.includes('minPosition=')) {
       url += `${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(lastPosition)}`;
     }
+    const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
     const response = await fetch(url, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

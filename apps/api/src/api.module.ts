@@ -1,7 +1,11 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TokenService } from '@ktt/auth';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
 import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
@@ -21,12 +25,21 @@ import { EVENT_STORE, LOGGER, PG_POOL, PROJECTOR } from './tokens';
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
 export class ApiModule implements NestModule {
-  static register(runtime: Runtime, logger: Logger, projector: Projector | null): DynamicModule {
+  static register(runtime: Runtime, logger: Logger, projector: Projector | null, tokens: TokenService): DynamicModule {
+    const rateLimit = runtime.config.rateLimitPerMinute;
     return {
       module: ApiModule,
-      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
+      ],
       controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, HealthController, MetricsController],
       providers: [
+        // Guards run in this order: who is it (401/403), then how often (429).
+        { provide: TokenService, useValue: tokens },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ...(rateLimit > 0 ? [{ provide: APP_GUARD, useClass: TokenThrottlerGuard }] : []),
         { provide: EVENT_STORE, useValue: runtime.eventStore },
         { provide: PG_POOL, useValue: runtime.pool },
         { provide: LOGGER, useValue: logger },

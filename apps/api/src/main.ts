@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { seedPlans } from '@ktt/application';
+import { resolveSigningSecret, TokenService } from '@ktt/auth';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
@@ -15,6 +17,9 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
+  const signing = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
+  const tokens = new TokenService(signing.secret);
+  if (signing.created) printFirstAdminToken(tokens);
   if (config.seedPlans) {
     const adopted = await seedPlans(runtime.eventStore, runtime.plansDir);
     if (adopted.length > 0) logger.info({ plans: adopted }, 'seeded plans adopted');
@@ -24,10 +29,18 @@ async function bootstrap(): Promise<void> {
   const projector = config.runProjector ? new Projector(runtime.pool, runtime.eventStore, logger) : null;
   await projector?.start();
 
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(runtime, logger, projector), {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(runtime, logger, projector, tokens), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
+  // Security headers; the OpenAPI UI needs its own inline scripts, so /docs goes without a CSP.
+  const strict = helmet();
+  const relaxed = helmet({ contentSecurityPolicy: false });
+  app.use((req: { path: string }, res: unknown, next: () => void) =>
+    (req.path.startsWith('/docs') ? relaxed : strict)(req as never, res as never, next),
+  );
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After'] });
+  app.set('trust proxy', 'loopback'); // behind a TLS-terminating proxy on the same host: the client's address for rate limits
   installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
@@ -36,8 +49,17 @@ async function bootstrap(): Promise<void> {
     app,
     new DocumentBuilder()
       .setTitle('Collective economy registry')
-      .setDescription('System of record for cooperative groups, cooperatives and unions of cooperatives (api.md)')
       .setVersion('1')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        'bearer',
+      )
+      .setDescription(
+        'System of record for cooperative groups, cooperatives and unions of cooperatives.\n\n' +
+          '**Authentication**: every endpoint but /health, /metrics and /docs needs `Authorization: Bearer <token>`. ' +
+          'Mint a token with `npm run cli -- token --role admin|registrar|auditor|analyst [--province 91] [--subject NAME]`; ' +
+          'the first start of the embedded default prints an admin token. Click "Authorize" and paste the token.',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
@@ -61,6 +83,21 @@ async function bootstrap(): Promise<void> {
 
   await app.listen(config.port, '0.0.0.0');
   logger.info({ url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/docs` }, 'api listening');
+}
+
+/** Once, when the embedded default generated its signing secret: the first way in. */
+function printFirstAdminToken(tokens: TokenService): void {
+  const token = tokens.sign({ role: 'admin', subject: 'first-admin', expiresInSeconds: 7 * 24 * 3600 });
+  process.stdout.write(
+    [
+      '',
+      'First start: a token signing secret was generated in the data directory.',
+      'Admin token (valid 7 days; use it as "Authorization: Bearer <token>"):',
+      token,
+      'Mint more with: npm run cli -- token --role registrar --province 91 [--subject NAME]',
+      '',
+    ].join('\n'),
+  );
 }
 
 bootstrap().catch((error) => {

@@ -6,6 +6,7 @@ import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { rebuildReadModels } from '@ktt/read-models';
+import { resolveSigningSecret, ROLES, TokenService, type Role } from '@ktt/auth';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -15,6 +16,8 @@ commands:
   demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
                through the command path as system:demo; a rerun writes nothing new
                [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
+  token        print a signed token (last line): --role admin|registrar|auditor|analyst
+               [--province 91 (registrars; repeat for more)] [--subject NAME] [--days N (default 30)]
   rebuild      rebuild every read model from position 0 into a new generation (blue-green: the
                current one serves until the new one has caught up, then the switch is atomic)
   help         this text
@@ -29,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  if (command === 'token') return printToken(config, options);
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger); // opening applies the migrations
   try {
@@ -74,6 +78,30 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await runtime.close();
   }
+}
+
+/** Needs no database: the signing secret is JWT_SECRET, or the embedded default's in the data directory. */
+async function printToken(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  let role: string | undefined;
+  let subject: string | undefined;
+  let days = 30;
+  const provinces: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--role') role = value;
+    else if (flag === '--province') provinces.push(...value.split(','));
+    else if (flag === '--subject') subject = value;
+    else if (flag === '--days') days = Number(value);
+    else throw new Error(`unknown option "${args[i]}"\n\n${USAGE}`);
+  }
+  if (!role || !ROLES.includes(role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (!Number.isFinite(days) || days <= 0 || days > 3660) throw new Error('--days must be a number of days from 1 to 3660');
+  const { secret } = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
+  const token = new TokenService(secret).sign({ role: role as Role, provinces, subject, expiresInSeconds: Math.round(days * 24 * 3600) });
+  process.stdout.write(`${role}${provinces.length ? ` for ${provinces.join(', ')}` : ''}, valid ${days} days:\n${token}\n`);
+  return 0;
 }
 
 function parseFlags(args: string[], names: string[]): Record<string, number | undefined> {

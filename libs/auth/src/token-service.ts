@@ -1,17 +1,19 @@
-import { JwtService } from '@nestjs/jwt';
+import jwt from 'jsonwebtoken';
 import { AuthenticationError } from './errors';
 import { defaultSubject, ROLES, type Principal, type Role } from './principal';
 
 const ISSUER = 'ktt-registry';
 const PROVINCE = /^\d{2}$/;
 
-/** Signed tokens (HS256, JWT) carrying subject, role and provinces. */
+/**
+ * Signed tokens (JWT, HS256) carrying subject, role and provinces. Built on
+ * `jsonwebtoken` (what @nestjs/jwt wraps) because @nestjs/jwt 12 ships as ESM
+ * only, which the cli and jest (on Node 20) cannot load from CommonJS; the
+ * algorithm is pinned on verification, so an `alg: none` token is refused.
+ */
 export class TokenService {
-  private readonly jwt: JwtService;
-
-  constructor(secret: string) {
+  constructor(private readonly secret: string) {
     if (secret.length < 32) throw new Error('the token signing secret must be at least 32 characters');
-    this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', issuer: ISSUER }, verifyOptions: { algorithms: ['HS256'], issuer: ISSUER } });
   }
 
   sign(input: { role: Role; provinces?: string[]; subject?: string; expiresInSeconds?: number }): string {
@@ -22,16 +24,18 @@ export class TokenService {
     for (const province of provinces) if (!PROVINCE.test(province)) throw new Error(`province must be a two-digit code (got "${province}")`);
     const subject = input.subject ?? defaultSubject(input.role, provinces);
     if (!/^[\p{L}\p{N}._:@,-]{1,100}$/u.test(subject)) throw new Error('subject must be 1–100 letters, digits or . _ : @ , -');
-    return this.jwt.sign(
-      { role: input.role, provinces },
-      { subject, expiresIn: input.expiresInSeconds ?? 30 * 24 * 3600 },
-    );
+    return jwt.sign({ role: input.role, provinces }, this.secret, {
+      algorithm: 'HS256',
+      issuer: ISSUER,
+      subject,
+      expiresIn: input.expiresInSeconds ?? 30 * 24 * 3600,
+    });
   }
 
   verify(token: string): Principal {
     let claims: { sub?: unknown; role?: unknown; provinces?: unknown };
     try {
-      claims = this.jwt.verify(token);
+      claims = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER }) as typeof claims;
     } catch (error) {
       const name = (error as Error).name;
       throw new AuthenticationError(name === 'TokenExpiredError' ? 'the token has expired' : 'the token is not valid');

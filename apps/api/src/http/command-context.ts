@@ -1,7 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
 import { requestHash, type CommandContext } from '@ktt/application';
+import { canWriteProvince, ForbiddenError } from '@ktt/auth';
+import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { RequestValidationError } from './problem';
 
 const IF_MATCH = /^(?:W\/)?"?(\d{1,15})"?$/;
@@ -12,11 +13,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * auth issue: the token's subject), correlation, If-Match, Idempotency-Key.
  */
 export const Command = createParamDecorator((_data: unknown, execution: ExecutionContext): CommandContext => {
-  const request = execution.switchToHttp().getRequest<Request & { actor?: string }>();
+  const request = execution.switchToHttp().getRequest<AuthenticatedRequest>();
   return commandContextOf(request);
 });
 
-export function commandContextOf(request: Request & { actor?: string }): CommandContext {
+export function commandContextOf(request: AuthenticatedRequest): CommandContext {
   const errors = [];
   const ifMatch = request.header('if-match');
   let expectedVersion: number | undefined;
@@ -31,8 +32,14 @@ export function commandContextOf(request: Request & { actor?: string }): Command
   }
   if (errors.length > 0) throw new RequestValidationError(errors);
   const correlation = request.header('x-correlation-id');
+  const principal = request.principal;
   return {
-    actor: request.actor ?? 'anonymous',
+    actor: principal?.subject ?? 'anonymous',
+    authorizeProvince: (provinceCode) => {
+      if (principal && !canWriteProvince(principal, provinceCode)) {
+        throw new ForbiddenError(`${principal.subject} may not write for province ${provinceCode}`);
+      }
+    },
     correlationId: correlation && /^[\w.:-]{1,100}$/.test(correlation) ? correlation : randomUUID(),
     expectedVersion,
     idempotency: key

@@ -5,6 +5,8 @@ import { DomainError } from '@ktt/domain';
 import { EventStoreUnavailableError } from '@ktt/event-store';
 import { IdempotencyKeyReusedError, PreconditionFailedError, TooMuchContentionError } from '@ktt/application';
 import { ReadModelBehindError } from '@ktt/read-models';
+import { AuthenticationError, ForbiddenError } from '@ktt/auth';
+import { ThrottlerException } from '@nestjs/throttler';
 import { problem, RequestValidationError, type Problem } from './problem';
 import { NotImplementedYetError } from './read-consistency';
 
@@ -24,12 +26,18 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const answer = this.toProblem(error);
-    if (answer.status === 503) response.setHeader('Retry-After', '5');
+    if (answer.status === 503 || answer.status === 429) response.setHeader('Retry-After', answer.status === 429 ? '60' : '5');
+    if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="ktt-registry"');
     if (answer.status >= 500 && answer.status !== 503) this.logger.error({ err: error }, 'unexpected error');
     response.status(answer.status).type('application/problem+json').send(JSON.stringify(answer));
   }
 
   private toProblem(error: unknown): Problem {
+    if (error instanceof AuthenticationError) return problem(401, error.code, 'Not authenticated', error.message);
+    if (error instanceof ForbiddenError) return problem(403, error.code, 'Forbidden', error.message);
+    if (error instanceof ThrottlerException) {
+      return problem(429, 'RATE_LIMITED', 'Too many requests', 'too many requests for this token; slow down and retry after a minute');
+    }
     if (error instanceof RequestValidationError) {
       return problem(400, 'VALIDATION_FAILED', 'The request is not valid', error.message, error.errors);
     }

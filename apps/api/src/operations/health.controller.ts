@@ -4,10 +4,12 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Pool } from 'pg';
 import type { EventStore } from '@ktt/event-store';
 import type { Projector } from '@ktt/read-models';
+import { Public } from '../auth/auth.decorators';
 import { EVENT_STORE, PG_POOL, PROJECTOR } from '../tokens';
 
 /** Liveness and readiness: 200 when the database and the event store answer, 503 naming what is wrong. */
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

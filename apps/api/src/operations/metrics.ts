@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { Public } from '../auth/auth.decorators';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export const registry = new Registry();
@@ -28,6 +29,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 }
 
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   @Get()

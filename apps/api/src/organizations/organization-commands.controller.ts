@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Requires } from '../auth/auth.decorators';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
@@ -27,6 +28,8 @@ const UnionId = uuidParam('unionId');
 const CooperativeId = uuidParam('cooperativeId');
 
 @ApiTags('organizations: commands')
+@ApiBearerAuth()
+@Requires('organizations:write')
 @ApiHeader({ name: 'If-Match', required: false, description: '"<version>": write only if the stream is still at it (else 412)' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body = same answer, nothing written again' })
 @Controller('api/organizations')

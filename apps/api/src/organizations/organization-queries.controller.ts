@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Requires } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { OrganizationHistoryQueries } from '@ktt/application';
@@ -9,6 +10,7 @@ import { OrganizationListQueryDto, TemporalQueryDto, ConsistencyQueryDto } from 
 import { ReadConsistency } from '../http/read-consistency';
 
 @ApiTags('organizations: queries')
+@ApiBearerAuth()
 @Controller('api/organizations')
 export class OrganizationQueriesController {
   constructor(
@@ -18,6 +20,7 @@ export class OrganizationQueriesController {
   ) {}
 
   @Get()
+  @Requires('organizations:read')
   async list(@Query() query: OrganizationListQueryDto) {
     await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, knownAt: _k, ...filters } = query;
@@ -26,6 +29,7 @@ export class OrganizationQueriesController {
 
   /** Its state as of a date, from the temporal read model. */
   @Get(':id')
+  @Requires('organizations:read')
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
@@ -37,6 +41,7 @@ export class OrganizationQueriesController {
 
   /** The whole history from its stream (always current: it reads the event store). */
   @Get(':id/events')
+  @Requires('history:read')
   async events(@Param('id', uuidParam('id')) id: string, @Query() query: ConsistencyQueryDto) {
     void query;
     return this.history.history(id);

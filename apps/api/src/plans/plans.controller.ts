@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Requires } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { PlanCommands, type CommandContext } from '@ktt/application';
@@ -12,6 +13,7 @@ import { ReadConsistency } from '../http/read-consistency';
 import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 
 @ApiTags('plans')
+@ApiBearerAuth()
 @Controller('api/plans')
 export class PlansController {
   constructor(
@@ -21,6 +23,7 @@ export class PlansController {
   ) {}
 
   @Post()
+  @Requires('plans:write')
   @ApiCreatedResponse({ type: CommandResponseDto })
   async adopt(@Body() body: AdoptPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
@@ -28,18 +31,21 @@ export class PlansController {
   }
 
   @Post(':id/amendments')
+  @Requires('plans:write')
   @ApiOkResponse({ type: CommandResponseDto })
   async amend(@Param('id') id: string, @Body() body: AmendPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return answer(await this.plans.execute({ ...body, type: 'AmendPlan', planId: id }, context), res, false);
   }
 
   @Get()
+  @Requires('plans:read')
   async list(@Query() query: AsOfQueryDto) {
     await this.consistency.prepare(query);
     return this.queries.inForce(query.asOf ?? todayInVietnam());
   }
 
   @Get(':id')
+  @Requires('plans:read')
   async get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
     await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Requires } from '../auth/auth.decorators';
 import { todayInVietnam } from '@ktt/domain';
 import { ProgressQueries } from '@ktt/read-models';
 import { RequestValidationError } from '../http/problem';
@@ -12,6 +13,8 @@ function provinceCode(code: string): string {
 }
 
 @ApiTags('provinces')
+@ApiBearerAuth()
+@Requires('progress:read')
 @Controller('api/provinces/:code/progress')
 export class ProgressController {
   constructor(
