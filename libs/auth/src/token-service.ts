@@ -12,7 +12,7 @@ const PROVINCE = /^\d{2}$/;
  * algorithm is pinned on verification, so an `alg: none` token is refused.
  */
 export class TokenService {
-  constructor(private readonly secret: string) {
+  constructor(readonly secret: string) {
     if (secret.length < 32) throw new Error('the token signing secret must be at least 32 characters');
   }
 
