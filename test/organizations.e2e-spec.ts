@@ -123,6 +123,12 @@ describe('organizations over HTTP', () => {
       await expectRefused(() => http.post('/api/organizations', cooperative({ registrationNumber: 'KG-2020/77' })), 409, 'REGISTRATION_NUMBER_TAKEN');
     });
 
+    it('treats a registration number typed in decomposed Unicode as the same number', async () => {
+      const composed = `HTX-Ô${Date.now() % 100000}`.normalize('NFC');
+      await register(cooperative({ registrationNumber: composed }));
+      await expectRefused(() => http.post('/api/organizations', cooperative({ registrationNumber: composed.normalize('NFD') })), 409, 'REGISTRATION_NUMBER_TAKEN');
+    });
+
     it('refuses an id that is taken (409 ID_TAKEN)', async () => {
       const first = cooperative();
       await register(first);

@@ -21,4 +21,27 @@ export function installJsonBody(app: Express, limit: string): void {
     res.status(answer.status).type('application/problem+json').send(JSON.stringify(answer));
   };
   app.use(onBodyError);
+  app.use((req: { body?: unknown }, res: { status(code: number): { type(t: string): { send(b: string): void } } }, next: () => void) => {
+    const error = hostileStructure(req.body);
+    if (!error) return next();
+    res.status(400).type('application/problem+json').send(JSON.stringify(problem(400, 'VALIDATION_FAILED', 'The request is not valid', error.message, [error])));
+  });
+}
+
+/** Deeper than any command needs; deeper bodies only cost the server. */
+const MAX_DEPTH = 16;
+/** Keys that would replace an object's prototype once a DTO is built from the body. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first key that could pollute a prototype, or nesting past MAX_DEPTH; null when the body is harmless. */
+export function hostileStructure(value: unknown, path = '', depth = 0): { path: string; message: string } | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_DEPTH) return { path: path || '', message: `nested deeper than ${MAX_DEPTH} levels` };
+  for (const key of Object.keys(value)) {
+    const child = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return { path: child, message: `${key} is not an allowed field name` };
+    const found = hostileStructure((value as Record<string, unknown>)[key], child, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
