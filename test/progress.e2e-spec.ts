@@ -140,10 +140,28 @@ describe('read models over HTTP', () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toContain('step');
   });
 
-  it('refuses knownAt with 501 until the audit issue, and a malformed minPosition with 400', async () => {
-    const knownAt = await http.get('/api/provinces/91/progress?knownAt=2026-01-15T00:00:00.000Z');
-    expect(knownAt.status).toBe(501);
-    expect(knownAt.headers.get('content-type')).toMatch(/problem\+json/);
+  it('answers knownAt with what was known then: records made later do not count, even back-dated', async () => {
+    const before = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A late rating, back-dated into 2022.
+    const late = await http.post(`/api/organizations/${ids.b}/ratings`, { rating: 'good', year: 2022, ratedOn: '2022-12-20' });
+    expect(late.status).toBe(200);
+    const now = await http.get('/api/provinces/91/progress?asOf=2022-12-31');
+    expect(now.body.metrics.cooperatives_good_or_fair_share).toBeCloseTo(2 / 3);
+    const then = await http.get(`/api/provinces/91/progress?asOf=2022-12-31&knownAt=${before}`);
+    expect(then.body).toMatchObject({ knownAt: before });
+    expect(then.body.metrics.cooperatives_good_or_fair_share).toBeCloseTo(1 / 3);
+    expect((await http.get(`/api/organizations/${ids.b}?asOf=2022-12-31&knownAt=${before}`)).body.rating).toMatchObject({ rating: 'weak' });
+    expect((await http.get(`/api/organizations/${ids.b}?asOf=2022-12-31`)).body.rating).toMatchObject({ rating: 'good' });
+    // Before anything was recorded, nothing was known.
+    expect((await http.get(`/api/organizations/${ids.b}?knownAt=2000-01-01T00:00:00.000Z`)).status).toBe(404);
+    expect((await http.get('/api/provinces/91/progress?knownAt=2000-01-01T00:00:00.000Z')).body.metrics.cooperatives).toBe(0);
+  });
+
+  it('refuses a malformed knownAt and a malformed minPosition with 400', async () => {
+    const knownAt = await http.get('/api/provinces/91/progress?knownAt=yesterday');
+    expect(knownAt.status).toBe(400);
+    expect(knownAt.body.errors[0].path).toBe('knownAt');
     const bad = await httpClient(api.baseUrl, { readYourWrites: false, token: api.adminToken }).get('/api/provinces/91/progress?minPosition=yesterday');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('minPosition');

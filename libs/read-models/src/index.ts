@@ -1,4 +1,5 @@
 export { OrganizationTimeline1732500000000 } from './migrations/1732500000000-organization-timeline';
+export { BitemporalReadModels1732600000000 } from './migrations/1732600000000-bitemporal-read-models';
 export * from './generations';
 export * from './projector/projector';
 export * from './projector/apply-batch';

@@ -8,7 +8,6 @@ import { ReadModelBehindError } from '@ktt/read-models';
 import { AuthenticationError, ForbiddenError } from '@ktt/auth';
 import { ThrottlerException } from '@nestjs/throttler';
 import { problem, RequestValidationError, type Problem } from './problem';
-import { NotImplementedYetError } from './read-consistency';
 
 const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -57,9 +56,6 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof ReadModelBehindError) {
       return problem(503, error.code, 'The read models are behind', error.message);
-    }
-    if (error instanceof NotImplementedYetError) {
-      return problem(501, error.code, 'Not implemented yet', error.message);
     }
     if (error instanceof EventStoreUnavailableError || isConnectionError(error)) {
       return problem(503, 'STORAGE_UNAVAILABLE', 'The database is unavailable', 'the database cannot be reached right now; retry later');

@@ -16,7 +16,7 @@ export class AsOfQueryDto extends ConsistencyQueryDto {
 }
 
 export class TemporalQueryDto extends AsOfQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'what the system knew at that moment (audit issue #5; refused with 501 until then)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'what the system knew at that moment (records made later do not count); default: now' })
   @IsOptional() @IsISO8601({ strict: true }) knownAt?: string;
 }
 

@@ -23,7 +23,7 @@ export class OrganizationQueriesController {
   @Requires('organizations:read')
   async list(@Query() query: OrganizationListQueryDto) {
     await this.consistency.prepare(query);
-    const { asOf = todayInVietnam(), limit = 50, minPosition: _m, knownAt: _k, ...filters } = query;
+    const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
     return this.organizations.list({ ...filters, asOf, limit });
   }
 
@@ -33,8 +33,10 @@ export class OrganizationQueriesController {
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const state = await this.organizations.get(id, asOf);
-    if (!state) throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}`);
+    const state = await this.organizations.get(id, asOf, query.knownAt);
+    if (!state) {
+      throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}${query.knownAt ? ` and recorded by ${query.knownAt}` : ''}`);
+    }
     res.setHeader('ETag', `"${state.version}"`);
     return state;
   }

@@ -8,7 +8,7 @@ import { PlanQueries } from '@ktt/read-models';
 import { Command } from '../http/command-context';
 import { answer } from '../organizations/organization-commands.controller';
 import { CommandResponseDto } from '../organizations/organization.dtos';
-import { AsOfQueryDto } from '../http/query.dtos';
+import { TemporalQueryDto } from '../http/query.dtos';
 import { ReadConsistency } from '../http/read-consistency';
 import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 
@@ -39,17 +39,17 @@ export class PlansController {
 
   @Get()
   @Requires('plans:read')
-  async list(@Query() query: AsOfQueryDto) {
+  async list(@Query() query: TemporalQueryDto) {
     await this.consistency.prepare(query);
-    return this.queries.inForce(query.asOf ?? todayInVietnam());
+    return this.queries.inForce(query.asOf ?? todayInVietnam(), undefined, query.knownAt);
   }
 
   @Get(':id')
   @Requires('plans:read')
-  async get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
+  async get(@Param('id') id: string, @Query() query: TemporalQueryDto) {
     await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const plan = await this.queries.get(id, asOf);
+    const plan = await this.queries.get(id, asOf, query.knownAt);
     if (!plan) throw DomainError.notFound('PLAN_NOT_FOUND', `no plan ${id} in force on ${asOf}`);
     return plan;
   }

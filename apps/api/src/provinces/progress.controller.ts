@@ -26,13 +26,13 @@ export class ProgressController {
   @Get()
   async get(@Param('code') code: string, @Query() query: TemporalQueryDto) {
     await this.consistency.prepare(query);
-    return this.progress.progress(provinceCode(code), query.asOf ?? todayInVietnam());
+    return this.progress.progress(provinceCode(code), query.asOf ?? todayInVietnam(), query.knownAt);
   }
 
   /** One point per period end (month, quarter, year) between from and to. */
   @Get('series')
   async series(@Param('code') code: string, @Query() query: SeriesQueryDto) {
     await this.consistency.prepare(query);
-    return this.progress.series(provinceCode(code), query.from, query.to, query.step);
+    return this.progress.series(provinceCode(code), query.from, query.to, query.step, query.knownAt);
   }
 }

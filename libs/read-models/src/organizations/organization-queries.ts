@@ -8,8 +8,12 @@ export interface OrganizationView extends OrganizationState {
   version: number;
 }
 
+/** `knownAt`: an ISO timestamp, or omitted for what is known now (every record so far). */
+export const KNOWN_NOW = 'infinity';
+
 export interface OrganizationFilter {
   asOf: LocalDate;
+  knownAt?: string;
   provinceCode?: string;
   kind?: OrganizationKind;
   status?: OrganizationStatus;
@@ -48,7 +52,7 @@ interface TimelineRow {
 }
 
 // Dates as text so that no time zone ever shifts them; the union ids a cooperative has at the date.
-const COLUMNS = (rm: string) => `
+const COLUMNS = (rm: string, knownParameter: string) => `
   t.organization_id, t.kind, t.name, t.registration_number, t.province_code, t.sector, t.status,
   t.registered_on::text AS registered_on, t.dissolved_on::text AS dissolved_on, t.member_count,
   t.rating, t.rating_year, t.rated_on::text AS rated_on, t.managers_total, t.managers_with_degree,
@@ -56,23 +60,24 @@ const COLUMNS = (rm: string) => `
   -- the dissolution of either side ends a membership (domain.md): the union's stream cannot know the cooperative's
   ARRAY(SELECT x::text FROM unnest(t.member_cooperative_ids) x
          WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
-                        WHERE c.organization_id = x AND c.valid @> $1::date AND c.status <> 'dissolved')
+                        WHERE c.organization_id = x AND c.valid @> $1::date AND c.known @> $KNOWN::timestamptz AND c.status <> 'dissolved')
          ORDER BY x) AS member_cooperative_ids,
   t.version,
   CASE WHEN t.kind = 'cooperative' AND t.status <> 'dissolved' THEN
     (SELECT array_agg(m.union_id::text ORDER BY m.union_id) FROM ${rm}.union_memberships m
-      WHERE m.cooperative_id = t.organization_id AND m.valid @> $1::date)
-  END AS union_ids`;
+      WHERE m.cooperative_id = t.organization_id AND m.valid @> $1::date AND m.known @> $KNOWN::timestamptz)
+  END AS union_ids`.replace(/\$KNOWN/g, knownParameter);
 
 /** Organizations as of a date, from the temporal read model (one indexed query each). */
 export class OrganizationQueries {
   constructor(private readonly pool: Pool) {}
 
-  async get(id: string, asOf: LocalDate): Promise<OrganizationView | null> {
+  async get(id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationView | null> {
     const rm = schemaIdentifier(await activeSchema(this.pool));
     const { rows } = await this.pool.query<TimelineRow>(
-      `SELECT ${COLUMNS(rm)} FROM ${rm}.organization_timeline t WHERE t.organization_id = $2 AND t.valid @> $1::date`,
-      [asOf, id],
+      `SELECT ${COLUMNS(rm, '$3')} FROM ${rm}.organization_timeline t
+        WHERE t.organization_id = $2 AND t.valid @> $1::date AND t.known @> $3::timestamptz`,
+      [asOf, id, knownAt],
     );
     return rows[0] ? toView(rows[0]) : null;
   }
@@ -81,8 +86,8 @@ export class OrganizationQueries {
     const rm = schemaIdentifier(await activeSchema(this.pool));
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows } = await this.pool.query<TimelineRow>(
-      `SELECT ${COLUMNS(rm)} FROM ${rm}.organization_timeline t
-        WHERE t.valid @> $1::date
+      `SELECT ${COLUMNS(rm, '$9')} FROM ${rm}.organization_timeline t
+        WHERE t.valid @> $1::date AND t.known @> $9::timestamptz
           AND ($2::text IS NULL OR t.province_code = $2)
           AND ($3::text IS NULL OR t.kind = $3)
           AND ($4::text IS NULL OR t.status = $4)
@@ -91,7 +96,7 @@ export class OrganizationQueries {
           AND ($7::uuid IS NULL OR t.organization_id > $7::uuid)
         ORDER BY t.organization_id
         LIMIT $8`,
-      [filter.asOf, filter.provinceCode ?? null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1],
+      [filter.asOf, filter.provinceCode ?? null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW],
     );
     const items = rows.slice(0, filter.limit).map(toView);
     return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };

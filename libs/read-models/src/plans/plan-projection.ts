@@ -9,8 +9,8 @@ export async function applyPlanEvents(client: PoolClient, schema: string, events
   const facts = events.filter((event) => event.streamId.startsWith(PLAN_STREAM_PREFIX));
   if (facts.length === 0) return;
   await client.query(
-    `INSERT INTO ${schemaIdentifier(schema)}.plan_facts (event_id, plan_id, revision, event_type, data)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])
+    `INSERT INTO ${schemaIdentifier(schema)}.plan_facts (event_id, plan_id, revision, event_type, data, recorded_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[])
      ON CONFLICT (event_id) DO NOTHING`,
     [
       facts.map((event) => event.metadata.eventId),
@@ -18,6 +18,7 @@ export async function applyPlanEvents(client: PoolClient, schema: string, events
       facts.map((event) => event.revision),
       facts.map((event) => event.type),
       facts.map((event) => JSON.stringify(event.data)),
+      facts.map((event) => event.metadata.recordedAt),
     ],
   );
 }

@@ -6,10 +6,12 @@ import { activeSchema, schemaIdentifier } from '../generations';
 export class PlanQueries {
   constructor(private readonly pool: Pool) {}
 
-  async inForce(asOf: LocalDate, provinceCode?: string): Promise<PlanState[]> {
+  /** `knownAt`: only what was recorded by then (adoptions and amendments recorded later do not count). */
+  async inForce(asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
     const rm = schemaIdentifier(await activeSchema(this.pool));
     const { rows } = await this.pool.query<{ plan_id: string; event_type: string; data: PlanEvent['data'] }>(
-      `SELECT plan_id, event_type, data FROM ${rm}.plan_facts ORDER BY plan_id, revision`,
+      `SELECT plan_id, event_type, data FROM ${rm}.plan_facts WHERE recorded_at <= $1::timestamptz ORDER BY plan_id, revision`,
+      [knownAt],
     );
     const streams = new Map<string, PlanEvent[]>();
     for (const row of rows) {
@@ -26,7 +28,7 @@ export class PlanQueries {
     return plans;
   }
 
-  async get(id: string, asOf: LocalDate): Promise<PlanState | null> {
-    return (await this.inForce(asOf)).find((plan) => plan.id === id) ?? null;
+  async get(id: string, asOf: LocalDate, knownAt?: string): Promise<PlanState | null> {
+    return (await this.inForce(asOf, undefined, knownAt)).find((plan) => plan.id === id) ?? null;
   }
 }

@@ -36,14 +36,20 @@ interface CountsRow {
  * statement: the organizations that exist at each date (rows in force,
  * not dissolved) are aggregated from the GiST-indexed timeline.
  */
-export async function metricsAt(pool: Pool, provinceCode: string, dates: LocalDate[], population: number | null): Promise<Map<LocalDate, Metrics>> {
+export async function metricsAt(
+  pool: Pool,
+  provinceCode: string,
+  dates: LocalDate[],
+  population: number | null,
+  knownAt = 'infinity',
+): Promise<Map<LocalDate, Metrics>> {
   const rm = schemaIdentifier(await activeSchema(pool));
   const { rows } = await pool.query<CountsRow>(
     `WITH d AS (SELECT DISTINCT unnest($2::date[]) AS as_of),
      o AS (
        SELECT d.as_of, t.* FROM d
          JOIN ${rm}.organization_timeline t
-           ON t.province_code = $1 AND t.valid @> d.as_of AND t.status <> 'dissolved'
+           ON t.province_code = $1 AND t.valid @> d.as_of AND t.known @> $3::timestamptz AND t.status <> 'dissolved'
      ),
      counts AS (
        SELECT as_of,
@@ -73,16 +79,16 @@ export async function metricsAt(pool: Pool, provinceCode: string, dates: LocalDa
      memberships AS (
        -- memberships in force where both sides exist, counted in the union's province
        SELECT d.as_of, count(*) AS union_member_cooperatives
-         FROM d JOIN ${rm}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of
+         FROM d JOIN ${rm}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of AND m.known @> $3::timestamptz
         WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
-                       WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.status <> 'dissolved')
+                       WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
           AND EXISTS (SELECT 1 FROM ${rm}.organization_timeline u
-                       WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.status <> 'dissolved')
+                       WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.known @> $3::timestamptz AND u.status <> 'dissolved')
         GROUP BY d.as_of
      )
      SELECT counts.*, d.as_of::text AS day, coalesce(memberships.union_member_cooperatives, 0) AS union_member_cooperatives
        FROM d LEFT JOIN counts USING (as_of) LEFT JOIN memberships USING (as_of)`,
-    [provinceCode, dates],
+    [provinceCode, dates, knownAt],
   );
   return new Map(rows.map((row) => [row.day, toMetrics(row, population)]));
 }

@@ -6,12 +6,14 @@ import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/post
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { applyOrganizationEvents } from '../organizations/organization-projection';
 import { readCheckpoint } from './apply-batch';
+import { activeSchema } from '../generations';
 import { Projector } from './projector';
 
 const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
 
 describe('organization projection on PostgreSQL', () => {
   let database: MigratedDatabase;
+  let schema: string;
   let store: PostgresEventStore;
   let commands: OrganizationCommands;
   const cooperativeId = randomUUID();
@@ -20,6 +22,7 @@ describe('organization projection on PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createMigratedDatabase('projection');
+    schema = await activeSchema(database.pool);
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
     commands = new OrganizationCommands(store);
     const register = (id: string, registrationNumber: string, registeredOn: string) =>
@@ -46,11 +49,11 @@ describe('organization projection on PostgreSQL', () => {
     (
       await database.pool.query(
         `SELECT organization_id, valid::text, status, member_count, rating, search_text, version, member_cooperative_ids::text[] AS members
-           FROM rm_1.organization_timeline ORDER BY organization_id, lower(valid)`,
+           FROM ${schema}.organization_timeline WHERE upper_inf(known) ORDER BY organization_id, lower(valid)`,
       )
     ).rows;
   const memberships = async () =>
-    (await database.pool.query('SELECT union_id, cooperative_id, valid::text FROM rm_1.union_memberships ORDER BY cooperative_id')).rows;
+    (await database.pool.query(`SELECT union_id, cooperative_id, valid::text FROM ${schema}.union_memberships WHERE upper_inf(known) ORDER BY cooperative_id`)).rows;
 
   it('projects each organization as effective-date ranges, with its checkpoint', async () => {
     const projector = new Projector(database.pool, store, pino({ level: 'silent' }));
@@ -74,7 +77,7 @@ describe('organization projection on PostgreSQL', () => {
         { union_id: unionId, cooperative_id: founders[1], valid: '[2020-06-01,)' },
       ]),
     );
-    expect(await readCheckpoint(database.pool, 'rm_1')).toBe(head);
+    expect(await readCheckpoint(database.pool, schema)).toBe(head);
   });
 
   it('is idempotent: applying every event again, one by one, leaves the same rows', async () => {
@@ -82,7 +85,7 @@ describe('organization projection on PostgreSQL', () => {
     const all: RecordedEvent[] = await store.readAll({ limit: 10_000 });
     const client = await database.pool.connect();
     try {
-      for (const event of all) await applyOrganizationEvents(client, 'rm_1', [event]);
+      for (const event of all) await applyOrganizationEvents(client, schema, [event]);
     } finally {
       client.release();
     }
@@ -90,7 +93,7 @@ describe('organization projection on PostgreSQL', () => {
   });
 
   it('stops at a failing event and reports where, without moving its checkpoint past it', async () => {
-    const checkpointBefore = await readCheckpoint(database.pool, 'rm_1');
+    const checkpointBefore = await readCheckpoint(database.pool, schema);
     // A stream the projection cannot fold: an event before any registration.
     await store.append([
       {
@@ -105,7 +108,7 @@ describe('organization projection on PostgreSQL', () => {
     const status = projector.status();
     expect(status).toMatchObject({ state: 'failed', failedAt: expect.any(String) });
     await projector.stop();
-    expect(await readCheckpoint(database.pool, 'rm_1')).toBe(checkpointBefore);
+    expect(await readCheckpoint(database.pool, schema)).toBe(checkpointBefore);
   });
 });
 
@@ -142,7 +145,8 @@ describe('one active projector per generation', () => {
     const newHead = await store.headPosition();
     await waitFor(() => second.status().position === newHead, 10_000);
     await second.stop();
-    const { rows } = await database.pool.query(`SELECT member_count FROM rm_1.organization_timeline WHERE organization_id = $1 ORDER BY lower(valid)`, [id]);
+    const schema = await activeSchema(database.pool);
+    const { rows } = await database.pool.query(`SELECT member_count FROM ${schema}.organization_timeline WHERE organization_id = $1 AND upper_inf(known) ORDER BY lower(valid)`, [id]);
     expect(rows.map((r) => r.member_count)).toEqual([3, 4]);
   });
 });

@@ -4,7 +4,7 @@ import { loadDemo, OrganizationCommands } from '@ktt/application';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
-import { schemaIdentifier } from '../generations';
+import { activeSchema, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
 import { rebuildReadModels } from './rebuild';
 
@@ -33,6 +33,8 @@ describe('blue-green rebuild of the read models', () => {
   let store: PostgresEventStore;
   let commands: OrganizationCommands;
   let projector: Projector;
+  let first: number;
+  const rm = (n: number) => `rm_${n}`;
 
   beforeAll(async () => {
     database = await createMigratedDatabase('rebuild');
@@ -40,6 +42,7 @@ describe('blue-green rebuild of the read models', () => {
     commands = new OrganizationCommands(store);
     const summary = await loadDemo(commands, { scale: 0.02, today: '2026-06-30' });
     expect(summary.refusals).toBe(0);
+    first = Number((await activeSchema(database.pool)).slice(3));
     projector = new Projector(database.pool, store, pino({ level: 'silent' }));
     await projector.start();
   });
@@ -54,19 +57,19 @@ describe('blue-green rebuild of the read models', () => {
   };
 
   it('builds a new generation equal, row for row, to the incrementally built one, then serves from it', async () => {
-    await caughtUp('rm_1');
-    const incremental = await digest(database, 'rm_1');
+    await caughtUp(rm(first));
+    const incremental = await digest(database, rm(first));
     expect(Number(incremental.organization_timeline.split(':')[0])).toBeGreaterThan(100);
 
     const phases: string[] = [];
     const result = await rebuildReadModels(database.pool, store, { batchSize: 500, onProgress: (p) => phases.push(p.phase) });
-    expect(result).toMatchObject({ generation: 2, schema: 'rm_2', retired: 'rm_1' });
+    expect(result).toMatchObject({ generation: first + 1, schema: rm(first + 1), retired: rm(first) });
     expect(phases.at(-1)).toBe('done');
-    expect(await digest(database, 'rm_2')).toEqual(incremental);
-    const { rows } = await database.pool.query(`SELECT schema_name, state FROM read_model_generations ORDER BY generation`);
+    expect(await digest(database, rm(first + 1))).toEqual(incremental);
+    const { rows } = await database.pool.query(`SELECT schema_name, state FROM read_model_generations WHERE generation >= $1 ORDER BY generation`, [first]);
     expect(rows).toEqual([
-      { schema_name: 'rm_1', state: 'retired' },
-      { schema_name: 'rm_2', state: 'active' },
+      { schema_name: rm(first), state: 'retired' },
+      { schema_name: rm(first + 1), state: 'active' },
     ]);
   });
 
@@ -89,15 +92,15 @@ describe('blue-green rebuild of the read models', () => {
     });
     await Promise.all(writes);
     expect(written).toBe(5);
-    expect(result.schema).toBe('rm_3');
-    await caughtUp('rm_3');
-    // rm_1 was dropped (two generations back); rm_2 is kept, retired.
+    expect(result.schema).toBe(rm(first + 2));
+    await caughtUp(rm(first + 2));
+    // The first was dropped (two generations back); the second is kept, retired.
     const { rows: schemas } = await database.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm\\_%' ORDER BY 1`);
-    expect(schemas.map((s) => s.nspname)).toEqual(['rm_2', 'rm_3']);
+    expect(schemas.map((s) => s.nspname)).toEqual([rm(first + 1), rm(first + 2)]);
     // And it equals a clean rebuild of everything, the five late writes included.
-    const live = await digest(database, 'rm_3');
+    const live = await digest(database, rm(first + 2));
     await projector.stop();
     await rebuildReadModels(database.pool, store);
-    expect(await digest(database, 'rm_4')).toEqual(live);
+    expect(await digest(database, rm(first + 3))).toEqual(live);
   });
 });
