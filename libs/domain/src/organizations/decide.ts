@@ -13,6 +13,7 @@ import { decideResumption } from './resumption/resume-organization';
 import { decideSuspension } from './suspension/suspend-organization';
 import { decideJoin } from './union-membership/join-union';
 import { decideLeave } from './union-membership/leave-union';
+import { decideCorrection } from './correction/correct-record';
 
 /**
  * Pure: what the command adds to the organization's stream, or a DomainError.
@@ -45,6 +46,8 @@ export function decide(
       return decideJoin(command, history, context);
     case 'LeaveUnion':
       return decideLeave(command, history, context);
+    case 'CorrectRecord':
+      return decideCorrection(command, history, context, decide);
     default:
       return assertNever(command);
   }
@@ -70,6 +73,11 @@ export function referencedOrganizationIds(command: OrganizationCommand): string[
     case 'DissolveOrganization':
     case 'LeaveUnion':
       return [];
+    case 'CorrectRecord': {
+      // A replacement join names a cooperative whose history the rules consult.
+      const cooperativeId = command.replacement?.cooperativeId;
+      return typeof cooperativeId === 'string' ? [cooperativeId] : [];
+    }
     default:
       return assertNever(command);
   }

@@ -12,7 +12,8 @@ export type OrganizationCommand =
   | ResumeOrganization
   | DissolveOrganization
   | JoinUnion
-  | LeaveUnion;
+  | LeaveUnion
+  | CorrectRecord;
 
 export interface RegisterOrganization {
   type: 'RegisterOrganization';
@@ -102,4 +103,20 @@ export interface LeaveUnion {
   organizationId: string;
   cooperativeId: string;
   effectiveOn: LocalDate;
+}
+
+/**
+ * Retracts one event of this organization's history (auditors and admins).
+ * `replacement` holds the fields of the command that would have recorded the
+ * right fact (for a rating: `{ rating, year, ratedOn }`), judged by the same
+ * rules against the history without the retracted event.
+ */
+export interface CorrectRecord {
+  type: 'CorrectRecord';
+  organizationId: string;
+  retractedEventId: string;
+  /** Found by the handler from the event id. */
+  retractedRevision: number;
+  reason: string;
+  replacement?: Record<string, unknown>;
 }

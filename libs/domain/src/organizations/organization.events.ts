@@ -22,7 +22,8 @@ export type OrganizationEvent =
   | OrganizationResumed
   | OrganizationDissolved
   | CooperativeJoinedUnion
-  | CooperativeLeftUnion;
+  | CooperativeLeftUnion
+  | RecordCorrected;
 
 export type OrganizationEventType = OrganizationEvent['type'];
 
@@ -86,6 +87,24 @@ export type CooperativeJoinedUnion = Fact<'CooperativeJoinedUnion', { cooperativ
 
 export type CooperativeLeftUnion = Fact<'CooperativeLeftUnion', { cooperativeId: string }>;
 
+/**
+ * A wrong record is never deleted or edited: a correction retracts it (and
+ * may put replacement facts in its place) from the moment the correction is
+ * recorded. `effectiveOn` repeats the retracted event's, so the correction
+ * sorts with what it corrects.
+ */
+export type RecordCorrected = Fact<
+  'RecordCorrected',
+  {
+    retractedRevision: number;
+    retractedEventId: string;
+    retractedType: Exclude<OrganizationEventType, 'RecordCorrected' | 'OrganizationRegistered'>;
+    reason: string;
+    /** The fact that takes the retracted one's place, decided under the same rules; null = just retracted. */
+    replacement: { type: OrganizationEventType; data: Record<string, unknown> } | null;
+  }
+>;
+
 export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, number> = {
   OrganizationRegistered: 1,
   OrganizationRated: 1,
@@ -97,6 +116,7 @@ export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, n
   OrganizationDissolved: 1,
   CooperativeJoinedUnion: 1,
   CooperativeLeftUnion: 1,
+  RecordCorrected: 1,
 };
 
 export const LIFECYCLE_EVENT_TYPES = [

@@ -22,8 +22,16 @@ export interface OrganizationHistory {
    * "the latest" needs no sorting. Registration counts as `active` from `registeredOn`.
    */
   readonly lifecycle: { readonly status: OrganizationStatus; readonly effectiveOn: LocalDate };
-  /** Every event of the stream, in recorded order (registration first). */
+  /**
+   * The facts in force, in recorded order (registration first): the stream
+   * without retracted events and corrections, each correction's replacement
+   * in the correction's place.
+   */
   readonly events: readonly OrganizationEvent[];
+  /** Every event of the stream by revision, corrections and retracted events included. */
+  readonly recorded: readonly OrganizationEvent[];
+  /** Revisions retracted by a correction. */
+  readonly retracted: ReadonlySet<number>;
 }
 
 export function evolve(history: OrganizationHistory | null, event: OrganizationEvent): OrganizationHistory {
@@ -31,8 +39,16 @@ export function evolve(history: OrganizationHistory | null, event: OrganizationE
   if (history === null) {
     throw new Error(`Corrupt stream: ${event.type} for ${event.data.organizationId} before its registration`);
   }
+  if (event.type === 'RecordCorrected') return corrected(history, event);
+  return withFact({ ...history, recorded: [...history.recorded, event] }, event);
+}
+
+/** Adds a fact in force and the summary it changes. */
+function withFact(history: OrganizationHistory, event: Exclude<OrganizationEvent, { type: 'RecordCorrected' }>): OrganizationHistory {
   const next = { ...history, events: [...history.events, event] };
   switch (event.type) {
+    case 'OrganizationRegistered':
+      throw new Error(`Corrupt stream: ${history.id} registered twice`);
     case 'OrganizationSuspended':
       return { ...next, lifecycle: { status: 'suspended', effectiveOn: event.data.effectiveOn } };
     case 'OrganizationFoundDormant':
@@ -56,6 +72,30 @@ export function evolve(history: OrganizationHistory | null, event: OrganizationE
   }
 }
 
+/**
+ * A correction: the facts in force are folded again without the retracted
+ * event (and with the replacement in the correction's place), so the summary
+ * (lifecycle, dissolution) follows too.
+ */
+function corrected(history: OrganizationHistory, correction: Extract<OrganizationEvent, { type: 'RecordCorrected' }>): OrganizationHistory {
+  const recorded = [...history.recorded, correction];
+  const retracted = new Set(history.retracted).add(correction.data.retractedRevision);
+  let rebuilt = registered(null, recorded[0] as OrganizationRegistered);
+  recorded.forEach((event, revision) => {
+    if (revision === 0 || retracted.has(revision)) return;
+    if (event.type === 'RecordCorrected') {
+      const replacement = event.data.replacement as OrganizationEvent | null;
+      if (replacement && replacement.type !== 'RecordCorrected' && replacement.type !== 'OrganizationRegistered') {
+        rebuilt = withFact(rebuilt, replacement);
+      }
+      return;
+    }
+    if (event.type === 'OrganizationRegistered') throw new Error(`Corrupt stream: ${history.id} registered twice`);
+    rebuilt = withFact(rebuilt, event);
+  });
+  return { ...rebuilt, recorded, retracted };
+}
+
 /** Events in recorded order; null for an empty stream. */
 export function foldHistory(events: readonly OrganizationEvent[]): OrganizationHistory | null {
   return events.reduce<OrganizationHistory | null>(evolve, null);
@@ -74,5 +114,7 @@ function registered(history: OrganizationHistory | null, event: OrganizationRegi
     dissolvedOn: null,
     lifecycle: { status: 'active', effectiveOn: data.effectiveOn },
     events: [event],
+    recorded: [event],
+    retracted: new Set(),
   };
 }

@@ -81,6 +81,8 @@ function apply(replay: Replay, event: OrganizationEvent): Replay {
     case 'CooperativeJoinedUnion':
       members.add(event.data.cooperativeId);
       return replay;
+    case 'RecordCorrected': // never among the facts in force: evolve puts its replacement there instead
+      return replay;
     case 'CooperativeLeftUnion':
       members.delete(event.data.cooperativeId);
       return replay;

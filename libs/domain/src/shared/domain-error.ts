@@ -21,14 +21,16 @@ export type ConflictCode =
   | 'NOT_A_MEMBER'
   | 'MEMBERSHIP_OUT_OF_ORDER'
   | 'FOUNDING_MEMBER_NOT_ACTIVE'
-  | 'PLAN_EXISTS';
+  | 'PLAN_EXISTS'
+  | 'NOT_RETRACTABLE'
+  | 'ALREADY_RETRACTED';
 
 export type InvalidCode =
   | 'VALIDATION_FAILED'
   | 'DATE_IN_FUTURE'
   | 'BELOW_MINIMUM_MEMBERS';
 
-export type NotFoundCode = 'ORGANIZATION_NOT_FOUND' | 'PLAN_NOT_FOUND';
+export type NotFoundCode = 'ORGANIZATION_NOT_FOUND' | 'PLAN_NOT_FOUND' | 'EVENT_NOT_FOUND';
 
 export type DomainErrorCode = ConflictCode | InvalidCode | NotFoundCode;
 

@@ -389,7 +389,7 @@ describe('metrics and organization states against an independent model of domain
         for (const op of ops) {
           const command = interpreter.toCommand(op);
           const predicted = model.refusal(command);
-          const date = command.type === 'RegisterOrganization' ? command.registeredOn : command.type === 'RateOrganization' ? command.ratedOn : command.effectiveOn;
+          const date = command.type === 'RegisterOrganization' ? command.registeredOn : command.type === 'RateOrganization' ? command.ratedOn : (command as { effectiveOn: string }).effectiveOn;
           let refused: string | null = null;
           try {
             await commands.execute(command, { actor: 'property-test', correlationId: randomUUID(), now: NOW });

@@ -158,7 +158,7 @@ export class RegistryModel {
     }
     const org = this.organizations.get(command.organizationId);
     if (!org) return 'unknown organization';
-    const date = command.type === 'RateOrganization' ? command.ratedOn : command.effectiveOn;
+    const date = command.type === 'RateOrganization' ? command.ratedOn : (command as { effectiveOn: string }).effectiveOn;
     if (date > this.today) return 'in the future';
     // "Nothing may be dated before registration"; "a change dated on or after the dissolution date is refused".
     if (!this.exists(org, date)) return `${org.kind} does not exist on ${date}`;

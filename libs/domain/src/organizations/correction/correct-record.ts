@@ -1,0 +1,77 @@
+import { DomainError } from '../../shared/domain-error';
+import { invalid, requireText } from '../../shared/validation';
+import type { DecisionContext } from '../decision-context';
+import type { CorrectRecord, OrganizationCommand } from '../organization.commands';
+import type { OrganizationEvent, RecordCorrected } from '../organization.events';
+import { evolve, type OrganizationHistory } from '../organization.history';
+import { requireHistory } from '../organization.guards';
+
+/** The command that records each kind of fact: a replacement is decided as that command would be. */
+const COMMAND_FOR: Record<RecordCorrected['data']['retractedType'], OrganizationCommand['type']> = {
+  OrganizationRated: 'RateOrganization',
+  MemberCountChanged: 'ChangeMemberCount',
+  ProfileChanged: 'ChangeProfile',
+  OrganizationSuspended: 'SuspendOrganization',
+  OrganizationFoundDormant: 'FindOrganizationDormant',
+  OrganizationResumed: 'ResumeOrganization',
+  OrganizationDissolved: 'DissolveOrganization',
+  CooperativeJoinedUnion: 'JoinUnion',
+  CooperativeLeftUnion: 'LeaveUnion',
+};
+
+/**
+ * Retracts one recorded fact, optionally with the right one in its place.
+ * The registration cannot be retracted (the organization's identity rests on
+ * it), nor a correction; each fact is retracted at most once. The replacement
+ * passes the same rules as a new record, judged against the history without
+ * the retracted fact.
+ */
+export function decideCorrection(
+  command: CorrectRecord,
+  history: OrganizationHistory | null,
+  context: DecisionContext,
+  decideReplacement: (command: OrganizationCommand, history: OrganizationHistory, context: DecisionContext) => OrganizationEvent[],
+): RecordCorrected[] {
+  requireText(command.reason, 'reason', 2000);
+  const h = requireHistory(history, command.organizationId);
+  const target = h.recorded[command.retractedRevision];
+  if (!target) throw DomainError.notFound('EVENT_NOT_FOUND', `no event ${command.retractedEventId} in the history of ${h.id}`);
+  if (target.type === 'OrganizationRegistered' || target.type === 'RecordCorrected') {
+    throw DomainError.conflict('NOT_RETRACTABLE', `${target.type} cannot be retracted`);
+  }
+  if (h.retracted.has(command.retractedRevision)) {
+    throw DomainError.conflict('ALREADY_RETRACTED', `event ${command.retractedEventId} was retracted already`);
+  }
+  const retraction = (replacement: RecordCorrected['data']['replacement']): RecordCorrected => ({
+    type: 'RecordCorrected',
+    data: {
+      organizationId: h.id,
+      effectiveOn: target.data.effectiveOn,
+      retractedRevision: command.retractedRevision,
+      retractedEventId: command.retractedEventId,
+      retractedType: target.type,
+      reason: command.reason.normalize('NFC').trim(),
+      replacement,
+    },
+  });
+  if (!command.replacement) return [retraction(null)];
+  if (typeof command.replacement !== 'object' || Array.isArray(command.replacement)) {
+    throw invalid('replacement', 'replacement must be an object with the fields of the corrected record');
+  }
+  const without = evolve(h, retraction(null));
+  const replacementCommand = { ...command.replacement, type: COMMAND_FOR[target.type], organizationId: h.id } as OrganizationCommand;
+  const [fact] = withPathPrefix(() => decideReplacement(replacementCommand, without, context));
+  return [retraction({ type: fact.type, data: fact.data as unknown as Record<string, unknown> })];
+}
+
+/** The replacement's invalid fields are named under `replacement.` in the answer. */
+function withPathPrefix<T>(decide: () => T): T {
+  try {
+    return decide();
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'invalid') {
+      throw new DomainError(error.kind, error.code, error.message, error.errors.map((e) => ({ ...e, path: e.path ? `replacement.${e.path}` : 'replacement' })));
+    }
+    throw error;
+  }
+}
