@@ -8,7 +8,7 @@ import { cooperative, union } from './support/fixtures';
 
 type Caller = 'admin' | 'registrar-91' | 'registrar-15' | 'auditor' | 'analyst' | 'no token' | 'expired' | 'other key' | 'not bearer';
 const CALLERS: Caller[] = ['admin', 'registrar-91', 'registrar-15', 'auditor', 'analyst', 'no token', 'expired', 'other key', 'not bearer'];
-type Access = 'public' | 'organizations:write' | 'history:read' | 'read' | 'plans:write';
+type Access = 'public' | 'organizations:write' | 'history:read' | 'read' | 'plans:write' | 'corrections:write';
 
 interface Endpoint {
   name: string;
@@ -68,6 +68,16 @@ describe('authorization matrix', () => {
       },
     },
     {
+      name: 'POST …/corrections',
+      access: 'corrections:write',
+      prepare: async () => {
+        const id = await create(cooperative());
+        await post(`/api/organizations/${id}/ratings`, { rating: 'weak', year: 2021, ratedOn: '2021-12-10' });
+        const history = await admin.get(`/api/organizations/${id}/events`);
+        return { method: 'POST', path: `/api/organizations/${id}/corrections`, body: { eventId: history.body[1].eventId, reason: 'nhập nhầm' } };
+      },
+    },
+    {
       name: 'POST /api/plans',
       access: 'plans:write',
       prepare: async () => ({
@@ -97,6 +107,8 @@ describe('authorization matrix', () => {
         return caller === 'admin' || caller === 'registrar-91' ? 200 : 403; // every organization here is in 91
       case 'plans:write':
         return caller === 'admin' ? 200 : 403;
+      case 'corrections:write':
+        return caller === 'admin' || caller === 'auditor' ? 200 : 403;
       case 'history:read':
         return caller === 'analyst' ? 403 : 200;
       case 'read':

@@ -4,3 +4,4 @@ export * from './shared/assert-never';
 export * from './organizations';
 export * from './plans';
 export * from './progress';
+export * from './upcasting';

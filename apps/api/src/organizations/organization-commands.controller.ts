@@ -12,6 +12,7 @@ import { ExecuteOrganizationCommand } from './organization-command.handler';
 import {
   ChangeMemberCountDto,
   ChangeProfileDto,
+  CorrectRecordDto,
   CommandResponseDto,
   DissolveOrganizationDto,
   FindDormantDto,
@@ -102,6 +103,19 @@ export class OrganizationCommandsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.run({ ...body, type: 'LeaveUnion', organizationId: unionId, cooperativeId }, context, res);
+  }
+
+  /** Auditors and admins correct any province's records: no province check, the role decides. */
+  @Post(':id/corrections')
+  @Requires('corrections:write')
+  @ApiOkResponse({ type: CommandResponseDto })
+  correct(@Param('id', Uuid) id: string, @Body() body: CorrectRecordDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const { authorizeProvince: _nationalRole, ...national } = context;
+    return this.run(
+      { type: 'CorrectRecord', organizationId: id, retractedEventId: body.eventId, retractedRevision: -1, reason: body.reason, replacement: body.replacement },
+      national,
+      res,
+    );
   }
 
   private async run(command: OrganizationCommand, context: CommandContext, res: Response): Promise<CommandResponseDto> {

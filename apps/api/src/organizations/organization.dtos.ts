@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsObject,
   ArrayMaxSize,
   ArrayUnique,
   IsBoolean,
@@ -99,4 +100,15 @@ export class CommandResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: "revision of the stream's last event" }) version!: number;
   @ApiProperty({ description: 'opaque position in the global log (for minPosition)' }) position!: string;
+}
+
+export class CorrectRecordDto {
+  @ApiProperty({ format: 'uuid', description: 'the event of this organization\'s history to retract' }) @IsUUID() eventId!: string;
+  @ApiProperty({ maxLength: 2000 }) @NormalizeText() @IsString() @Length(1, 2000) reason!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the fields of the command that records the right fact in its place (for a rating: { rating, year, ratedOn }); judged by the same rules',
+  })
+  @IsOptional() @IsObject() replacement?: Record<string, unknown>;
 }

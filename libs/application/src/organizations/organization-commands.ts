@@ -8,6 +8,7 @@ import {
   referencedOrganizationIds,
   registrationNumberStreamId,
   todayInVietnam,
+  type CorrectRecord,
   type OrganizationCommand,
   type OrganizationEvent,
   type OrganizationHistory,
@@ -32,11 +33,12 @@ export class OrganizationCommands {
         schemaVersions: { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 },
         decide: async (history) => {
           const folded = foldRecorded(history);
+          const decided = command.type === 'CorrectRecord' ? withRetractedRevision(command, history) : command;
           // For a union's membership this is the union's province: the union owns it.
           const province = command.type === 'RegisterOrganization' ? command.provinceCode : folded?.registration.provinceCode;
           if (province !== undefined) context.authorizeProvince?.(province);
           const others = await this.loadHistories(referencedOrganizationIds(command));
-          const facts = decide(command, folded, {
+          const facts = decide(decided, folded, {
             today: todayInVietnam(context.now),
             others,
           });
@@ -70,6 +72,15 @@ export class OrganizationCommands {
     );
     return new Map(entries);
   }
+}
+
+/** A correction names the event by its id; the domain judges it by its place in the stream. */
+function withRetractedRevision(command: CorrectRecord, history: RecordedEvent[]): CorrectRecord {
+  const revision = history.findIndex((event) => event.metadata.eventId === command.retractedEventId);
+  if (revision < 0) {
+    throw DomainError.notFound('EVENT_NOT_FOUND', `no event ${command.retractedEventId} in the history of organization ${command.organizationId}`);
+  }
+  return { ...command, retractedRevision: revision };
 }
 
 export function foldRecorded(events: RecordedEvent[]): OrganizationHistory | null {

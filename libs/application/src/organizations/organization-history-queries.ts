@@ -21,6 +21,10 @@ export interface HistoryEntry {
   schemaVersion: number;
   correlationId: string;
   position: string;
+  /** The correction that retracted this event, if any. */
+  correctedBy?: string;
+  /** For a correction: the event it retracts. */
+  corrects?: string;
 }
 
 /** Reads that fold one organization's stream (no read model needed). */
@@ -38,6 +42,11 @@ export class OrganizationHistoryQueries {
   async history(id: string): Promise<HistoryEntry[]> {
     const events = await this.store.readStream(organizationStreamId(id));
     if (events.length === 0) throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id}`);
+    // Corrections link both ways: what a correction retracts, and which correction retracted an event.
+    const correctedBy = new Map<string, string>();
+    for (const event of events) {
+      if (event.type === 'RecordCorrected') correctedBy.set(event.data.retractedEventId as string, event.metadata.eventId);
+    }
     return events.map((event) => ({
       revision: event.revision,
       type: event.type,
@@ -51,6 +60,8 @@ export class OrganizationHistoryQueries {
       schemaVersion: event.metadata.schemaVersion,
       correlationId: event.metadata.correlationId,
       position: event.position,
+      ...(correctedBy.has(event.metadata.eventId) ? { correctedBy: correctedBy.get(event.metadata.eventId) } : {}),
+      ...(event.type === 'RecordCorrected' ? { corrects: event.data.retractedEventId as string } : {}),
     }));
   }
 }

@@ -67,6 +67,8 @@ export interface SuspendOrganization {
   effectiveOn: LocalDate;
   reason: string;
   until?: LocalDate;
+  /** Document reference of the suspension notice (schema v2 of OrganizationSuspended). */
+  noticeRef?: string;
 }
 
 export interface FindOrganizationDormant {

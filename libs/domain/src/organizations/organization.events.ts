@@ -71,7 +71,17 @@ export type ProfileChanged = Fact<
   }
 >;
 
-export type OrganizationSuspended = Fact<'OrganizationSuspended', { reason: string; until: LocalDate | null }>;
+/**
+ * Schema v2 added `noticeRef` (the document reference of the suspension
+ * notice, null when none was given); v1 events are upcast on read
+ * (libs/domain/src/upcasting). Optional in the type only so that hand-built
+ * test histories written before v2 still compile: every v2 event and every
+ * upcast v1 event has it.
+ */
+export type OrganizationSuspended = Fact<
+  'OrganizationSuspended',
+  { reason: string; until: LocalDate | null; noticeRef?: string | null }
+>;
 
 export type OrganizationFoundDormant = Fact<'OrganizationFoundDormant', { finding: string }>;
 
@@ -110,7 +120,7 @@ export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, n
   OrganizationRated: 1,
   MemberCountChanged: 1,
   ProfileChanged: 1,
-  OrganizationSuspended: 1,
+  OrganizationSuspended: 2,
   OrganizationFoundDormant: 1,
   OrganizationResumed: 1,
   OrganizationDissolved: 1,

@@ -19,6 +19,19 @@ const COMMAND_FOR: Record<RecordCorrected['data']['retractedType'], Organization
   CooperativeLeftUnion: 'LeaveUnion',
 };
 
+/** The fields each replacement may carry: those of its command's HTTP body. */
+const REPLACEMENT_FIELDS: Record<RecordCorrected['data']['retractedType'], readonly string[]> = {
+  OrganizationRated: ['rating', 'year', 'ratedOn'],
+  MemberCountChanged: ['memberCount', 'effectiveOn'],
+  ProfileChanged: ['effectiveOn', 'managers', 'directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'],
+  OrganizationSuspended: ['effectiveOn', 'reason', 'until', 'noticeRef'],
+  OrganizationFoundDormant: ['effectiveOn', 'finding'],
+  OrganizationResumed: ['effectiveOn'],
+  OrganizationDissolved: ['effectiveOn', 'mode', 'decisionRef'],
+  CooperativeJoinedUnion: ['cooperativeId', 'effectiveOn'],
+  CooperativeLeftUnion: ['cooperativeId', 'effectiveOn'],
+};
+
 /**
  * Retracts one recorded fact, optionally with the right one in its place.
  * The registration cannot be retracted (the organization's identity rests on
@@ -57,6 +70,11 @@ export function decideCorrection(
   if (!command.replacement) return [retraction(null)];
   if (typeof command.replacement !== 'object' || Array.isArray(command.replacement)) {
     throw invalid('replacement', 'replacement must be an object with the fields of the corrected record');
+  }
+  for (const key of Object.keys(command.replacement)) {
+    if (!REPLACEMENT_FIELDS[target.type].includes(key)) {
+      throw invalid(`replacement.${key}`, `${key} is not a field of a ${target.type} (allowed: ${REPLACEMENT_FIELDS[target.type].join(', ')})`);
+    }
   }
   const without = evolve(h, retraction(null));
   const replacementCommand = { ...command.replacement, type: COMMAND_FOR[target.type], organizationId: h.id } as OrganizationCommand;

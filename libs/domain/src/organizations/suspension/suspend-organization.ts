@@ -18,12 +18,15 @@ export function decideSuspension(
   validateSuspension(command, today);
   requireLifecycleChange(history, command, ['active'], 'suspend');
   const { organizationId, effectiveOn, reason } = command;
-  return [{ type: 'OrganizationSuspended', data: { organizationId, effectiveOn, reason, until: command.until ?? null } }];
+  return [
+    { type: 'OrganizationSuspended', data: { organizationId, effectiveOn, reason, until: command.until ?? null, noticeRef: command.noticeRef ?? null } },
+  ];
 }
 
 function validateSuspension(command: SuspendOrganization, today: string): void {
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
   requireText(command.reason, 'reason');
+  if (command.noticeRef !== undefined) requireText(command.noticeRef, 'noticeRef', 200);
   if (command.until === undefined) return;
   requireDate(command.until, 'until');
   if (command.until < command.effectiveOn) throw invalid('until', `until ${command.until} is before effectiveOn`);

@@ -17,9 +17,22 @@ describe('suspending an organization', () => {
       given(coop).when(suspend(coop.id, { until: '2026-03-01' })).then([
         {
           type: 'OrganizationSuspended',
-          data: { organizationId: coop.id, effectiveOn: '2025-03-01', reason: 'Thiếu vốn', until: '2026-03-01' },
+          data: { organizationId: coop.id, effectiveOn: '2025-03-01', reason: 'Thiếu vốn', until: '2026-03-01', noticeRef: null },
         },
       ]);
+    });
+
+    it('records the notice reference (schema v2), null when none is given', () => {
+      const coop = aCooperative();
+      const [event] = given(coop).when(suspend(coop.id, { noticeRef: 'TB 12/2025/TB-HTX' })).events();
+      expect(event.data).toMatchObject({ noticeRef: 'TB 12/2025/TB-HTX' });
+      expect(given(coop).when(suspend(coop.id)).events()[0].data).toMatchObject({ noticeRef: null });
+    });
+
+    it('refuses a blank or overlong notice reference', () => {
+      const coop = aCooperative();
+      given(coop).when(suspend(coop.id, { noticeRef: ' ' })).thenThrows('VALIDATION_FAILED', 'noticeRef');
+      given(coop).when(suspend(coop.id, { noticeRef: 'x'.repeat(201) })).thenThrows('VALIDATION_FAILED', 'noticeRef');
     });
 
     it('records a missing end date as null', () => {
