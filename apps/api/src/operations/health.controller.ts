@@ -41,7 +41,7 @@ export class HealthController {
     const indicator = this.indicators.check('projector');
     if (!this.projector) return indicator.up({ inProcess: false });
     const status = this.projector.status();
-    return status.state === 'failed' ? indicator.down({ ...status }) : indicator.up({ ...status });
+    return status.state === 'failed' || status.state === 'waiting-for-database' ? indicator.down({ ...status }) : indicator.up({ ...status });
   }
 
   private async eventStore() {

@@ -6,6 +6,7 @@ import { applyBatch, PROJECTION, readCheckpoint } from './apply-batch';
 
 export type ProjectorStatus =
   | { state: 'starting' | 'waiting-for-lock' | 'running' | 'stopped'; schema: string | null; position: string | null }
+  | { state: 'waiting-for-database'; schema: string | null; position: string | null; error: string }
   | { state: 'failed'; schema: string | null; position: string | null; failedAt: string; error: string };
 
 /** Thrown inside a batch when a rebuild has switched the active generation: restart on the new one. */
@@ -87,6 +88,15 @@ export class Projector {
   }
 
   private async onSubscriptionEnded(error: Error & { failedAt?: string }): Promise<void> {
+    if (isConnectionError(error) && !this.stopping) {
+      // The database went away: nothing of the batch was committed; wait and resume from the checkpoint.
+      this.clearWatch();
+      this.current = { state: 'waiting-for-database', schema: this.schema, position: this.current.position, error: error.message };
+      this.logger.warn({ err: error }, 'projector lost the database; resuming when it is back');
+      await this.unlock().catch(() => undefined);
+      await this.resumeWhenDatabaseIsBack();
+      return;
+    }
     if (error instanceof GenerationSwitched && !this.stopping) {
       this.clearWatch();
       this.logger.info({ from: this.schema }, 'read models were rebuilt: following the new generation');
@@ -102,6 +112,19 @@ export class Projector {
       error: error.message,
     };
     this.logger.error({ schema: this.schema, failedAt: error.failedAt, err: error }, 'projection stopped at a failing event');
+  }
+
+  private async resumeWhenDatabaseIsBack(): Promise<void> {
+    while (!this.stopping) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        if (!isConnectionError(error)) throw error;
+        this.current = { state: 'waiting-for-database', schema: this.schema, position: this.current.position, error: (error as Error).message };
+      }
+    }
   }
 
   private async lock(schema: string): Promise<void> {
@@ -154,4 +177,15 @@ export class Projector {
       client.release();
     }
   }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
+
+/** The database is unreachable or shutting down (not a projection bug): wait, never fail for it. */
+function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.name === 'EventStoreUnavailableError') return true;
+  const code = e.code ?? '';
+  return CONNECTION_CODES.has(code) || code.startsWith('08') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
