@@ -209,3 +209,27 @@ describe('rate limits per token', () => {
     }
   });
 });
+
+describe('cli token', () => {
+  it('prints, as its last line, a token the api accepts with the role and provinces asked for', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const path = await import('node:path');
+    const database = await createTestDatabase('e2e_cli_token');
+    const api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
+    try {
+      const output = execFileSync(process.execPath, [path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js'), 'token', '--role', 'registrar', '--province', '15', '--subject', 'so-kh-dt-yen-bai'], {
+        env: { ...process.env, JWT_SECRET: api.tokens.secret, DATABASE_URL: database.url },
+      }).toString();
+      const token = output.trim().split('\n').at(-1)!;
+      const registrar = httpClient(api.baseUrl, { token });
+      const allowed = cooperative({ provinceCode: '15' });
+      expect((await registrar.post('/api/organizations', allowed)).status).toBe(201);
+      expect((await registrar.post('/api/organizations', cooperative({ provinceCode: '91' }))).status).toBe(403);
+      const history = await httpClient(api.baseUrl, { token: api.adminToken }).get(`/api/organizations/${allowed.id}/events`);
+      expect(history.body[0].recordedBy).toBe('so-kh-dt-yen-bai');
+    } finally {
+      await api.stop();
+      await database.drop();
+    }
+  });
+});

@@ -24,11 +24,22 @@ describe('the embedded PostgreSQL default', () => {
   /** Every write the api acknowledged: organization id → the eventIds of its history, in order. */
   const acknowledged = new Map<string, string[]>();
 
+  /** The admin token the first start printed: the signing secret it was made with stays in DATA_DIR. */
+  let firstAdminToken: string | undefined;
+
   async function start(embeddedPort: number): Promise<void> {
     port = embeddedPort;
-    // DATABASE_URL and EVENTSTORE_CONNECTION_STRING empty = unset: the embedded default.
-    api = await startApi({ DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' });
-    http = httpClient(api.baseUrl, { token: api.adminToken });
+    // DATABASE_URL, EVENTSTORE_CONNECTION_STRING and JWT_SECRET unset: the embedded default.
+    api = await startApi({ DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' }, { generatedSecret: true });
+    const printed = /Admin token[^\n]*\n(\S+)\n/.exec(api.output())?.[1];
+    if (firstAdminToken === undefined) {
+      expect(printed).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(api.output()).toContain('npm run cli -- token --role');
+      firstAdminToken = printed;
+    } else {
+      expect(printed).toBeUndefined(); // printed once, on the first start only
+    }
+    http = httpClient(api.baseUrl, { token: firstAdminToken });
   }
 
   /** SQL on the embedded server itself (its password is kept in DATA_DIR). */

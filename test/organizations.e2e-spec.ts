@@ -374,6 +374,9 @@ describe('organizations over HTTP', () => {
       expect(metrics.body).toContain('http_request_duration_seconds');
       const openapi = await http.get('/docs/openapi.json');
       expect(openapi.status).toBe(200);
+      // /docs tells how to authenticate: a bearer scheme and the way to mint tokens.
+      expect(openapi.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(openapi.body.info.description).toContain('npm run cli -- token');
       expect(Object.keys(openapi.body.paths)).toEqual(
         expect.arrayContaining(['/api/organizations', '/api/organizations/{id}/ratings', '/api/organizations/{unionId}/members/{cooperativeId}/leave', '/api/plans/{id}/amendments']),
       );

@@ -26,13 +26,14 @@ export interface ApiProcess {
  * Starts the built api (`npm run build` output) as its own process: the
  * end-to-end suites test what a user runs, over real HTTP.
  */
-export async function startApi(env: Record<string, string>): Promise<ApiProcess> {
+export async function startApi(env: Record<string, string>, options: { generatedSecret?: boolean } = {}): Promise<ApiProcess> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run "npm run build" first (npm test does)`);
   const port = await freePort();
   // Tests sign their own tokens with a secret of the run; rate limits only where a test asks for them.
   const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
   const tokens = new TokenService(secret);
-  env = { RATE_LIMIT_PER_MINUTE: '0', ...env, JWT_SECRET: secret };
+  // generatedSecret: leave JWT_SECRET unset, as a user of the embedded default does (the api generates one).
+  env = { RATE_LIMIT_PER_MINUTE: '0', ...env, ...(options.generatedSecret ? {} : { JWT_SECRET: secret }) };
   let output = '';
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
