@@ -9,7 +9,7 @@ import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
 import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
-import { loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
+import { AuditQueries, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
 import { ReadConsistency } from './http/read-consistency';
 import { ProgressController } from './provinces/progress.controller';
@@ -18,9 +18,11 @@ import { OrganizationCommandsController } from './organizations/organization-com
 import { ExecuteOrganizationCommandHandler } from './organizations/organization-command.handler';
 import { OrganizationQueriesController } from './organizations/organization-queries.controller';
 import { PlansController } from './plans/plans.controller';
+import { AuditEventsController } from './audit/audit-events.controller';
 import { HealthController } from './operations/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
 import { EVENT_STORE, LOGGER, PG_POOL, PROJECTOR } from './tokens';
+import { VerifyController } from './audit/verify.controller';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -34,7 +36,7 @@ export class ApiModule implements NestModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, HealthController, MetricsController],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, MetricsController, VerifyController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },
@@ -49,6 +51,7 @@ export class ApiModule implements NestModule {
         { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },
         { provide: OrganizationQueries, useValue: new OrganizationQueries(runtime.pool) },
         { provide: PlanQueries, useValue: new PlanQueries(runtime.pool) },
+        { provide: AuditQueries, useValue: new AuditQueries(runtime.pool) },
         {
           provide: ProgressQueries,
           useValue: new ProgressQueries(runtime.pool, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
-import { OrganizationCommands, seedPlans } from '@ktt/application';
+import { OrganizationCommands, seedPlans, verifyAll } from '@ktt/application';
 import { loadDemo, type DemoSummary } from '@ktt/application/demo/load-demo';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { rebuildReadModels } from '@ktt/read-models';
+import { parseReplayUntil, replayQueryHints, replayReadModels } from '@ktt/read-models';
 import { resolveSigningSecret, ROLES, TokenService, type Role } from '@ktt/auth';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -20,9 +21,13 @@ commands:
                [--province 91 (registrars; repeat for more)] [--subject NAME] [--days N (default 30)]
   rebuild      rebuild every read model from position 0 into a new generation (blue-green: the
                current one serves until the new one has caught up, then the switch is atomic)
+  replay       build the read models as they were at a point of the log into schema replay_<name>,
+               next to today's (never served): --until <position|timestamp> --into <name> [--replace]
+  verify       recompute every event's hash and its stream's chain, and look for registration-number
+               reservations without their registration; prints ok or the first broken event, exit 1 if any
   help         this text
 
-Commands of later issues (replay, verify, token, generate) are not here yet.`;
+Commands of later issues (token, generate) are not here yet.`;
 
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
@@ -71,6 +76,36 @@ async function main(argv: string[]): Promise<number> {
         );
         return 0;
       }
+      case 'replay': {
+        const flags = parseReplayFlags(options);
+        const total = (await countEvents(runtime)) ?? 0;
+        const update = progressBar('replay', 'events');
+        const result = await replayReadModels(runtime.pool, runtime.eventStore, {
+          until: parseReplayUntil(runtime.eventStore, flags.until),
+          into: flags.into,
+          replace: flags.replace,
+          // The total is the whole log; a replay that stops earlier ends the bar where it stops.
+          onProgress: ({ events, done }) => update(events, done ? events : Math.max(total, events), done),
+        });
+        process.stdout.write(
+          `replayed ${result.events} events into ${result.schema} in ${result.seconds.toFixed(1)} s` +
+            `${result.lastPosition ? ` (last position ${result.lastPosition})` : ''}\n${replayQueryHints(result.schema)}\n`,
+        );
+        return 0;
+      }
+      case 'verify': {
+        const total = (await countEvents(runtime)) ?? 0;
+        const update = progressBar('verify', 'events');
+        const result = await verifyAll(runtime.eventStore, { onProgress: (events) => update(events, Math.max(total, events), false) });
+        update(result.checkedEvents, result.checkedEvents, true);
+        const broken = result.firstBrokenAt;
+        process.stdout.write(
+          `${broken ? `BROKEN: ${broken.streamId} revision ${broken.revision} (event ${broken.eventId}, position ${broken.position}): ${broken.reason === 'hash' ? 'its content does not match its hash' : 'its previousHash does not link to the event before it'}` : 'ok: every hash and link intact'}` +
+            ` (${result.checkedEvents} events checked)\n` +
+            result.orphanReservations.map((o) => `orphan reservation: ${o.streamId} for organization ${o.organizationId} (recorded ${o.recordedAt}), never registered\n`).join(''),
+        );
+        return result.ok ? 0 : 1;
+      }
       default:
         process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
         return 2;
@@ -115,6 +150,24 @@ function parseFlags(args: string[], names: string[]): Record<string, number | un
     flags[match[1]] = value;
   }
   return flags;
+}
+
+function parseReplayFlags(args: string[]): { until: string; into: string; replace: boolean } {
+  const flags: { until?: string; into?: string; replace: boolean } = { replace: false };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2);
+    if (flag === '--replace') {
+      flags.replace = true;
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--until') flags.until = value;
+    else if (flag === '--into') flags.into = value;
+    else throw new Error(`unknown option "${args[i]}"\n\n${USAGE}`);
+  }
+  if (!flags.until || !flags.into) throw new Error(`replay needs --until <position|timestamp> and --into <name>\n\n${USAGE}`);
+  return { until: flags.until, into: flags.into, replace: flags.replace };
 }
 
 /** On stderr, so stdout keeps only the summary. */

@@ -6,3 +6,4 @@ export * from './organizations/organization-history-queries';
 export * from './plans/plan-commands';
 export * from './plans/seed-plans';
 export * from './demo/load-demo';
+export * from './audit/verify-streams';

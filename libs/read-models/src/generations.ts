@@ -2,12 +2,14 @@ import type { Pool, PoolClient } from 'pg';
 
 type Queryable = Pool | PoolClient;
 
-const SCHEMA_NAME = /^rm_[0-9]+$/;
+/** A generation (`rm_<n>`) or an auditor's replay (`replay_<name>`, never active). */
+const SCHEMA_NAME = /^(rm_[0-9]+|replay_[a-z0-9_]{1,40})$/;
 
 /**
  * A generation's schema name as a quoted identifier. Identifiers cannot be
- * query parameters; the name comes from our own table and is checked against
- * the same pattern the table's CHECK constraint enforces.
+ * query parameters; the name comes from our own table (or the replay command,
+ * which builds it from a checked name) and is checked against the pattern
+ * `ktt_create_read_models` enforces.
  */
 export function schemaIdentifier(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`not a read-model schema: ${schema}`);

@@ -12,3 +12,6 @@ export * from './progress/metrics-query';
 export * from './progress/progress-queries';
 export * from './consistency/read-your-writes';
 export * from './rebuild/rebuild';
+export * from './audit/audit-projection';
+export * from './audit/audit-queries';
+export * from './replay/replay';

@@ -70,6 +70,8 @@ export class SuspendOrganizationDto {
   @ApiProperty({ maxLength: 1000 }) @NormalizeText() @IsString() @Length(1, 1000) reason!: string;
   @ApiPropertyOptional({ format: 'date', description: "the notice's end date, recorded only" })
   @IsOptional() @IsLocalDate() until?: string;
+  @ApiPropertyOptional({ maxLength: 200, description: "document reference of the suspension notice (recorded since schema v2)" })
+  @IsOptional() @NormalizeText() @IsString() @Length(1, 200) noticeRef?: string;
 }
 
 export class FindDormantDto {

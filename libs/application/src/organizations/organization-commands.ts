@@ -8,6 +8,7 @@ import {
   referencedOrganizationIds,
   registrationNumberStreamId,
   todayInVietnam,
+  upcast,
   type CorrectRecord,
   type OrganizationCommand,
   type OrganizationEvent,
@@ -84,5 +85,6 @@ function withRetractedRevision(command: CorrectRecord, history: RecordedEvent[])
 }
 
 export function foldRecorded(events: RecordedEvent[]): OrganizationHistory | null {
-  return foldHistory(events.map((event) => ({ type: event.type, data: event.data }) as OrganizationEvent));
+  // Stored shapes are lifted to the current ones: the domain only knows current schemas.
+  return foldHistory(events.map((event) => upcast({ ...event, schemaVersion: event.metadata.schemaVersion }) as OrganizationEvent));
 }

@@ -1,4 +1,4 @@
-import { DomainError, organizationStreamId, stateAsOf, todayInVietnam, type LocalDate, type OrganizationState } from '@ktt/domain';
+import { DomainError, organizationStreamId, stateAsOf, todayInVietnam, upcast, type LocalDate, type OrganizationState } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
 import { foldRecorded } from './organization-commands';
 
@@ -50,7 +50,8 @@ export class OrganizationHistoryQueries {
     return events.map((event) => ({
       revision: event.revision,
       type: event.type,
-      data: event.data,
+      // The current shape (upcast), with the schemaVersion it was stored in: the stored form is what `hash` covers.
+      data: upcast({ ...event, schemaVersion: event.metadata.schemaVersion }).data,
       effectiveOn: (event.data.effectiveOn as string | undefined) ?? null,
       recordedAt: event.metadata.recordedAt,
       recordedBy: event.metadata.recordedBy,

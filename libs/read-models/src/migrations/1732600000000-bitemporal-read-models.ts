@@ -18,7 +18,7 @@ export class BitemporalReadModels1732600000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE OR REPLACE FUNCTION ktt_create_read_models(target_schema text) RETURNS void LANGUAGE plpgsql AS $fn$
       BEGIN
-        IF target_schema !~ '^rm_[0-9]+$' THEN RAISE EXCEPTION 'bad read-model schema name %', target_schema; END IF;
+        IF target_schema !~ '^(rm_[0-9]+|replay_[a-z0-9_]{1,40})$' THEN RAISE EXCEPTION 'bad read-model schema name %', target_schema; END IF;
         EXECUTE format('CREATE SCHEMA %I', target_schema);
         EXECUTE format($$CREATE TABLE %I.projection_checkpoints (
             projection text PRIMARY KEY,

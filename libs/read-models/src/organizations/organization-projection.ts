@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { foldHistory, type OrganizationEvent, type OrganizationState } from '@ktt/domain';
+import { foldHistory, upcast, type OrganizationEvent, type OrganizationState } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { computeTimeline, membershipRanges, searchText } from './timeline';
 import { schemaIdentifier } from '../generations';
@@ -8,28 +8,35 @@ export const ORGANIZATION_STREAM_PREFIX = 'organization-';
 
 /**
  * Applies a batch of organization events inside the caller's transaction.
- * Idempotent: facts are keyed by event id, and each touched organization's
- * timeline is recomputed from all its facts and replaced, so applying any
- * event twice leaves the same rows.
+ * Idempotent: facts are keyed by event id, and only facts new to the table
+ * change rows, so applying any event twice leaves the same rows.
  */
 export async function applyOrganizationEvents(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<void> {
   const rm = schemaIdentifier(schema);
   const facts = events.filter((event) => event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX));
   if (facts.length === 0) return;
-  await client.query(
+  // RETURNING names the facts that are new: an event applied again adds nothing and changes nothing.
+  const inserted = await client.query<{ organization_id: string; revision: number }>(
     `INSERT INTO ${rm}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[])
-     ON CONFLICT (event_id) DO NOTHING`,
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING organization_id, revision`,
     [
       facts.map((event) => event.metadata.eventId),
       facts.map((event) => event.streamId.slice(ORGANIZATION_STREAM_PREFIX.length)),
       facts.map((event) => event.revision),
       facts.map((event) => event.type),
-      facts.map((event) => JSON.stringify(event.data)),
+      // The facts table holds the current shape: stored v1 events are upcast on the way in.
+      facts.map((event) => JSON.stringify(upcast({ ...event, schemaVersion: event.metadata.schemaVersion }).data)),
       facts.map((event) => event.metadata.recordedAt),
     ],
   );
-  const ids = [...new Set(facts.map((event) => event.streamId.slice(ORGANIZATION_STREAM_PREFIX.length)))];
+  const firstNewRevision = new Map<string, number>();
+  for (const row of inserted.rows) {
+    firstNewRevision.set(row.organization_id, Math.min(firstNewRevision.get(row.organization_id) ?? Infinity, row.revision));
+  }
+  if (firstNewRevision.size === 0) return;
+  const ids = [...firstNewRevision.keys()];
   const { rows } = await client.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data']; recorded_at: string }>(
     `SELECT organization_id, event_type, data, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at
        FROM ${rm}.organization_facts WHERE organization_id = ANY($1::uuid[]) ORDER BY organization_id, revision`,
@@ -42,27 +49,9 @@ export async function applyOrganizationEvents(client: PoolClient, schema: string
     byOrganization.set(row.organization_id, list);
   }
 
-  const timelineRows: Record<string, unknown>[] = [];
-  const membershipRows: Record<string, unknown>[] = [];
-  for (const [id, history] of byOrganization) {
-    const { timeline, memberships } = bitemporalRows(id, history);
-    timelineRows.push(...timeline);
-    membershipRows.push(...memberships);
-  }
-  await client.query(`DELETE FROM ${rm}.organization_timeline WHERE organization_id = ANY($1::uuid[])`, [ids]);
-  await client.query(`DELETE FROM ${rm}.union_memberships WHERE union_id = ANY($1::uuid[])`, [ids]);
-  if (timelineRows.length > 0) {
-    await client.query(
-      `INSERT INTO ${rm}.organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::${rm}.organization_timeline, $1::jsonb)`,
-      [JSON.stringify(timelineRows)],
-    );
-  }
-  if (membershipRows.length > 0) {
-    await client.query(
-      `INSERT INTO ${rm}.union_memberships SELECT * FROM jsonb_populate_recordset(NULL::${rm}.union_memberships, $1::jsonb)`,
-      [JSON.stringify(membershipRows)],
-    );
-  }
+  const change: RowChanges = { timelineInserts: [], timelineCloses: [], membershipInserts: [], membershipCloses: [] };
+  for (const [id, history] of byOrganization) bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
+  await writeChanges(client, rm, change, [...byOrganization].map(([id, history]) => [id, history.length - 1] as const));
 }
 
 interface KnownEvent {
@@ -71,71 +60,143 @@ interface KnownEvent {
   recordedAt: string;
 }
 
+interface RowChanges {
+  timelineInserts: Record<string, unknown>[];
+  /** Rows open in the table (upper_inf(known)) that end at `at`; one organization's open rows never share a valid range. */
+  timelineCloses: { organizationId: string; valid: string; at: string; version: number }[];
+  membershipInserts: Record<string, unknown>[];
+  membershipCloses: { unionId: string; cooperativeId: string; valid: string; at: string }[];
+}
+
+interface OpenRow {
+  key: string;
+  row: Record<string, unknown>;
+  /** Null: already in the table (opened by an earlier batch); else opened at this moment in this batch. */
+  openedAt: string | null;
+}
+
 /**
- * Rows over both clocks. Each recorded moment t (events recorded together
- * share one) is a version of the organization's timeline, computed from the
- * events recorded up to t; a row keeps the recorded-time range in which its
- * (valid range, state) stayed part of the timeline. So `known @> T` gives
- * exactly what the system knew at T, back-dated records and corrections
- * included, without a replay per query.
+ * What the new facts of one organization change, over both clocks. Each
+ * recorded moment t (events recorded together share one) is a version of the
+ * timeline, computed from the facts recorded up to t; a row keeps the
+ * recorded-time range in which its (valid range, state) stayed in the
+ * timeline. So `known @> T` gives exactly what the system knew at T,
+ * back-dated records and corrections included, without a replay per query.
+ * Incremental: the versions before the first new fact are already in the
+ * table; only later versions are computed, and rows they end are closed.
  */
-export function bitemporalRows(id: string, history: KnownEvent[]): { timeline: Record<string, unknown>[]; memberships: Record<string, unknown>[] } {
-  const timeline: Record<string, unknown>[] = [];
-  const memberships: Record<string, unknown>[] = [];
-  const openRows = new Map<string, Record<string, unknown>>();
-  const openMemberships = new Map<string, Record<string, unknown>>();
-  let knownFrom = '';
-  for (let k = 0; k < history.length; k++) {
-    // A version per recorded moment: the last event of those recorded together. Clocks of several api
-    // replicas may disagree by a little: recorded times are kept non-decreasing along the stream.
-    const recordedAt = history[k].recordedAt > knownFrom ? history[k].recordedAt : knownFrom;
-    if (k + 1 < history.length && history[k + 1].recordedAt <= recordedAt) {
-      knownFrom = recordedAt;
-      continue;
-    }
-    knownFrom = recordedAt;
-    const folded = foldHistory(history.slice(0, k + 1).map((known) => known.event));
-    const segments = folded ? computeTimeline(folded) : [];
-    const rowsNow = new Map<string, Record<string, unknown>>();
-    for (const { from, to, state } of segments) {
-      const row = timelineRow(id, from, to, state, k);
-      const { version: _version, ...comparable } = row;
-      rowsNow.set(JSON.stringify(comparable), row);
-    }
-    closeAndOpen(openRows, rowsNow, recordedAt, timeline);
-    const membershipsNow = new Map<string, Record<string, unknown>>();
-    if (folded?.kind === 'union') {
-      for (const range of membershipRanges(id, segments)) {
-        const row = {
-          union_id: range.unionId,
-          cooperative_id: range.cooperativeId,
-          valid: `[${range.from},${range.to ?? ''})`,
-          union_province_code: segments[0].state.provinceCode,
-        };
-        membershipsNow.set(JSON.stringify(row), row);
-      }
-    }
-    closeAndOpen(openMemberships, membershipsNow, recordedAt, memberships);
+export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: number, change: RowChanges): void {
+  const open = new Map<string, OpenRow>();
+  const openMemberships = new Map<string, OpenRow>();
+  if (firstNew > 0) {
+    // The table's open rows are the timeline of the version before the first new fact.
+    const before = versionRows(id, history.slice(0, firstNew).map((known) => known.event));
+    for (const [valid, row] of before.timeline) open.set(valid, { ...row, openedAt: null });
+    for (const [key, row] of before.memberships) openMemberships.set(key, { ...row, openedAt: null });
   }
-  for (const row of openRows.values()) timeline.push({ ...row, known: `[${row.knownFrom},)`, knownFrom: undefined });
-  for (const row of openMemberships.values()) memberships.push({ ...row, known: `[${row.knownFrom},)`, knownFrom: undefined });
-  // The latest version of the stream, for If-Match, on every row of the organization.
-  const version = history.length - 1;
-  for (const row of timeline) row.version = version;
+  let knownFrom = firstNew > 0 ? history[firstNew - 1].recordedAt : '';
+  // A row that a version ends carries, as its version, the stream's last revision while it was known:
+  // deterministic whatever the batches, so a rebuild writes the same rows as the live projector.
+  let lastKnownRevision = firstNew - 1;
+  for (let k = firstNew; k < history.length; k++) {
+    // Clocks of several api replicas may disagree a little: recorded times are kept non-decreasing.
+    const recordedAt = history[k].recordedAt > knownFrom ? history[k].recordedAt : knownFrom;
+    knownFrom = recordedAt;
+    if (k + 1 < history.length && history[k + 1].recordedAt <= recordedAt) continue; // recorded together: one version
+    const now = versionRows(id, history.slice(0, k + 1).map((known) => known.event));
+    const version = lastKnownRevision;
+    diff(open, now.timeline, recordedAt, (valid, ended) =>
+      ended.openedAt === null
+        ? change.timelineCloses.push({ organizationId: id, valid, at: recordedAt, version })
+        : ended.openedAt !== recordedAt && change.timelineInserts.push({ ...ended.row, version, known: `[${ended.openedAt},${recordedAt})` }),
+    );
+    lastKnownRevision = k;
+    diff(openMemberships, now.memberships, recordedAt, (_key, ended) =>
+      ended.openedAt === null
+        ? change.membershipCloses.push({ unionId: id, cooperativeId: ended.row.cooperative_id as string, valid: ended.row.valid as string, at: recordedAt })
+        : ended.openedAt !== recordedAt && change.membershipInserts.push({ ...ended.row, known: `[${ended.openedAt},${recordedAt})` }),
+    );
+  }
+  for (const row of open.values()) if (row.openedAt !== null) change.timelineInserts.push({ ...row.row, known: `[${row.openedAt},)` });
+  for (const row of openMemberships.values()) if (row.openedAt !== null) change.membershipInserts.push({ ...row.row, known: `[${row.openedAt},)` });
+}
+
+/** Rows no longer in the new version end (`onEnd`); new ones open at `at`; unchanged ones stay open. */
+function diff(open: Map<string, OpenRow>, now: Map<string, { key: string; row: Record<string, unknown> }>, at: string, onEnd: (slot: string, row: OpenRow) => void): void {
+  for (const [slot, current] of open) {
+    if (now.get(slot)?.key === current.key) continue;
+    onEnd(slot, current);
+    open.delete(slot);
+  }
+  for (const [slot, next] of now) if (!open.has(slot)) open.set(slot, { ...next, openedAt: at });
+}
+
+/** One version's rows: timeline by valid range, memberships by (cooperative, valid range). */
+function versionRows(id: string, events: OrganizationEvent[]) {
+  const folded = foldHistory(events);
+  const segments = folded ? computeTimeline(folded) : [];
+  const timeline = new Map<string, { key: string; row: Record<string, unknown> }>();
+  for (const { from, to, state } of segments) {
+    const row = timelineRow(id, from, to, state);
+    timeline.set(row.valid as string, { key: JSON.stringify(row), row });
+  }
+  const memberships = new Map<string, { key: string; row: Record<string, unknown> }>();
+  if (folded?.kind === 'union') {
+    for (const range of membershipRanges(id, segments)) {
+      const row = { union_id: range.unionId, cooperative_id: range.cooperativeId, valid: `[${range.from},${range.to ?? ''})`, union_province_code: segments[0].state.provinceCode };
+      const key = JSON.stringify(row);
+      memberships.set(`${range.cooperativeId}|${row.valid}`, { key, row });
+    }
+  }
   return { timeline, memberships };
 }
 
-/** Rows no longer in the new version end at `at`; new ones start there; unchanged ones stay open. */
-function closeAndOpen(open: Map<string, Record<string, unknown>>, now: Map<string, Record<string, unknown>>, at: string, closed: Record<string, unknown>[]): void {
-  for (const [key, row] of open) {
-    if (now.has(key)) continue;
-    if (row.knownFrom !== at) closed.push({ ...row, known: `[${row.knownFrom},${at})`, knownFrom: undefined });
-    open.delete(key);
+async function writeChanges(client: PoolClient, rm: string, change: RowChanges, versions: (readonly [string, number])[]): Promise<void> {
+  if (change.timelineCloses.length > 0) {
+    await client.query(
+      `UPDATE ${rm}.organization_timeline t SET known = tstzrange(lower(t.known), c.at), version = c.version
+         FROM unnest($1::uuid[], $2::daterange[], $3::timestamptz[], $4::int[]) AS c(organization_id, valid, at, version)
+        WHERE t.organization_id = c.organization_id AND t.valid = c.valid AND upper_inf(t.known)`,
+      [change.timelineCloses.map((c) => c.organizationId), change.timelineCloses.map((c) => c.valid), change.timelineCloses.map((c) => c.at), change.timelineCloses.map((c) => c.version)],
+    );
   }
-  for (const [key, row] of now) if (!open.has(key)) open.set(key, { ...row, knownFrom: at });
+  if (change.membershipCloses.length > 0) {
+    await client.query(
+      `UPDATE ${rm}.union_memberships m SET known = tstzrange(lower(m.known), c.at)
+         FROM unnest($1::uuid[], $2::uuid[], $3::daterange[], $4::timestamptz[]) AS c(union_id, cooperative_id, valid, at)
+        WHERE m.union_id = c.union_id AND m.cooperative_id = c.cooperative_id AND m.valid = c.valid AND upper_inf(m.known)`,
+      [change.membershipCloses.map((c) => c.unionId), change.membershipCloses.map((c) => c.cooperativeId), change.membershipCloses.map((c) => c.valid), change.membershipCloses.map((c) => c.at)],
+    );
+  }
+  if (change.timelineCloses.length + change.membershipCloses.length > 0) {
+    // A row closed at the moment it opened (a command's events split over two batches) was never known: drop it,
+    // so the rows do not depend on where batches happen to end.
+    const ids = versions.map(([id]) => id);
+    await client.query(`DELETE FROM ${rm}.organization_timeline WHERE organization_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
+    await client.query(`DELETE FROM ${rm}.union_memberships WHERE union_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
+  }
+  if (change.timelineInserts.length > 0) {
+    await client.query(
+      `INSERT INTO ${rm}.organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::${rm}.organization_timeline, $1::jsonb)`,
+      [JSON.stringify(change.timelineInserts)],
+    );
+  }
+  if (change.membershipInserts.length > 0) {
+    await client.query(
+      `INSERT INTO ${rm}.union_memberships SELECT * FROM jsonb_populate_recordset(NULL::${rm}.union_memberships, $1::jsonb)`,
+      [JSON.stringify(change.membershipInserts)],
+    );
+  }
+  // The stream's latest version (for If-Match) on every row in force now, also on rows no fact changed.
+  await client.query(
+    `UPDATE ${rm}.organization_timeline t SET version = v.version
+       FROM unnest($1::uuid[], $2::int[]) AS v(organization_id, version)
+      WHERE t.organization_id = v.organization_id AND upper_inf(t.known) AND t.version <> v.version`,
+    [versions.map(([id]) => id), versions.map(([, version]) => version)],
+  );
 }
 
-function timelineRow(id: string, from: string, to: string | null, state: OrganizationState, version: number): Record<string, unknown> {
+function timelineRow(id: string, from: string, to: string | null, state: OrganizationState): Record<string, unknown> {
   return {
     organization_id: id,
     valid: `[${from},${to ?? ''})`,
@@ -160,6 +221,6 @@ function timelineRow(id: string, from: string, to: string | null, state: Organiz
     enterprise_linked: state.enterpriseLinked,
     digital_adoption: state.digitalAdoption,
     member_cooperative_ids: `{${state.memberCooperativeIds.join(',')}}`,
-    version,
+    version: 0, // set to the stream's latest version in writeChanges
   };
 }

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 import { applyOrganizationEvents } from '../organizations/organization-projection';
 import { applyPlanEvents } from '../plans/plan-projection';
+import { applyAuditEvents } from '../audit/audit-projection';
 
 export const PROJECTION = 'read-models';
 
@@ -16,6 +17,7 @@ export async function applyBatch(client: PoolClient, schema: string, batch: Reco
   if (batch.length === 0) return;
   await applyOrganizationEvents(client, schema, batch);
   await applyPlanEvents(client, schema, batch);
+  await applyAuditEvents(client, schema, batch, PROJECTION); // after the facts: it looks up their provinces
   await client.query(
     `INSERT INTO ${schemaIdentifier(schema)}.projection_checkpoints (projection, position, events_applied, updated_at)
      VALUES ($1, $2, $3, now())

@@ -1,0 +1,25 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { verifyAll, verifyStream } from '@ktt/application';
+import type { EventStore } from '@ktt/event-store';
+import { Requires } from '../auth/auth.decorators';
+import { EVENT_STORE } from '../tokens';
+import { VerifyQueryDto } from './verify.dto';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('api/audit')
+export class VerifyController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /**
+   * Recomputes the hash chain from the event store itself (not the read
+   * models), so `minPosition` is accepted but needs no wait. An unknown
+   * stream answers `checkedEvents: 0`.
+   */
+  @Get('verify')
+  @Requires('audit:read')
+  verify(@Query() query: VerifyQueryDto) {
+    return query.streamId ? verifyStream(this.store, query.streamId) : verifyAll(this.store);
+  }
+}

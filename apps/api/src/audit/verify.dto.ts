@@ -1,0 +1,14 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { ConsistencyQueryDto } from '../http/query.dtos';
+
+/** `<kind>-<id>`: organization-<uuid>, plan-…, registration-number-…, idempotency-<sha256>. */
+export const STREAM_ID = /^[a-z]+(?:-[a-z]+)*-[A-Za-z0-9/_.-]{1,100}$/;
+
+export class VerifyQueryDto extends ConsistencyQueryDto {
+  @ApiPropertyOptional({ example: 'organization-3f1c2a9e-8d4b-4b7a-9c1e-2f6d8a0b5c7d', description: 'one stream; without it, every stream' })
+  @IsOptional()
+  @IsString()
+  @Matches(STREAM_ID, { message: 'streamId must be a stream id such as organization-<id>' })
+  streamId?: string;
+}

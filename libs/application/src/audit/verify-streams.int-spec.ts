@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { hashEvent, PostgresEventStore } from '@ktt/event-store';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { OrganizationCommands, REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
+import { verifyAll, verifyStream } from './verify-streams';
+
+const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
+
+/**
+ * What an attacker with the database superuser could do: edit a stored event
+ * past the append-only trigger (replica mode does not fire ordinary triggers).
+ */
+async function tamper(url: string, sql: string, params: unknown[]): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    const { rowCount } = await client.query(sql, params);
+    expect(rowCount).toBe(1);
+    await client.query('RESET session_replication_role');
+  } finally {
+    await client.end();
+  }
+}
+
+describe('verifying the hash chains on PostgreSQL', () => {
+  let database: MigratedDatabase;
+  let store: PostgresEventStore;
+  let commands: OrganizationCommands;
+
+  const register = async (registrationNumber: string) => {
+    const id = randomUUID();
+    await commands.execute(
+      { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Tân Hiệp', registrationNumber, provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+      { ...context(), idempotency: { key: randomUUID(), requestHash: 'h' } },
+    );
+    await commands.execute({ type: 'RateOrganization', organizationId: id, rating: 'good', year: 2021, ratedOn: '2021-12-15' }, context());
+    await commands.execute({ type: 'ChangeMemberCount', organizationId: id, memberCount: 20, effectiveOn: '2022-01-01' }, context());
+    await commands.execute({ type: 'SuspendOrganization', organizationId: id, effectiveOn: '2023-01-01', reason: 'Thiếu vốn' }, context());
+    return { id, streamId: `organization-${id}` };
+  };
+
+  beforeEach(async () => {
+    database = await createMigratedDatabase('verify');
+    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    commands = new OrganizationCommands(store);
+  });
+  afterEach(() => database.dispose());
+
+  it('finds everything intact: every stream, reservations and idempotency records included', async () => {
+    const { streamId } = await register('V-1');
+    await register('V-2');
+    const all = (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const progress: number[] = [];
+    expect(await verifyAll(store, { pageSize: 3, onProgress: (n) => progress.push(n) })).toEqual({ ok: true, checkedEvents: all, orphanReservations: [] });
+    expect(progress.at(-1)).toBe(all);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(await verifyStream(store, streamId)).toEqual({ ok: true, checkedEvents: 4, orphanReservations: [] });
+    expect(await verifyStream(store, 'registration-number-V-1')).toEqual({ ok: true, checkedEvents: 1, orphanReservations: [] });
+    expect(await verifyStream(store, `organization-${randomUUID()}`)).toEqual({ ok: true, checkedEvents: 0, orphanReservations: [] });
+  });
+
+  it('names exactly the event whose data was altered (reason hash), and only it', async () => {
+    await register('V-3');
+    const { streamId } = await register('V-4');
+    const [, rated] = await store.readStream(streamId);
+    await tamper(database.url, `UPDATE events SET data = jsonb_set(data, '{rating}', '"excellent"') WHERE event_id = $1`, [rated.metadata.eventId]);
+
+    const expected = { streamId, revision: 1, eventId: rated.metadata.eventId, position: rated.position, reason: 'hash' };
+    const all = await verifyAll(store);
+    expect(all).toMatchObject({ ok: false, firstBrokenAt: expected, orphanReservations: [] });
+    expect(all.checkedEvents).toBe((await database.pool.query('SELECT 1 FROM events')).rowCount);
+    expect(await verifyStream(store, streamId)).toEqual({ ok: false, checkedEvents: 4, firstBrokenAt: expected, orphanReservations: [] });
+  });
+
+  it('names a rewritten link of the chain (reason chain)', async () => {
+    const { streamId } = await register('V-5');
+    const events = await store.readStream(streamId);
+    // Point revision 2 at revision 0, as if revision 1 had been cut out.
+    await tamper(database.url, `UPDATE events SET metadata = jsonb_set(metadata, '{previousHash}', to_jsonb($2::text)) WHERE event_id = $1`, [
+      events[2].metadata.eventId,
+      events[0].metadata.hash,
+    ]);
+    const broken = { streamId, revision: 2, eventId: events[2].metadata.eventId, reason: 'chain' };
+    expect((await verifyStream(store, streamId)).firstBrokenAt).toMatchObject(broken);
+    expect((await verifyAll(store)).firstBrokenAt).toMatchObject(broken);
+  });
+
+  it('reports a reservation whose organization was never registered (what an EventStoreDB crash can leave)', async () => {
+    // Written alone, as the EventStoreDB adapter would have before a crash; on PostgreSQL this takes a deliberate append.
+    const organizationId = randomUUID();
+    const streamId = 'registration-number-ORPHAN-1';
+    const metadata = { eventId: randomUUID(), recordedAt: '2026-06-30T03:00:00.000Z', recordedBy: 'test', correlationId: randomUUID(), causationId: null, schemaVersion: 1, previousHash: null };
+    const data = { registrationNumber: 'ORPHAN-1', organizationId };
+    const hash = hashEvent({ streamId, revision: 0, type: REGISTRATION_NUMBER_RESERVED, data, metadata });
+    await store.append([{ streamId, expectedRevision: 'no_stream', events: [{ type: REGISTRATION_NUMBER_RESERVED, data, metadata: { ...metadata, hash } }] }]);
+    await register('V-6');
+
+    const orphan = { streamId, registrationNumber: 'ORPHAN-1', organizationId, eventId: metadata.eventId, recordedAt: metadata.recordedAt };
+    const all = await verifyAll(store);
+    expect(all).toMatchObject({ ok: false, orphanReservations: [orphan] });
+    expect(all.firstBrokenAt).toBeUndefined();
+    expect(await verifyStream(store, streamId)).toEqual({ ok: false, checkedEvents: 1, orphanReservations: [orphan] });
+  });
+});

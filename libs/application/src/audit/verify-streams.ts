@@ -1,0 +1,154 @@
+import { hashEvent, type EventStore, type Position, type RecordedEvent } from '@ktt/event-store';
+import { organizationStreamId } from '@ktt/domain';
+import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
+
+/**
+ * Tamper evidence (architecture.md, "Writes"): every event's `hash` covers its
+ * stored content and `previousHash`, the hash of the event before it in its
+ * stream. Verification recomputes both from what is stored — never from an
+ * upcast form — so an edit made past the append-only trigger, a removed or
+ * reordered event, or a rewritten link is found.
+ */
+
+export interface BrokenEvent {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  position: Position;
+  /** `chain`: revision gap or `previousHash` not the previous event's hash; `hash`: the content does not match `hash`. */
+  reason: 'hash' | 'chain';
+}
+
+/** A registration-number reservation whose organization was never registered (EventStoreDB crash between the ordered writes). */
+export interface OrphanReservation {
+  streamId: string;
+  registrationNumber: string;
+  organizationId: string;
+  eventId: string;
+  recordedAt: string;
+}
+
+export interface VerificationResult {
+  /** Nothing found: no broken event and no orphan reservation. */
+  ok: boolean;
+  checkedEvents: number;
+  /** The first broken event in reading order (global order for every stream). */
+  firstBrokenAt?: BrokenEvent;
+  orphanReservations: OrphanReservation[];
+}
+
+export interface VerifyAllOptions {
+  /** Called after each page with the number of events checked so far. */
+  onProgress?: (checkedEvents: number) => void;
+  pageSize?: number;
+}
+
+const REGISTRATION_NUMBER_PREFIX = 'registration-number-';
+const ORGANIZATION_PREFIX = 'organization-';
+
+/** Verifies one stream, oldest first; for a reservation stream also that its organization was registered. */
+export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
+  const checker = new ChainChecker();
+  const reservations = new Reservations();
+  for (const event of await store.readStream(streamId)) {
+    checker.check(event);
+    reservations.see(event);
+  }
+  const pending = reservations.unregistered();
+  const orphans: OrphanReservation[] = [];
+  for (const orphan of pending) {
+    const registration = await store.readStream(organizationStreamId(orphan.organizationId));
+    if (!registration.some((event) => event.type === 'OrganizationRegistered')) orphans.push(orphan);
+  }
+  return result(checker, orphans);
+}
+
+/**
+ * Verifies every stream (organizations, plans, reservations, idempotency
+ * records) by reading the global log page by page: memory holds one hash per
+ * stream, not the events.
+ */
+export async function verifyAll(store: EventStore, options: VerifyAllOptions = {}): Promise<VerificationResult> {
+  const pageSize = options.pageSize ?? 2000;
+  const checker = new ChainChecker();
+  const reservations = new Reservations();
+  let after: Position | undefined;
+  for (;;) {
+    const page = await store.readAll({ after, limit: pageSize });
+    for (const event of page) {
+      checker.check(event);
+      reservations.see(event);
+    }
+    options.onProgress?.(checker.checked);
+    if (page.length < pageSize) break;
+    after = page[page.length - 1].position;
+  }
+  return result(checker, reservations.unregistered());
+}
+
+function result(checker: ChainChecker, orphanReservations: OrphanReservation[]): VerificationResult {
+  const { firstBroken, checked } = checker;
+  return {
+    ok: !firstBroken && orphanReservations.length === 0,
+    checkedEvents: checked,
+    ...(firstBroken ? { firstBrokenAt: firstBroken } : {}),
+    orphanReservations,
+  };
+}
+
+/** Follows each stream's chain in stream order, keeping only its last revision and hash. */
+class ChainChecker {
+  checked = 0;
+  firstBroken: BrokenEvent | undefined;
+  private readonly last = new Map<string, { revision: number; hash: unknown }>();
+
+  check(event: RecordedEvent): void {
+    this.checked += 1;
+    const reason = this.breakOf(event);
+    // The next link is checked against what is stored here, so one edit is reported once, at the edited event.
+    this.last.set(event.streamId, { revision: event.revision, hash: event.metadata.hash });
+    if (reason && !this.firstBroken) {
+      this.firstBroken = {
+        streamId: event.streamId,
+        revision: event.revision,
+        eventId: String(event.metadata.eventId),
+        position: event.position,
+        reason,
+      };
+    }
+  }
+
+  private breakOf(event: RecordedEvent): BrokenEvent['reason'] | null {
+    const previous = this.last.get(event.streamId);
+    const expectedRevision = previous ? previous.revision + 1 : 0;
+    const expectedPreviousHash = previous ? previous.hash : null;
+    // The link first: a rewritten previousHash also changes the content, but the chain is what was cut.
+    if (event.revision !== expectedRevision || (event.metadata.previousHash ?? null) !== expectedPreviousHash) return 'chain';
+    return hashEvent(event) === event.metadata.hash ? null : 'hash';
+  }
+}
+
+/** Reservations seen and registrations seen; what is reserved but not registered at the end is an orphan. */
+class Reservations {
+  private readonly reserved = new Map<string, OrphanReservation>();
+  private readonly registered = new Set<string>();
+
+  see(event: RecordedEvent): void {
+    if (event.streamId.startsWith(REGISTRATION_NUMBER_PREFIX) && event.type === REGISTRATION_NUMBER_RESERVED) {
+      const organizationId = String(event.data.organizationId);
+      this.reserved.set(organizationId, {
+        streamId: event.streamId,
+        registrationNumber: String(event.data.registrationNumber),
+        organizationId,
+        eventId: String(event.metadata.eventId),
+        recordedAt: event.metadata.recordedAt,
+      });
+    } else if (event.streamId.startsWith(ORGANIZATION_PREFIX) && event.type === 'OrganizationRegistered') {
+      this.registered.add(event.streamId.slice(ORGANIZATION_PREFIX.length));
+    }
+  }
+
+  unregistered(): OrphanReservation[] {
+    return [...this.reserved.values()].filter((reservation) => !this.registered.has(reservation.organizationId));
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pino from 'pino';
+import { OrganizationCommands, seedPlans } from '@ktt/application';
+import { PostgresEventStore } from '@ktt/event-store';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
+import { activeSchema, schemaIdentifier } from '../generations';
+import { Projector } from '../projector/projector';
+import { applyAuditEvents } from './audit-projection';
+import { AuditQueries, decodeAuditCursor, type AuditEventView } from './audit-queries';
+
+const at = (iso: string, actor = 'so-kh-dt-kien-giang') => ({ actor, correlationId: randomUUID(), now: new Date(iso) });
+
+describe('audit trail read model', () => {
+  let database: MigratedDatabase;
+  let store: PostgresEventStore;
+  let commands: OrganizationCommands;
+  let projector: Projector;
+  let audit: AuditQueries;
+  const cooperativeId = randomUUID();
+  const yenBaiId = randomUUID();
+  let ratingEventId: string;
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase('audit');
+    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    commands = new OrganizationCommands(store);
+    await seedPlans(store, path.resolve(__dirname, '../../../../data/plans'));
+    const register = (id: string, provinceCode: string, number: string, actor: string, now: string) =>
+      commands.execute(
+        { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Đông Hòa', registrationNumber: number, provinceCode, sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+        at(now, actor),
+      );
+    await register(cooperativeId, '91', 'A-1', 'so-kh-dt-kien-giang', '2026-01-05T01:00:00.000Z');
+    await register(yenBaiId, '15', 'A-2', 'so-kh-dt-yen-bai', '2026-01-05T02:00:00.000Z');
+    await commands.execute({ type: 'RateOrganization', organizationId: cooperativeId, rating: 'weak', year: 2023, ratedOn: '2023-12-15' }, at('2026-01-06T01:00:00.000Z'));
+    ratingEventId = (await store.readStream(`organization-${cooperativeId}`))[1].metadata.eventId;
+    await commands.execute(
+      { type: 'CorrectRecord', organizationId: cooperativeId, retractedEventId: ratingEventId, retractedRevision: -1, reason: 'nhập nhầm', replacement: { rating: 'good', year: 2023, ratedOn: '2023-12-15' } },
+      at('2026-01-07T01:00:00.000Z', 'auditor-1'),
+    );
+    await commands.execute({ type: 'DissolveOrganization', organizationId: yenBaiId, effectiveOn: '2025-03-01', mode: 'voluntary', decisionRef: 'QĐ 7/UBND' }, at('2026-01-08T01:00:00.000Z', 'so-kh-dt-yen-bai'));
+    projector = new Projector(database.pool, store, pino({ level: 'silent' }));
+    await projector.start();
+    const head = await store.headPosition();
+    await waitFor(() => projector.status().position === head, 30_000);
+    audit = new AuditQueries(database.pool);
+  });
+  afterAll(async () => {
+    await projector?.stop();
+    await database?.dispose();
+  });
+
+  const all = async (filter: Partial<Parameters<AuditQueries['events']>[0]> = {}) => (await audit.events({ limit: 500, ...filter })).items;
+
+  it('keeps one row per organization and plan event, none for reservations and idempotency records', async () => {
+    const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'organization-%' OR stream_id LIKE 'plan-%'`);
+    const items = await all();
+    expect(items).toHaveLength(rows[0].n);
+    expect(items.every((item) => /^(organization|plan)-/.test(item.streamId))).toBe(true);
+  });
+
+  it('finds the province of every event: the registration for organizations, the adoption for plans', async () => {
+    const items = await all();
+    const rating = items.find((item) => item.eventId === ratingEventId)!;
+    expect(rating).toMatchObject({ type: 'OrganizationRated', organizationId: cooperativeId, provinceCode: '91', recordedBy: 'so-kh-dt-kien-giang', recordedAt: '2026-01-06T01:00:00.000Z' });
+    const dissolution = items.find((item) => item.type === 'OrganizationDissolved')!;
+    expect(dissolution).toMatchObject({ organizationId: yenBaiId, provinceCode: '15', effectiveOn: '2025-03-01', decisionRef: 'QĐ 7/UBND' });
+    const plans = items.filter((item) => item.streamId.startsWith('plan-'));
+    expect(plans.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(plans.map((plan) => plan.provinceCode))).toEqual(new Set(['91', '15']));
+    expect(plans.every((plan) => plan.organizationId === null)).toBe(true);
+  });
+
+  it('links a correction and the event it retracts, both ways', async () => {
+    const items = await all();
+    const correction = items.find((item) => item.type === 'RecordCorrected')!;
+    expect(correction).toMatchObject({ correctsEventId: ratingEventId, recordedBy: 'auditor-1', provinceCode: '91', effectiveOn: '2023-12-15' });
+    expect(items.find((item) => item.eventId === ratingEventId)!.correctedByEventId).toBe(correction.eventId);
+  });
+
+  it('numbers the trail in log order and applies a batch again without a change', async () => {
+    const rm = schemaIdentifier(await activeSchema(database.pool));
+    const rows = async () => (await database.pool.query(`SELECT * FROM ${rm}.audit_events ORDER BY sequence`)).rows;
+    const before = await rows();
+    const positions = before.map((row) => row.position as string);
+    expect([...positions].sort((a, b) => store.comparePositions(a as never, b as never))).toEqual(positions);
+    expect(new Set(before.map((row) => row.sequence)).size).toBe(before.length);
+    const client = await database.pool.connect();
+    try {
+      await applyAuditEvents(client, await activeSchema(database.pool), await store.readAll({ limit: 1000 }), 'read-models');
+    } finally {
+      client.release();
+    }
+    expect(await rows()).toEqual(before);
+  });
+
+  it('filters by who, where, what and when, and pages with the cursor without repeats or gaps', async () => {
+    const everything = await all();
+    expect((await all({ recordedBy: 'so-kh-dt-yen-bai' })).map((item) => item.type)).toEqual(['OrganizationRegistered', 'OrganizationDissolved']);
+    expect((await all({ provinceCode: '15' })).every((item) => item.provinceCode === '15')).toBe(true);
+    expect((await all({ type: 'RecordCorrected' })).map((item) => item.eventId)).toEqual([everything.find((item) => item.type === 'RecordCorrected')!.eventId]);
+    const window = await all({ from: '2026-01-06T00:00:00Z', to: '2026-01-08T01:00:00Z' });
+    expect(window.map((item) => item.type)).toEqual(['OrganizationRated', 'RecordCorrected']); // `to` is exclusive
+
+    const pages: AuditEventView[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 100; i++) {
+      const page = await audit.events({ limit: 2, cursor });
+      pages.push(...page.items);
+      if (!page.nextCursor) break;
+      expect(decodeAuditCursor(page.nextCursor)).not.toBeNull();
+      cursor = page.nextCursor;
+    }
+    expect(pages).toEqual(everything);
+    const sorted = [...everything].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+    expect(everything.map((item) => item.recordedAt)).toEqual(sorted.map((item) => item.recordedAt));
+  });
+
+  it('refuses a cursor it did not hand out', async () => {
+    expect(decodeAuditCursor('bm9wZQ')).toBeNull();
+    await expect(audit.events({ limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
+  });
+});

@@ -1,0 +1,98 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@ktt/event-store';
+import { schemaIdentifier } from '../generations';
+import { ORGANIZATION_STREAM_PREFIX } from '../organizations/organization-projection';
+import { PLAN_STREAM_PREFIX } from '../plans/plan-projection';
+
+/**
+ * The audit trail (`audit_events`): one row per organization or plan event,
+ * with who recorded it, where (the province), what it was about and whether a
+ * correction retracted it. Reservations and idempotency records are
+ * bookkeeping of the write side, not facts an auditor reviews.
+ *
+ * Runs after the organization and plan facts of the same batch are stored, so
+ * the province of a later event is found from its stream's registration (or
+ * adoption) fact even when both arrive in one batch. Idempotent: rows are
+ * keyed by event id, and the correction links are set to the same values again.
+ * `checkpoint` names the projection whose checkpoint row counts the events applied (see `sequence`).
+ */
+export async function applyAuditEvents(client: PoolClient, schema: string, batch: RecordedEvent[], checkpoint: string): Promise<void> {
+  const rm = schemaIdentifier(schema);
+  const rows = batch
+    .map((event, index) => ({ event, index }))
+    .filter(({ event }) => event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX) || event.streamId.startsWith(PLAN_STREAM_PREFIX));
+  if (rows.length === 0) return;
+
+  // `sequence` orders the trail in log order where recorded times tie. It is the event's place in the
+  // whole log: the checkpoint's count of events applied before this batch plus its index in the batch.
+  // That number does not depend on how the log was cut into batches, so a rebuild or a replay gives
+  // every event the same sequence as the live projector did (and it costs one row, not a max() scan).
+  const { rows: applied } = await client.query<{ events_applied: string }>(
+    `SELECT events_applied FROM ${rm}.projection_checkpoints WHERE projection = $1`,
+    [checkpoint],
+  );
+  const before = Number(applied[0]?.events_applied ?? 0);
+
+  const organizationId = (streamId: string) =>
+    streamId.startsWith(ORGANIZATION_STREAM_PREFIX) ? streamId.slice(ORGANIZATION_STREAM_PREFIX.length) : null;
+  const planId = (streamId: string) => (streamId.startsWith(PLAN_STREAM_PREFIX) ? streamId.slice(PLAN_STREAM_PREFIX.length) : null);
+
+  await client.query(
+    `INSERT INTO ${rm}.audit_events (event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
+                                      organization_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
+     SELECT u.event_id, u.position, u.stream_id, u.revision, u.event_type, u.recorded_at, u.recorded_by,
+            u.organization_id,
+            -- the province is the registration's (organizations never move) or the adoption's (plans)
+            coalesce(u.province_code, o.data->>'provinceCode', p.data->>'provinceCode'),
+            u.effective_on, u.decision_ref, u.corrects_event_id, u.sequence
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::text[],
+                   $8::uuid[], $9::text[], $10::text[], $11::date[], $12::text[], $13::uuid[], $14::bigint[])
+         AS u(event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
+              organization_id, plan_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
+       LEFT JOIN ${rm}.organization_facts o
+         ON o.organization_id = u.organization_id AND o.revision = 0 AND o.event_type = 'OrganizationRegistered'
+       LEFT JOIN ${rm}.plan_facts p
+         ON p.plan_id = u.plan_id AND p.revision = 0 AND p.event_type = 'PlanAdopted'
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      rows.map(({ event }) => event.metadata.eventId),
+      rows.map(({ event }) => event.position),
+      rows.map(({ event }) => event.streamId),
+      rows.map(({ event }) => event.revision),
+      rows.map(({ event }) => event.type),
+      rows.map(({ event }) => event.metadata.recordedAt),
+      rows.map(({ event }) => event.metadata.recordedBy),
+      rows.map(({ event }) => organizationId(event.streamId)),
+      rows.map(({ event }) => planId(event.streamId)),
+      rows.map(({ event }) => (STARTS_A_STREAM.has(event.type) ? text(event.data.provinceCode) : null)),
+      rows.map(({ event }) => text(event.data.effectiveOn)),
+      rows.map(({ event }) => decisionRef(event.data)),
+      rows.map(({ event }) => (event.type === 'RecordCorrected' ? text(event.data.retractedEventId) : null)),
+      rows.map(({ index }) => String(before + index + 1)),
+    ],
+  );
+
+  // The retracted event's row points to its correction (it was recorded earlier, in this batch or before).
+  const corrections = rows.filter(({ event }) => event.type === 'RecordCorrected' && text(event.data.retractedEventId));
+  if (corrections.length > 0) {
+    await client.query(
+      `UPDATE ${rm}.audit_events a SET corrected_by_event_id = c.correction
+         FROM unnest($1::uuid[], $2::uuid[]) AS c(retracted, correction)
+        WHERE a.event_id = c.retracted`,
+      [corrections.map(({ event }) => event.data.retractedEventId), corrections.map(({ event }) => event.metadata.eventId)],
+    );
+  }
+}
+
+/** The events that carry their stream's province; later ones take it from these. */
+const STARTS_A_STREAM = new Set(['OrganizationRegistered', 'PlanAdopted']);
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A dissolution's decision, also when a correction puts a dissolution with another decision in place. */
+function decisionRef(data: Record<string, unknown>): string | null {
+  const replacement = data.replacement as { data?: Record<string, unknown> } | null | undefined;
+  return text(data.decisionRef) ?? text(replacement?.data?.decisionRef);
+}
