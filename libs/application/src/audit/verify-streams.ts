@@ -41,6 +41,8 @@ export interface VerifyAllOptions {
   /** Called after each page with the number of events checked so far. */
   onProgress?: (checkedEvents: number) => void;
   pageSize?: number;
+  /** How long to wait for the log to show what is already committed (default 30 s). */
+  catchUpMs?: number;
 }
 
 const REGISTRATION_NUMBER_PREFIX = 'registration-number-';
@@ -73,6 +75,10 @@ export async function verifyAll(store: EventStore, options: VerifyAllOptions = {
   const checker = new ChainChecker();
   const reservations = new Reservations();
   let after: Position | undefined;
+  // Everything recorded when the check starts: the global log shows an event once no older transaction
+  // runs on the server, so the end of the log may lag the head for a moment; wait for it (bounded).
+  const head = await store.headPosition();
+  const deadline = Date.now() + (options.catchUpMs ?? 30_000);
   for (;;) {
     const page = await store.readAll({ after, limit: pageSize });
     for (const event of page) {
@@ -80,8 +86,11 @@ export async function verifyAll(store: EventStore, options: VerifyAllOptions = {
       reservations.see(event);
     }
     options.onProgress?.(checker.checked);
-    if (page.length < pageSize) break;
-    after = page[page.length - 1].position;
+    if (page.length > 0) after = page[page.length - 1].position;
+    if (page.length === pageSize) continue;
+    const reachedHead = !head || (after !== undefined && store.comparePositions(after, head) >= 0);
+    if (reachedHead || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return result(checker, reservations.unregistered());
 }
