@@ -43,7 +43,11 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
   await runMigrations(databaseUrl, logger);
   const pool = new Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server (restart, outage) must not crash the process; the next query reports it.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  pool.on('error', (error) => logger.warn({ err: connectionError(error) }, 'idle PostgreSQL connection lost'));
+  // A checked-out client has no listener of the pool's: when its server goes away between two queries
+  // (a transaction in flight), pg emits 'error' on the client and, unhandled, that killed the process
+  // (test/reliability/database-outage.e2e-spec.ts). The query in flight or the next one reports it.
+  pool.on('connect', (client) => client.on('error', (error) => logger.debug({ err: connectionError(error) }, 'PostgreSQL connection lost')));
   const eventStore: EventStore = config.eventStoreConnectionString
     ? EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString)
     : new PostgresEventStore({ pool, connectionString: databaseUrl });
@@ -61,4 +65,9 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
       await embedded?.stop();
     },
   };
+}
+
+/** The error without pg's `client` property (the whole connection object, a page of log per line). */
+function connectionError(error: Error & { code?: string }): { message: string; code?: string } {
+  return { message: error.message, code: error.code };
 }

@@ -33,8 +33,18 @@ export interface CommandSpec {
   schemaVersions: Record<string, number>;
 }
 
-/** Bounded: under heavy contention a client gets a clear error rather than a request that never ends. */
-const MAX_DECISIONS = 25;
+/**
+ * Bounded: under heavy contention a client gets a clear error rather than a
+ * request that never ends. With a short random wait between decisions, 50
+ * writers on one organization are all served (test/reliability).
+ */
+const MAX_DECISIONS = 100;
+
+/** 1–20 ms, growing with the attempt: concurrent writers stop colliding in lockstep. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(20, 2 * attempt) + 1;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * Load, fold, decide, append with the expected revision (architecture.md, "Writes").
@@ -52,7 +62,16 @@ export async function decideAndAppend(store: EventStore, spec: CommandSpec, cont
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       throw new PreconditionFailedError(spec.streamId, context.expectedVersion, version);
     }
-    const decision = await spec.decide(history);
+    let decision: Decision;
+    try {
+      decision = await spec.decide(history);
+    } catch (refusal) {
+      // The same request may have been stored between our look for an earlier answer and this read of
+      // the stream (a retry racing its first try): then the refusal is of our own write; answer as it did.
+      const earlierAnswer = context.idempotency ? await findEarlierAnswer(store, context.idempotency) : null;
+      if (earlierAnswer) return earlierAnswer;
+      throw refusal;
+    }
     const events = envelope(spec.streamId, last, decision.facts, context, spec.schemaVersions);
     const newVersion = (version ?? -1) + events.length;
     const created = version === null;
@@ -85,8 +104,9 @@ export async function decideAndAppend(store: EventStore, spec: CommandSpec, cont
       };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (context.idempotency && error.streamId === idempotencyStreamId(context.idempotency.key)) {
-        // A concurrent request with the same key won: answer as it did (or 422 for another body).
+      if (context.idempotency) {
+        // A concurrent request with the same key may have won (its reservation or events were written
+        // first, its idempotency record with them): answer as it did (or 422 for another body).
         const answer = await findEarlierAnswer(store, context.idempotency);
         if (answer) return answer;
       }
@@ -97,6 +117,7 @@ export async function decideAndAppend(store: EventStore, spec: CommandSpec, cont
         throw new PreconditionFailedError(spec.streamId, context.expectedVersion, null);
       }
       // The stream moved (or the same id was registered meanwhile): decide again against what is there now.
+      await backoff(attempt);
     }
   }
   throw new TooMuchContentionError(spec.streamId);

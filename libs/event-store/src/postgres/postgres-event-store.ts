@@ -258,7 +258,7 @@ export function translatePostgresError(error: unknown, appends: StreamAppend[]):
     });
   }
   const code = pgError.code ?? '';
-  if (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /Connection terminated|timeout exceeded when trying to connect/i.test(pgError.message ?? '')) {
+  if (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(pgError.message ?? '')) {
     return new EventStoreUnavailableError('PostgreSQL is unavailable', { cause: error });
   }
   return error;

@@ -62,6 +62,9 @@ export class Projector {
     this.switchWatch = setInterval(() => {
       activeSchema(this.pool)
         .then(async (active) => {
+          if (this.current.state === 'waiting-for-database' && this.switchWatch && !this.stopping) {
+            this.current = { state: 'running', schema, position: this.current.position };
+          }
           if (active === schema || this.stopping || this.current.state !== 'running' || !this.switchWatch) return;
           this.clearWatch();
           this.logger.info({ from: schema, to: active }, 'read models were rebuilt: following the new generation');
@@ -69,7 +72,13 @@ export class Projector {
           await this.unlock();
           await this.start();
         })
-        .catch(() => undefined); // the database is away: the subscription reports it
+        .catch((error: unknown) => {
+          // The database is away. An idle subscription only retries its reads (it never ends for an
+          // outage), so say so here: /health must not report a projector that cannot reach its database as running.
+          if (isConnectionError(error) && this.current.state === 'running' && this.switchWatch && !this.stopping) {
+            this.current = { state: 'waiting-for-database', schema, position: this.current.position, error: (error as Error).message };
+          }
+        });
     }, 1000);
     this.switchWatch.unref();
   }

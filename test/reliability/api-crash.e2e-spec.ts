@@ -1,0 +1,106 @@
+import { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { startApi, type ApiProcess } from '../support/api-process';
+import { recordFigures, startLoadWorker, waitFor, type LoadReport } from '../support/reliability';
+
+const ROUNDS = 3;
+const WORKERS = 3;
+
+/**
+ * Issue 6.3: the api is killed (SIGKILL) under write load. Every command that got a 2xx is stored, and
+ * no command is half-stored: a registration, its registration-number reservation and (when a key was
+ * sent) its idempotency record are all there or none is.
+ */
+describe('reliability: api crash under write load', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let api: ApiProcess | null = null;
+  const figures: Record<string, unknown> = { rounds: ROUNDS };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('rel_api_crash');
+    pool = new Pool({ connectionString: database.url, max: 2 });
+  });
+  afterAll(async () => {
+    await api?.kill();
+    recordFigures('apiCrash', figures);
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it(`SIGKILL under load, ${ROUNDS} times: every acknowledged command is stored, none half-stored`, async () => {
+    const reports: { report: LoadReport; withKey: boolean; prefix: string }[] = [];
+    const killedAfter: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
+      const token = api.token('registrar', ['91', '15'], `crash-${round}`);
+      const workers = Array.from({ length: WORKERS }, (_, w) => {
+        const prefix = `AC${round}${w}-${Date.now().toString(36)}`;
+        const withKey = w !== 0;
+        return { prefix, withKey, ...startLoadWorker({ BASE_URL: api!.baseUrl, TOKEN: token, COUNT: '100000', CONCURRENCY: '6', PREFIX: prefix, IDEMPOTENCY: withKey ? '1' : '0' }) };
+      });
+      // A random moment of the load: once 50–250 of this round's registrations are stored.
+      const threshold = 50 + Math.floor(Math.random() * 200);
+      const since = Date.now();
+      await waitFor(
+        async () => (await pool.query(`SELECT count(*)::int AS n FROM events WHERE event_type = 'OrganizationRegistered' AND data->>'registrationNumber' LIKE $1`, [`AC${round}%`])).rows[0].n >= threshold,
+        60_000,
+        'the load to run',
+        20,
+      );
+      await api.kill();
+      api = null;
+      killedAfter.push(Date.now() - since);
+      for (const worker of workers) reports.push({ report: await worker.report, withKey: worker.withKey, prefix: worker.prefix });
+    }
+
+    const acknowledged = reports.flatMap((r) => r.report.acknowledged);
+    const sent = reports.reduce((n, r) => n + r.report.sent, 0);
+    const networkFailures = reports.reduce((n, r) => n + (r.report.failed.network ?? 0), 0);
+    expect(acknowledged.length).toBeGreaterThan(50);
+    expect(networkFailures).toBeGreaterThan(0); // the kill really cut requests in flight
+
+    // 1. Every acknowledged command is stored (by its registration number and id).
+    const { rows: registered } = await pool.query<{ id: string; rn: string }>(
+      `SELECT data->>'organizationId' AS id, stream_id, data->>'registrationNumber' AS rn FROM events WHERE event_type = 'OrganizationRegistered' AND data->>'registrationNumber' LIKE 'AC%'`,
+    );
+    const storedNumbers = new Set(registered.map((r) => r.rn));
+    const lost = acknowledged.filter((a) => !storedNumbers.has(a.registrationNumber));
+    expect(lost).toEqual([]);
+
+    // 2. Nothing half-stored: group the events of the load by transaction.
+    const { rows: transactions } = await pool.query<{ xid: string; registrations: number; reservations: number; records: number; rn: string | null }>(
+      `SELECT transaction_id::text AS xid,
+              count(*) FILTER (WHERE event_type = 'OrganizationRegistered')::int AS registrations,
+              count(*) FILTER (WHERE stream_id LIKE 'registration-number-%')::int AS reservations,
+              count(*) FILTER (WHERE stream_id LIKE 'idempotency-%')::int AS records,
+              max(data->>'registrationNumber') FILTER (WHERE event_type = 'OrganizationRegistered') AS rn
+         FROM events WHERE transaction_id IN (SELECT transaction_id FROM events WHERE stream_id LIKE 'organization-%' OR stream_id LIKE 'registration-number-%' OR stream_id LIKE 'idempotency-%')
+        GROUP BY transaction_id`,
+    );
+    const keyed = new Set(reports.filter((r) => r.withKey).map((r) => r.prefix.toUpperCase()));
+    const halfStored = transactions.filter((t) => {
+      const withKey = t.rn !== null && keyed.has(t.rn.split('-').slice(0, 2).join('-'));
+      return t.registrations !== 1 || t.reservations !== 1 || t.records !== (withKey ? 1 : 0);
+    });
+    expect(halfStored).toEqual([]);
+    expect(transactions.length).toBe(registered.length);
+
+    // 3. Each acknowledged keyed command's idempotency record answers what the client got.
+    const keyedAcks = acknowledged.filter((a) => a.key);
+    const { rows: records } = await pool.query<{ id: string }>(
+      `SELECT data->'response'->>'id' AS id FROM events WHERE event_type = 'IdempotencyKeyRecorded'`,
+    );
+    const recorded = new Set(records.map((r) => r.id));
+    expect(keyedAcks.filter((a) => !recorded.has(a.id))).toEqual([]);
+
+    figures.commandsSent = sent;
+    figures.acknowledged = acknowledged.length;
+    figures.stored = registered.length;
+    figures.storedButNotAcknowledged = registered.length - acknowledged.length; // in flight at the kill: committed, answer lost
+    figures.lost = lost.length;
+    figures.halfStored = halfStored.length;
+    figures.cutByTheKill = networkFailures;
+    figures.killedAfterMs = killedAfter;
+  }, 300_000);
+});
