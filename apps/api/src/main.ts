@@ -11,6 +11,7 @@ import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
 import { ApiModule } from './api.module';
 import { installJsonBody } from './http/json-body';
+import { drainOnShutdown } from './http/drain';
 import { createValidationPipe } from './http/validation';
 
 async function bootstrap(): Promise<void> {
@@ -41,6 +42,7 @@ async function bootstrap(): Promise<void> {
   );
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After'] });
   app.set('trust proxy', 'loopback'); // behind a TLS-terminating proxy on the same host: the client's address for rate limits
+  const drain = drainOnShutdown(app.getHttpAdapter().getInstance());
   installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
@@ -70,6 +72,7 @@ async function bootstrap(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Each step runs even when an earlier one fails: the embedded PostgreSQL must never be left behind.
     for (const [step, close] of [
+      ['drain', () => drain(app.getHttpServer())],
       ['http', () => app.close()],
       ['projector', async () => projector?.stop()],
       ['runtime', () => runtime.close()],
