@@ -1,3 +1,4 @@
+import { digestSchema } from '@ktt/testing/postgres/digest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -95,29 +96,8 @@ export async function headPosition(pool: Pool): Promise<string | null> {
   return rows[0]?.p ?? null;
 }
 
-/**
- * Row-for-row digest of a generation's tables (as in libs/read-models/src/rebuild/rebuild.int-spec.ts),
- * every table of the schema, the checkpoint without its wall-clock `updated_at`.
- */
-export async function digest(pool: Pool, schema: string): Promise<Record<string, string>> {
-  const { rows: tables } = await pool.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
-    [schema],
-  );
-  const result: Record<string, string> = {};
-  for (const { table_name: table } of tables) {
-    const { rows: columns } = await pool.query<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name <> 'updated_at' ORDER BY ordinal_position`,
-      [schema, table],
-    );
-    const select = `SELECT ${columns.map((c) => `"${c.column_name}"`).join(', ')} FROM "${schema}"."${table}"`;
-    const { rows } = await pool.query(
-      `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS digest FROM (${select}) x`,
-    );
-    result[table] = `${rows[0].n}:${rows[0].digest}`;
-  }
-  return result;
-}
+/** Row-for-row digest of a generation's tables (libs/testing/src/postgres/digest.ts). */
+export const digest = digestSchema;
 
 /** Merges one suite's figures into reports/reliability.json (test/reliability/write-report.js turns it into bench/RELIABILITY.md). */
 export function recordFigures(section: string, figures: Record<string, unknown>): void {

@@ -1,32 +1,15 @@
+import { digestSchema } from '@ktt/testing/postgres/digest';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadDemo, OrganizationCommands } from '@ktt/application';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
-import { activeSchema, schemaIdentifier } from '../generations';
+import { activeSchema } from '../generations';
 import { Projector } from '../projector/projector';
 import { rebuildReadModels } from './rebuild';
 
-/** Row-for-row digest of a generation (the checkpoint without its wall-clock column). */
-async function digest(database: MigratedDatabase, schema: string): Promise<Record<string, string>> {
-  const rm = schemaIdentifier(schema);
-  const tables: Record<string, string> = {
-    organization_facts: `SELECT * FROM ${rm}.organization_facts`,
-    organization_timeline: `SELECT * FROM ${rm}.organization_timeline`,
-    union_memberships: `SELECT * FROM ${rm}.union_memberships`,
-    plan_facts: `SELECT * FROM ${rm}.plan_facts`,
-    projection_checkpoints: `SELECT projection, position, events_applied FROM ${rm}.projection_checkpoints`,
-  };
-  const result: Record<string, string> = {};
-  for (const [table, select] of Object.entries(tables)) {
-    const { rows } = await database.pool.query(
-      `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS digest FROM (${select}) x`,
-    );
-    result[table] = `${rows[0].n}:${rows[0].digest}`;
-  }
-  return result;
-}
+const digest = (database: MigratedDatabase, schema: string) => digestSchema(database.pool, schema);
 
 describe('blue-green rebuild of the read models', () => {
   let database: MigratedDatabase;

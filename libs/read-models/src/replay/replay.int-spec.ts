@@ -1,3 +1,4 @@
+import { digestSchema } from '@ktt/testing/postgres/digest';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Pool } from 'pg';
@@ -10,24 +11,7 @@ import { Projector } from '../projector/projector';
 import { metricsAt } from '../progress/metrics-query';
 import { parseReplayUntil, replayReadModels, ReplayRefusedError } from './replay';
 
-/** Row-for-row digest of a read-model schema, the audit trail included (the checkpoint without its wall-clock column). */
-async function digest(pool: Pool, schema: string): Promise<Record<string, string>> {
-  const rm = schemaIdentifier(schema);
-  const tables: Record<string, string> = {
-    organization_facts: `SELECT * FROM ${rm}.organization_facts`,
-    organization_timeline: `SELECT * FROM ${rm}.organization_timeline`,
-    union_memberships: `SELECT * FROM ${rm}.union_memberships`,
-    plan_facts: `SELECT * FROM ${rm}.plan_facts`,
-    audit_events: `SELECT * FROM ${rm}.audit_events`,
-    projection_checkpoints: `SELECT projection, position, events_applied FROM ${rm}.projection_checkpoints`,
-  };
-  const result: Record<string, string> = {};
-  for (const [table, select] of Object.entries(tables)) {
-    const { rows } = await pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS digest FROM (${select}) x`);
-    result[table] = `${rows[0].n}:${rows[0].digest}`;
-  }
-  return result;
-}
+const digest = digestSchema;
 
 /**
  * `metricsAt` reads the active generation; this pool answers its one lookup of
