@@ -1,3 +1,4 @@
+import { mulberry32 } from '@ktt/application/demo/demo-random';
 /** Nearest-rank percentile (p in 0..100) of a sample; the sample is not modified. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) throw new Error('percentile of an empty sample');
@@ -26,17 +27,8 @@ export function msSince(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** Deterministic generator (mulberry32): every run asks the same questions. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic generator (the demo's mulberry32): every run asks the same questions. */
+export const seededRandom = mulberry32;
 
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];

@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/assert-never';
+import { assertNever } from '../common/assert-never';
 import type { DecisionContext } from './decision-context';
 import { decideDissolution } from './dissolution/dissolve-organization';
 import { decideDormancy } from './dormancy/find-organization-dormant';

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../shared/local-date';
+import type { LocalDate } from '../common/local-date';
 import type { DissolutionMode, Managers, OrganizationKind, Rating, Sector } from './organization.types';
 
 /** Commands are what a registrar asks for; `decide` turns them into events or refuses them. */

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../shared/local-date';
+import type { LocalDate } from '../common/local-date';
 import type {
   DissolutionMode,
   Managers,

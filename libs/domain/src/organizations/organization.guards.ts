@@ -1,6 +1,6 @@
-import { DomainError } from '../shared/domain-error';
-import type { LocalDate } from '../shared/local-date';
-import { invalid, requireInteger } from '../shared/validation';
+import { DomainError } from '../common/domain-error';
+import type { LocalDate } from '../common/local-date';
+import { invalid, requireInteger } from '../common/validation';
 import type { OrganizationHistory } from './organization.history';
 import type { Managers, OrganizationKind, OrganizationStatus } from './organization.types';
 

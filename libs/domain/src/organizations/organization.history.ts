@@ -1,5 +1,5 @@
-import { assertNever } from '../shared/assert-never';
-import type { LocalDate } from '../shared/local-date';
+import { assertNever } from '../common/assert-never';
+import type { LocalDate } from '../common/local-date';
 import type { OrganizationEvent, OrganizationRegistered } from './organization.events';
 import type { OrganizationKind, OrganizationStatus } from './organization.types';
 

@@ -1,5 +1,5 @@
-import { assertNever } from '../shared/assert-never';
-import type { LocalDate } from '../shared/local-date';
+import { assertNever } from '../common/assert-never';
+import type { LocalDate } from '../common/local-date';
 import type { OrganizationEvent } from './organization.events';
 import type { OrganizationHistory } from './organization.history';
 import { PROFILE_FLAG_NAMES, type OrganizationState } from './organization.types';

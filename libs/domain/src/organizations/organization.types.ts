@@ -1,4 +1,4 @@
-import type { LocalDate } from '../shared/local-date';
+import type { LocalDate } from '../common/local-date';
 
 export const ORGANIZATION_KINDS = ['cooperative_group', 'cooperative', 'union'] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];

@@ -1,5 +1,5 @@
-import { assertNever } from '../shared/assert-never';
-import type { LocalDate } from '../shared/local-date';
+import { assertNever } from '../common/assert-never';
+import type { LocalDate } from '../common/local-date';
 import { decideAdoption } from './adoption/adopt-plan';
 import { decideAmendment } from './amendment/amend-plan';
 import type { PlanCommand } from './plan.commands';

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../shared/local-date';
+import type { LocalDate } from '../common/local-date';
 import type { Target } from './plan.types';
 
 /** The facts of a plan's stream (`plan-<id>`). */

@@ -1,4 +1,4 @@
-import { invalid, requireText } from '../shared/validation';
+import { invalid, requireText } from '../common/validation';
 import { validateTarget, type Target } from './plan.types';
 
 export function validateTargets(targets: unknown, { allowEmpty }: { allowEmpty: boolean }): asserts targets is Target[] {

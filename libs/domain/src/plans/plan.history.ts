@@ -1,5 +1,5 @@
-import { assertNever } from '../shared/assert-never';
-import type { LocalDate } from '../shared/local-date';
+import { assertNever } from '../common/assert-never';
+import type { LocalDate } from '../common/local-date';
 import type { PlanAdopted, PlanAmended, PlanEvent } from './plan.events';
 import type { Target } from './plan.types';
 

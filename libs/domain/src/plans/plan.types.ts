@@ -1,5 +1,5 @@
-import type { LocalDate } from '../shared/local-date';
-import { invalid, requireDate, requireOneOf, requireText } from '../shared/validation';
+import type { LocalDate } from '../common/local-date';
+import { invalid, requireDate, requireOneOf, requireText } from '../common/validation';
 
 /** The 19 metrics of domain.md ("Metrics"), in its order. */
 export const METRIC_NAMES = [

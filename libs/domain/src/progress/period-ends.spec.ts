@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error';
+import { DomainError } from '../common/domain-error';
 import { MAX_PERIOD_ENDS, periodEnds, type PeriodStep } from './period-ends';
 
 const thrown = (fn: () => unknown): DomainError => {

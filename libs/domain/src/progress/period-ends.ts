@@ -1,5 +1,5 @@
-import type { LocalDate } from '../shared/local-date';
-import { invalid, requireDate, requireOneOf } from '../shared/validation';
+import type { LocalDate } from '../common/local-date';
+import { invalid, requireDate, requireOneOf } from '../common/validation';
 
 export const PERIOD_STEPS = ['month', 'quarter', 'year'] as const;
 export type PeriodStep = (typeof PERIOD_STEPS)[number];

@@ -1,6 +1,6 @@
-import type { LocalDate } from '../shared/local-date';
+import type { LocalDate } from '../common/local-date';
 import type { MetricName, Target, TargetOp } from '../plans/plan.types';
-import { assertNever } from '../shared/assert-never';
+import { assertNever } from '../common/assert-never';
 
 /** One target of a progress answer (api.md), before the plan id is added. */
 export interface TargetEvaluation {

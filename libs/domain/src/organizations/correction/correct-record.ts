@@ -1,5 +1,5 @@
-import { DomainError } from '../../shared/domain-error';
-import { invalid, requireText } from '../../shared/validation';
+import { DomainError } from '../../common/domain-error';
+import { invalid, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { CorrectRecord, OrganizationCommand } from '../organization.commands';
 import type { OrganizationEvent, RecordCorrected } from '../organization.events';

@@ -1,4 +1,4 @@
-import { requireOneOf, requirePastOrToday, requireText } from '../../shared/validation';
+import { requireOneOf, requirePastOrToday, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { DissolveOrganization } from '../organization.commands';
 import type { OrganizationDissolved } from '../organization.events';

@@ -1,4 +1,4 @@
-import { requirePastOrToday, requireText } from '../../shared/validation';
+import { requirePastOrToday, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { FindOrganizationDormant } from '../organization.commands';
 import type { OrganizationFoundDormant } from '../organization.events';

@@ -1,5 +1,5 @@
-import { DomainError } from '../../shared/domain-error';
-import { requireInteger, requirePastOrToday } from '../../shared/validation';
+import { DomainError } from '../../common/domain-error';
+import { requireInteger, requirePastOrToday } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { ChangeMemberCount } from '../organization.commands';
 import type { MemberCountChanged } from '../organization.events';

@@ -1,4 +1,4 @@
-import { invalid, requirePastOrToday } from '../../shared/validation';
+import { invalid, requirePastOrToday } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { ChangeProfile } from '../organization.commands';
 import type { ProfileChanged } from '../organization.events';

@@ -1,6 +1,6 @@
-import { DomainError } from '../../shared/domain-error';
-import { yearOf } from '../../shared/local-date';
-import { invalid, requireInteger, requireOneOf, requirePastOrToday } from '../../shared/validation';
+import { DomainError } from '../../common/domain-error';
+import { yearOf } from '../../common/local-date';
+import { invalid, requireInteger, requireOneOf, requirePastOrToday } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { RateOrganization } from '../organization.commands';
 import type { OrganizationRated } from '../organization.events';

@@ -1,5 +1,5 @@
-import { DomainError } from '../../shared/domain-error';
-import { invalid, requireOneOf, requirePastOrToday, requireInteger, requireText } from '../../shared/validation';
+import { DomainError } from '../../common/domain-error';
+import { invalid, requireOneOf, requirePastOrToday, requireInteger, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import { otherHistory } from '../decision-context';
 import type { RegisterOrganization } from '../organization.commands';

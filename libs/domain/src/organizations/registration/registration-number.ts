@@ -1,4 +1,4 @@
-import { invalid } from '../../shared/validation';
+import { invalid } from '../../common/validation';
 
 /** Registration numbers are compared after trimming and upper-casing (api.md, "Fields"). */
 export function normalizeRegistrationNumber(raw: string): string {

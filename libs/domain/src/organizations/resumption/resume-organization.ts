@@ -1,4 +1,4 @@
-import { requirePastOrToday } from '../../shared/validation';
+import { requirePastOrToday } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { ResumeOrganization } from '../organization.commands';
 import type { OrganizationResumed } from '../organization.events';

@@ -1,4 +1,4 @@
-import { invalid, requireDate, requirePastOrToday, requireText } from '../../shared/validation';
+import { invalid, requireDate, requirePastOrToday, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { SuspendOrganization } from '../organization.commands';
 import type { OrganizationSuspended } from '../organization.events';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/domain-error';
+import { DomainError } from '../../common/domain-error';
 import type { DecisionContext } from '../decision-context';
 import { otherHistory } from '../decision-context';
 import type { JoinUnion } from '../organization.commands';

@@ -1,6 +1,6 @@
-import { DomainError } from '../../shared/domain-error';
-import type { LocalDate } from '../../shared/local-date';
-import { requirePastOrToday, requireText } from '../../shared/validation';
+import { DomainError } from '../../common/domain-error';
+import type { LocalDate } from '../../common/local-date';
+import { requirePastOrToday, requireText } from '../../common/validation';
 import { requireExistsOn, requireHistory, requireKind } from '../organization.guards';
 import type { OrganizationHistory } from '../organization.history';
 

@@ -1,6 +1,6 @@
-import { DomainError } from '../../shared/domain-error';
-import type { LocalDate } from '../../shared/local-date';
-import { invalid, requirePastOrToday, requireText } from '../../shared/validation';
+import { DomainError } from '../../common/domain-error';
+import type { LocalDate } from '../../common/local-date';
+import { invalid, requirePastOrToday, requireText } from '../../common/validation';
 import type { AmendPlan } from '../plan.commands';
 import type { PlanAmended } from '../plan.events';
 import { validateOptionalText, validateTargets } from '../plan.guards';
