@@ -5,8 +5,6 @@ import { activeSchema, schemaIdentifier } from '../generations';
 export type Metrics = Record<MetricName, number | null>;
 
 interface CountsRow {
-  /** The date as text (the `as_of` of `counts.*` is a Date). */
-  day: string;
   cooperative_groups: string;
   cooperative_group_members: string;
   cooperatives: string;
@@ -44,53 +42,90 @@ export async function metricsAt(
   knownAt = 'infinity',
 ): Promise<Map<LocalDate, Metrics>> {
   const rm = schemaIdentifier(await activeSchema(pool));
-  const { rows } = await pool.query<CountsRow>(
-    `WITH d AS (SELECT DISTINCT unnest($2::date[]) AS as_of),
-     o AS (
-       SELECT d.as_of, t.* FROM d
-         JOIN ${rm}.organization_timeline t
-           ON t.province_code = $1 AND t.valid @> d.as_of AND t.known @> $3::timestamptz AND t.status <> 'dissolved'
+  const days = [...new Set(dates)].sort();
+  if (days.length === 0) return new Map();
+  const [counters, memberships] = await Promise.all([
+    organizationCounters(pool, rm, provinceCode, days, knownAt),
+    unionMemberCooperatives(pool, rm, provinceCode, days, knownAt),
+  ]);
+  return new Map(days.map((day, i) => [day, toMetrics({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, population)]));
+}
+
+/** What each timeline row adds to the counters of the dates it covers (see organizationCounters). */
+const COUNTERS = `
+  sum(sign) FILTER (WHERE kind = 'cooperative_group') AS cooperative_groups,
+  sum(sign * member_count) FILTER (WHERE kind = 'cooperative_group') AS cooperative_group_members,
+  sum(sign) FILTER (WHERE kind = 'cooperative') AS cooperatives,
+  sum(sign * member_count) FILTER (WHERE kind = 'cooperative') AS cooperative_members,
+  sum(sign) FILTER (WHERE kind = 'union') AS unions,
+  sum(sign) AS organizations,
+  sum(sign) FILTER (WHERE kind <> 'cooperative_group') AS rated,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND rating IN ('good', 'fair')) AS cooperatives_good_fair,
+  sum(sign) FILTER (WHERE kind <> 'cooperative_group' AND rating IN ('good', 'fair')) AS rated_good_fair,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND rating IN ('good', 'fair') AND value_chain) AS cooperatives_good_fair_value_chain,
+  sum(sign) FILTER (WHERE kind <> 'cooperative_group' AND rating IN ('good', 'fair') AND value_chain) AS rated_good_fair_value_chain,
+  sum(sign) FILTER (WHERE kind <> 'cooperative_group' AND value_chain) AS rated_value_chain,
+  sum(sign * managers_with_degree) FILTER (WHERE kind = 'cooperative') AS managers_with_degree,
+  sum(sign * managers_total) FILTER (WHERE kind = 'cooperative') AS managers_total,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND director_trained) AS directors_trained,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries')) AS agricultural,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries') AND high_tech) AS high_tech_agricultural,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries') AND enterprise_linked) AS agricultural_enterprise_linked,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND status = 'dormant') AS dormant,
+  sum(sign) FILTER (WHERE kind = 'cooperative' AND status = 'suspended') AS suspended,
+  sum(sign) FILTER (WHERE digital_adoption) AS digital`;
+
+const COUNTER_NAMES = [...COUNTERS.matchAll(/AS (\w+)/g)].map((match) => match[1]);
+
+/**
+ * The organization counters at every date in one pass over the rows, not
+ * one per (row, date): a row in force over [L, U) covers the sorted dates
+ * from the first ≥ L to the last < U, so it adds itself at the first and
+ * takes itself away after the last; running sums over the dates give each
+ * date's counters (a sweep). The organizations that exist at a date are the
+ * rows in force then and not dissolved.
+ */
+async function organizationCounters(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+  const { rows } = await pool.query<Record<string, string | null> & { i: number }>(
+    `WITH r AS (
+       SELECT t.*,
+              width_bucket(lower(t.valid) - 1, $2::date[]) AS s,
+              CASE WHEN upper_inf(t.valid) THEN $4 ELSE width_bucket(upper(t.valid) - 1, $2::date[]) END AS e
+         FROM ${rm}.organization_timeline t
+        WHERE t.province_code = $1 AND t.known @> $3::timestamptz AND t.status <> 'dissolved'
+          AND t.valid && daterange($5::date, $6::date, '[]')
      ),
-     counts AS (
-       SELECT as_of,
-         count(*) FILTER (WHERE kind = 'cooperative_group') AS cooperative_groups,
-         coalesce(sum(member_count) FILTER (WHERE kind = 'cooperative_group'), 0) AS cooperative_group_members,
-         count(*) FILTER (WHERE kind = 'cooperative') AS cooperatives,
-         coalesce(sum(member_count) FILTER (WHERE kind = 'cooperative'), 0) AS cooperative_members,
-         count(*) FILTER (WHERE kind = 'union') AS unions,
-         count(*) AS organizations,
-         count(*) FILTER (WHERE kind <> 'cooperative_group') AS rated,
-         count(*) FILTER (WHERE kind = 'cooperative' AND rating IN ('good', 'fair')) AS cooperatives_good_fair,
-         count(*) FILTER (WHERE kind <> 'cooperative_group' AND rating IN ('good', 'fair')) AS rated_good_fair,
-         count(*) FILTER (WHERE kind = 'cooperative' AND rating IN ('good', 'fair') AND value_chain) AS cooperatives_good_fair_value_chain,
-         count(*) FILTER (WHERE kind <> 'cooperative_group' AND rating IN ('good', 'fair') AND value_chain) AS rated_good_fair_value_chain,
-         count(*) FILTER (WHERE kind <> 'cooperative_group' AND value_chain) AS rated_value_chain,
-         sum(managers_with_degree) FILTER (WHERE kind = 'cooperative') AS managers_with_degree,
-         sum(managers_total) FILTER (WHERE kind = 'cooperative') AS managers_total,
-         count(*) FILTER (WHERE kind = 'cooperative' AND director_trained) AS directors_trained,
-         count(*) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries')) AS agricultural,
-         count(*) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries') AND high_tech) AS high_tech_agricultural,
-         count(*) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries') AND enterprise_linked) AS agricultural_enterprise_linked,
-         count(*) FILTER (WHERE kind = 'cooperative' AND status = 'dormant') AS dormant,
-         count(*) FILTER (WHERE kind = 'cooperative' AND status = 'suspended') AS suspended,
-         count(*) FILTER (WHERE digital_adoption) AS digital
-       FROM o GROUP BY as_of
-     ),
-     memberships AS (
-       -- memberships in force where both sides exist, counted in the union's province
-       SELECT d.as_of, count(*) AS union_member_cooperatives
-         FROM d JOIN ${rm}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of AND m.known @> $3::timestamptz
-        WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
-                       WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
-          AND EXISTS (SELECT 1 FROM ${rm}.organization_timeline u
-                       WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.known @> $3::timestamptz AND u.status <> 'dissolved')
-        GROUP BY d.as_of
+     deltas AS (
+       SELECT s AS i, 1 AS sign, r.* FROM r WHERE s < e
+       UNION ALL
+       SELECT e AS i, -1 AS sign, r.* FROM r WHERE s < e AND e < $4
      )
-     SELECT counts.*, d.as_of::text AS day, coalesce(memberships.union_member_cooperatives, 0) AS union_member_cooperatives
-       FROM d LEFT JOIN counts USING (as_of) LEFT JOIN memberships USING (as_of)`,
-    [provinceCode, dates, knownAt],
+     SELECT i, ${COUNTERS} FROM deltas GROUP BY i`,
+    [provinceCode, days, knownAt, days.length, days[0], days[days.length - 1]],
   );
-  return new Map(rows.map((row) => [row.day, toMetrics(row, population)]));
+  const running: number[] = COUNTER_NAMES.map(() => 0);
+  const byIndex = new Map(rows.map((row) => [row.i, row]));
+  return days.map((_day, i) => {
+    const delta = byIndex.get(i);
+    if (delta) COUNTER_NAMES.forEach((name, k) => (running[k] += Number(delta[name] ?? 0)));
+    return Object.fromEntries(COUNTER_NAMES.map((name, k) => [name, String(running[k])]));
+  });
+}
+
+/** Memberships in force where both sides exist, counted in the union's province (few rows: a join per date). */
+async function unionMemberCooperatives(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
+  const { rows } = await pool.query<{ day: string; n: string }>(
+    `SELECT d.as_of::text AS day, count(*) AS n
+       FROM unnest($2::date[]) AS d(as_of)
+       JOIN ${rm}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of AND m.known @> $3::timestamptz
+      WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
+                     WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
+        AND EXISTS (SELECT 1 FROM ${rm}.organization_timeline u
+                     WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.known @> $3::timestamptz AND u.status <> 'dissolved')
+      GROUP BY d.as_of`,
+    [provinceCode, days, knownAt],
+  );
+  return new Map(rows.map((row) => [row.day, row.n]));
 }
 
 function toMetrics(row: CountsRow, population: number | null): Metrics {
