@@ -1,4 +1,5 @@
 import type {
+  ChangeProfile,
   DissolutionMode,
   LocalDate,
   Managers,
@@ -164,14 +165,8 @@ type AttributeStep =
   | { type: 'join'; date: LocalDate; cooperative: Draft }
   | { type: 'leave'; date: LocalDate; cooperative: Draft };
 
-interface ProfileChanges {
-  managers?: Managers;
-  directorTrained?: boolean;
-  valueChain?: boolean;
-  highTech?: boolean;
-  enterpriseLinked?: boolean;
-  digitalAdoption?: boolean;
-}
+/** The fields of a profile change: those of the domain's command. */
+type ProfileChanges = Omit<ChangeProfile, 'type' | 'organizationId' | 'effectiveOn'>;
 
 interface Profile {
   managers: Managers | null;

@@ -11,19 +11,12 @@ export interface PlanHistory {
 }
 
 /** A plan as of one date: the targets in force then. */
-export interface PlanState {
+/** The plan as in force at a date: its adoption's facts, as amended by then. */
+export type PlanState = Omit<PlanAdopted['data'], 'planId' | 'effectiveOn'> & {
   id: string;
-  provinceCode: string;
-  document: string | null;
-  title: string;
-  issuer: string;
-  adoptedOn: LocalDate;
-  source: string | null;
-  note: string | null;
-  targets: Target[];
   /** How many amendments are in force at the date. */
   amendments: number;
-}
+};
 
 export function evolvePlan(history: PlanHistory | null, event: PlanEvent): PlanHistory {
   switch (event.type) {
