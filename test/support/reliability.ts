@@ -64,8 +64,8 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
 }
 
 /** The projector as its own process (external mode). */
-export function startProjector(databaseUrl: string): Child {
-  return spawnNode(PROJECTOR_MAIN, [], { DATABASE_URL: databaseUrl, SEED_PLANS: 'false' });
+export function startProjector(databaseUrl: string, env: Record<string, string> = {}): Child {
+  return spawnNode(PROJECTOR_MAIN, [], { DATABASE_URL: databaseUrl, SEED_PLANS: 'false', ...env });
 }
 
 /** Runs a cli command to its end; rejects on a non-zero exit. */

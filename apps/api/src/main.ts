@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   }
 
   // The embedded default runs the projector in this process (RUN_PROJECTOR=false when it runs on its own).
-  const projector = config.runProjector ? new Projector(runtime.pool, runtime.eventStore, logger) : null;
+  const projector = config.runProjector ? new Projector(runtime.pool, runtime.eventStore, logger, config.projectorBatchSize) : null;
   await projector?.start();
 
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(runtime, logger, projector, tokens), {

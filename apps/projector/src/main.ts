@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
-  const projector = new Projector(runtime.pool, runtime.eventStore, logger);
+  const projector = new Projector(runtime.pool, runtime.eventStore, logger, config.projectorBatchSize);
   await projector.start();
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'projector shutting down');

@@ -22,6 +22,8 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Origins allowed by CORS; [] = no cross-origin access. */
   corsOrigins: string[];
+  /** Events the projector applies per transaction (with its checkpoint). */
+  projectorBatchSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: env.JWT_SECRET || null,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    projectorBatchSize: integer('PROJECTOR_BATCH_SIZE', 1000, 1, 100_000),
   };
   if (config.jwtSecret !== null && config.jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   for (const origin of config.corsOrigins) {

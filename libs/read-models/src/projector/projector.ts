@@ -32,6 +32,7 @@ export class Projector {
     private readonly pool: Pool,
     private readonly store: EventStore,
     private readonly logger: Logger,
+    private readonly batchSize = 1000,
   ) {}
 
   status(): ProjectorStatus {
@@ -48,7 +49,7 @@ export class Projector {
     const schema = this.schema;
     this.subscription = this.store.subscribe((batch) => this.applyInTransaction(schema, batch), {
       after: (after ?? undefined) as Position | undefined,
-      batchSize: 1000,
+      batchSize: this.batchSize,
     });
     this.subscription.done.then(
       () => undefined,
