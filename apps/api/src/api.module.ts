@@ -21,8 +21,11 @@ import { PlansController } from './plans/plans.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { HealthController } from './operations/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
-import { EVENT_STORE, LOGGER, PG_POOL, PROJECTOR } from './tokens';
+import { EVENT_STORE, LOGGER, PG_POOL, PROJECTOR, PROVINCES } from './tokens';
 import { VerifyController } from './audit/verify.controller';
+import { MeController } from './session/me.controller';
+import { ProvincesController } from './provinces/provinces.controller';
+import { readFileSync } from 'node:fs';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -36,7 +39,7 @@ export class ApiModule implements NestModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, MetricsController, VerifyController],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, MetricsController, VerifyController, MeController, ProvincesController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },
@@ -46,6 +49,10 @@ export class ApiModule implements NestModule {
         { provide: PG_POOL, useValue: runtime.pool },
         { provide: LOGGER, useValue: logger },
         { provide: PROJECTOR, useValue: projector },
+        {
+          provide: PROVINCES,
+          useValue: (JSON.parse(readFileSync(path.join(runtime.dataDir, 'reference', 'provinces.json'), 'utf8')) as { provinces: unknown[] }).provinces,
+        },
         { provide: OrganizationCommands, useValue: new OrganizationCommands(runtime.eventStore) },
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },
         { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },

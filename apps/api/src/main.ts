@@ -13,6 +13,7 @@ import { ApiModule } from './api.module';
 import { installJsonBody } from './http/json-body';
 import { drainOnShutdown } from './http/drain';
 import { createValidationPipe } from './http/validation';
+import { serveAdminUi } from './admin-ui/serve-admin-ui';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -35,7 +36,9 @@ async function bootstrap(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   // Security headers; the OpenAPI UI needs its own inline scripts, so /docs goes without a CSP.
-  const strict = helmet();
+  // No upgrade-insecure-requests: the embedded default is plain http on a LAN address, where it would send the
+  // admin UI's own scripts to https and break the page; TLS belongs to the proxy in front (which adds it back).
+  const strict = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   const relaxed = helmet({ contentSecurityPolicy: false });
   app.use((req: { path: string }, res: unknown, next: () => void) =>
     (req.path.startsWith('/docs') ? relaxed : strict)(req as never, res as never, next),
@@ -46,6 +49,7 @@ async function bootstrap(): Promise<void> {
   installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
+  serveAdminUi(app, logger);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthenticationError, can, ForbiddenError, TokenService, type Permission, type Principal } from '@ktt/auth';
-import { PERMISSION, PUBLIC } from './auth.decorators';
+import { ANY_ROLE, PERMISSION, PUBLIC } from './auth.decorators';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; actor?: string };
 
@@ -27,7 +27,8 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new AuthenticationError(header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required');
     const principal = this.tokens.verify(match[1]);
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION, targets);
-    if (!permission || !can(principal, permission)) {
+    const anyRole = this.reflector.getAllAndOverride<boolean>(ANY_ROLE, targets) === true;
+    if (!anyRole && (!permission || !can(principal, permission))) {
       throw new ForbiddenError(`the role ${principal.role} may not ${permission ? permission.replace(':', ' ') : 'use this endpoint'}`);
     }
     request.principal = principal;

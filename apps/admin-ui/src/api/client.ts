@@ -1,0 +1,105 @@
+/**
+ * The one way the UI talks to the server: the public API of ../shared/api.md
+ * over fetch. Adds the bearer token, turns `application/problem+json` answers
+ * into `ApiError` (with `errors[{path, message}]` for validation), and keeps
+ * read-your-writes: after a command, the next queries carry the command's
+ * `position` as `minPosition`, so the result of a form shows at once.
+ */
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  /** The server's message for one field (`path` as in problem+json, e.g. `memberCount` or `managers.total`). */
+  fieldError(path: string): string | undefined {
+    return this.problem.errors?.find((error) => error.path === path)?.message;
+  }
+}
+
+export interface CommandResult {
+  id: string;
+  version: number;
+  position: string;
+}
+
+export type Query = Record<string, string | number | undefined | null>;
+
+export class ApiClient {
+  /** The highest position this client wrote; queries wait for the read models to reach it. */
+  private minPosition: string | null = null;
+
+  constructor(
+    private readonly token: string | null,
+    private readonly onUnauthorized: () => void = () => undefined,
+  ) {}
+
+  get<T>(path: string, query: Query = {}): Promise<T> {
+    const withPosition = this.minPosition ? { ...query, minPosition: this.minPosition } : query;
+    return this.request<T>('GET', path + queryString(withPosition));
+  }
+
+  /** A command; remembers its position for the next queries. */
+  async command(path: string, body: unknown, headers: Record<string, string> = {}): Promise<CommandResult> {
+    const result = await this.request<CommandResult>('POST', path, body, headers);
+    if (result && typeof result.position === 'string') this.minPosition = result.position;
+    return result;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const response = await fetch(path, {
+      method,
+      headers: {
+        Accept: 'application/json, application/problem+json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const payload = text ? safeJson(text) : null;
+    if (!response.ok) {
+      if (response.status === 401) this.onUnauthorized();
+      const problem: Problem =
+        payload && typeof payload === 'object' && 'status' in payload
+          ? (payload as Problem)
+          : { title: response.statusText || 'Request failed', status: response.status, detail: text.slice(0, 200) };
+      throw new ApiError(problem);
+    }
+    return payload as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,4 @@
+/** Placeholder: being written. */
+export function AuditPage() {
+  return <h1>AuditPage</h1>;
+}

@@ -1,0 +1,4 @@
+/** Placeholder: being written. */
+export function DashboardPage() {
+  return <h1>DashboardPage</h1>;
+}

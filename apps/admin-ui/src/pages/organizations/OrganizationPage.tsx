@@ -1,0 +1,4 @@
+/** Placeholder: being written. */
+export function OrganizationPage() {
+  return <h1>OrganizationPage</h1>;
+}

@@ -1,0 +1,4 @@
+/** Placeholder: being written. */
+export function OrganizationsPage() {
+  return <h1>OrganizationsPage</h1>;
+}

@@ -1,0 +1,4 @@
+/** Placeholder: being written. */
+export function RegisterPage() {
+  return <h1>RegisterPage</h1>;
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { can, PERMISSIONS, type Principal } from '@ktt/auth';
+import { AnyRole } from '../auth/auth.decorators';
+import type { AuthenticatedRequest } from '../auth/auth.guard';
+
+class MeDto {
+  @ApiProperty({ example: 'registrar:91' }) subject!: string;
+  @ApiProperty({ enum: ['admin', 'registrar', 'auditor', 'analyst'] }) role!: Principal['role'];
+  @ApiProperty({ type: [String], description: 'registrars: the provinces they write for' }) provinces!: string[];
+  @ApiProperty({ type: [String], description: 'what the role may do (libs/auth/src/principal.ts)' }) permissions!: string[];
+}
+
+/** Extension of api.md: who the token speaks for, so a client (the admin UI) offers only what the role may do. */
+@ApiTags('session')
+@ApiBearerAuth()
+@Controller('api/me')
+export class MeController {
+  @Get()
+  @AnyRole()
+  @ApiOkResponse({ type: MeDto })
+  me(@Req() request: AuthenticatedRequest): MeDto {
+    const principal = request.principal!;
+    return {
+      subject: principal.subject,
+      role: principal.role,
+      provinces: principal.provinces,
+      permissions: PERMISSIONS.filter((permission) => can(principal, permission)),
+    };
+  }
+}
