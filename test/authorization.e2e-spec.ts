@@ -94,6 +94,8 @@ describe('authorization matrix', () => {
     { name: 'GET …/progress/series', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/provinces/91/progress/series?from=2024-01-01&to=2024-12-31&step=quarter' }) },
     { name: 'GET /api/plans', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/plans' }) },
     { name: 'GET /api/plans/{id}', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/plans/kien-giang-251-kh-ubnd-2023' }) },
+    { name: 'GET /api/me', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/me' }) },
+    { name: 'GET /api/provinces', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/provinces' }) },
     { name: 'GET /health', access: 'public', prepare: async () => ({ method: 'GET', path: '/health' }) },
     { name: 'GET /metrics', access: 'public', prepare: async () => ({ method: 'GET', path: '/metrics' }) },
   ];
@@ -175,6 +177,23 @@ describe('authorization matrix', () => {
     expect((await registrar.post('/api/organizations', body)).status).toBe(201);
     const history = await admin.get(`/api/organizations/${body.id}/events`);
     expect(history.body[0].recordedBy).toBe('so-kh-dt-kien-giang');
+  });
+
+  it('tells each token who it speaks for and what its role may do (GET /api/me), and lists the 63 provinces', async () => {
+    const registrar = httpClient(api.baseUrl, { token: api.token('registrar', ['91', '15'], 'so-kh-dt') });
+    const me = await registrar.get('/api/me');
+    expect(me.body).toEqual({
+      subject: 'so-kh-dt',
+      role: 'registrar',
+      provinces: ['15', '91'],
+      permissions: ['organizations:write', 'organizations:read', 'history:read', 'progress:read', 'plans:read'],
+    });
+    const analyst = await httpClient(api.baseUrl, { token: api.token('analyst') }).get('/api/me');
+    expect(analyst.body.permissions).toEqual(['organizations:read', 'progress:read', 'plans:read']);
+    const provinces = await registrar.get('/api/provinces');
+    expect(provinces.body).toHaveLength(63);
+    expect(provinces.body).toContainEqual({ provinceCode: '91', name: 'Kiên Giang' });
+    expect(new Set(provinces.body.map((p: { provinceCode: string }) => p.provinceCode)).size).toBe(63);
   });
 
   it('refuses a registrar of another province for a union membership by the union\'s province', async () => {
