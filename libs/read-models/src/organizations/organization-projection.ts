@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { foldHistory, upcast, type OrganizationEvent, type OrganizationState } from '@ktt/domain';
+import { evolve, foldHistory, upcast, type OrganizationEvent, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { computeTimeline, membershipRanges, searchText } from './timeline';
 import { schemaIdentifier } from '../generations';
@@ -12,9 +12,19 @@ export const ORGANIZATION_STREAM_PREFIX = 'organization-';
  * change rows, so applying any event twice leaves the same rows.
  */
 export async function applyOrganizationEvents(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<void> {
+  await projectOrganizationTimelines(client, schema, await insertOrganizationFacts(client, schema, events));
+}
+
+/**
+ * Stores the organization events of a batch as facts; answers, for each
+ * organization with facts new to the table, the revision of its first new one
+ * (an event applied again is not new).
+ */
+export async function insertOrganizationFacts(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<Map<string, number>> {
   const rm = schemaIdentifier(schema);
   const facts = events.filter((event) => event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX));
-  if (facts.length === 0) return;
+  const firstNewRevision = new Map<string, number>();
+  if (facts.length === 0) return firstNewRevision;
   // RETURNING names the facts that are new: an event applied again adds nothing and changes nothing.
   const inserted = await client.query<{ organization_id: string; revision: number }>(
     `INSERT INTO ${rm}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
@@ -31,11 +41,21 @@ export async function applyOrganizationEvents(client: PoolClient, schema: string
       facts.map((event) => event.metadata.recordedAt),
     ],
   );
-  const firstNewRevision = new Map<string, number>();
   for (const row of inserted.rows) {
     firstNewRevision.set(row.organization_id, Math.min(firstNewRevision.get(row.organization_id) ?? Infinity, row.revision));
   }
+  return firstNewRevision;
+}
+
+/**
+ * Brings the timeline and membership rows of these organizations up to their
+ * stored facts, given each one's first revision not yet reflected in the rows
+ * (0: none is, as in a rebuild's second phase, which projects every
+ * organization's whole history at once and so writes only inserts).
+ */
+export async function projectOrganizationTimelines(client: PoolClient, schema: string, firstNewRevision: Map<string, number>): Promise<void> {
   if (firstNewRevision.size === 0) return;
+  const rm = schemaIdentifier(schema);
   const ids = [...firstNewRevision.keys()];
   const { rows } = await client.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data']; recorded_at: string }>(
     `SELECT organization_id, event_type, data, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at
@@ -51,7 +71,9 @@ export async function applyOrganizationEvents(client: PoolClient, schema: string
 
   const change: RowChanges = { timelineInserts: [], timelineCloses: [], membershipInserts: [], membershipCloses: [] };
   for (const [id, history] of byOrganization) bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
-  await writeChanges(client, rm, change, [...byOrganization].map(([id, history]) => [id, history.length - 1] as const));
+  // Only organizations with rows from earlier batches may hold open rows of an older version.
+  const stale = [...byOrganization].filter(([id]) => firstNewRevision.get(id)! > 0);
+  await writeChanges(client, rm, change, stale.map(([id, history]) => [id, history.length - 1] as const));
 }
 
 interface KnownEvent {
@@ -88,9 +110,11 @@ interface OpenRow {
 export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: number, change: RowChanges): void {
   const open = new Map<string, OpenRow>();
   const openMemberships = new Map<string, OpenRow>();
+  // The fold grows one event at a time (the domain's own evolve), not refolded from the start for every version.
+  let folded: OrganizationHistory | null = firstNew > 0 ? foldHistory(history.slice(0, firstNew).map((known) => known.event)) : null;
   if (firstNew > 0) {
     // The table's open rows are the timeline of the version before the first new fact.
-    const before = versionRows(id, history.slice(0, firstNew).map((known) => known.event));
+    const before = versionRows(id, folded);
     for (const [valid, row] of before.timeline) open.set(valid, { ...row, openedAt: null });
     for (const [key, row] of before.memberships) openMemberships.set(key, { ...row, openedAt: null });
   }
@@ -99,11 +123,12 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
   // deterministic whatever the batches, so a rebuild writes the same rows as the live projector.
   let lastKnownRevision = firstNew - 1;
   for (let k = firstNew; k < history.length; k++) {
+    folded = evolve(folded, history[k].event);
     // Clocks of several api replicas may disagree a little: recorded times are kept non-decreasing.
     const recordedAt = history[k].recordedAt > knownFrom ? history[k].recordedAt : knownFrom;
     knownFrom = recordedAt;
     if (k + 1 < history.length && history[k + 1].recordedAt <= recordedAt) continue; // recorded together: one version
-    const now = versionRows(id, history.slice(0, k + 1).map((known) => known.event));
+    const now = versionRows(id, folded);
     const version = lastKnownRevision;
     diff(open, now.timeline, recordedAt, (valid, ended) =>
       ended.openedAt === null
@@ -117,7 +142,9 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
         : ended.openedAt !== recordedAt && change.membershipInserts.push({ ...ended.row, known: `[${ended.openedAt},${recordedAt})` }),
     );
   }
-  for (const row of open.values()) if (row.openedAt !== null) change.timelineInserts.push({ ...row.row, known: `[${row.openedAt},)` });
+  // Rows still open carry the stream's latest version (If-Match); rows opened by earlier batches get it in writeChanges.
+  const latest = history.length - 1;
+  for (const row of open.values()) if (row.openedAt !== null) change.timelineInserts.push({ ...row.row, version: latest, known: `[${row.openedAt},)` });
   for (const row of openMemberships.values()) if (row.openedAt !== null) change.membershipInserts.push({ ...row.row, known: `[${row.openedAt},)` });
 }
 
@@ -132,8 +159,7 @@ function diff(open: Map<string, OpenRow>, now: Map<string, { key: string; row: R
 }
 
 /** One version's rows: timeline by valid range, memberships by (cooperative, valid range). */
-function versionRows(id: string, events: OrganizationEvent[]) {
-  const folded = foldHistory(events);
+function versionRows(id: string, folded: OrganizationHistory | null) {
   const segments = folded ? computeTimeline(folded) : [];
   const timeline = new Map<string, { key: string; row: Record<string, unknown> }>();
   for (const { from, to, state } of segments) {
@@ -188,6 +214,7 @@ async function writeChanges(client: PoolClient, rm: string, change: RowChanges, 
     );
   }
   // The stream's latest version (for If-Match) on every row in force now, also on rows no fact changed.
+  if (versions.length === 0) return;
   await client.query(
     `UPDATE ${rm}.organization_timeline t SET version = v.version
        FROM unnest($1::uuid[], $2::int[]) AS v(organization_id, version)

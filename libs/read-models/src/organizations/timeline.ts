@@ -56,6 +56,20 @@ export function membershipRanges(unionId: string, segments: TimelineSegment[]): 
 
 /** Lower-case, without diacritics (đ → d): "Hợp tác xã" and "hop tac xa" match alike. */
 export function searchText(...parts: string[]): string {
+  const key = parts.join('\u0000');
+  let text = searchTexts.get(key);
+  if (text === undefined) {
+    // Every version of an organization's timeline repeats its name: remembered, not normalised again (rebuild profile).
+    if (searchTexts.size >= 10_000) searchTexts.clear();
+    text = foldText(parts);
+    searchTexts.set(key, text);
+  }
+  return text;
+}
+
+const searchTexts = new Map<string, string>();
+
+function foldText(parts: string[]): string {
   return parts
     .join(' ')
     .normalize('NFD')

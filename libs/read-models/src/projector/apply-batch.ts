@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { applyOrganizationEvents } from '../organizations/organization-projection';
+import { applyOrganizationEvents, insertOrganizationFacts } from '../organizations/organization-projection';
 import { applyPlanEvents } from '../plans/plan-projection';
 import { applyAuditEvents } from '../audit/audit-projection';
 
@@ -13,9 +13,11 @@ export const PROJECTION = 'read-models';
  * change no row but move the checkpoint, so `minPosition` of any command's
  * answer is reached.
  */
-export async function applyBatch(client: PoolClient, schema: string, batch: RecordedEvent[]): Promise<void> {
+export async function applyBatch(client: PoolClient, schema: string, batch: RecordedEvent[], options: { timelines?: boolean } = {}): Promise<void> {
   if (batch.length === 0) return;
-  await applyOrganizationEvents(client, schema, batch);
+  // A rebuild's first phase stores the facts only and projects the timelines afterwards (rebuild.ts).
+  if (options.timelines === false) await insertOrganizationFacts(client, schema, batch);
+  else await applyOrganizationEvents(client, schema, batch);
   await applyPlanEvents(client, schema, batch);
   await applyAuditEvents(client, schema, batch, PROJECTION); // after the facts: it looks up their provinces
   await client.query(
