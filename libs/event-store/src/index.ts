@@ -4,3 +4,4 @@ export * from './hashing';
 export { PostgresEventStore, translatePostgresError } from './postgres/postgres-event-store';
 export { comparePostgresPositions, decodePostgresPosition, encodePostgresPosition } from './postgres/postgres-position';
 export { EventStore1732400000000 } from './postgres/migrations/1732400000000-event-store';
+export { AppendFunction1732800000000 } from './postgres/migrations/1732800000000-append-function';

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { Client } from 'pg';
 import type {
   AppendResult,
@@ -63,63 +63,39 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /** One statement (ktt_append_events, migration 1732800000000): the checks and inserts of every stream, atomically. */
   private async appendOnce(appends: StreamAppend[]): Promise<AppendResult> {
-    const client = await this.connect();
+    const events = appends.flatMap((append, index) => append.events.map((event) => ({ stream: index + 1, event })));
+    let rows: AppendedRow[];
     try {
-      await client.query('BEGIN');
-      const revisions: Record<string, number> = {};
-      let last = START_CURSOR;
-      for (const append of appends) {
-        const current = await this.currentRevision(client, append.streamId);
-        assertExpected(append.streamId, append.expectedRevision, current);
-        if (append.events.length === 0) {
-          revisions[append.streamId] = current ?? -1;
-          continue;
-        }
-        const first = (current ?? -1) + 1;
-        const { rows } = await client.query<{ transaction_id: string; global_position: string }>(
-          `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata)
-           SELECT $1, first_revision + ordinality - 1, event_id, event_type, data, metadata
-             FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY
-                  AS e(event_id, event_type, data, metadata, ordinality),
-                  (SELECT $6::bigint AS first_revision) f
-            ORDER BY ordinality
-           RETURNING transaction_id::text AS transaction_id, global_position`,
-          [
-            append.streamId,
-            append.events.map((e) => e.metadata.eventId),
-            append.events.map((e) => e.type),
-            append.events.map((e) => JSON.stringify(e.data)),
-            append.events.map((e) => JSON.stringify(e.metadata)),
-            first,
-          ],
-        );
-        revisions[append.streamId] = first + append.events.length - 1;
-        for (const row of rows) {
-          const cursor = { transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) };
-          if (cursor.globalPosition > last.globalPosition) last = cursor;
-        }
-      }
-      await client.query('COMMIT');
-      if (last === START_CURSOR) {
-        const head = await this.headPosition();
-        return { revisions, position: head ?? encodePostgresPosition(START_CURSOR) };
-      }
-      return { revisions, position: encodePostgresPosition(last) };
+      ({ rows } = await this.options.pool.query<AppendedRow>(
+        'SELECT stream_id, stream_revision, xid_text, global_position FROM ktt_append_events($1, $2, $3, $4, $5, $6, $7)',
+        [
+          appends.map((append) => append.streamId),
+          appends.map((append) => encodeExpected(append.expectedRevision)),
+          events.map(({ stream }) => stream),
+          events.map(({ event }) => event.metadata.eventId),
+          events.map(({ event }) => event.type),
+          events.map(({ event }) => JSON.stringify(event.data)),
+          events.map(({ event }) => JSON.stringify(event.metadata)),
+        ],
+      ));
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       throw translatePostgresError(error, appends);
-    } finally {
-      client.release();
     }
-  }
-
-  private async currentRevision(client: PoolClient, streamId: string): Promise<number | null> {
-    const { rows } = await client.query<{ revision: string | null }>(
-      'SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1',
-      [streamId],
-    );
-    return rows[0].revision === null ? null : Number(rows[0].revision);
+    const revisions: Record<string, number> = {};
+    let last = START_CURSOR;
+    for (const row of rows) {
+      revisions[row.stream_id] = Math.max(revisions[row.stream_id] ?? -1, Number(row.stream_revision));
+      if (row.xid_text === null || row.global_position === null) continue;
+      const cursor = { transactionId: BigInt(row.xid_text), globalPosition: BigInt(row.global_position) };
+      if (cursor.globalPosition > last.globalPosition) last = cursor;
+    }
+    if (last === START_CURSOR) {
+      const head = await this.headPosition();
+      return { revisions, position: head ?? encodePostgresPosition(START_CURSOR) };
+    }
+    return { revisions, position: encodePostgresPosition(last) };
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
@@ -204,14 +180,6 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  private async connect(): Promise<PoolClient> {
-    try {
-      return await this.options.pool.connect();
-    } catch (error) {
-      throw new EventStoreUnavailableError('cannot connect to PostgreSQL', { cause: error });
-    }
-  }
-
   private async query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
     try {
       const result = await this.options.pool.query<Row>(sql, params);
@@ -222,11 +190,18 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function assertExpected(streamId: string, expected: ExpectedRevision, current: number | null): void {
-  if (expected === 'any') return;
-  if (expected === 'no_stream' && current === null) return;
-  if (expected === current) return;
-  throw new WrongExpectedRevisionError(streamId, String(expected), current ?? 'no_stream');
+/** The expected revision as ktt_append_events takes it: -1 no stream, -2 any, n exactly n. */
+function encodeExpected(expected: ExpectedRevision): number {
+  if (expected === 'no_stream') return -1;
+  if (expected === 'any') return -2;
+  return expected;
+}
+
+interface AppendedRow {
+  stream_id: string;
+  stream_revision: string;
+  xid_text: string | null;
+  global_position: string | null;
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
@@ -248,7 +223,13 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
 /** PostgreSQL's errors in the port's terms (style.md §8). */
 export function translatePostgresError(error: unknown, appends: StreamAppend[]): unknown {
   if (error instanceof WrongExpectedRevisionError || error instanceof EventStoreUnavailableError) return error;
-  const pgError = error as { code?: string; constraint?: string; detail?: string; message?: string };
+  const pgError = error as { code?: string; constraint?: string; detail?: string; hint?: string; message?: string };
+  if (pgError.code === 'KT001') {
+    // ktt_append_events found a stream at another revision than expected.
+    const append = appends.find((a) => a.streamId === pgError.detail);
+    const actual = pgError.hint === 'no_stream' ? 'no_stream' : Number(pgError.hint);
+    return new WrongExpectedRevisionError(pgError.detail ?? 'unknown', String(append?.expectedRevision), actual, { cause: error });
+  }
   if (pgError.code === '23505' && pgError.constraint === 'events_stream_revision_key') {
     // Another writer took the revision between our check and our insert.
     const streamId = /\(stream_id, stream_revision\)=\((.*), \d+\)/.exec(pgError.detail ?? '')?.[1];
