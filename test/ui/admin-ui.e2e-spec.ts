@@ -1,0 +1,221 @@
+/// <reference lib="dom" />
+// page.evaluate and waitForFunction run their functions in the browser.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { startApi, type ApiProcess } from '../support/api-process';
+import { runCli } from '../support/reliability';
+import { collectPageErrors, launchBrowser, screenshotPath, signIn } from './support/browser';
+
+/**
+ * Issue 8 in a real browser: Debian's Chromium driven by playwright-core
+ * against the built api serving the built admin UI at `/`, on the embedded
+ * PostgreSQL, with the demo history of Kiên Giang (91) and Yên Bái (15).
+ * Every page is also checked for what the browser logged as errors.
+ */
+describe('admin UI in a real browser', () => {
+  let database: TestDatabase;
+  let api: ApiProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('e2e_ui');
+    await runCli(['demo', '--scale', '0.03'], database.url, 240_000);
+    api = await startApi({ DATABASE_URL: database.url });
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await api?.stop();
+    await database?.drop();
+  });
+
+  /** A fresh browser profile (no token kept), signed in with a token of this role. */
+  async function openAs(token: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signIn(page, api.baseUrl, token);
+    return { page, errors };
+  }
+
+  const metricText = (page: Page, metric: string) => page.getByTestId(`metric-${metric}`).innerText();
+
+  it('serves the UI at / and refuses a bad token at sign-in with the server\'s problem', async () => {
+    const answer = await fetch(`${api.baseUrl}/`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await answer.text()).toContain('<div id="root">');
+
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${api.baseUrl}/`);
+    await page.getByLabel('Mã truy cập (token)').fill('not-a-token-at-all');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expectVisible(page.getByRole('alert'));
+    expect(await page.getByRole('alert').innerText()).toMatch(/401/);
+    expect(await page.getByRole('navigation').count()).toBe(0);
+  });
+
+  it('signs in with an admin token and shows Kiên Giang against Plan 251 with a chart and target bars', async () => {
+    const { page, errors } = await openAs(api.adminToken);
+    await page.goto(`${api.baseUrl}/#/`);
+    await expectVisible(page.getByTestId('progress-chart').locator('svg').first());
+    // Every metric of domain.md is on the page.
+    for (const metric of ['cooperative_groups', 'cooperatives', 'cooperative_members', 'unions', 'cooperatives_good_or_fair_share', 'organizations_digital_adoption_share']) {
+      await expectVisible(page.getByTestId(`metric-${metric}`));
+    }
+    const targets = page.locator('[data-testid^="target-"]');
+    expect(await targets.count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: screenshotPath('dashboard'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('changes the numbers when the as-of date changes', async () => {
+    const { page, errors } = await openAs(api.adminToken);
+    await page.goto(`${api.baseUrl}/#/`);
+    await expectVisible(page.getByTestId('metric-cooperatives'));
+    await waitForStable(page, 'cooperatives');
+    const today = await metricText(page, 'cooperatives');
+    const asOf = page.getByLabel('Tính đến ngày', { exact: true });
+    await asOf.fill('01/01/2018');
+    await asOf.press('Enter');
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="metric-cooperatives"]')?.textContent?.trim() !== before,
+      today.trim(),
+      { timeout: 20_000 },
+    );
+    const earlier = await metricText(page, 'cooperatives');
+    expect(earlier).not.toBe(today);
+    // Dates are shown dd/mm/yyyy.
+    expect(await asOf.inputValue()).toBe('01/01/2018');
+    expect(errors).toEqual([]);
+  });
+
+  it('lets a registrar of 91 register a cooperative through the form, then finds it in the list (with or without diacritics)', async () => {
+    const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/organizations/new`);
+    const name = `Hợp tác xã Nông nghiệp Giồng Riềng ${Date.now() % 100000}`;
+    await page.getByLabel('Loại hình').selectOption('cooperative');
+    await page.getByLabel('Tên', { exact: true }).fill(name);
+    await page.getByLabel('Số đăng ký').fill(`UI-${Date.now() % 1_000_000}`);
+    await page.getByLabel('Lĩnh vực').selectOption('agriculture');
+    await page.getByLabel('Ngày đăng ký').fill('15/03/2024');
+    await page.getByLabel('Số thành viên').fill('12');
+    await page.screenshot({ path: screenshotPath('register-form'), fullPage: true });
+    await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+    await page.waitForURL(/#\/organizations\/[0-9a-f-]{36}/, { timeout: 20_000 });
+    await expectVisible(page.getByTestId('organization-state'));
+    expect(await page.getByTestId('organization-state').innerText()).toContain(name);
+    await page.screenshot({ path: screenshotPath('organization'), fullPage: true });
+
+    await page.goto(`${api.baseUrl}/#/organizations?q=${encodeURIComponent('giong rieng')}`);
+    await expectVisible(page.getByTestId('organization-list').getByRole('link', { name }));
+    await page.screenshot({ path: screenshotPath('organizations'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows validation errors by field and writes nothing', async () => {
+    const { page } = await openAs(api.token('registrar', ['91']));
+    const before = await countEvents();
+    await page.goto(`${api.baseUrl}/#/organizations/new`);
+    await page.getByLabel('Loại hình').selectOption('cooperative');
+    await page.getByLabel('Tên', { exact: true }).fill('Hợp tác xã thiếu thành viên');
+    await page.getByLabel('Số đăng ký').fill('UI-FEW-MEMBERS');
+    await page.getByLabel('Lĩnh vực').selectOption('agriculture');
+    await page.getByLabel('Ngày đăng ký').fill('15/03/2024');
+    await page.getByLabel('Số thành viên').fill('3'); // a cooperative needs 5 (Law 17/2023/QH15)
+    await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+    const memberCount = page.getByLabel('Số thành viên');
+    await page.waitForFunction(() => document.querySelector('[aria-invalid="true"]') !== null, undefined, { timeout: 10_000 });
+    expect(await memberCount.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await memberCount.getAttribute('aria-describedby')) ?? '';
+    expect(describedBy).not.toBe('');
+    expect(await page.locator(`[id="${describedBy.split(' ')[0]}"]`).innerText()).toMatch(/5/);
+    expect(page.url()).toMatch(/#\/organizations\/new/);
+    await page.screenshot({ path: screenshotPath('register-validation'), fullPage: true });
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('offers an analyst neither the registrar forms nor the audit page', async () => {
+    const { page } = await openAs(api.token('analyst'));
+    const navigation = page.getByRole('navigation');
+    await expectVisible(navigation.getByRole('link', { name: 'Tổ chức' }));
+    expect(await navigation.getByRole('link', { name: 'Đăng ký mới' }).count()).toBe(0);
+    expect(await navigation.getByRole('link', { name: 'Kiểm toán' }).count()).toBe(0);
+  });
+
+  it('verifies the whole log and lists the audit trail for an auditor', async () => {
+    const { page, errors } = await openAs(api.token('auditor'));
+    await page.goto(`${api.baseUrl}/#/audit`);
+    await expectVisible(page.getByTestId('audit-events'));
+    expect(await page.getByTestId('audit-events').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('audit'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('switches to English and keeps dates as dd/mm/yyyy', async () => {
+    const { page } = await openAs(api.adminToken);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expectVisible(page.getByRole('navigation').getByRole('link', { name: 'Organizations' }));
+    await page.goto(`${api.baseUrl}/#/`);
+    const asOf = page.getByLabel('As of', { exact: true });
+    await expectVisible(asOf);
+    expect(await asOf.inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+  });
+
+  it('fits a 375 px wide screen, labels every control and reaches the content by keyboard', async () => {
+    const { page } = await openAs(api.adminToken, { width: 375, height: 800 });
+    for (const route of ['#/', '#/organizations', '#/organizations/new', '#/audit']) {
+      await page.goto(`${api.baseUrl}/${route}`);
+      await page.locator('main').waitFor();
+      await page.waitForLoadState('networkidle');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect({ route, overflow: overflow <= 1 ? 'none' : `${overflow}px` }).toEqual({ route, overflow: 'none' });
+      const unlabelled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('input, select, textarea'))
+          .filter((element) => (element as HTMLInputElement).type !== 'hidden')
+          .filter((element) => {
+            const id = element.id;
+            const byFor = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
+            return !byFor && !element.closest('label') && !element.getAttribute('aria-label') && !element.getAttribute('aria-labelledby');
+          })
+          .map((element) => element.outerHTML.slice(0, 120)),
+      );
+      expect({ route, unlabelled }).toEqual({ route, unlabelled: [] });
+    }
+    await page.goto(`${api.baseUrl}/#/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
+    await page.screenshot({ path: screenshotPath('dashboard-narrow'), fullPage: true });
+  });
+
+  async function countEvents(): Promise<number> {
+    const { Pool } = await import('pg');
+    const pool = new Pool({ connectionString: database.url, max: 1 });
+    try {
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM events');
+      return rows[0].n;
+    } finally {
+      await pool.end();
+    }
+  }
+});
+
+async function expectVisible(locator: import('playwright-core').Locator): Promise<void> {
+  await locator.waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/** Waits until a metric's text stops changing (the first answer replaced by the settled one). */
+async function waitForStable(page: Page, metric: string): Promise<void> {
+  let previous = '';
+  for (let i = 0; i < 20; i++) {
+    const text = await page.getByTestId(`metric-${metric}`).innerText();
+    if (text === previous && text.trim() !== '' && text.trim() !== '…') return;
+    previous = text;
+    await page.waitForTimeout(250);
+  }
+}
