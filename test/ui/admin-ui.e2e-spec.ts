@@ -109,7 +109,8 @@ describe('admin UI in a real browser', () => {
     await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
     await page.waitForURL(/#\/organizations\/[0-9a-f-]{36}/, { timeout: 20_000 });
     await expectVisible(page.getByTestId('organization-state'));
-    expect(await page.getByTestId('organization-state').innerText()).toContain(name);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain(name);
+    expect(await page.getByTestId('organization-state').innerText()).toContain('15/03/2024');
     await page.screenshot({ path: screenshotPath('organization'), fullPage: true });
 
     await page.goto(`${api.baseUrl}/#/organizations?q=${encodeURIComponent('giong rieng')}`);

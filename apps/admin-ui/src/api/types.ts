@@ -27,13 +27,16 @@ export interface OrganizationState {
   memberCount: number | null;
   rating: { rating: Rating; year: number; ratedOn: string } | null;
   managers: Managers | null;
-  directorTrained: boolean | null;
-  valueChain: boolean | null;
-  highTech: boolean | null;
-  enterpriseLinked: boolean | null;
-  digitalAdoption: boolean | null;
-  unionIds?: string[];
-  memberCooperativeIds?: string[];
+  directorTrained: boolean;
+  valueChain: boolean;
+  highTech: boolean;
+  enterpriseLinked: boolean;
+  digitalAdoption: boolean;
+  /** Cooperatives: the unions it belongs to at the date ([] for other kinds). */
+  unionIds: string[];
+  /** Unions: the member cooperatives in force at the date ([] for other kinds). */
+  memberCooperativeIds: string[];
+  /** The stream's latest revision (for If-Match) when read without knownAt. */
   version: number;
 }
 
@@ -51,7 +54,14 @@ export interface HistoryEvent {
   recordedBy: string;
   eventId: string;
   hash: string;
-  correctedBy?: string | null;
+  previousHash: string | null;
+  schemaVersion: number;
+  correlationId: string;
+  position: string;
+  /** The eventId of the correction that retracted this event. */
+  correctedBy?: string;
+  /** For a RecordCorrected: the eventId it retracts (also data.retractedEventId). */
+  corrects?: string;
 }
 
 export type MetricName = string;
@@ -70,14 +80,17 @@ export interface TargetProgress {
   onTrack: boolean | null;
   baseline: number | null;
   expected: number | null;
+  /** Present for `between` only. */
   aboveMax?: boolean;
-  quote?: string;
+  /** The sentence of the source document that sets the target. */
+  quote: string;
 }
 
 export interface Progress {
   provinceCode: string;
   asOf: string;
-  knownAt: string;
+  /** null when the question gave none (now). */
+  knownAt: string | null;
   metrics: Record<MetricName, number | null>;
   targets: TargetProgress[];
 }
@@ -97,14 +110,20 @@ export interface PlanTarget {
   quote: string;
 }
 
+/** A plan as in force at the date asked (GET /api/plans?asOf=). */
 export interface Plan {
   id: string;
   provinceCode: string;
-  title?: string;
-  document?: string;
+  title: string;
+  /** The document number, null where the source gives none. */
+  document: string | null;
+  issuer?: string;
   adoptedOn: string;
+  source?: string;
+  note?: string;
   targets: PlanTarget[];
-  [key: string]: unknown;
+  /** How many amendments are in force at the date. */
+  amendments: number;
 }
 
 export interface Province {
@@ -119,22 +138,49 @@ export interface Me {
   permissions: string[];
 }
 
+/** A row of the audit trail (GET /api/audit/events): organization and plan events, without their data. */
 export interface AuditEvent {
+  eventId: string;
+  position: string;
+  /** `organization-<id>` or `plan-<id>`. */
   streamId: string;
   revision: number;
   type: string;
-  effectiveOn: string | null;
   recordedAt: string;
   recordedBy: string;
+  /** The organization's id for organization streams, null for plans. */
+  organizationId: string | null;
   provinceCode: string | null;
+  effectiveOn: string | null;
+  /** A dissolution's decision. */
+  decisionRef: string | null;
+  /** For a RecordCorrected: the event it retracts. */
+  correctsEventId: string | null;
+  /** The correction that retracted this event. */
+  correctedByEventId: string | null;
+}
+
+export interface BrokenEvent {
+  streamId: string;
+  revision: number;
   eventId: string;
-  position?: string;
-  data?: Record<string, unknown>;
-  [key: string]: unknown;
+  position: string;
+  /** `chain`: a revision gap or a previousHash that is not the previous event's hash; `hash`: the content does not match its hash. */
+  reason: 'hash' | 'chain';
+}
+
+/** A registration-number reservation whose organization was never registered. */
+export interface OrphanReservation {
+  streamId: string;
+  registrationNumber: string;
+  organizationId: string;
+  eventId: string;
+  recordedAt: string;
 }
 
 export interface VerifyResult {
   ok: boolean;
   checkedEvents: number;
-  firstBrokenAt?: unknown;
+  firstBrokenAt?: BrokenEvent;
+  orphanReservations: OrphanReservation[];
 }

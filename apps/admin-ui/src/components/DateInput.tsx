@@ -30,10 +30,11 @@ export function DateInput(props: {
   const message = invalid ? t('field.date.invalid') : props.error;
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {props.label}
-        {props.required ? ' *' : ''}
-      </label>
+      {/* The required mark sits beside the label, not in it: the label's text is the control's exact name. */}
+      <span className="field-label">
+        <label htmlFor={id}>{props.label}</label>
+        {props.required ? <span aria-hidden="true"> *</span> : null}
+      </span>
       <input
         id={id}
         name={props.name}

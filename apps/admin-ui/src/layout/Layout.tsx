@@ -37,10 +37,12 @@ export function Layout() {
           <span className="who" title={me?.provinces.length ? me.provinces.join(', ') : undefined}>
             {me?.subject} · {me?.role}
           </span>
+          {/* Named by the language it switches to, in that language (what a screen reader announces). */}
           <button
             type="button"
             className="link-button"
-            aria-label={t('nav.language')}
+            lang={locale === 'vi' ? 'en' : 'vi'}
+            title={t('nav.language')}
             onClick={() => setLocale(locale === 'vi' ? 'en' : 'vi')}
           >
             {locale === 'vi' ? 'English' : 'Tiếng Việt'}
