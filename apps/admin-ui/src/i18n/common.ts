@@ -1,4 +1,4 @@
-import type { Messages } from './i18n';
+import type { Messages } from './types';
 
 /** Words every page uses: the domain's vocabulary (domain.md's glossary), navigation, common actions. */
 export const common: Messages = {

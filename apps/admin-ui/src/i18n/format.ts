@@ -2,7 +2,7 @@
  * Dates are shown dd/mm/yyyy whatever the language (api.md carries them as
  * YYYY-MM-DD); numbers and shares in the locale's digits grouping.
  */
-import type { Locale } from './i18n';
+import type { Locale } from './types';
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { common } from './common';
+import type { Locale, Messages, Translate } from './types';
 
 /**
  * Vietnamese first, English by a toggle (remembered in localStorage). Each
@@ -7,13 +8,7 @@ import { common } from './common';
  * it with `useT(featureMessages)`; keys it lacks fall back to the common
  * dictionary (kinds, statuses, sectors, metrics, navigation).
  */
-export type Locale = 'vi' | 'en';
-export type Dictionary = Record<string, string>;
-export interface Messages {
-  vi: Dictionary;
-  en: Dictionary;
-}
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+export type { Dictionary, Locale, Messages, Translate } from './types';
 
 const STORAGE_KEY = 'ktt.locale';
 
