@@ -18,7 +18,8 @@ export function CooperativePicker(props: {
   /** Offer a province choice (a union may admit a cooperative of another province). */
   provinces?: Province[];
   asOf: string;
-  selected: string[];
+  /** The chosen cooperatives' ids. */
+  value: string[];
   onChange(ids: string[]): void;
   max?: number;
   /** Ids not offered (already members), shown as such. */
@@ -45,18 +46,18 @@ export function CooperativePicker(props: {
     [api, province, props.asOf, q],
   );
   useEffect(() => results.data?.items.forEach(rememberSummary), [results.data]);
-  const names = useOrganizationSummaries(props.selected);
-  const offered = (results.data?.items ?? []).filter((cooperative) => cooperative.status !== 'dissolved' && !props.selected.includes(cooperative.id));
-  const full = props.max !== undefined && props.selected.length >= props.max;
+  const names = useOrganizationSummaries(props.value);
+  const offered = (results.data?.items ?? []).filter((cooperative) => cooperative.status !== 'dissolved' && !props.value.includes(cooperative.id));
+  const full = props.max !== undefined && props.value.length >= props.max;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
 
   const choose = (cooperativeId: string) => {
-    props.onChange(props.max === 1 ? [cooperativeId] : [...props.selected, cooperativeId]);
+    props.onChange(props.max === 1 ? [cooperativeId] : [...props.value, cooperativeId]);
     searchRef.current?.focus();
   };
   const remove = (cooperativeId: string) => {
-    props.onChange(props.selected.filter((selected) => selected !== cooperativeId));
+    props.onChange(props.value.filter((selected) => selected !== cooperativeId));
     searchRef.current?.focus();
   };
 
@@ -134,10 +135,10 @@ export function CooperativePicker(props: {
       ) : results.data && !results.loading ? (
         <p className="hint">{t('picker.noResults')}</p>
       ) : null}
-      <h3 className="org-picker-chosen">{t('picker.chosen', { n: props.selected.length })}</h3>
-      {props.selected.length ? (
+      <h3 className="org-picker-chosen">{t('picker.chosen', { n: props.value.length })}</h3>
+      {props.value.length ? (
         <ul className="org-picker-selected">
-          {props.selected.map((cooperativeId) => (
+          {props.value.map((cooperativeId) => (
             <li key={cooperativeId}>
               <span>
                 {names[cooperativeId]?.name ?? cooperativeId}{' '}

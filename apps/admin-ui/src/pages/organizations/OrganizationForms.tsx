@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { ApiError, type CommandResult } from '../../api/client';
 import { RATINGS, type HistoryEvent, type OrganizationState, type Province } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
@@ -9,7 +9,7 @@ import { useApi } from '../../session/session';
 import { CooperativePicker } from './CooperativePicker';
 import { dateProblem, integerProblem, lifetime, parseInteger, textProblem, useOrgT, yesNo, type OrganizationSummary } from './shared';
 import { eventLabel, isRetractable } from './Timeline';
-import { useSubmission, type CodeFields } from './use-submission';
+import { useFields, useSubmission, type CodeFields } from './use-submission';
 
 export type FormName = 'rate' | 'members' | 'profile' | 'suspend' | 'dormant' | 'resume' | 'dissolve' | 'join' | 'leave' | 'correct';
 
@@ -112,9 +112,8 @@ const DATE_CONFLICTS: CodeFields = {
 export function RateForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [rating, setRating] = useState('');
-  const [year, setYear] = useState('');
-  const [ratedOn, setRatedOn] = useState('');
+  const f = useFields({ rating: '', year: '', ratedOn: '' }, form);
+  const { rating, year, ratedOn } = f.values;
   const registrationYear = Number(props.organization.registeredOn.slice(0, 4));
   const validate = (): FormErrors => {
     const ratedYear = ratedOn ? Number(ratedOn.slice(0, 4)) : Number(todayInVietnam().slice(0, 4));
@@ -143,41 +142,22 @@ export function RateForm(props: CommandProps) {
     >
       <div className="org-form-grid">
         <FormSelect
-          name="rating"
+          {...f.bind('rating')}
           label={t('field.ratingValue')}
           required
-          value={rating}
           placeholder={t('choose')}
-          onChange={(value) => {
-            setRating(value);
-            form.clear('rating');
-          }}
           options={RATINGS.map((r) => ({ value: r, label: t(`rating.${r}`) }))}
-          error={form.errors.rating}
         />
-        <FormNumber
-          name="year"
-          label={t('field.year')}
-          required
-          min={registrationYear}
-          value={year}
-          onChange={(value) => {
-            setYear(value);
-            form.clear('year');
-          }}
-          error={form.errors.year}
-        />
+        <FormNumber {...f.bind('year')} label={t('field.year')} required min={registrationYear} />
         <DateInput
-          name="ratedOn"
+          {...f.bind('ratedOn', {
+            // The rating's year defaults to the year it was given in.
+            onChange: (iso) => {
+              if (!year && iso) f.set('year', String(Number(iso.slice(0, 4))));
+            },
+          })}
           label={t('field.ratedOn')}
           required
-          value={ratedOn}
-          onChange={(iso) => {
-            setRatedOn(iso);
-            form.clear('ratedOn');
-            if (!year && iso) setYear(String(Number(iso.slice(0, 4))));
-          }}
-          error={form.errors.ratedOn}
         />
       </div>
     </Shell>
@@ -187,8 +167,8 @@ export function RateForm(props: CommandProps) {
 export function MembersForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [memberCount, setMemberCount] = useState('');
-  const [effectiveOn, setEffectiveOn] = useState('');
+  const f = useFields({ memberCount: '', effectiveOn: '' }, form);
+  const { memberCount, effectiveOn } = f.values;
   const validate = (): FormErrors => ({
     memberCount: integerProblem(t, memberCount, 1) ?? '',
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
@@ -208,43 +188,32 @@ export function MembersForm(props: CommandProps) {
       }
     >
       <div className="org-form-grid">
-        <FormNumber
-          name="memberCount"
-          label={t('field.memberCount')}
-          required
-          min={1}
-          value={memberCount}
-          onChange={(value) => {
-            setMemberCount(value);
-            form.clear('memberCount');
-          }}
-          error={form.errors.memberCount}
-        />
-        <EffectiveOn
-          t={t}
-          value={effectiveOn}
-          onChange={(iso) => {
-            setEffectiveOn(iso);
-            form.clear('effectiveOn');
-          }}
-          error={form.errors.effectiveOn}
-        />
+        <FormNumber {...f.bind('memberCount')} label={t('field.memberCount')} required min={1} />
+        <EffectiveOn t={t} {...f.bind('effectiveOn')} />
       </div>
     </Shell>
   );
 }
 
 const FLAGS = ['directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'] as const;
+/** A profile flag in the form: '' leaves it as it is. */
+type FlagChoice = '' | 'true' | 'false';
 
 export function ProfileForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [effectiveOn, setEffectiveOn] = useState('');
-  const [total, setTotal] = useState('');
-  const [withDegree, setWithDegree] = useState('');
-  const [flags, setFlags] = useState<Record<string, '' | 'true' | 'false'>>({});
+  const f = useFields(
+    {
+      effectiveOn: '',
+      'managers.total': '',
+      'managers.withDegree': '',
+      ...(Object.fromEntries(FLAGS.map((flag) => [flag, ''])) as Record<(typeof FLAGS)[number], FlagChoice>),
+    },
+    form,
+  );
+  const { effectiveOn, 'managers.total': total, 'managers.withDegree': withDegree } = f.values;
   const { organization } = props;
-  const chosenFlags = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== '').map(([key, value]) => [key, value === 'true']));
+  const chosenFlags = Object.fromEntries(FLAGS.filter((flag) => f.values[flag] !== '').map((flag) => [flag, f.values[flag] === 'true']));
   const managersGiven = total.trim() !== '' || withDegree.trim() !== '';
   const validate = (): FormErrors => {
     const found: FormErrors = { effectiveOn: dateProblem(t, effectiveOn, lifetime(organization)) ?? '' };
@@ -272,55 +241,25 @@ export function ProfileForm(props: CommandProps) {
       onSubmit={(event) => form.send(event, '/profile', body, validate, t('form.profile'), DATE_CONFLICTS)}
     >
       <div className="org-form-grid">
-        <EffectiveOn
-          t={t}
-          value={effectiveOn}
-          onChange={(iso) => {
-            setEffectiveOn(iso);
-            form.clear('effectiveOn');
-          }}
-          error={form.errors.effectiveOn}
-        />
+        <EffectiveOn t={t} {...f.bind('effectiveOn')} />
         <FormNumber
-          name="managers.total"
+          {...f.bind('managers.total', { clears: ['managers', 'managers.withDegree'], error: form.errors['managers.total'] ?? form.errors.managers })}
           label={t('field.managers.total')}
           min={0}
           hint={t('current', { value: organization.managers ? t('field.managers.value', { ...organization.managers }) : t('unknown') })}
-          value={total}
-          onChange={(value) => {
-            setTotal(value);
-            form.clear('managers', 'managers.total', 'managers.withDegree');
-          }}
-          error={form.errors['managers.total'] ?? form.errors.managers}
         />
-        <FormNumber
-          name="managers.withDegree"
-          label={t('field.managers.withDegree')}
-          min={0}
-          value={withDegree}
-          onChange={(value) => {
-            setWithDegree(value);
-            form.clear('managers', 'managers.withDegree');
-          }}
-          error={form.errors['managers.withDegree']}
-        />
+        <FormNumber {...f.bind('managers.withDegree', { clears: ['managers'] })} label={t('field.managers.withDegree')} min={0} />
         {FLAGS.map((flag) => (
           <FormSelect
             key={flag}
-            name={flag}
+            {...f.bind(flag, { clears: ['managers'] })}
             label={t(`field.${flag}`)}
             hint={t('current', { value: yesNo(t, organization[flag]) })}
-            value={flags[flag] ?? ''}
-            onChange={(value) => {
-              setFlags((previous) => ({ ...previous, [flag]: value as '' | 'true' | 'false' }));
-              form.clear('managers', flag);
-            }}
             options={[
               { value: '', label: t('unchanged') },
               { value: 'true', label: t('yes') },
               { value: 'false', label: t('no') },
             ]}
-            error={form.errors[flag]}
           />
         ))}
       </div>
@@ -331,10 +270,8 @@ export function ProfileForm(props: CommandProps) {
 export function SuspendForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [effectiveOn, setEffectiveOn] = useState('');
-  const [reason, setReason] = useState('');
-  const [until, setUntil] = useState('');
-  const [noticeRef, setNoticeRef] = useState('');
+  const f = useFields({ effectiveOn: '', reason: '', until: '', noticeRef: '' }, form);
+  const { effectiveOn, reason, until, noticeRef } = f.values;
   const validate = (): FormErrors => ({
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
     reason: textProblem(t, reason, 1000) ?? '',
@@ -352,50 +289,11 @@ export function SuspendForm(props: CommandProps) {
       onSubmit={(event) => form.send(event, '/suspension', body, validate, t('form.suspend'), { ...DATE_CONFLICTS, INVALID_TRANSITION: 'effectiveOn' })}
     >
       <div className="org-form-grid">
-        <EffectiveOn
-          t={t}
-          value={effectiveOn}
-          onChange={(iso) => {
-            setEffectiveOn(iso);
-            form.clear('effectiveOn');
-          }}
-          error={form.errors.effectiveOn}
-        />
-        <DateInput
-          name="until"
-          label={t('field.until')}
-          value={until}
-          onChange={(iso) => {
-            setUntil(iso);
-            form.clear('until');
-          }}
-          error={form.errors.until}
-        />
-        <FormText
-          name="noticeRef"
-          label={t('field.noticeRef')}
-          maxLength={200}
-          value={noticeRef}
-          onChange={(value) => {
-            setNoticeRef(value);
-            form.clear('noticeRef');
-          }}
-          error={form.errors.noticeRef}
-        />
+        <EffectiveOn t={t} {...f.bind('effectiveOn')} />
+        <DateInput {...f.bind('until')} label={t('field.until')} />
+        <FormText {...f.bind('noticeRef')} label={t('field.noticeRef')} maxLength={200} />
       </div>
-      <FormText
-        name="reason"
-        label={t('field.reason')}
-        required
-        multiline
-        maxLength={1000}
-        value={reason}
-        onChange={(value) => {
-          setReason(value);
-          form.clear('reason');
-        }}
-        error={form.errors.reason}
-      />
+      <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={1000} />
     </Shell>
   );
 }
@@ -403,8 +301,8 @@ export function SuspendForm(props: CommandProps) {
 export function DormantForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [effectiveOn, setEffectiveOn] = useState('');
-  const [finding, setFinding] = useState('');
+  const f = useFields({ effectiveOn: '', finding: '' }, form);
+  const { effectiveOn, finding } = f.values;
   const validate = (): FormErrors => ({
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
     finding: textProblem(t, finding, 1000) ?? '',
@@ -417,28 +315,8 @@ export function DormantForm(props: CommandProps) {
       onCancel={props.onCancel}
       onSubmit={(event) => form.send(event, '/dormancy', { effectiveOn, finding: finding.trim() }, validate, t('form.dormant'), DATE_CONFLICTS)}
     >
-      <EffectiveOn
-        t={t}
-        value={effectiveOn}
-        onChange={(iso) => {
-          setEffectiveOn(iso);
-          form.clear('effectiveOn');
-        }}
-        error={form.errors.effectiveOn}
-      />
-      <FormText
-        name="finding"
-        label={t('field.finding')}
-        required
-        multiline
-        maxLength={1000}
-        value={finding}
-        onChange={(value) => {
-          setFinding(value);
-          form.clear('finding');
-        }}
-        error={form.errors.finding}
-      />
+      <EffectiveOn t={t} {...f.bind('effectiveOn')} />
+      <FormText {...f.bind('finding')} label={t('field.finding')} required multiline maxLength={1000} />
     </Shell>
   );
 }
@@ -446,7 +324,8 @@ export function DormantForm(props: CommandProps) {
 export function ResumeForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [effectiveOn, setEffectiveOn] = useState('');
+  const f = useFields({ effectiveOn: '' }, form);
+  const { effectiveOn } = f.values;
   const validate = (): FormErrors => ({ effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '' });
   return (
     <Shell
@@ -456,15 +335,7 @@ export function ResumeForm(props: CommandProps) {
       onCancel={props.onCancel}
       onSubmit={(event) => form.send(event, '/resumption', { effectiveOn }, validate, t('form.resume'), DATE_CONFLICTS)}
     >
-      <EffectiveOn
-        t={t}
-        value={effectiveOn}
-        onChange={(iso) => {
-          setEffectiveOn(iso);
-          form.clear('effectiveOn');
-        }}
-        error={form.errors.effectiveOn}
-      />
+      <EffectiveOn t={t} {...f.bind('effectiveOn')} />
     </Shell>
   );
 }
@@ -472,9 +343,8 @@ export function ResumeForm(props: CommandProps) {
 export function DissolveForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [effectiveOn, setEffectiveOn] = useState('');
-  const [mode, setMode] = useState('');
-  const [decisionRef, setDecisionRef] = useState('');
+  const f = useFields({ effectiveOn: '', mode: '', decisionRef: '' }, form);
+  const { effectiveOn, mode, decisionRef } = f.values;
   const validate = (): FormErrors => ({
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
     mode: mode ? '' : t('form.required'),
@@ -489,43 +359,18 @@ export function DissolveForm(props: CommandProps) {
       onSubmit={(event) => form.send(event, '/dissolution', { effectiveOn, mode, decisionRef: decisionRef.trim() }, validate, t('form.dissolve'), DATE_CONFLICTS)}
     >
       <div className="org-form-grid">
-        <EffectiveOn
-          t={t}
-          value={effectiveOn}
-          onChange={(iso) => {
-            setEffectiveOn(iso);
-            form.clear('effectiveOn');
-          }}
-          error={form.errors.effectiveOn}
-        />
+        <EffectiveOn t={t} {...f.bind('effectiveOn')} />
         <FormSelect
-          name="mode"
+          {...f.bind('mode')}
           label={t('field.mode')}
           required
-          value={mode}
           placeholder={t('choose')}
-          onChange={(value) => {
-            setMode(value);
-            form.clear('mode');
-          }}
           options={[
             { value: 'voluntary', label: t('mode.voluntary') },
             { value: 'compulsory', label: t('mode.compulsory') },
           ]}
-          error={form.errors.mode}
         />
-        <FormText
-          name="decisionRef"
-          label={t('field.decisionRef')}
-          required
-          maxLength={200}
-          value={decisionRef}
-          onChange={(value) => {
-            setDecisionRef(value);
-            form.clear('decisionRef');
-          }}
-          error={form.errors.decisionRef}
-        />
+        <FormText {...f.bind('decisionRef')} label={t('field.decisionRef')} required maxLength={200} />
       </div>
     </Shell>
   );
@@ -542,8 +387,8 @@ const MEMBERSHIP_CONFLICTS: CodeFields = {
 export function JoinForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [effectiveOn, setEffectiveOn] = useState('');
+  const f = useFields({ cooperativeId: [] as string[], effectiveOn: '' }, form);
+  const { cooperativeId: chosen, effectiveOn } = f.values;
   const validate = (): FormErrors => ({
     cooperativeId: chosen.length ? '' : t('form.required'),
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
@@ -556,28 +401,15 @@ export function JoinForm(props: CommandProps) {
       onCancel={props.onCancel}
       onSubmit={(event) => form.send(event, '/members', { cooperativeId: chosen[0], effectiveOn }, validate, t('form.join'), MEMBERSHIP_CONFLICTS)}
     >
-      <EffectiveOn
-        t={t}
-        value={effectiveOn}
-        onChange={(iso) => {
-          setEffectiveOn(iso);
-          form.clear('effectiveOn');
-        }}
-        error={form.errors.effectiveOn}
-      />
+      <EffectiveOn t={t} {...f.bind('effectiveOn')} />
       <CooperativePicker
+        {...f.bind('cooperativeId')}
         legend={t('field.cooperativeId')}
         provinceCode={props.organization.provinceCode}
         provinces={props.provinces}
         asOf={effectiveOn || todayInVietnam()}
-        selected={chosen}
         max={1}
         exclude={props.organization.memberCooperativeIds}
-        onChange={(ids) => {
-          setChosen(ids);
-          form.clear('cooperativeId');
-        }}
-        error={form.errors.cooperativeId}
       />
     </Shell>
   );
@@ -587,8 +419,8 @@ export function JoinForm(props: CommandProps) {
 export function LeaveForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [cooperativeId, setCooperativeId] = useState('');
-  const [effectiveOn, setEffectiveOn] = useState('');
+  const f = useFields({ cooperativeId: '', effectiveOn: '' }, form);
+  const { cooperativeId, effectiveOn } = f.values;
   const members = props.organization.memberCooperativeIds;
   const validate = (): FormErrors => ({
     cooperativeId: cooperativeId ? '' : t('form.required'),
@@ -605,30 +437,16 @@ export function LeaveForm(props: CommandProps) {
     >
       <div className="org-form-grid">
         <FormSelect
-          name="cooperativeId"
+          {...f.bind('cooperativeId')}
           label={t('field.cooperativeId')}
           required
-          value={cooperativeId}
           placeholder={t('choose')}
-          onChange={(value) => {
-            setCooperativeId(value);
-            form.clear('cooperativeId');
-          }}
           options={members.map((id) => {
             const summary = props.names[id];
             return { value: id, label: summary ? `${summary.name} (${summary.registrationNumber})` : id };
           })}
-          error={form.errors.cooperativeId}
         />
-        <EffectiveOn
-          t={t}
-          value={effectiveOn}
-          onChange={(iso) => {
-            setEffectiveOn(iso);
-            form.clear('effectiveOn');
-          }}
-          error={form.errors.effectiveOn}
-        />
+        <EffectiveOn t={t} {...f.bind('effectiveOn')} />
       </div>
     </Shell>
   );
@@ -638,9 +456,8 @@ export function LeaveForm(props: CommandProps) {
 export function CorrectionForm(props: CommandProps) {
   const t = useOrgT();
   const form = useCommand(props);
-  const [eventId, setEventId] = useState(props.eventId ?? '');
-  const [reason, setReason] = useState('');
-  const [replacement, setReplacement] = useState('');
+  const f = useFields({ eventId: props.eventId ?? '', reason: '', replacement: '' }, form);
+  const { eventId, reason, replacement } = f.values;
   const candidates = (props.events ?? []).filter(isRetractable);
   const parsedReplacement = (() => {
     if (replacement.trim() === '') return undefined;
@@ -656,6 +473,7 @@ export function CorrectionForm(props: CommandProps) {
     reason: textProblem(t, reason, 2000) ?? '',
     replacement: parsedReplacement === null ? t('form.replacement.invalid') : '',
   });
+  // The server checks the replacement's own fields too: their messages are shown under it.
   const replacementError = form.errors.replacement ?? Object.entries(form.errors).find(([path]) => path.startsWith('replacement.'))?.[1];
   return (
     <Shell
@@ -677,46 +495,17 @@ export function CorrectionForm(props: CommandProps) {
     >
       {candidates.length === 0 ? <p className="hint">{t('form.noRetractable')}</p> : null}
       <FormSelect
-        name="eventId"
+        {...f.bind('eventId')}
         label={t('field.eventId')}
         required
-        value={eventId}
         placeholder={t('choose')}
-        onChange={(value) => {
-          setEventId(value);
-          form.clear('eventId');
-        }}
         options={candidates.map((event) => ({
           value: event.eventId,
           label: `#${event.revision} · ${eventLabel(t, event.type)} · ${formatDate(event.effectiveOn)}`,
         }))}
-        error={form.errors.eventId}
       />
-      <FormText
-        name="reason"
-        label={t('field.reason')}
-        required
-        multiline
-        maxLength={2000}
-        value={reason}
-        onChange={(value) => {
-          setReason(value);
-          form.clear('reason');
-        }}
-        error={form.errors.reason}
-      />
-      <FormText
-        name="replacement"
-        label={t('field.replacement')}
-        multiline
-        hint={t('form.replacement.hint')}
-        value={replacement}
-        onChange={(value) => {
-          setReplacement(value);
-          form.clear('replacement');
-        }}
-        error={replacementError}
-      />
+      <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={2000} />
+      <FormText {...f.bind('replacement', { error: replacementError })} label={t('field.replacement')} multiline hint={t('form.replacement.hint')} />
     </Shell>
   );
 }

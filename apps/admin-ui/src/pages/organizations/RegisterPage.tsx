@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { CommandResult } from '../../api/client';
 import { KINDS, SECTORS, type OrganizationKind } from '../../api/types';
@@ -18,7 +18,7 @@ import {
   textProblem,
   useOrgT,
 } from './shared';
-import { useSubmission } from './use-submission';
+import { useFields, useSubmission } from './use-submission';
 
 const FLAGS = ['directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -52,19 +52,27 @@ export function RegisterPage() {
   const { me, can } = useSession();
   const provinces = useProvinces();
   const allowed = me?.role === 'admin' ? (provinces.data ?? []) : (provinces.data ?? []).filter((p) => me?.provinces.includes(p.provinceCode));
-  const [kind, setKind] = useState<OrganizationKind>('cooperative');
-  const [name, setName] = useState('');
-  const [registrationNumber, setRegistrationNumber] = useState('');
-  const [provinceCode, setProvinceCode] = useState(me?.role === 'registrar' && me.provinces.length === 1 ? me.provinces[0] : '');
-  const [sector, setSector] = useState('');
-  const [registeredOn, setRegisteredOn] = useState('');
-  const [memberCount, setMemberCount] = useState('');
-  const [founders, setFounders] = useState<string[]>([]);
-  const [managersTotal, setManagersTotal] = useState('');
-  const [managersWithDegree, setManagersWithDegree] = useState('');
-  const [flags, setFlags] = useState<Record<Flag, boolean>>({ directorTrained: false, valueChain: false, highTech: false, enterpriseLinked: false, digitalAdoption: false });
   const form = useSubmission();
-  const { errors, clear } = form;
+  const f = useFields(
+    {
+      kind: 'cooperative' as OrganizationKind,
+      name: '',
+      registrationNumber: '',
+      provinceCode: me?.role === 'registrar' && me.provinces.length === 1 ? me.provinces[0] : '',
+      sector: '',
+      registeredOn: '',
+      memberCount: '',
+      /** A union's founding cooperatives. */
+      memberCooperativeIds: [] as string[],
+      'managers.total': '',
+      'managers.withDegree': '',
+      ...(Object.fromEntries(FLAGS.map((flag) => [flag, false])) as Record<Flag, boolean>),
+    },
+    form,
+  );
+  const { kind, name, registrationNumber, provinceCode, sector, registeredOn, memberCount, memberCooperativeIds: founders } = f.values;
+  const { 'managers.total': managersTotal, 'managers.withDegree': managersWithDegree } = f.values;
+  const { errors } = form;
 
   if (!can('organizations:write')) {
     return (
@@ -115,7 +123,7 @@ export function RegisterPage() {
       registeredOn,
       ...(kind === 'union' ? { memberCooperativeIds: founders } : { memberCount: parseInteger(memberCount) }),
       ...(managersTotal.trim() !== '' ? { managers: { total: parseInteger(managersTotal), withDegree: parseInteger(managersWithDegree) } } : {}),
-      ...flags,
+      ...Object.fromEntries(FLAGS.map((flag) => [flag, f.values[flag]])),
     };
     const result = await form.run(validate, () => api.command('/api/organizations', body) as Promise<CommandResult>, {
       codeFields: {
@@ -130,117 +138,50 @@ export function RegisterPage() {
     if (result) navigate(`/organizations/${result.id}`, { state: { registered: true } });
   };
 
-  const changeKind = (next: string) => {
-    setKind(next as OrganizationKind);
-    clear('kind', 'memberCount', 'memberCooperativeIds');
-  };
-
   return (
     <div className="org-page">
       <h1>{t('register.heading')}</h1>
       <form ref={form.formRef} className="card org-form" onSubmit={submit} noValidate data-testid="register-form">
         <div className="org-form-grid">
           <FormSelect
-            name="kind"
+            {...f.bind('kind', { clears: ['memberCount', 'memberCooperativeIds'] })}
             label={t('field.kind')}
             required
-            value={kind}
-            onChange={changeKind}
-            error={errors.kind}
             options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
           />
-          <FormText
-            name="name"
-            label={t('field.name')}
-            required
-            maxLength={200}
-            value={name}
-            onChange={(text) => {
-              setName(text);
-              clear('name');
-            }}
-            error={errors.name}
-          />
-          <FormText
-            name="registrationNumber"
-            label={t('field.registrationNumber')}
-            required
-            maxLength={20}
-            hint={t('form.registrationNumber')}
-            value={registrationNumber}
-            onChange={(text) => {
-              setRegistrationNumber(text);
-              clear('registrationNumber');
-            }}
-            error={errors.registrationNumber}
-          />
+          <FormText {...f.bind('name')} label={t('field.name')} required maxLength={200} />
+          <FormText {...f.bind('registrationNumber')} label={t('field.registrationNumber')} required maxLength={20} hint={t('form.registrationNumber')} />
           <FormSelect
-            name="provinceCode"
+            {...f.bind('provinceCode', {
+              // The founders are chosen among the province's cooperatives.
+              clears: ['memberCooperativeIds'],
+              onChange: () => f.set('memberCooperativeIds', []),
+            })}
             label={t('field.provinceCode')}
             required
-            value={provinceCode}
-            onChange={(code) => {
-              setProvinceCode(code);
-              setFounders([]);
-              clear('provinceCode', 'memberCooperativeIds');
-            }}
             placeholder={t('choose')}
-            error={errors.provinceCode}
             options={allowed.map((p) => ({ value: p.provinceCode, label: `${p.name} (${p.provinceCode})` }))}
           />
           <FormSelect
-            name="sector"
+            {...f.bind('sector')}
             label={t('field.sector')}
             required
-            value={sector}
-            onChange={(next) => {
-              setSector(next);
-              clear('sector');
-            }}
             placeholder={t('choose')}
-            error={errors.sector}
             options={SECTORS.map((s) => ({ value: s, label: t(`sector.${s}`) }))}
           />
-          <DateInput
-            name="registeredOn"
-            label={t('field.registeredOn')}
-            required
-            value={registeredOn}
-            onChange={(iso) => {
-              setRegisteredOn(iso);
-              clear('registeredOn');
-            }}
-            error={errors.registeredOn}
-          />
+          <DateInput {...f.bind('registeredOn')} label={t('field.registeredOn')} required />
           {kind !== 'union' ? (
-            <FormNumber
-              name="memberCount"
-              label={t('field.memberCount')}
-              required
-              min={MINIMUM_MEMBERS[kind]}
-              hint={t('register.minimumHint')}
-              value={memberCount}
-              onChange={(text) => {
-                setMemberCount(text);
-                clear('memberCount');
-              }}
-              error={errors.memberCount}
-            />
+            <FormNumber {...f.bind('memberCount')} label={t('field.memberCount')} required min={MINIMUM_MEMBERS[kind]} hint={t('register.minimumHint')} />
           ) : null}
         </div>
 
         {kind === 'union' ? (
           <CooperativePicker
+            {...f.bind('memberCooperativeIds')}
             legend={t('register.founders')}
             hint={t('register.founders.hint')}
             provinceCode={provinceCode}
             asOf={registeredOn && registeredOn <= todayInVietnam() ? registeredOn : todayInVietnam()}
-            selected={founders}
-            onChange={(ids) => {
-              setFounders(ids);
-              clear('memberCooperativeIds');
-            }}
-            error={errors.memberCooperativeIds}
           />
         ) : null}
 
@@ -249,27 +190,11 @@ export function RegisterPage() {
           <p className="hint">{t('form.profileOptional.hint')}</p>
           <div className="org-form-grid">
             <FormNumber
-              name="managers.total"
+              {...f.bind('managers.total', { clears: ['managers.withDegree', 'managers'], error: errors['managers.total'] ?? errors.managers })}
               label={t('field.managers.total')}
               min={0}
-              value={managersTotal}
-              onChange={(text) => {
-                setManagersTotal(text);
-                clear('managers.total', 'managers.withDegree', 'managers');
-              }}
-              error={errors['managers.total'] ?? errors.managers}
             />
-            <FormNumber
-              name="managers.withDegree"
-              label={t('field.managers.withDegree')}
-              min={0}
-              value={managersWithDegree}
-              onChange={(text) => {
-                setManagersWithDegree(text);
-                clear('managers.withDegree', 'managers');
-              }}
-              error={errors['managers.withDegree']}
-            />
+            <FormNumber {...f.bind('managers.withDegree', { clears: ['managers'] })} label={t('field.managers.withDegree')} min={0} />
           </div>
           <div className="org-checks">
             {FLAGS.map((flag) => (
@@ -277,8 +202,8 @@ export function RegisterPage() {
                 key={flag}
                 name={flag}
                 label={t(`field.${flag}`)}
-                checked={flags[flag]}
-                onChange={(checked) => setFlags((previous) => ({ ...previous, [flag]: checked }))}
+                checked={f.values[flag]}
+                onChange={(checked) => f.set(flag, checked)}
                 error={errors[flag]}
               />
             ))}

@@ -66,3 +66,48 @@ export function useSubmission() {
 
   return { formRef, errors, problem, busy, clear, run };
 }
+
+/** What `useFields` needs of a form: its messages by path, and a way to drop them. */
+export interface FieldErrors {
+  errors: FormErrors;
+  clear(...paths: string[]): void;
+}
+
+/** The props a labelled control takes for one field of a form. */
+export interface FieldBinding<V> {
+  name: string;
+  value: V;
+  onChange(value: V): void;
+  error: string | undefined;
+}
+
+export interface BindOptions<V> {
+  /** Other paths whose messages no longer apply when this field changes. */
+  clears?: string[];
+  /** The message shown instead of the field's own (e.g. a message of the group it belongs to). */
+  error?: string;
+  /** Also done on a change, after the value is set and the messages cleared. */
+  onChange?(value: V): void;
+}
+
+/**
+ * A form's field values, each named by the path of its messages (and its
+ * control's `name`): `bind(name)` gives a control its name, value, error and
+ * an onChange that sets the value and clears that field's messages.
+ */
+export function useFields<T extends Record<string, unknown>>(initial: T | (() => T), form: FieldErrors) {
+  const [values, setValues] = useState<T>(initial);
+  const set = <K extends keyof T & string>(name: K, value: T[K]) =>
+    setValues((previous) => (Object.is(previous[name], value) ? previous : { ...previous, [name]: value }));
+  const bind = <K extends keyof T & string>(name: K, options: BindOptions<T[K]> = {}): FieldBinding<T[K]> => ({
+    name,
+    value: values[name],
+    onChange: (value) => {
+      set(name, value);
+      form.clear(name, ...(options.clears ?? []));
+      options.onChange?.(value);
+    },
+    error: 'error' in options ? options.error : form.errors[name],
+  });
+  return { values, set, bind };
+}
