@@ -136,8 +136,35 @@ describe('admin UI in a real browser', () => {
     const describedBy = (await memberCount.getAttribute('aria-describedby')) ?? '';
     expect(describedBy).not.toBe('');
     expect(await page.locator(`[id="${describedBy.split(' ')[0]}"]`).innerText()).toMatch(/5/);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
     expect(page.url()).toMatch(/#\/organizations\/new/);
     await page.screenshot({ path: screenshotPath('register-validation'), fullPage: true });
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('shows the server\'s refusal (409 REGISTRATION_NUMBER_TAKEN) next to the field and moves the focus there', async () => {
+    const taken = `UI-TAKEN-${Date.now() % 100000}`;
+    const first = await fetch(`${api.baseUrl}/api/organizations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'cooperative_group', name: 'Tổ hợp tác giữ số', registrationNumber: taken, provinceCode: '91', sector: 'agriculture', registeredOn: '2024-01-10', memberCount: 3 }),
+    });
+    expect(first.status).toBe(201);
+    const { page } = await openAs(api.token('registrar', ['91']));
+    const before = await countEvents();
+    await page.goto(`${api.baseUrl}/#/organizations/new`);
+    await page.getByLabel('Loại hình').selectOption('cooperative');
+    await page.getByLabel('Tên', { exact: true }).fill('Hợp tác xã trùng số');
+    await page.getByLabel('Số đăng ký').fill(taken);
+    await page.getByLabel('Lĩnh vực').selectOption('agriculture');
+    await page.getByLabel('Ngày đăng ký').fill('15/03/2024');
+    await page.getByLabel('Số thành viên').fill('9');
+    await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+    const number = page.getByLabel('Số đăng ký');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true', undefined, { timeout: 10_000 });
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    expect(await number.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('REGISTRATION_NUMBER_TAKEN')]));
     expect(await countEvents()).toBe(before);
   });
 

@@ -225,10 +225,3 @@ export function FormProblem({ error, shown = [] }: { error: unknown; shown?: str
   );
 }
 
-/** After a failed submit: move the focus to the first control marked invalid (its error is read with it). */
-export function focusFirstInvalid(form: HTMLElement | null): void {
-  window.setTimeout(() => {
-    const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    target?.focus();
-  }, 0);
-}

@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { focusFirstInvalid, serverFieldErrors, type FormErrors } from '../../components/FormFields';
+import { serverFieldErrors, type FormErrors } from '../../components/FormFields';
 
 /** Conflicts (409) that concern one field of a form: shown next to it as well as in the problem. */
 export type CodeFields = Partial<Record<string, string>>;
@@ -19,6 +19,12 @@ export function useSubmission() {
   const [problem, setProblem] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const errors: FormErrors = { ...serverErrors, ...clientErrors };
+  // Focus moves to the first field in error once React has rendered the messages and re-enabled the
+  // controls (a timer could fire before that render after a server refusal, and focus nothing).
+  const [focusRequest, setFocusRequest] = useState(0);
+  useEffect(() => {
+    if (focusRequest > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusRequest]);
 
   /** A field changed: its old messages no longer apply. */
   const clear = (...paths: string[]) => {
@@ -42,7 +48,7 @@ export function useSubmission() {
     setServerErrors({});
     setProblem(null);
     if (Object.keys(found).length > 0) {
-      focusFirstInvalid(formRef.current);
+      setFocusRequest((n) => n + 1);
       return undefined;
     }
     setBusy(true);
@@ -57,7 +63,7 @@ export function useSubmission() {
       setServerErrors(byField);
       setProblem(error);
       options.onError?.(error);
-      focusFirstInvalid(formRef.current);
+      setFocusRequest((n) => n + 1);
       return undefined;
     } finally {
       setBusy(false);
