@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
-import { OrganizationCommands, seedPlans, verifyAll } from '@ktt/application';
+import {
+  generate,
+  GENERATE_SCALES,
+  OrganizationCommands,
+  readProvinces,
+  seedPlans,
+  verifyAll,
+  type GenerateScale,
+  type GenerateSummary,
+} from '@ktt/application';
 import { loadDemo, type DemoSummary } from '@ktt/application/demo/load-demo';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
@@ -17,6 +26,10 @@ commands:
   demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
                through the command path as system:demo; a rerun writes nothing new
                [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
+  generate     write a synthetic history of every province, 2016 to today, as system:generator, decided
+               in memory by the domain and appended straight to the event store (1–2 million events at
+               national scale): --scale national|province|small [--seed N] [--concurrency N (default 16)];
+               province = Kiên Giang at full size, small = a few thousand events; what exists is skipped
   token        print a signed token (last line): --role admin|registrar|auditor|analyst
                [--province 91 (registrars; repeat for more)] [--subject NAME] [--days N (default 30)]
   rebuild      rebuild every read model from position 0 into a new generation (blue-green: the
@@ -25,9 +38,7 @@ commands:
                next to today's (never served): --until <position|timestamp> --into <name> [--replace]
   verify       recompute every event's hash and its stream's chain, and look for registration-number
                reservations without their registration; prints ok or the first broken event, exit 1 if any
-  help         this text
-
-Commands of later issues (token, generate) are not here yet.`;
+  help         this text`;
 
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
@@ -63,11 +74,32 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(formatSummary(summary, eventsBefore, eventsAfter));
         return summary.refusals === 0 ? 0 : 1;
       }
+      case 'generate': {
+        const { scale, numbers } = parseGenerateFlags(options);
+        const update = progressBar('generate', 'events');
+        const summary = await generate(runtime.eventStore, {
+          scale,
+          seed: numbers.seed,
+          concurrency: numbers.concurrency,
+          provinces: await readProvinces(runtime.dataDir),
+          onProgress: (written, total) => update(written, total, false),
+        });
+        update(summary.eventsWritten, summary.eventsWritten, true);
+        process.stdout.write(formatGenerateSummary(summary));
+        return summary.refusals === 0 ? 0 : 1;
+      }
       case 'rebuild': {
         const total = (await countEvents(runtime)) ?? 0;
-        const update = progressBar('rebuild', 'events');
+        const facts = progressBar('rebuild: facts', 'events');
+        const timelines = progressBar('rebuild: timelines', 'organizations');
+        let factsDone = false;
         const result = await rebuildReadModels(runtime.pool, runtime.eventStore, {
-          onProgress: ({ events, phase }) => update(events, Math.max(total, events), phase === 'done'),
+          onProgress: ({ events, phase, organizations, organizationsTotal }) => {
+            if (phase === 'facts') return facts(events, Math.max(total, events), false);
+            if (!factsDone) facts(events, events, true);
+            factsDone = true;
+            if (phase === 'timelines') timelines(organizations ?? 0, organizationsTotal ?? 0);
+          },
         });
         process.stdout.write(
           `read models rebuilt into ${result.schema} (generation ${result.generation}) from ${result.events} events in ` +
@@ -152,6 +184,20 @@ function parseFlags(args: string[], names: string[]): Record<string, number | un
   return flags;
 }
 
+function parseGenerateFlags(args: string[]): { scale: GenerateScale; numbers: Record<string, number | undefined> } {
+  let scale: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--scale') scale = args[++i];
+    else if (args[i].startsWith('--scale=')) scale = args[i].slice('--scale='.length);
+    else rest.push(args[i]);
+  }
+  if (scale === undefined || !Object.hasOwn(GENERATE_SCALES, scale)) {
+    throw new Error(`generate needs --scale ${Object.keys(GENERATE_SCALES).join('|')}\n\n${USAGE}`);
+  }
+  return { scale: scale as GenerateScale, numbers: parseFlags(rest, ['seed', 'concurrency']) };
+}
+
 function parseReplayFlags(args: string[]): { until: string; into: string; replace: boolean } {
   const flags: { until?: string; into?: string; replace: boolean } = { replace: false };
   for (let i = 0; i < args.length; i++) {
@@ -230,6 +276,29 @@ function formatSummary(summary: DemoSummary, eventsBefore: number | null, events
     `refusals:        ${summary.refusals}${summary.refusals ? ` ${JSON.stringify(summary.refusalsByCode)}` : ''}`,
     ...summary.refusalSamples.map((r) => `  ${r.key} ${r.type} ${r.organizationId}: ${r.code} ${r.message}`),
     `seconds:         ${summary.seconds.toFixed(1)} (${Math.round(summary.commandsSent / Math.max(summary.seconds, 0.001))} commands/s)`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function formatGenerateSummary(summary: GenerateSummary): string {
+  const kinds = Object.entries(summary.organizations) as [keyof typeof KIND_LABELS, { registered: number; existingToday: number }][];
+  const lines = [
+    `generated: scale ${summary.scale}, seed ${summary.seed}, ${summary.provinces} province${summary.provinces === 1 ? '' : 's'}, history to ${summary.today}`,
+    ...(summary.skippedOrganizations > 0
+      ? [`already generated: ${summary.skippedOrganizations} organizations were stored by an earlier run and were left as they are`]
+      : []),
+    '',
+    'organizations (registered up to today / existing today):',
+    ...kinds.map(([kind, o]) => `  ${KIND_LABELS[kind].padEnd(19)} ${String(o.registered).padStart(7)} / ${String(o.existingToday).padStart(7)}`),
+    '',
+    'figures of domain.md (target → generated):',
+    ...summary.national.map((f) => `  ${f.what} on ${f.asOf}: ${f.target ?? '–'} → ${f.actual}`),
+    ...summary.calibration.map((c) => `  ${PROVINCES[c.provinceCode] ?? c.provinceCode} ${c.what} on ${c.asOf}: ${c.target} → ${c.actual}`),
+    '',
+    `events written:  ${summary.eventsWritten} (${summary.organizationEvents} organization events, ${summary.reservations} registration-number reservations)`,
+    `refusals:        ${summary.refusals}${summary.refusals ? ` ${JSON.stringify(summary.refusalsByCode)}` : ''}`,
+    ...summary.refusalSamples.map((r) => `  ${r.key} ${r.type} ${r.organizationId}: ${r.code} ${r.message}`),
+    `seconds:         ${summary.seconds.toFixed(1)} (${summary.eventsPerSecond} events/s)`,
   ];
   return `${lines.join('\n')}\n`;
 }

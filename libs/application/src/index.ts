@@ -7,3 +7,4 @@ export * from './plans/plan-commands';
 export * from './plans/seed-plans';
 export * from './demo/load-demo';
 export * from './audit/verify-streams';
+export * from './generate/generate';

@@ -43,6 +43,8 @@ export interface UnionTemplate {
   district: string;
   /** Founded only with this probability (so a province has 2 or 3). */
   probability: number;
+  /** How many cooperatives found it, at least and at most (3–4 when not given). */
+  founders?: readonly [number, number];
 }
 
 const KG_HAMLETS = [
