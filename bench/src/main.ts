@@ -6,31 +6,58 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { OrganizationCommands, seedPlans, type CommandContext } from '@ktt/application';
-import { loadDemo } from '@ktt/application/demo/load-demo';
-import type { LocalDate, OrganizationCommand, OrganizationKind, OrganizationStatus } from '@ktt/domain';
+import type { OrganizationCommand, OrganizationKind, OrganizationStatus } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
 import { runMigrations } from '@ktt/platform/database/migrations';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { loadPopulations, OrganizationQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
+import { loadRun, startApi, waitForProjector, type LoadKind, type LoadRun } from './api-load';
+import { dataSetChoice, loadDataSet } from './dataset';
 import { describeMachine } from './machine';
+import {
+  countEmmettEvents,
+  countPositionInversions,
+  EMMETT_DATABASE,
+  emmettOrganizationCommands,
+  importLog,
+  openEmmett,
+  projectionsAgree,
+  rebuildControlProjection,
+  rebuildEmmettProjection,
+  type Emmett,
+  type ProjectionRun,
+} from './peer/emmett';
 import { Bar, note } from './progress';
-import { writeReport, type BenchResults, type LatencyFigure } from './report';
+import { summaryLines, writeReport, type AppendRun, type BenchResults, type LatencyFigure } from './report';
 import { msSince, percentile, pick, randomDate, seededRandom, spread } from './stats';
 
 /**
  * `npm run bench`: builds the project, then measures the compiled code on a
  * fresh embedded PostgreSQL in a temporary directory and rewrites
- * bench/RESULTS.md. Knobs (environment): BENCH_SCALE (demo size, 0.25),
- * BENCH_RUNS (repetitions of every measurement, 3), BENCH_KEEP=1 keeps the
- * temporary cluster.
+ * bench/RESULTS.md. Knobs (environment, see bench/README.md):
+ * BENCH_DATASET (demo | generate) and BENCH_SCALE (demo: a number, 0.25;
+ * generate: national | province | small), BENCH_RUNS (repetitions of every
+ * measurement, at least 3), BENCH_API_SECONDS (10) and BENCH_API_CONNECTIONS
+ * (8) for the api load, BENCH_PEER=0 / BENCH_API=0 skip the peer comparison /
+ * the api load, BENCH_KEEP=1 keeps the temporary cluster.
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SCALE = Number(process.env.BENCH_SCALE ?? 0.25);
+const DATASET = dataSetChoice();
 const RUNS = Math.max(3, Math.floor(Number(process.env.BENCH_RUNS ?? 3)));
-/** The demo's history runs to this date whatever the day of the run: the same data set every time. */
-const DEMO_TODAY: LocalDate = '2025-12-31';
-const PROVINCES = ['91', '15'] as const;
+const PEER = process.env.BENCH_PEER !== '0';
+const API = process.env.BENCH_API !== '0';
+const API_SECONDS = positiveInteger('BENCH_API_SECONDS', 10);
+const API_CONNECTIONS = positiveInteger('BENCH_API_CONNECTIONS', 8);
+const API_WARM_UP_SECONDS = 2;
+/** Cooperatives registered before the api starts; the membership load goes round them. */
+const LOAD_COOPERATIVES = 2000;
+/**
+ * Events per page of Emmett's projection and of the control: the page size of our rebuild's default
+ * (libs/read-models/src/rebuild/rebuild.ts), which the bench measures as the cli runs it.
+ */
+const REBUILD_BATCH = 5000;
+const CONTROL_SCHEMA = 'bench_control';
 const PROGRESS_QUESTIONS = 200;
 const SERIES_RUNS = 10;
 const LIST_QUESTIONS = 200;
@@ -47,29 +74,39 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ktt-bench-'));
   const port = await freePort();
-  note(`bench: scale ${SCALE}, ${RUNS} runs per measurement, embedded PostgreSQL on 127.0.0.1:${port} in ${dataDir}`);
+  note(`bench: data set ${DATASET.kind} at scale ${DATASET.scale}, ${RUNS} runs per measurement, embedded PostgreSQL on 127.0.0.1:${port} in ${dataDir}`);
   const logger = createLogger('warn');
   const postgres = await startEmbeddedPostgres({ dataDir, port, database: 'ktt_bench', logger });
   const pool = new Pool({ connectionString: postgres.url, max: 20, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);
   const store = new PostgresEventStore({ pool, connectionString: postgres.url });
+  let emmett: Emmett | null = null;
   try {
     await runMigrations(postgres.url, logger);
     const { rows: versionRows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     await seedPlans(store, path.join(ROOT, 'data', 'plans'));
     const commands = new OrganizationCommands(store);
 
-    // 0. The data set: the demo through the command path, once.
-    const demoBar = new Bar('load demo (once)', 1, 'commands');
-    const demoStarted = process.hrtime.bigint();
-    const demo = await loadDemo(commands, { scale: SCALE, today: DEMO_TODAY, concurrency: 16, onProgress: (done, total) => demoBar.update(done, total) });
-    const demoSeconds = msSince(demoStarted) / 1000;
-    demoBar.stop();
+    // 0. The data set, through the command path, once (bench/src/dataset.ts).
+    const dataset = await loadDataSet(DATASET, { commands, store, pool, root: ROOT });
     const logEvents = await countEvents(pool);
-    const organizations = demo.organizations.reduce((sum, o) => sum + o.registered, 0);
+    const PROVINCES = dataset.queryProvinces;
 
-    // 1. Rebuild of every read model from position 0.
-    const rebuilds: { eventsPerSecond: number; seconds: number; peakRssMB: number; startRssMB: number; events: number }[] = [];
+    // The peer: Emmett in its own database on the same cluster, holding a copy of the same log.
+    let peerCopy: { events: number; seconds: number } | null = null;
+    if (PEER) {
+      emmett = await openEmmett(postgres.adminUrl, postgres.url);
+      peerCopy = await importLog(store, emmett, logEvents);
+      const copied = await countEmmettEvents(emmett);
+      if (copied !== logEvents) throw new Error(`Emmett's log holds ${copied} events after the copy, ours ${logEvents}`);
+      const inversions = await countPositionInversions(emmett);
+      if (inversions !== 0) throw new Error(`Emmett's copy of the log has ${inversions} events out of position order (the copy appends one at a time)`);
+    }
+
+    // 1. Rebuild of every read model from position 0; in the same rounds, Emmett's projection and the control.
+    const rebuilds: BenchResults['rebuilds'] = [];
+    const peerProjection: ProjectionRun[] = [];
+    const controlProjection: ProjectionRun[] = [];
     for (let run = 1; run <= RUNS; run++) {
       (globalThis as { gc?: () => void }).gc?.();
       const bar = new Bar(`rebuild ${run}/${RUNS}`, logEvents, 'events');
@@ -85,7 +122,13 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       bar.stop();
       rebuilds.push({ events: result.events, seconds, eventsPerSecond: result.events / seconds, peakRssMB: peakRss / 1e6, startRssMB: startRss / 1e6 });
+      if (emmett) {
+        peerProjection.push(await rebuildEmmettProjection(emmett, String(run), REBUILD_BATCH, `Emmett projection ${run}/${RUNS}`));
+        controlProjection.push(await rebuildControlProjection(pool, store, CONTROL_SCHEMA, REBUILD_BATCH, logEvents, `control projection ${run}/${RUNS}`));
+      }
     }
+    const agreement = emmett ? await projectionsAgree(emmett, pool, CONTROL_SCHEMA) : null;
+    if (agreement && !agreement.agree) note('bench: Emmett\'s projection and the control do not hold the same rows (see RESULTS.md)');
 
     // 2. Queries on the last generation.
     const populations = loadPopulations(path.join(ROOT, 'data', 'reference', 'province-populations.json'));
@@ -96,12 +139,12 @@ async function main(): Promise<void> {
 
     const progressNow = await latency('progress as of a date', PROGRESS_QUESTIONS, (random) => {
       const province = pick(random, PROVINCES);
-      const asOf = randomDate(random, '2016-01-01', DEMO_TODAY);
+      const asOf = randomDate(random, '2016-01-01', dataset.today);
       return () => progress.progress(province, asOf);
     });
     const progressKnownAt = await latency('progress as of a date, knownAt', PROGRESS_QUESTIONS, (random) => {
       const province = pick(random, PROVINCES);
-      const asOf = randomDate(random, '2016-01-01', DEMO_TODAY);
+      const asOf = randomDate(random, '2016-01-01', dataset.today);
       const knownAt = new Date(known.from + random() * (known.to - known.from)).toISOString();
       return () => progress.progress(province, asOf, knownAt);
     });
@@ -113,7 +156,7 @@ async function main(): Promise<void> {
     const statuses: OrganizationStatus[] = ['active', 'active', 'dormant', 'suspended'];
     const list = await latency('organization list, filters', LIST_QUESTIONS, (random) => {
       const filter = {
-        asOf: randomDate(random, '2016-01-01', DEMO_TODAY),
+        asOf: randomDate(random, '2016-01-01', dataset.today),
         provinceCode: pick(random, PROVINCES),
         kind: pick(random, kinds),
         status: pick(random, statuses),
@@ -122,33 +165,62 @@ async function main(): Promise<void> {
       return () => organizationsQuery.list(filter);
     });
     const search = await latency('organization list, q search', SEARCH_QUESTIONS, (random) => {
-      const filter = { asOf: randomDate(random, '2018-01-01', DEMO_TODAY), provinceCode: pick(random, PROVINCES), q: pick(random, searchTerms), limit: 50 };
+      const filter = { asOf: randomDate(random, '2018-01-01', dataset.today), provinceCode: pick(random, PROVINCES), q: pick(random, searchTerms), limit: 50 };
       return () => organizationsQuery.list(filter);
     });
 
-    // 3. Appends through the domain (load, fold, decide, append), fresh organizations every run.
+    // 3. Appends through the domain (load, fold, decide, append), fresh organizations every run;
+    //    Emmett gets the same commands in the same round, and the two take turns going first.
     const append: BenchResults['append'] = { 1: [], 8: [] };
+    const peerAppend: BenchResults['append'] = { 1: [], 8: [] };
+    const peerCommands = emmett ? emmettOrganizationCommands(emmett.store) : null;
     for (let run = 1; run <= RUNS; run++) {
       for (const writers of [1, 8] as const) {
-        append[writers].push(await appendRun(pool, commands, writers, APPEND_WORKLOAD[writers], `${run}${writers}`, `append ${writers} writer${writers > 1 ? 's' : ''} ${run}/${RUNS}`));
+        const tag = `${run}${writers}`;
+        const lanes = appendWorkload(writers, APPEND_WORKLOAD[writers], tag);
+        const label = `${writers} writer${writers > 1 ? 's' : ''} ${run}/${RUNS}`;
+        const ours = () => appendRun(lanes, (command, context) => commands.execute(command, context), () => countEvents(pool), tag, `append ${label}`);
+        const peer = peerCommands && emmett ? () => appendRun(lanes, peerCommands.execute, () => countEmmettEvents(emmett!), tag, `Emmett append ${label}`) : null;
+        if (peer && run % 2 === 0) {
+          peerAppend[writers].push(await peer());
+          append[writers].push(await ours());
+        } else {
+          append[writers].push(await ours());
+          if (peer) peerAppend[writers].push(await peer());
+        }
       }
     }
+
+    // Emmett's projector after concurrent appends: its log now holds the 8-writer rounds, appended at the same
+    // time by 8 writers; rebuilt once more (not a timed figure), compared with the control on our log (the same
+    // events: the copy of the data set plus the same append commands).
+    let skipCheck: NonNullable<BenchResults['peer']>['skipCheck'] = null;
+    if (emmett) {
+      const total = await countEvents(pool);
+      const inversions = await countPositionInversions(emmett);
+      const rebuilt = await rebuildEmmettProjection(emmett, 'after_appends', REBUILD_BATCH, 'Emmett projection after appends');
+      await rebuildControlProjection(pool, store, CONTROL_SCHEMA, REBUILD_BATCH, total, 'control after appends');
+      const after = await projectionsAgree(emmett, pool, CONTROL_SCHEMA);
+      skipCheck = { events: rebuilt.events, inversions, ...after };
+      if (!after.agree) {
+        note(
+          `bench: after the concurrent appends Emmett's projection holds ${after.organizations} organizations, the control ${after.controlOrganizations}; ` +
+            `${inversions} events of Emmett's log lie below the position of an earlier transaction's event (skipped by its processor)`,
+        );
+      }
+    }
+
+    // 4. The api under load, over HTTP.
+    const api = API ? await apiLoad(postgres.url, pool, store, commands, dataset.today, PROVINCES[0]) : null;
 
     const results: BenchResults = {
       date: new Date().toISOString(),
       machine,
       postgresVersion: versionRows[0].v,
-      scale: SCALE,
       runs: RUNS,
-      demo: {
-        today: DEMO_TODAY,
-        organizations,
-        commands: demo.commandsSent,
-        refusals: demo.refusals,
-        logEvents,
-        seconds: demoSeconds,
-      },
+      dataset: { ...dataset, logEvents },
       rebuilds,
+      rebuildBatch: REBUILD_BATCH,
       progressNow,
       progressKnownAt,
       knownAtWindow: { from: new Date(known.from).toISOString(), to: new Date(known.to).toISOString() },
@@ -157,13 +229,27 @@ async function main(): Promise<void> {
       search,
       append,
       appendWorkload: { organizations: APPEND_WORKLOAD, memberChanges: MEMBER_CHANGES_PER_ORGANIZATION, now: APPEND_NOW.toISOString() },
+      peer: emmett
+        ? {
+            database: EMMETT_DATABASE,
+            copy: peerCopy!,
+            append: peerAppend,
+            projection: peerProjection,
+            control: controlProjection,
+            agreement: agreement!,
+            skipCheck,
+          }
+        : null,
+      api,
       totalSeconds: 0,
       loadAverage: { before: loadBefore, after: os.loadavg()[0] },
     };
     results.totalSeconds = msSince(benchStarted) / 1000; // the build before this process is not included
     const file = await writeReport(ROOT, results);
+    process.stdout.write(`${summaryLines(results).join('\n')}\n`);
     note(`bench: ${results.totalSeconds.toFixed(0)} s in this process; figures written to ${path.relative(process.cwd(), file)}`);
   } finally {
+    await emmett?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
     await postgres.stop().catch(() => undefined);
@@ -202,18 +288,13 @@ async function latency(
   return { rounds, p50: spread(rounds.map((r) => r.p50)), p95: spread(rounds.map((r) => r.p95)), warmUp };
 }
 
-async function appendRun(
-  pool: Pool,
-  commands: OrganizationCommands,
-  writers: number,
-  organizations: number,
-  tag: string,
-  label: string,
-): Promise<{ events: number; commands: number; seconds: number; eventsPerSecond: number; commandsPerSecond: number }> {
-  const perOrganization = 1 + MEMBER_CHANGES_PER_ORGANIZATION;
-  const bar = new Bar(label, organizations * perOrganization, 'commands');
+/**
+ * The append workload of one run: `organizations` fresh cooperatives, each
+ * registered and then changed MEMBER_CHANGES_PER_ORGANIZATION times, split
+ * among the writers (each organization's commands in order, on one writer).
+ */
+function appendWorkload(writers: number, organizations: number, tag: string): OrganizationCommand[][][] {
   const random = seededRandom(Number(tag));
-  // Each writer works through its own organizations, each organization's commands in order.
   const lanes: OrganizationCommand[][][] = Array.from({ length: writers }, () => []);
   for (let i = 0; i < organizations; i++) {
     const organizationId = randomUUID();
@@ -238,7 +319,21 @@ async function appendRun(
       })),
     ]);
   }
-  const before = await countEvents(pool);
+  return lanes;
+}
+
+/** Runs a workload's lanes at once (one writer each) through `execute`; checks the log grew by exactly the expected events. */
+async function appendRun(
+  lanes: OrganizationCommand[][][],
+  execute: (command: OrganizationCommand, context: CommandContext) => Promise<unknown>,
+  count: () => Promise<number>,
+  tag: string,
+  label: string,
+): Promise<AppendRun> {
+  const organizations = lanes.reduce((sum, lane) => sum + lane.length, 0);
+  const perOrganization = 1 + MEMBER_CHANGES_PER_ORGANIZATION;
+  const bar = new Bar(label, organizations * perOrganization, 'commands');
+  const before = await count();
   let sent = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -246,7 +341,7 @@ async function appendRun(
       for (const sequence of lane) {
         for (const command of sequence) {
           const context: CommandContext = { actor: 'system:bench', correlationId: `bench-${tag}-${writer}-${sent}`, now: APPEND_NOW };
-          await commands.execute(command, context);
+          await execute(command, context);
           sent++;
           bar.update(sent);
         }
@@ -255,11 +350,60 @@ async function appendRun(
   );
   const seconds = msSince(started) / 1000;
   bar.stop();
-  const events = (await countEvents(pool)) - before;
+  const events = (await count()) - before;
   // A registration appends the organization's event and its registration-number reservation.
   const expected = organizations * (2 + MEMBER_CHANGES_PER_ORGANIZATION);
-  if (events !== expected) throw new Error(`append run ${tag}: ${events} events stored, ${expected} expected`);
+  if (events !== expected) throw new Error(`${label}: ${events} events stored, ${expected} expected`);
   return { events, commands: sent, seconds, eventsPerSecond: events / seconds, commandsPerSecond: sent / seconds };
+}
+
+/**
+ * Starts the built api on the bench's database and measures it with
+ * autocannon: commands (member-count changes round many cooperatives,
+ * registrations with unique numbers) and a read (province progress as of a
+ * date), RUNS rounds of API_SECONDS each after an unmeasured warm-up; after
+ * each write load, waits for the api's projector to apply what it wrote.
+ */
+async function apiLoad(url: string, pool: Pool, store: PostgresEventStore, commands: OrganizationCommands, today: string, province: string): Promise<NonNullable<BenchResults['api']>> {
+  // The cooperatives the membership load writes to, registered through the library before the api starts
+  // (8 writers, their own registration numbers); only their registrations are sent, not the workload's changes.
+  const lanes = appendWorkload(8, LOAD_COOPERATIVES, '90').map((lane) =>
+    lane.map(([registration]) => ({ ...(registration as Extract<OrganizationCommand, { type: 'RegisterOrganization' }>), registrationNumber: `LOAD-${registration.organizationId.slice(0, 13)}` })),
+  );
+  const cooperatives = lanes.flat().map((registration) => ({ id: registration.organizationId, registeredOn: registration.registeredOn }));
+  const bar = new Bar('api: cooperatives for the load', cooperatives.length, 'commands');
+  let done = 0;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const registration of lane) {
+        await commands.execute(registration, { actor: 'system:bench', correlationId: `bench-load-${done}`, now: APPEND_NOW });
+        bar.update(++done);
+      }
+    }),
+  );
+  bar.stop();
+
+  const port = await freePort();
+  note(`bench: starting the api (dist/apps/api/src/main.js) on 127.0.0.1:${port}`);
+  const api = await startApi(ROOT, url, port);
+  try {
+    const startCatchUp = await waitForProjector(pool, store, 'api: projector catch-up at start');
+    const runs: Record<LoadKind, LoadRun[]> = { membership: [], registration: [], progress: [] };
+    const kinds: LoadKind[] = ['membership', 'registration', 'progress'];
+    const base = { api, connections: API_CONNECTIONS, cooperatives, today, province };
+    for (const kind of kinds) await loadRun(kind, { ...base, seconds: API_WARM_UP_SECONDS, tag: `w${kind[0]}`, label: `api warm-up: ${kind}` });
+    await waitForProjector(pool, store, 'api: projector after warm-up');
+    for (let run = 1; run <= RUNS; run++) {
+      for (const kind of kinds) {
+        const result = await loadRun(kind, { ...base, seconds: API_SECONDS, tag: `r${run}`, label: `api ${kind} ${run}/${RUNS}` });
+        if (kind !== 'progress') result.catchUpSeconds = await waitForProjector(pool, store, `api: projector after ${kind} ${run}`);
+        runs[kind].push(result);
+      }
+    }
+    return { connections: API_CONNECTIONS, seconds: API_SECONDS, warmUpSeconds: API_WARM_UP_SECONDS, cooperatives: cooperatives.length, province, startCatchUpSeconds: startCatchUp, runs };
+  } finally {
+    await api.stop();
+  }
 }
 
 async function countEvents(pool: Pool): Promise<number> {
@@ -290,6 +434,14 @@ async function sampleSearchTerms(pool: Pool): Promise<string[]> {
     });
   if (terms.length === 0) throw new Error('no organization names to search for');
   return terms;
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
+  return value;
 }
 
 function freePort(): Promise<number> {
