@@ -219,7 +219,8 @@ export async function writeReport(root: string, r: BenchResults): Promise<string
   ];
   const manual = await readFile(path.join(root, 'bench', 'manual-measurements.md'), 'utf8').catch(() => '');
   if (manual) lines.push(manual.trimEnd(), '');
-  const file = path.join(root, 'bench', 'RESULTS.md');
+  // BENCH_OUTPUT names another file under bench/ (the national run keeps its own: RESULTS-national.md).
+  const file = path.join(root, 'bench', path.basename(process.env.BENCH_OUTPUT || 'RESULTS.md'));
   await writeFile(file, lines.join('\n'));
   return file;
 }
