@@ -1,6 +1,6 @@
 export { OrganizationTimeline1732500000000 } from './migrations/1732500000000-organization-timeline';
 export { BitemporalReadModels1732600000000 } from './migrations/1732600000000-bitemporal-read-models';
-export { DropDuplicateTimelineIndex1732700000000 } from './migrations/1732700000000-drop-duplicate-timeline-index';
+export { TimelineIndexes1732700000000 } from './migrations/1732700000000-timeline-indexes';
 export * from './generations';
 export * from './projector/projector';
 export * from './projector/apply-batch';
