@@ -179,18 +179,19 @@ function versionRows(id: string, folded: OrganizationHistory | null) {
 
 async function writeChanges(client: PoolClient, rm: string, change: RowChanges, versions: (readonly [string, number])[]): Promise<void> {
   if (change.timelineCloses.length > 0) {
-    // The open rows are found through the btree on (organization_id, valid) by `= ANY` (which no GiST index
-    // can serve), then updated by ctid: left to itself, the planner searched the province GiST index with
-    // `valid = …` alone, most of the index per row (a national catch-up of 1,000 events took a minute).
+    // The organizations' open rows are found by `organization_id = ANY(…)` alone, which only the btree can
+    // serve (GiST has no array search), then matched in memory and updated by ctid. Joined directly, the
+    // planner probed the province GiST index with `valid = …` per row, searching most of it each time
+    // (a national catch-up of 1,000 events took a minute).
     await client.query(
-      `WITH open_rows AS MATERIALIZED (
-         SELECT t.ctid AS row_id, c.at, c.version
-           FROM ${rm}.organization_timeline t
-           JOIN unnest($1::uuid[], $2::daterange[], $3::timestamptz[], $4::int[]) AS c(organization_id, valid, at, version)
-             ON t.organization_id = c.organization_id AND t.valid = c.valid
-          WHERE t.organization_id = ANY($1::uuid[]) AND upper_inf(t.known))
-       UPDATE ${rm}.organization_timeline t SET known = tstzrange(lower(t.known), o.at), version = o.version
-         FROM open_rows o WHERE t.ctid = o.row_id`,
+      `WITH candidates AS MATERIALIZED (
+         SELECT ctid AS row_id, organization_id, valid FROM ${rm}.organization_timeline
+          WHERE organization_id = ANY($1::uuid[]) AND upper_inf(known))
+       UPDATE ${rm}.organization_timeline t SET known = tstzrange(lower(t.known), c.at), version = c.version
+         FROM candidates k
+         JOIN unnest($1::uuid[], $2::daterange[], $3::timestamptz[], $4::int[]) AS c(organization_id, valid, at, version)
+           ON k.organization_id = c.organization_id AND k.valid = c.valid
+        WHERE t.ctid = k.row_id`,
       [change.timelineCloses.map((c) => c.organizationId), change.timelineCloses.map((c) => c.valid), change.timelineCloses.map((c) => c.at), change.timelineCloses.map((c) => c.version)],
     );
   }
