@@ -1,5 +1,5 @@
 /**
- * The one way the UI talks to the server: the public API of ../shared/api.md
+ * The one way the UI talks to the server: the public API (the api.md contract, served as OpenAPI at /docs)
  * over fetch. Adds the bearer token, turns `application/problem+json` answers
  * into `ApiError` (with `errors[{path, message}]` for validation), and keeps
  * read-your-writes: after a command, the next queries carry the command's

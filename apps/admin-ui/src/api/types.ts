@@ -1,4 +1,4 @@
-/** Shapes of the public API's answers (../shared/api.md), as the UI reads them. */
+/** Shapes of the public API's answers (the api.md contract; OpenAPI at /docs), as the UI reads them. */
 
 export type OrganizationKind = 'cooperative' | 'cooperative_group' | 'union';
 export type OrganizationStatus = 'active' | 'suspended' | 'dormant' | 'dissolved';
