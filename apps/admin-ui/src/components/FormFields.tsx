@@ -1,6 +1,6 @@
+import { ProblemMessage } from './ProblemMessage';
 import { useId, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { useT } from '../i18n/i18n';
 
 /**
  * Labelled form controls: every control has a <label>, its hint and its error
@@ -191,37 +191,6 @@ export function serverFieldErrors(error: unknown): FormErrors {
  * paths the form shows next to their controls).
  */
 export function FormProblem({ error, shown = [] }: { error: unknown; shown?: string[] }) {
-  const t = useT();
-  if (!error) return null;
-  if (!(error instanceof ApiError)) {
-    return (
-      <div className="problem" role="alert">
-        <strong>{t('state.error')}</strong>
-        <p>{error instanceof Error ? error.message : String(error)}</p>
-      </div>
-    );
-  }
-  const { problem } = error;
-  const unshown = (problem.errors ?? []).filter((fieldError) => !shown.includes(fieldError.path) && !shown.includes(baseFieldPath(fieldError.path)));
-  return (
-    <div className="problem" role="alert">
-      <strong>
-        {problem.title} ({problem.status}
-        {problem.code ? ` · ${problem.code}` : ''})
-      </strong>
-      {problem.detail ? <p>{problem.detail}</p> : null}
-      {unshown.length ? (
-        <ul>
-          {unshown.map((fieldError) => (
-            <li key={`${fieldError.path}:${fieldError.message}`}>
-              {fieldError.path ? <code>{fieldError.path}</code> : null}
-              {fieldError.path ? ': ' : ''}
-              {fieldError.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
+  return <ProblemMessage error={error} hide={(path) => shown.includes(path) || shown.includes(baseFieldPath(path))} />;
 }
 

@@ -1,12 +1,17 @@
 import { ApiError } from '../api/client';
 import { useT } from '../i18n/i18n';
 
-/** A failed request as the user reads it: the problem's title and detail, and every field error with its path. */
-export function ProblemMessage({ error }: { error: unknown }) {
+/**
+ * A failed request as the user reads it: the problem's title and detail, and
+ * every field error with its path, but those `hide` says a form shows next to
+ * their fields already.
+ */
+export function ProblemMessage({ error, hide = () => false }: { error: unknown; hide?: (path: string) => boolean }) {
   const t = useT();
   if (!error) return null;
   if (error instanceof ApiError) {
     const { problem } = error;
+    const listed = (problem.errors ?? []).filter((fieldError) => !hide(fieldError.path));
     return (
       <div className="problem" role="alert">
         <strong>
@@ -14,11 +19,13 @@ export function ProblemMessage({ error }: { error: unknown }) {
           {problem.code ? ` · ${problem.code}` : ''})
         </strong>
         {problem.detail ? <p>{problem.detail}</p> : null}
-        {problem.errors?.length ? (
+        {listed.length ? (
           <ul>
-            {problem.errors.map((fieldError) => (
+            {listed.map((fieldError) => (
               <li key={`${fieldError.path}:${fieldError.message}`}>
-                <code>{fieldError.path}</code>: {fieldError.message}
+                {fieldError.path ? <code>{fieldError.path}</code> : null}
+                {fieldError.path ? ': ' : ''}
+                {fieldError.message}
               </li>
             ))}
           </ul>
