@@ -1,6 +1,7 @@
 export { OrganizationTimeline1732500000000 } from './migrations/1732500000000-organization-timeline';
 export { BitemporalReadModels1732600000000 } from './migrations/1732600000000-bitemporal-read-models';
 export { TimelineIndexes1732700000000 } from './migrations/1732700000000-timeline-indexes';
+export { CurrentProvinceIndex1732900000000 } from './migrations/1732900000000-current-province-index';
 export * from './generations';
 export * from './projector/projector';
 export * from './projector/apply-batch';

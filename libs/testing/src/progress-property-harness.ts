@@ -5,7 +5,7 @@ import pino from 'pino';
 import { OrganizationCommands } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
-import { OrganizationQueries, Projector, type OrganizationView } from '@ktt/read-models';
+import { FEW_DATES, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
 import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from '@ktt/read-models/progress/progress.test-model';
 import { createMigratedDatabase, type MigratedDatabase } from './postgres/migrated-database';
 
@@ -402,6 +402,27 @@ export async function executeAsPredicted(
 }
 
 /** Runs the real projector until it has applied the whole log (a stall fails the run rather than hanging it). */
+/**
+ * `metricsAt` counts a few dates (up to FEW_DATES, a progress question) by
+ * one lookup per date and more (a series) by a sweep: the properties check
+ * both ways of counting, for the same dates. `dates` must be more than
+ * FEW_DATES, or the sweep would not be exercised.
+ */
+export async function metricsEachWay(pool: Pool, provinceCode: string, dates: LocalDate[], knownAt?: string): Promise<{ way: string; metrics: Map<LocalDate, Metrics> }[]> {
+  const days = [...new Set(dates)].sort();
+  if (days.length <= FEW_DATES) throw new Error(`metricsEachWay needs more than ${FEW_DATES} dates to exercise the sweep, got ${days.length}`);
+  const sweep = await metricsAt(pool, provinceCode, days, null, knownAt);
+  const perDate = new Map<LocalDate, Metrics>();
+  for (let i = 0; i < days.length; i += FEW_DATES) {
+    const few = await metricsAt(pool, provinceCode, days.slice(i, i + FEW_DATES), null, knownAt);
+    few.forEach((metrics, day) => perDate.set(day, metrics));
+  }
+  return [
+    { way: 'by sweep', metrics: sweep },
+    { way: 'date by date', metrics: perDate },
+  ];
+}
+
 export async function projectToHead(pool: Pool, store: PostgresEventStore): Promise<void> {
   const projector = new Projector(pool, store, pino({ level: 'silent' }));
   const deadline = Date.now() + 20_000;

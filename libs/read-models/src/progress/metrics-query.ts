@@ -30,9 +30,10 @@ interface CountsRow {
 }
 
 /**
- * Every metric of domain.md for one province at one or more dates, in one
- * statement: the organizations that exist at each date (rows in force,
- * not dissolved) are aggregated from the GiST-indexed timeline.
+ * Every metric of domain.md for one province at one or more dates: the
+ * organizations that exist at each date (rows in force, not dissolved) are
+ * aggregated from the timeline, read through its covering province index
+ * (migration 1732900000000) without visiting the table.
  */
 export async function metricsAt(
   pool: Pool,
@@ -44,71 +45,139 @@ export async function metricsAt(
   const rm = schemaIdentifier(await activeSchema(pool));
   const days = [...new Set(dates)].sort();
   if (days.length === 0) return new Map();
+  const counting = days.length <= FEW_DATES ? countersAtEachDate : countersBySweep;
   const [counters, memberships] = await Promise.all([
-    organizationCounters(pool, rm, provinceCode, days, knownAt),
+    counting(pool, rm, provinceCode, days, knownAt),
     unionMemberCooperatives(pool, rm, provinceCode, days, knownAt),
   ]);
   return new Map(days.map((day, i) => [day, toMetrics({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, population)]));
 }
 
-/** What each timeline row adds to the counters of the dates it covers (see organizationCounters). */
-const COUNTERS = `
-  sum(sign) FILTER (WHERE kind = 'cooperative_group') AS cooperative_groups,
-  sum(sign * member_count) FILTER (WHERE kind = 'cooperative_group') AS cooperative_group_members,
-  sum(sign) FILTER (WHERE kind = 'cooperative') AS cooperatives,
-  sum(sign * member_count) FILTER (WHERE kind = 'cooperative') AS cooperative_members,
-  sum(sign) FILTER (WHERE kind = 'union') AS unions,
-  sum(sign) AS organizations,
-  sum(sign) FILTER (WHERE kind <> 'cooperative_group') AS rated,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND rating IN ('good', 'fair')) AS cooperatives_good_fair,
-  sum(sign) FILTER (WHERE kind <> 'cooperative_group' AND rating IN ('good', 'fair')) AS rated_good_fair,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND rating IN ('good', 'fair') AND value_chain) AS cooperatives_good_fair_value_chain,
-  sum(sign) FILTER (WHERE kind <> 'cooperative_group' AND rating IN ('good', 'fair') AND value_chain) AS rated_good_fair_value_chain,
-  sum(sign) FILTER (WHERE kind <> 'cooperative_group' AND value_chain) AS rated_value_chain,
-  sum(sign * managers_with_degree) FILTER (WHERE kind = 'cooperative') AS managers_with_degree,
-  sum(sign * managers_total) FILTER (WHERE kind = 'cooperative') AS managers_total,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND director_trained) AS directors_trained,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries')) AS agricultural,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries') AND high_tech) AS high_tech_agricultural,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND sector IN ('agriculture', 'fisheries') AND enterprise_linked) AS agricultural_enterprise_linked,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND status = 'dormant') AS dormant,
-  sum(sign) FILTER (WHERE kind = 'cooperative' AND status = 'suspended') AS suspended,
-  sum(sign) FILTER (WHERE digital_adoption) AS digital`;
+/**
+ * Up to this many dates (a progress question: asOf and the plans' adoption
+ * dates) are counted one query per date, in parallel; more (a series) by
+ * one sweep. Measured on the national log, province 15 (66,906 rows, about
+ * 5,000 to 7,600 in force at a date): two dates 3.5 years apart took 65 ms
+ * by the sweep, which reads every row in force between them, and 18 to 22 ms
+ * as two parallel lookups (bench/manual-measurements.md).
+ */
+export const FEW_DATES = 4;
 
-const COUNTER_NAMES = [...COUNTERS.matchAll(/AS (\w+)/g)].map((match) => match[1]);
+/** A counter: what a row adds (1, or a column's value) when it matches `where`. */
+interface Counter {
+  name: string;
+  adds?: string;
+  where?: string;
+}
+
+const COOPERATIVE = `kind = 'cooperative'`;
+const RATED = `kind <> 'cooperative_group'`;
+const GOOD_FAIR = `rating IN ('good', 'fair')`;
+const AGRICULTURAL = `${COOPERATIVE} AND sector IN ('agriculture', 'fisheries')`;
+
+const COUNTERS: Counter[] = [
+  { name: 'cooperative_groups', where: `kind = 'cooperative_group'` },
+  { name: 'cooperative_group_members', adds: 'member_count', where: `kind = 'cooperative_group'` },
+  { name: 'cooperatives', where: COOPERATIVE },
+  { name: 'cooperative_members', adds: 'member_count', where: COOPERATIVE },
+  { name: 'unions', where: `kind = 'union'` },
+  { name: 'organizations' },
+  { name: 'rated', where: RATED },
+  { name: 'cooperatives_good_fair', where: `${COOPERATIVE} AND ${GOOD_FAIR}` },
+  { name: 'rated_good_fair', where: `${RATED} AND ${GOOD_FAIR}` },
+  { name: 'cooperatives_good_fair_value_chain', where: `${COOPERATIVE} AND ${GOOD_FAIR} AND value_chain` },
+  { name: 'rated_good_fair_value_chain', where: `${RATED} AND ${GOOD_FAIR} AND value_chain` },
+  { name: 'rated_value_chain', where: `${RATED} AND value_chain` },
+  { name: 'managers_with_degree', adds: 'managers_with_degree', where: COOPERATIVE },
+  { name: 'managers_total', adds: 'managers_total', where: COOPERATIVE },
+  { name: 'directors_trained', where: `${COOPERATIVE} AND director_trained` },
+  { name: 'agricultural', where: AGRICULTURAL },
+  { name: 'high_tech_agricultural', where: `${AGRICULTURAL} AND high_tech` },
+  { name: 'agricultural_enterprise_linked', where: `${AGRICULTURAL} AND enterprise_linked` },
+  { name: 'dormant', where: `${COOPERATIVE} AND status = 'dormant'` },
+  { name: 'suspended', where: `${COOPERATIVE} AND status = 'suspended'` },
+  { name: 'digital', where: 'digital_adoption' },
+];
+
+/** The timeline columns the counters read: what the covering index includes. */
+const COUNTED_COLUMNS = 'kind, status, rating, sector, member_count, managers_total, managers_with_degree, director_trained, value_chain, high_tech, enterprise_linked, digital_adoption';
+
+/** The counters as aggregates; with `sign`, each row adds itself times that column (+1 or -1). */
+function aggregates(sign?: string): string {
+  return COUNTERS.map(({ name, adds, where }) => {
+    const term = adds ? `sum(${sign ? `${sign} * ` : ''}${adds})` : sign ? `sum(${sign})` : 'count(*)';
+    return `${term}${where ? ` FILTER (WHERE ${where})` : ''} AS ${name}`;
+  }).join(',\n  ');
+}
+
+const AT_A_DATE = aggregates();
+const AS_DELTAS = aggregates('sign');
 
 /**
- * The organization counters at every date in one pass over the rows, not
- * one per (row, date): a row in force over [L, U) covers the sorted dates
- * from the first ≥ L to the last < U, so it adds itself at the first and
- * takes itself away after the last; running sums over the dates give each
- * date's counters (a sweep). The organizations that exist at a date are the
- * rows in force then and not dissolved.
+ * Which rows were known at `knownAt`. What is known now (`infinity`, the
+ * usual question) is said as `upper_inf(known)`, the predicate of the
+ * partial covering index of migration 1732900000000: about half of the
+ * timeline's rows are superseded versions, which that index leaves out. A past `knownAt` is a parameter,
+ * numbered `position`, served by the index on (province_code, valid, known).
  */
-async function organizationCounters(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
-  const { rows } = await pool.query<Record<string, string | null> & { i: number }>(
-    `WITH r AS (
-       SELECT t.*,
-              width_bucket(lower(t.valid) - 1, $2::date[]) AS s,
-              CASE WHEN upper_inf(t.valid) THEN $4 ELSE width_bucket(upper(t.valid) - 1, $2::date[]) END AS e
-         FROM ${rm}.organization_timeline t
-        WHERE t.province_code = $1 AND t.known @> $3::timestamptz AND t.status <> 'dissolved'
-          AND t.valid && daterange($5::date, $6::date, '[]')
-     ),
-     deltas AS (
-       SELECT s AS i, 1 AS sign, r.* FROM r WHERE s < e
-       UNION ALL
-       SELECT e AS i, -1 AS sign, r.* FROM r WHERE s < e AND e < $4
-     )
-     SELECT i, ${COUNTERS} FROM deltas GROUP BY i`,
-    [provinceCode, days, knownAt, days.length, days[0], days[days.length - 1]],
+function knownWhen(knownAt: string, position: number): { condition: string; parameters: string[] } {
+  return knownAt === 'infinity'
+    ? { condition: 'upper_inf(known)', parameters: [] }
+    : { condition: `known @> $${position}::timestamptz`, parameters: [knownAt] };
+}
+
+/**
+ * The end of a row's `valid` range, as the index of rows known now orders
+ * it: "in force at X" implies "ends after X", which bounds that index scan.
+ */
+const VALID_UNTIL = `coalesce(upper(valid), 'infinity'::date)`;
+
+/** The organizations in force and not dissolved at each date: one lookup per date, run in parallel. */
+async function countersAtEachDate(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+  return Promise.all(
+    days.map(async (day) => {
+      const known = knownWhen(knownAt, 3);
+      const { rows } = await pool.query<Record<string, string | null>>(
+        `SELECT ${AT_A_DATE}
+           FROM ${rm}.organization_timeline
+          WHERE province_code = $1 AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'`,
+        [provinceCode, day, ...known.parameters],
+      );
+      return Object.fromEntries(COUNTERS.map(({ name }) => [name, String(rows[0][name] ?? 0)]));
+    }),
   );
-  const running: number[] = COUNTER_NAMES.map(() => 0);
+}
+
+/**
+ * The counters at every date in one pass over the rows, not one per (row,
+ * date): a row in force over [L, U) covers the sorted dates from the first
+ * ≥ L to the last < U, so it adds itself at the first and takes itself away
+ * after the last; running sums over the dates give each date's counters (a
+ * sweep).
+ */
+async function countersBySweep(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+  const known = knownWhen(knownAt, 6);
+  const { rows } = await pool.query<Record<string, string | null> & { i: number }>(
+    `WITH r AS MATERIALIZED (
+       SELECT ${COUNTED_COLUMNS},
+              width_bucket(lower(valid) - 1, $2::date[]) AS s,
+              CASE WHEN upper_inf(valid) THEN $3 ELSE width_bucket(upper(valid) - 1, $2::date[]) END AS e
+         FROM ${rm}.organization_timeline
+        WHERE province_code = $1 AND ${known.condition} AND status <> 'dissolved'
+          AND ${VALID_UNTIL} > $4::date AND valid && daterange($4::date, $5::date, '[]')
+     )
+     SELECT d.i, ${AS_DELTAS}
+       FROM r CROSS JOIN LATERAL (VALUES (r.s, 1), (r.e, -1)) AS d(i, sign)
+      WHERE r.s < r.e AND d.i < $3
+      GROUP BY d.i`,
+    [provinceCode, days, days.length, days[0], days[days.length - 1], ...known.parameters],
+  );
+  const running: number[] = COUNTERS.map(() => 0);
   const byIndex = new Map(rows.map((row) => [row.i, row]));
   return days.map((_day, i) => {
     const delta = byIndex.get(i);
-    if (delta) COUNTER_NAMES.forEach((name, k) => (running[k] += Number(delta[name] ?? 0)));
-    return Object.fromEntries(COUNTER_NAMES.map((name, k) => [name, String(running[k])]));
+    if (delta) COUNTERS.forEach(({ name }, k) => (running[k] += Number(delta[name] ?? 0)));
+    return Object.fromEntries(COUNTERS.map(({ name }, k) => [name, String(running[k])]));
   });
 }
 

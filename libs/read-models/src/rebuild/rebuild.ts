@@ -81,9 +81,12 @@ export async function rebuildReadModels(
    */
   const projectTimelines = async (client: PoolClient): Promise<void> => {
     const rm = schemaIdentifier(schema);
-    // Every organization's stream starts with its registration (revision 0).
+    // Every organization's stream starts with its registration (revision 0). Province by province, so
+    // that a province's rows lie together in the table and in the GiST indexes built after the load:
+    // built over rows in id order, the province index visited 3,521 pages to find one province's 7,642
+    // rows in force at a date, and about 300 when built over rows in province order (manual-measurements.md).
     const { rows: registered } = await client.query<{ organization_id: string }>(
-      `SELECT organization_id FROM ${rm}.organization_facts WHERE revision = 0 ORDER BY organization_id`,
+      `SELECT organization_id FROM ${rm}.organization_facts WHERE revision = 0 ORDER BY data->>'provinceCode', organization_id`,
     );
     const ids = registered.map((row) => row.organization_id);
     let next = 0;
@@ -124,8 +127,9 @@ export async function rebuildReadModels(
     for (const statement of timelineIndexes) await client.query(statement);
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
     // province's rows for a handful and picks nested loops (measured: a 10-year series 6× slower).
-    await client.query(`ANALYZE ${schemaIdentifier(schema)}.organization_timeline`);
-    await client.query(`ANALYZE ${schemaIdentifier(schema)}.union_memberships`);
+    // VACUUM also marks the pages all-visible, which lets progress read the covering index alone.
+    await client.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`);
+    await client.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`);
     await client.query('BEGIN');
     await client.query('LOCK TABLE read_model_generations IN EXCLUSIVE MODE');
     await applyPages(client, 'switching');
