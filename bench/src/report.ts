@@ -350,7 +350,7 @@ function peerSection(r: BenchResults): string[] {
       (p.agreement.agree
         ? `hold the same rows (${fmt(p.agreement.organizations)} organizations, per-province counts; md5 of both tables compared): both did the whole work.`
         : `**do not hold the same rows** (Emmett ${fmt(p.agreement.organizations)} organizations, the control ${fmt(p.agreement.controlOrganizations)}): the figure above is not of the same work.`),
-    `- Emmett's log is a copy of ours made **one append at a time** (${fmt(p.copy.seconds, 1)} s), so that its global positions follow its transactions; ` +
+    `- Emmett's log is a copy of ours written **one transaction at a time**, a page of our log per transaction (${fmt(p.copy.seconds, 1)} s), so that its global positions follow its transactions; ` +
       'see the finding below for why that matters.',
     '',
     ...skipFinding(r),

@@ -4,6 +4,9 @@ import {
   messagesTable,
   postgreSQLProjection,
   rebuildPostgreSQLProjections,
+  streamsTable,
+  unknownTag,
+  defaultTag,
   type PostgresEventStore,
 } from '@event-driven-io/emmett-postgresql';
 import { Client, Pool } from 'pg';
@@ -88,44 +91,75 @@ export async function countEmmettEvents(emmett: Emmett): Promise<number> {
 }
 
 /**
- * Copies our log into Emmett's, page by page in our global order (each page's
- * events grouped by stream, each stream's events in order with its expected
- * version), one append at a time: Emmett's log then holds the same events,
- * with the same data and metadata (hashes included), in the same order, and
- * its global positions follow its transactions (see
- * `countPositionInversions`: with concurrent appends they do not, and
- * Emmett 0.42's processors skip events). Not a measured figure.
+ * Copies our log into Emmett's, page by page in our global order, one
+ * transaction per page: the rows `appendToStream` would write (emt_messages
+ * with stream positions from 1, partition `emt:default`, schema version
+ * '1', kind 'E', the metadata as given; emt_streams with the stream type
+ * Emmett derives from the name and the last position), inserted by one
+ * statement each, so that a national log (1 M events over 118k streams)
+ * copies in minutes where one `appendToStream` per stream and page took
+ * hours. Emmett's log then holds the same events, with the same data and
+ * metadata (hashes included), in the same order, and its global positions
+ * follow its transactions (checked by `countPositionInversions`: with
+ * concurrent appends they do not, and Emmett 0.42's processors skip events).
+ * The message id is our event id (Emmett draws a fresh one). Not a measured
+ * figure.
  */
 export async function importLog(ours: EventStore, emmett: Emmett, total: number): Promise<{ events: number; seconds: number }> {
   const bar = new Bar('copy the log into Emmett (once)', total, 'events');
   const started = process.hrtime.bigint();
-  const versions = new Map<string, bigint>();
+  const client = await emmett.pool.connect();
   let after: Position | undefined;
   let copied = 0;
-  for (;;) {
-    const page = await ours.readAll({ after, limit: 10_000 });
-    if (page.length === 0) break;
-    const byStream = new Map<string, RecordedEvent[]>();
-    for (const event of page) {
-      const list = byStream.get(event.streamId) ?? [];
-      list.push(event);
-      byStream.set(event.streamId, list);
-    }
-    for (const [streamId, events] of byStream) {
-      const expected = versions.get(streamId) ?? 0n;
-      const result = await emmett.store.appendToStream<StoredEvent>(
-        streamId,
-        events.map((event) => ({ type: event.type, data: event.data, metadata: { ...event.metadata } })),
-        { expectedStreamVersion: expected },
+  try {
+    for (;;) {
+      const page = await ours.readAll({ after, limit: 10_000 });
+      if (page.length === 0) break;
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ${messagesTable.name}
+           (stream_id, stream_position, partition, message_data, message_metadata, message_schema_version, message_type, message_kind, message_id, transaction_id)
+         SELECT m.stream_id, m.stream_position, $1, m.data, m.metadata, '1', m.type, 'E', m.id, pg_current_xact_id()
+           FROM unnest($2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[]) WITH ORDINALITY
+                AS m(stream_id, stream_position, data, metadata, type, id, n)
+          ORDER BY m.n`,
+        [
+          defaultTag,
+          page.map((event) => event.streamId),
+          page.map((event) => event.revision + 1),
+          page.map((event) => JSON.stringify(event.data)),
+          page.map((event) => JSON.stringify(event.metadata)),
+          page.map((event) => event.type),
+          page.map((event) => event.metadata.eventId),
+        ],
       );
-      versions.set(streamId, result.nextExpectedStreamVersion);
-      copied += events.length;
-      bar.update(copied);
+      const lastPositions = new Map(page.map((event) => [event.streamId, event.revision + 1]));
+      await client.query(
+        `INSERT INTO ${streamsTable.name} (stream_id, stream_position, partition, stream_type, stream_metadata, is_archived)
+         SELECT s.stream_id, s.stream_position, $1, s.stream_type, '{}', FALSE
+           FROM unnest($2::text[], $3::bigint[], $4::text[]) AS s(stream_id, stream_position, stream_type)
+         ON CONFLICT (stream_id, partition, is_archived) DO UPDATE SET stream_position = EXCLUDED.stream_position`,
+        [defaultTag, [...lastPositions.keys()], [...lastPositions.values()], [...lastPositions.keys()].map(emmettStreamType)],
+      );
+      await client.query('COMMIT');
+      copied += page.length;
+      bar.update(copied, Math.max(total, copied));
+      after = page[page.length - 1].position;
     }
-    after = page[page.length - 1].position;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
   bar.stop();
   return { events: copied, seconds: msSince(started) / 1000 };
+}
+
+/** The stream type Emmett 0.42's appendToStream derives from a stream name: what precedes the first '-', if anything follows. */
+function emmettStreamType(streamName: string): string {
+  const [first, ...rest] = streamName.split('-');
+  return first && rest.length > 0 ? first : unknownTag;
 }
 
 /** What Emmett's CommandHandler folds: the stream's events, in our RecordedEvent shape (what our domain folds). */
