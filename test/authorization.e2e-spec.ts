@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import jwt from 'jsonwebtoken';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
 import { cooperative, union } from './support/fixtures';
@@ -121,7 +121,7 @@ describe('authorization matrix', () => {
   beforeAll(async () => {
     database = await createTestDatabase('e2e_authz');
     api = await startApi({ DATABASE_URL: database.url });
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
     admin = httpClient(api.baseUrl, { token: api.adminToken });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     headers.admin = bearer(api.adminToken);

@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
 import { cooperative } from './support/fixtures';
@@ -15,7 +15,7 @@ describe('corrections over HTTP', () => {
   beforeAll(async () => {
     database = await createTestDatabase('e2e_corrections');
     api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
     registrar = httpClient(api.baseUrl, { token: api.token('registrar', ['91'], 'registrar-kg') });
     auditor = httpClient(api.baseUrl, { token: api.token('auditor', [], 'auditor-1') });
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
 import { cooperative, union } from './support/fixtures';
@@ -23,7 +23,7 @@ describe('fuzzing the command endpoints', () => {
   beforeAll(async () => {
     database = await createTestDatabase('e2e_fuzz');
     api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
     const admin = httpClient(api.baseUrl, { token: api.adminToken });
     const create = async (body: object) => (await admin.post('/api/organizations', body)).body.id as string;
     const founders = [await create(cooperative()), await create(cooperative()), await create(cooperative())];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
 import { cooperative, cooperativeGroup, union } from './support/fixtures';
@@ -15,7 +15,7 @@ describe('organizations over HTTP', () => {
   beforeAll(async () => {
     database = await createTestDatabase('e2e_orgs');
     api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
     http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { ROOT, startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
 
@@ -36,7 +36,7 @@ describe('plans over HTTP', () => {
   beforeAll(async () => {
     database = await createTestDatabase('e2e_plans');
     api = await startApi({ DATABASE_URL: database.url }); // SEED_PLANS defaults to true
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
     http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {

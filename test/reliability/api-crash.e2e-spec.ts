@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { recordFigures, startLoadWorker, waitFor, type LoadReport } from '../support/reliability';
 
@@ -19,7 +19,7 @@ describe('reliability: api crash under write load', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('rel_api_crash');
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
   });
   afterAll(async () => {
     await api?.kill();

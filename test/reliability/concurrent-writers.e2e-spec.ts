@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { httpClient } from '../support/http';
 import { cooperative } from '../support/fixtures';
@@ -16,7 +16,7 @@ describe('reliability: concurrent writers', () => {
   beforeAll(async () => {
     database = await createTestDatabase('rel_writers');
     api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
     http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { testPool } from '@ktt/testing/postgres/test-database';
 import { freePort } from '@ktt/testing/free-port';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { cooperative } from '../support/fixtures';
@@ -111,7 +111,7 @@ describe('reliability: PostgreSQL goes away and comes back', () => {
     await Promise.all(lanes);
 
     // Every acknowledged command is stored; the projector resumed and caught up.
-    const pool = new Pool({ connectionString: url, max: 2 });
+    const pool = testPool(url, 2);
     try {
       const { rows } = await pool.query(`SELECT data->>'registrationNumber' AS rn FROM events WHERE event_type = 'OrganizationRegistered'`);
       const stored = new Set(rows.map((r) => r.rn));

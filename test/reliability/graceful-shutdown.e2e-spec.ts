@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi } from '../support/api-process';
 import { cooperative } from '../support/fixtures';
 import { activeSchema, checkpoint, digest, headPosition, recordFigures, runCli, waitFor } from '../support/reliability';
@@ -16,7 +16,7 @@ describe('reliability: graceful shutdown on SIGTERM', () => {
   let pool: Pool;
   beforeAll(async () => {
     database = await createTestDatabase('rel_sigterm');
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
   });
   afterAll(async () => {
     await pool?.end();

@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import {
   activeSchema,
   checkpoint,
@@ -31,7 +31,7 @@ describe('reliability: projector crashes', () => {
     database = await createTestDatabase('rel_projector');
     const started = Date.now();
     await runCli(['demo', '--scale', '0.05'], database.url, 240_000);
-    pool = new Pool({ connectionString: database.url, max: 3 });
+    pool = testPool(database.url, 3);
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM events');
     figures.events = rows[0].n;
     figures.demoSeconds = (Date.now() - started) / 1000;

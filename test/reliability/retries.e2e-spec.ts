@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { cooperative } from '../support/fixtures';
 import { recordFigures, sleep } from '../support/reliability';
@@ -20,7 +20,7 @@ describe('reliability: retries with the same Idempotency-Key', () => {
   beforeAll(async () => {
     database = await createTestDatabase('rel_retries');
     api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url, 2);
   });
   afterAll(async () => {
     recordFigures('retries', figures);

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // page.evaluate and waitForFunction run their functions in the browser.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { runCli } from '../support/reliability';
 import { collectPageErrors, launchBrowser, screenshotPath, signIn } from './support/browser';
@@ -223,7 +223,7 @@ describe('admin UI in a real browser', () => {
 
   async function countEvents(): Promise<number> {
     const { Pool } = await import('pg');
-    const pool = new Pool({ connectionString: database.url, max: 1 });
+    const pool = testPool(database.url, 1);
     try {
       const { rows } = await pool.query('SELECT count(*)::int AS n FROM events');
       return rows[0].n;
