@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { hashEvent, PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 import { OrganizationCommands, REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
 import { verifyAll, verifyStream } from './verify-streams';
 
@@ -48,25 +49,12 @@ describe('verifying the hash chains on PostgreSQL', () => {
   });
   afterEach(() => database.dispose());
 
-  /**
-   * The global log shows an event once no older transaction runs anywhere on
-   * the server (other test files share it): wait until it shows them all.
-   */
-  async function logCaughtUp(): Promise<void> {
-    const stored = (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
-    const deadline = Date.now() + 15_000;
-    while ((await store.readAll({ limit: 100_000 })).length < stored) {
-      if (Date.now() > deadline) throw new Error('the global log did not catch up');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   it('finds everything intact: every stream, reservations and idempotency records included', async () => {
     const { streamId } = await register('V-1');
     await register('V-2');
     const all = (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
     const progress: number[] = [];
-    await logCaughtUp();
+    await readWholeLog(store, database.pool); // the global log shows them all (whole-log.ts)
     expect(await verifyAll(store, { pageSize: 3, onProgress: (n) => progress.push(n) })).toEqual({ ok: true, checkedEvents: all, orphanReservations: [] });
     expect(progress.at(-1)).toBe(all);
     expect(progress.length).toBeGreaterThan(1);
@@ -82,7 +70,7 @@ describe('verifying the hash chains on PostgreSQL', () => {
     await tamper(database.url, `UPDATE events SET data = jsonb_set(data, '{rating}', '"excellent"') WHERE event_id = $1`, [rated.metadata.eventId]);
 
     const expected = { streamId, revision: 1, eventId: rated.metadata.eventId, position: rated.position, reason: 'hash' };
-    await logCaughtUp();
+    await readWholeLog(store, database.pool); // the global log shows them all (whole-log.ts)
     const all = await verifyAll(store);
     expect(all).toMatchObject({ ok: false, firstBrokenAt: expected, orphanReservations: [] });
     expect(all.checkedEvents).toBe((await database.pool.query('SELECT 1 FROM events')).rowCount);
@@ -99,7 +87,7 @@ describe('verifying the hash chains on PostgreSQL', () => {
     ]);
     const broken = { streamId, revision: 2, eventId: events[2].metadata.eventId, reason: 'chain' };
     expect((await verifyStream(store, streamId)).firstBrokenAt).toMatchObject(broken);
-    await logCaughtUp();
+    await readWholeLog(store, database.pool); // the global log shows them all (whole-log.ts)
     expect((await verifyAll(store)).firstBrokenAt).toMatchObject(broken);
   });
 
@@ -114,7 +102,7 @@ describe('verifying the hash chains on PostgreSQL', () => {
     await register('V-6');
 
     const orphan = { streamId, registrationNumber: 'ORPHAN-1', organizationId, eventId: metadata.eventId, recordedAt: metadata.recordedAt };
-    await logCaughtUp();
+    await readWholeLog(store, database.pool); // the global log shows them all (whole-log.ts)
     const all = await verifyAll(store);
     expect(all).toMatchObject({ ok: false, orphanReservations: [orphan] });
     expect(all.firstBrokenAt).toBeUndefined();

@@ -3,6 +3,7 @@ import { OrganizationCommands, OrganizationHistoryQueries, verifyAll } from '@kt
 import { hashEvent, PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, applyOrganizationEvents } from '@ktt/read-models';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 
 const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
 
@@ -58,7 +59,7 @@ describe('reading a stored v1 OrganizationSuspended through the upcaster (Postgr
     const schema = await activeSchema(database.pool);
     const client = await database.pool.connect();
     try {
-      await applyOrganizationEvents(client, schema, await store.readAll({ limit: 1000 }));
+      await applyOrganizationEvents(client, schema, await readWholeLog(store, database.pool));
     } finally {
       client.release();
     }
