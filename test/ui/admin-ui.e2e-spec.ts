@@ -120,7 +120,7 @@ describe('admin UI in a real browser', () => {
   });
 
   it('shows validation errors by field and writes nothing', async () => {
-    const { page } = await openAs(api.token('registrar', ['91']));
+    const { page } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
     const before = await countEvents();
     await page.goto(`${api.baseUrl}/#/organizations/new`);
     await page.getByLabel('Loại hình').selectOption('cooperative');
@@ -150,7 +150,7 @@ describe('admin UI in a real browser', () => {
       body: JSON.stringify({ kind: 'cooperative_group', name: 'Tổ hợp tác giữ số', registrationNumber: taken, provinceCode: '91', sector: 'agriculture', registeredOn: '2024-01-10', memberCount: 3 }),
     });
     expect(first.status).toBe(201);
-    const { page } = await openAs(api.token('registrar', ['91']));
+    const { page } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
     const before = await countEvents();
     await page.goto(`${api.baseUrl}/#/organizations/new`);
     await page.getByLabel('Loại hình').selectOption('cooperative');
@@ -219,6 +219,72 @@ describe('admin UI in a real browser', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
     await page.screenshot({ path: screenshotPath('dashboard-narrow'), fullPage: true });
+  });
+
+  it('keeps the token out of localStorage: sign-in keeps it for the tab only, and a token an older version left there is removed', async () => {
+    const context = await browser.newContext({ locale: 'vi-VN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    // What an older version kept: a valid admin token with its /api/me answer, under the old key.
+    await page.goto(`${api.baseUrl}/`);
+    const me = await (await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${api.adminToken}` } })).json();
+    await page.evaluate((old) => localStorage.setItem('ktt.token', old), JSON.stringify({ token: api.adminToken, me }));
+    await page.reload();
+    await expectVisible(page.getByLabel('Mã truy cập (token)'));
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem('ktt.token'))).toBeNull();
+
+    const token = api.token('analyst', [], 'storage-check');
+    await page.getByLabel('Mã truy cập (token)').fill(token);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('navigation').waitFor();
+    const stored = await page.evaluate(() => Object.keys(localStorage).map((key) => `${key}=${localStorage.getItem(key)}`));
+    expect(stored.filter((entry) => entry.includes(token))).toEqual([]);
+    expect(stored.filter((entry) => entry.startsWith('ktt.token'))).toEqual([]);
+    // A reload of the same tab stays signed in (sessionStorage); signing out forgets the token there too.
+    await page.reload();
+    await page.getByRole('navigation').waitFor();
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await expectVisible(page.getByLabel('Mã truy cập (token)'));
+    expect(await page.evaluate((t) => Object.values(sessionStorage).some((value) => value.includes(t)), token)).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('checks an organization id in the route is a UUID before fetching: a path like ..%2F..%2Fplans or a non-UUID shows a message and reaches no other path', async () => {
+    const { page, errors } = await openAs(api.adminToken);
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      if (['fetch', 'xhr'].includes(request.resourceType())) requested.push(new URL(request.url()).pathname);
+    });
+    for (const route of ['..%2F..%2Fplans', '..%2F..%2Fapi%2Fplans', 'not-a-uuid', '5f0c1e2a-0000-4000-8000-00000000000g']) {
+      requested.length = 0;
+      await page.goto(`${api.baseUrl}/#/organizations/${route}`);
+      const alert = page.getByRole('alert').filter({ hasText: 'không hợp lệ' });
+      await alert.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+      await page.waitForLoadState('networkidle');
+      // The page may read the provinces; nothing about an organization, nothing outside /api/provinces.
+      expect({ route, requested: requested.filter((pathname) => pathname !== '/api/provinces') }).toEqual({ route, requested: [] });
+      expect(await alert.innerText()).toContain('UUID');
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('reads an organization named by an upper-case UUID in the route through its lower-case id', async () => {
+    const list = await (await fetch(`${api.baseUrl}/api/organizations?limit=1`, { headers: { authorization: `Bearer ${api.adminToken}` } })).json();
+    const id: string = list.items[0].id;
+    const { page, errors } = await openAs(api.adminToken);
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      const pathname = new URL(request.url()).pathname;
+      if (pathname.startsWith('/api/organizations')) requested.push(pathname);
+    });
+    await page.goto(`${api.baseUrl}/#/organizations/${id.toUpperCase()}`);
+    await expectVisible(page.getByTestId('organization-state'));
+    expect(await page.getByTestId('organization-state').innerText()).toContain(id);
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((pathname) => pathname !== `/api/organizations/${id}` && pathname !== `/api/organizations/${id}/events`)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   async function countEvents(): Promise<number> {

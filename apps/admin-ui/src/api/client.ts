@@ -63,6 +63,7 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    assertApiPath(path);
     const response = await fetch(path, {
       method,
       headers: {
@@ -85,6 +86,19 @@ export class ApiClient {
     }
     return payload as T;
   }
+}
+
+/**
+ * The token goes only to the API, to the path the caller meant: a path
+ * outside `/api/`, or with a segment the URL parser would resolve (`.`, `..`,
+ * also as `%2e`), is a bug of the caller (a value put into a path without
+ * apiPath) and is never sent.
+ */
+function assertApiPath(path: string): void {
+  const pathname = path.split(/[?#]/, 1)[0];
+  const segments = pathname.split('/').slice(1);
+  const moves = segments.some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+  if (!pathname.startsWith('/api/') || moves || pathname.includes('\\')) throw new Error(`refused to request ${JSON.stringify(path)}: not a plain API path`);
 }
 
 function safeJson(text: string): unknown {

@@ -5,9 +5,15 @@ import type { Me } from '../api/types';
 /**
  * Who is signed in. The token (pasted by the user: in the embedded default the
  * admin token printed at first start, or one from `npm run cli -- token`) is
- * checked by the server (`GET /api/me`) before it is kept in localStorage; its
- * role's permissions decide what the UI offers (`can`), the server still
- * decides what it accepts.
+ * checked by the server (`GET /api/me`) before it is kept; its role's
+ * permissions decide what the UI offers (`can`), the server still decides what
+ * it accepts.
+ *
+ * The token is kept in sessionStorage: a reload of the tab stays signed in,
+ * closing the tab forgets it, and it is not shared with other tabs or left on
+ * disk for whatever script or user comes later (localStorage would keep a
+ * bearer token, often an admin's, for good). Where sessionStorage is refused,
+ * it lives in memory only.
  */
 const STORAGE_KEY = 'ktt.token';
 
@@ -30,18 +36,37 @@ interface Stored {
 }
 
 function readStored(): Stored | null {
+  forgetLegacyToken();
   try {
-    const raw = localStorage.getItem(STORAGE_KEY);
+    const raw = sessionStorage.getItem(STORAGE_KEY);
     return raw ? (JSON.parse(raw) as Stored) : null;
   } catch {
     return null;
   }
 }
 
+function writeStored(stored: Stored | null): void {
+  try {
+    if (stored) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Storage refused (a private mode, a quota): the session lives in memory until the tab reloads.
+  }
+}
+
+/** Versions before issue 13 kept the token in localStorage: it is removed, not moved (whoever could read it there may have it). */
+function forgetLegacyToken(): void {
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // No localStorage: nothing was left there.
+  }
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [stored, setStored] = useState<Stored | null>(readStored);
   const signOut = useCallback(() => {
-    localStorage.removeItem(STORAGE_KEY);
+    writeStored(null);
     setStored(null);
   }, []);
   const client = useMemo(() => new ApiClient(stored?.token ?? null, signOut), [stored, signOut]);
@@ -49,7 +74,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const trimmed = token.trim();
     const me = await new ApiClient(trimmed).get<Me>('/api/me');
     const next = { token: trimmed, me };
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+    writeStored(next);
     setStored(next);
   }, []);
   const value = useMemo<Session>(

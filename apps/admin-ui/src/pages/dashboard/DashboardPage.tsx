@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
+import { apiPath } from '../../api/paths';
 import type { Plan, Progress, TargetProgress } from '../../api/types';
 import { useProvinces, useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
@@ -69,7 +70,7 @@ export function DashboardPage() {
   const progress = useQuery(
     () =>
       provinceCode
-        ? api.get<Progress>(`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined })
+        ? api.get<Progress>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined })
         : Promise.resolve(undefined),
     [api, provinceCode, asOf, knownAt],
   );

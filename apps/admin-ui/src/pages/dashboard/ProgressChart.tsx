@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { apiPath } from '../../api/paths';
 import type { Plan, SeriesPoint, TargetProgress } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { ProblemMessage } from '../../components/ProblemMessage';
@@ -76,7 +77,7 @@ export function ProgressChart(props: {
   const from = `${fromYear}-01-01`;
   const series = useQuery(
     () =>
-      api.get<SeriesPoint[]>(`/api/provinces/${props.provinceCode}/progress/series`, {
+      api.get<SeriesPoint[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
         from,
         to: props.asOf,
         step: 'month',

@@ -1,5 +1,6 @@
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError, type CommandResult } from '../../api/client';
+import { apiPath } from '../../api/paths';
 import { RATINGS, type HistoryEvent, type OrganizationState, type Province } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
@@ -34,6 +35,7 @@ export interface CommandProps {
 function useCommand(props: CommandProps) {
   const api = useApi();
   const submission = useSubmission();
+  /** `path`: below the organization's own, literal or built with apiPath (its values encoded). */
   const send = (
     event: FormEvent,
     path: string,
@@ -44,7 +46,7 @@ function useCommand(props: CommandProps) {
   ) => {
     event.preventDefault();
     void submission
-      .run(validate, () => api.command(`/api/organizations/${props.organization.id}${path}`, body, { 'If-Match': `"${props.version}"` }) as Promise<CommandResult>, {
+      .run(validate, () => api.command(apiPath`/api/organizations/${props.organization.id}` + path, body, { 'If-Match': `"${props.version}"` }) as Promise<CommandResult>, {
         codeFields,
         onError: (error) => {
           if (error instanceof ApiError && error.status === 412) props.onStale();
@@ -433,7 +435,7 @@ export function LeaveForm(props: CommandProps) {
       fields={['cooperativeId', 'effectiveOn']}
       onCancel={props.onCancel}
       hint={members.length ? undefined : t('form.leave.none')}
-      onSubmit={(event) => form.send(event, `/members/${cooperativeId}/leave`, { effectiveOn }, validate, t('form.leave'), MEMBERSHIP_CONFLICTS)}
+      onSubmit={(event) => form.send(event, apiPath`/members/${cooperativeId}/leave`, { effectiveOn }, validate, t('form.leave'), MEMBERSHIP_CONFLICTS)}
     >
       <div className="org-form-grid">
         <FormSelect

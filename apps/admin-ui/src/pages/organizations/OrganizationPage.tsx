@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
+import { apiPath, canonicalUuid } from '../../api/paths';
 import type { HistoryEvent, OrganizationState } from '../../api/types';
 import { useProvinces, useQuery } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
@@ -13,11 +14,35 @@ import { FORMS, type CommandProps, type FormName } from './OrganizationForms';
 import { OrgLink, provinceLabel, rememberSummary, StatusBadge, useOrganizationSummaries, useOrgT, yesNo } from './shared';
 import { idsInEvents, Timeline } from './Timeline';
 
-/** Route `/organizations/:id?asOf=YYYY-MM-DD&knownAt=<ISO timestamp>`. */
+/**
+ * Route `/organizations/:id?asOf=YYYY-MM-DD&knownAt=<ISO timestamp>`. The id
+ * is checked to be a UUID before anything is fetched (a route such as
+ * `..%2F..%2Fplans` would otherwise send the signed-in user's token to another
+ * path), and shown in its canonical lower-case form.
+ */
 export function OrganizationPage() {
-  const { id = '' } = useParams();
+  const { id: raw = '' } = useParams();
+  const location = useLocation();
+  const id = canonicalUuid(raw);
+  if (id === null) return <InvalidOrganizationId raw={raw} />;
+  if (id !== raw) return <Navigate replace to={{ pathname: `/organizations/${id}`, search: location.search }} state={location.state} />;
   // A new organization (a member's link) starts afresh: no open form, no old message.
   return <OrganizationView key={id} id={id} />;
+}
+
+function InvalidOrganizationId({ raw }: { raw: string }) {
+  const t = useOrgT();
+  return (
+    <div className="org-page">
+      <p className="org-back">
+        <Link to="/organizations">{t('org.back')}</Link>
+      </p>
+      <h1>{t('org.notFound')}</h1>
+      <div className="problem" role="alert" data-testid="invalid-organization-id">
+        <p>{t('org.invalidId', { id: raw.length > 80 ? `${raw.slice(0, 80)}…` : raw })}</p>
+      </div>
+    </div>
+  );
 }
 
 /**
@@ -54,15 +79,15 @@ function OrganizationView({ id }: { id: string }) {
   const knownAt = params.get('knownAt') || null;
   const historyAllowed = can('history:read');
 
-  const state = useQuery(() => api.get<OrganizationState>(`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
+  const state = useQuery(() => api.get<OrganizationState>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
   const events = useQuery(
-    () => (historyAllowed ? api.get<HistoryEvent[]>(`/api/organizations/${id}/events`) : Promise.resolve(undefined)),
+    () => (historyAllowed ? api.get<HistoryEvent[]>(apiPath`/api/organizations/${id}/events`) : Promise.resolve(undefined)),
     [api, id, historyAllowed],
   );
   // Commands are judged against the organization now and need its latest version: read it apart when the page looks at another time.
   const viewingNow = asOf === today && knownAt === null;
   const current = useQuery(
-    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationState>(`/api/organizations/${id}`)),
+    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationState>(apiPath`/api/organizations/${id}`)),
     [api, id, viewingNow],
   );
   const now = viewingNow ? state.data : current.data;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
+import { apiPath, canonicalUuid } from '../../api/paths';
 import type { OrganizationKind, OrganizationState, Province } from '../../api/types';
 import { formatDate, todayInVietnam } from '../../i18n/format';
 import { useT, type Translate } from '../../i18n/i18n';
@@ -87,15 +88,19 @@ export function useOrganizationSummaries(ids: readonly string[]): Record<string,
     const wanted = key ? key.split(',') : [];
     for (const id of wanted) {
       if (!summaries.has(id)) {
+        // Ids come from answers and event data; one that is not a UUID names no organization and is not looked up.
+        const uuid = canonicalUuid(id);
         summaries.set(
           id,
-          api.get<OrganizationState>(`/api/organizations/${id}`).then(
-            (state) => ({ id, name: state.name, registrationNumber: state.registrationNumber, kind: state.kind, provinceCode: state.provinceCode }),
-            (error: unknown) => {
-              if (!(error instanceof ApiError && error.status === 404)) summaries.delete(id); // retry later
-              return null;
-            },
-          ),
+          uuid
+            ? api.get<OrganizationState>(apiPath`/api/organizations/${uuid}`).then(
+                (state) => ({ id, name: state.name, registrationNumber: state.registrationNumber, kind: state.kind, provinceCode: state.provinceCode }),
+                (error: unknown) => {
+                  if (!(error instanceof ApiError && error.status === 404)) summaries.delete(id); // retry later
+                  return null;
+                },
+              )
+            : Promise.resolve(null),
         );
       }
       void summaries.get(id)!.then((summary) => {
@@ -121,7 +126,7 @@ export function rememberSummary(state: OrganizationSummary): void {
 
 export function OrgLink({ id, summary }: { id: string; summary: OrganizationSummary | null | undefined }) {
   return (
-    <Link to={`/organizations/${id}`}>
+    <Link to={`/organizations/${encodeURIComponent(id)}`}>
       {summary ? (
         <>
           {summary.name} <span className="org-muted">({summary.registrationNumber})</span>
