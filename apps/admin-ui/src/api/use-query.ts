@@ -19,7 +19,8 @@ export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): Q
   useEffect(() => {
     let current = true;
     setState((previous) => ({ ...previous, loading: true, error: null }));
-    load().then(
+    // A load that throws at once (a value apiPath refuses) fails this query like a refused request, not the page.
+    new Promise<T>((resolve) => resolve(load())).then(
       (data) => current && setState({ data, error: null, loading: false }),
       (error: unknown) => current && setState({ data: undefined, error, loading: false }),
     );
