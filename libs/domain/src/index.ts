@@ -5,3 +5,7 @@ export * from './organizations';
 export * from './plans';
 export * from './progress';
 export * from './upcasting';
+export * from './common/identity';
+export * from './common/limits';
+export * from './common/timestamp';
+export { textProblem, normalizeText, type TextRule } from './common/validation';

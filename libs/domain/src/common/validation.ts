@@ -1,11 +1,14 @@
 import { DomainError } from './domain-error';
+import { isCanonicalUuid, isUuid } from './identity';
+import { LIMITS } from './limits';
 import { isValidLocalDate, type LocalDate } from './local-date';
 
 /**
- * Value checks shared by every decision. The edge (DTO schema) checks shapes
- * first; these repeat the few that the domain relies on so that `decide` never
- * records an impossible value even when called without the HTTP layer (CLI,
- * demo data, tests).
+ * Value checks shared by every decision (style.md §15: limits live where every
+ * path passes). The edge (DTO schema) may check shapes first for its messages;
+ * these are the ones no path can skip, so `decide` never records a value the
+ * read models cannot hold, whether it is called from HTTP, a correction, the
+ * CLI, the demo, the generator or an import.
  */
 export function invalid(path: string, message: string): DomainError {
   return DomainError.invalid('VALIDATION_FAILED', path, message);
@@ -23,15 +26,58 @@ export function requireDate(value: unknown, path: string): asserts value is Loca
   if (!isValidLocalDate(value)) throw invalid(path, `${path} must be a calendar date YYYY-MM-DD`);
 }
 
-export function requireText(value: unknown, path: string, maxLength = 1000): asserts value is string {
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > maxLength) {
-    throw invalid(path, `${path} must be a non-empty text of at most ${maxLength} characters`);
-  }
+export interface TextRule {
+  /** Most characters (Unicode code points) once normalised. */
+  max: number;
+  /** Tab and line breaks are allowed only in fields that say so (api.md, "Conventions"). */
+  multiline?: boolean;
 }
 
-export function requireInteger(value: unknown, path: string, min: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalid(path, `${path} must be an integer ≥ ${min}`);
+// C0 and C1 control characters and DEL; tab, LF and CR are judged by `multiline`.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LAYOUT = /[\t\n\r]/;
+// A surrogate half without its other half: not a character; PostgreSQL's jsonb refuses it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Texts are stored in Unicode NFC, trimmed (api.md, "Fields"). */
+export function normalizeText(value: string): string {
+  return value.normalize('NFC').trim();
+}
+
+/**
+ * Why a text breaks the rule, or null when it keeps it. Judged on the
+ * normalised text, as it would be stored. Shared with the HTTP edge's
+ * validators and query parameters, so both say the same.
+ */
+export function textProblem(value: unknown, rule: TextRule): string | null {
+  if (typeof value !== 'string') return 'must be a text';
+  if (LONE_SURROGATE.test(value)) return 'must not contain a lone surrogate (not a Unicode character)';
+  if (value.includes('\u0000')) return 'must not contain NUL';
+  if (CONTROL.test(value)) return 'must not contain control characters';
+  if (!rule.multiline && LAYOUT.test(value)) return 'must not contain tabs or line breaks';
+  const normalized = normalizeText(value);
+  if (normalized.length === 0) return 'must not be empty';
+  const length = [...normalized].length;
+  if (length > rule.max) return `must be at most ${rule.max} characters (got ${length})`;
+  return null;
+}
+
+/** A text field by its rule; returns it normalised (NFC, trimmed), the form to record. */
+export function requireText(value: unknown, path: string, rule: TextRule | number = LIMITS.text.reason): string {
+  const problem = textProblem(value, typeof rule === 'number' ? { max: rule } : rule);
+  if (problem !== null) throw invalid(path, `${path} ${problem}`);
+  return normalizeText(value as string);
+}
+
+/** An optional text: undefined and null pass as they are. */
+export function optionalText<T extends null | undefined>(value: string | T, path: string, rule: TextRule): string | T {
+  return value === undefined || value === null ? value : requireText(value, path, rule);
+}
+
+/** An integer within [min, max]; `max` defaults to what a PostgreSQL `integer` column holds. */
+export function requireInteger(value: unknown, path: string, min: number, max: number = LIMITS.int4Max): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(path, `${path} must be an integer between ${min} and ${max}`);
   }
 }
 
@@ -41,4 +87,14 @@ export function requireOneOf<T extends string>(
   path: string,
 ): asserts value is T {
   if (!allowed.includes(value as T)) throw invalid(path, `${path} must be one of ${allowed.join(', ')}`);
+}
+
+/**
+ * An id as the domain keys on it: a UUID in lower case. An upper-case UUID is
+ * refused, not silently folded: whoever let it through skipped the edge's
+ * canonicalisation, and a second spelling must never name a second stream.
+ */
+export function requireId(value: unknown, path: string): asserts value is string {
+  if (isCanonicalUuid(value)) return;
+  throw invalid(path, isUuid(value) ? `${path} must be written in lower case (the canonical form of a UUID)` : `${path} must be a UUID`);
 }

@@ -1,4 +1,5 @@
 import { assertNever } from '../common/assert-never';
+import { isCanonicalUuid } from '../common/identity';
 import type { DecisionContext } from './decision-context';
 import { decideDissolution } from './dissolution/dissolve-organization';
 import { decideDormancy } from './dormancy/find-organization-dormant';
@@ -59,9 +60,14 @@ export function decide(
  * joining cooperative. A leave is judged on the union's history alone.
  */
 export function referencedOrganizationIds(command: OrganizationCommand): string[] {
+  // An id that is not a canonical UUID names no stream: `decide` refuses it, naming its field.
+  return referencedIds(command).filter(isCanonicalUuid);
+}
+
+function referencedIds(command: OrganizationCommand): unknown[] {
   switch (command.type) {
     case 'RegisterOrganization':
-      return command.kind === 'union' ? [...new Set(command.memberCooperativeIds ?? [])] : [];
+      return command.kind === 'union' && Array.isArray(command.memberCooperativeIds) ? [...new Set(command.memberCooperativeIds)] : [];
     case 'JoinUnion':
       return [command.cooperativeId];
     case 'RateOrganization':
@@ -75,8 +81,7 @@ export function referencedOrganizationIds(command: OrganizationCommand): string[
       return [];
     case 'CorrectRecord': {
       // A replacement join names a cooperative whose history the rules consult.
-      const cooperativeId = command.replacement?.cooperativeId;
-      return typeof cooperativeId === 'string' ? [cooperativeId] : [];
+      return [command.replacement?.cooperativeId];
     }
     default:
       return assertNever(command);

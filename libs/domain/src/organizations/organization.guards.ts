@@ -1,5 +1,6 @@
 import { DomainError } from '../common/domain-error';
 import type { LocalDate } from '../common/local-date';
+import { LIMITS } from '../common/limits';
 import { invalid, requireInteger } from '../common/validation';
 import type { OrganizationHistory } from './organization.history';
 import type { Managers, OrganizationKind, OrganizationStatus } from './organization.types';
@@ -79,8 +80,11 @@ export function requireKind(
 }
 
 export function requireManagers(managers: Managers, path = 'managers'): void {
-  requireInteger(managers?.total, `${path}.total`, 0);
-  requireInteger(managers.withDegree, `${path}.withDegree`, 0);
+  if (typeof managers !== 'object' || managers === null || Array.isArray(managers)) {
+    throw invalid(path, `${path} must be an object { total, withDegree }`);
+  }
+  requireInteger(managers.total, `${path}.total`, 0, LIMITS.managers.max);
+  requireInteger(managers.withDegree, `${path}.withDegree`, 0, LIMITS.managers.max);
   if (managers.withDegree > managers.total) {
     throw invalid(`${path}.withDegree`, `${path}.withDegree (${managers.withDegree}) exceeds ${path}.total (${managers.total})`);
   }

@@ -1,6 +1,7 @@
 import { aCooperative, aUnion } from '@ktt/testing/builders';
+import { DomainError } from '../common/domain-error';
 import { evolve, foldHistory } from './organization.history';
-import { organizationStreamId, registrationNumberStreamId } from './organization.streams';
+import { isCanonicalStreamId, organizationStreamId, registrationNumberStreamId } from './organization.streams';
 import { normalizeRegistrationNumber } from './registration/registration-number';
 
 describe('folding a stream', () => {
@@ -42,8 +43,27 @@ describe('folding a stream', () => {
 
 describe('stream ids and registration numbers', () => {
   it('names the streams', () => {
-    expect(organizationStreamId('abc')).toBe('organization-abc');
+    expect(organizationStreamId('5f0c1e2a-3b4c-4d5e-8f60-718293a4b5c6')).toBe('organization-5f0c1e2a-3b4c-4d5e-8f60-718293a4b5c6');
     expect(registrationNumberStreamId('KG-01')).toBe('registration-number-KG-01');
+  });
+
+  it('refuses to name a stream by a non-canonical id: one UUID, one stream (issue #13, finding 1)', () => {
+    const refusal = (id: string) => {
+      try {
+        organizationStreamId(id);
+        return null;
+      } catch (error) {
+        return { code: (error as DomainError).code, errors: (error as DomainError).errors };
+      }
+    };
+    expect(refusal('5F0C1E2A-3B4C-4D5E-8F60-718293A4B5C6')).toEqual({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'id', message: expect.stringContaining('lower case') }],
+    });
+    expect(refusal('abc')).toEqual({ code: 'VALIDATION_FAILED', errors: [{ path: 'id', message: 'id must be a UUID' }] });
+    expect(isCanonicalStreamId('organization-5F0C1E2A-3B4C-4D5E-8F60-718293A4B5C6')).toBe(false);
+    expect(isCanonicalStreamId('organization-5f0c1e2a-3b4c-4d5e-8f60-718293a4b5c6')).toBe(true);
+    expect(isCanonicalStreamId('registration-number-KG-01')).toBe(true);
   });
 
   it('normalises a registration number: trimmed, upper-case, NFC', () => {

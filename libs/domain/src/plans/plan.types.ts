@@ -1,4 +1,5 @@
 import type { LocalDate } from '../common/local-date';
+import { LIMITS } from '../common/limits';
 import { invalid, requireDate, requireOneOf, requireText } from '../common/validation';
 
 /** The 19 metrics of domain.md ("Metrics"), in its order. */
@@ -48,7 +49,7 @@ export function validateTarget(target: Target, path: string): void {
   if (target.op === 'between') validateRange(target, path);
   else validateValue(target, path);
   requireDate(target.deadline, `${path}.deadline`);
-  requireText(target.quote, `${path}.quote`, 2000);
+  requireText(target.quote, `${path}.quote`, { max: LIMITS.text.targetQuote, multiline: true });
 }
 
 function validateRange(target: Target, path: string): void {
@@ -65,9 +66,25 @@ function validateValue(target: Target, path: string): void {
 }
 
 function requireNumber(value: unknown, path: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(path, `${path} must be a number`);
+  const { maxAbs } = LIMITS.targetValue;
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > maxAbs) {
+    throw invalid(path, `${path} must be a number between -${maxAbs} and ${maxAbs}`);
+  }
+}
+
+/**
+ * A plan's id in its one spelling (style.md §16): 1–100 lower-case letters,
+ * digits and "-", as the plans the project carries are named. The HTTP edge
+ * lower-cases a path's id; the domain refuses any other form, so one plan
+ * cannot get a second stream under another case.
+ */
+const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
+
+export function isPlanId(value: unknown): value is string {
+  return typeof value === 'string' && PLAN_ID.test(value);
 }
 
 export function planStreamId(id: string): string {
+  if (!isPlanId(id)) throw invalid('id', 'id must be 1–100 lower-case letters, digits and "-"');
   return `plan-${id}`;
 }

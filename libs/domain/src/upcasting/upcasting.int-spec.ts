@@ -4,8 +4,9 @@ import { hashEvent, PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, applyOrganizationEvents } from '@ktt/read-models';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
+import { systemPrincipal } from '@ktt/auth';
 
-const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
+const context = () => ({ principal: systemPrincipal('test'), correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
 
 /**
  * A v1 OrganizationSuspended, as an earlier release stored it, read by this

@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
-import { invalid, requireText } from '../../common/validation';
+import { LIMITS } from '../../common/limits';
+import { invalid, requireId, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { CorrectRecord, OrganizationCommand } from '../organization.commands';
 import type { OrganizationEvent, RecordCorrected } from '../organization.events';
@@ -45,7 +46,8 @@ export function decideCorrection(
   context: DecisionContext,
   decideReplacement: (command: OrganizationCommand, history: OrganizationHistory, context: DecisionContext) => OrganizationEvent[],
 ): RecordCorrected[] {
-  requireText(command.reason, 'reason', 2000);
+  const reason = requireText(command.reason, 'reason', { max: LIMITS.text.correctionReason, multiline: true });
+  requireId(command.retractedEventId, 'eventId');
   const h = requireHistory(history, command.organizationId);
   const target = h.recorded[command.retractedRevision];
   if (!target) throw DomainError.notFound('EVENT_NOT_FOUND', `no event ${command.retractedEventId} in the history of ${h.id}`);
@@ -63,7 +65,7 @@ export function decideCorrection(
       retractedRevision: command.retractedRevision,
       retractedEventId: command.retractedEventId,
       retractedType: target.type,
-      reason: command.reason.normalize('NFC').trim(),
+      reason,
       replacement,
     },
   });

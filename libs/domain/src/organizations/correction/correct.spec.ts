@@ -7,7 +7,8 @@ import { evolve } from '../organization.history';
 const correct = (organizationId: string, retractedRevision: number, overrides: Partial<CorrectRecord> = {}): CorrectRecord => ({
   type: 'CorrectRecord',
   organizationId,
-  retractedEventId: `event-${retractedRevision}`,
+  // Event ids are lower-case UUIDs, as every stored one is; the revision is what the domain judges by.
+  retractedEventId: `00000000-0000-4000-8000-${String(retractedRevision).padStart(12, '0')}`,
   retractedRevision,
   reason: 'Nhập nhầm kết quả phân loại',
   ...overrides,

@@ -1,3 +1,4 @@
+import { LIMITS } from '../../common/limits';
 import { requireOneOf, requirePastOrToday, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { DissolveOrganization } from '../organization.commands';
@@ -14,8 +15,8 @@ export function decideDissolution(
 ): OrganizationDissolved[] {
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
   requireOneOf(command.mode, DISSOLUTION_MODES, 'mode');
-  requireText(command.decisionRef, 'decisionRef');
+  const decisionRef = requireText(command.decisionRef, 'decisionRef', { max: LIMITS.text.decisionRef });
   requireLifecycleChange(history, command, ['active', 'suspended', 'dormant'], 'dissolve');
-  const { organizationId, effectiveOn, mode, decisionRef } = command;
+  const { organizationId, effectiveOn, mode } = command;
   return [{ type: 'OrganizationDissolved', data: { organizationId, effectiveOn, mode, decisionRef } }];
 }

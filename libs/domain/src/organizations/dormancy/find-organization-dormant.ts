@@ -1,3 +1,4 @@
+import { LIMITS } from '../../common/limits';
 import { requirePastOrToday, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { FindOrganizationDormant } from '../organization.commands';
@@ -12,8 +13,8 @@ export function decideDormancy(
   { today }: DecisionContext,
 ): OrganizationFoundDormant[] {
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
-  requireText(command.finding, 'finding');
+  const finding = requireText(command.finding, 'finding', { max: LIMITS.text.finding, multiline: true });
   requireLifecycleChange(history, command, ['active', 'suspended'], 'find dormant');
-  const { organizationId, effectiveOn, finding } = command;
+  const { organizationId, effectiveOn } = command;
   return [{ type: 'OrganizationFoundDormant', data: { organizationId, effectiveOn, finding } }];
 }

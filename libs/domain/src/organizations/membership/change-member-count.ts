@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/domain-error';
+import { LIMITS } from '../../common/limits';
 import { requireInteger, requirePastOrToday } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { ChangeMemberCount } from '../organization.commands';
@@ -12,7 +13,7 @@ export function decideMemberCountChange(
   history: OrganizationHistory | null,
   { today }: DecisionContext,
 ): MemberCountChanged[] {
-  requireInteger(command.memberCount, 'memberCount', 1);
+  requireInteger(command.memberCount, 'memberCount', LIMITS.memberCount.min, LIMITS.memberCount.max);
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
   const organization = requireHistory(history, command.organizationId);
   requireKind(organization, ['cooperative', 'cooperative_group'], 'change the member count of');

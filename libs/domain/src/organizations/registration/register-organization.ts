@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
-import { invalid, requireOneOf, requirePastOrToday, requireInteger, requireText } from '../../common/validation';
+import { LIMITS } from '../../common/limits';
+import { invalid, requireId, requireOneOf, requirePastOrToday, requireInteger, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import { otherHistory } from '../decision-context';
 import type { RegisterOrganization } from '../organization.commands';
@@ -30,10 +31,12 @@ export function decideRegistration(
 }
 
 function validateRegistration(command: RegisterOrganization, { today }: DecisionContext): void {
+  requireId(command.organizationId, 'id');
   requireOneOf(command.kind, ORGANIZATION_KINDS, 'kind');
   requireOneOf(command.sector, SECTORS, 'sector');
-  requireText(typeof command.name === 'string' ? normalizeName(command.name) : command.name, 'name', 200);
-  requireRegistrationNumber(normalizeRegistrationNumber(command.registrationNumber ?? ''));
+  requireText(command.name, 'name', { max: LIMITS.text.name });
+  if (typeof command.registrationNumber !== 'string') throw invalid('registrationNumber', 'registrationNumber must be a text');
+  requireRegistrationNumber(normalizeRegistrationNumber(command.registrationNumber));
   if (!/^\d{2}$/.test(command.provinceCode ?? '')) throw invalid('provinceCode', 'provinceCode must be two digits');
   requirePastOrToday(command.registeredOn, 'registeredOn', today);
   if (command.kind === 'union') validateUnionFounding(command);
@@ -45,7 +48,7 @@ function validateRegistration(command: RegisterOrganization, { today }: Decision
 /** Minimums of Law 17/2023/QH15 (5 members for a cooperative, 2 for a group), applied to every date. */
 function validateMemberCount(command: RegisterOrganization): void {
   if (command.memberCount === undefined) throw invalid('memberCount', `memberCount is required for a ${command.kind}`);
-  requireInteger(command.memberCount, 'memberCount', 1);
+  requireInteger(command.memberCount, 'memberCount', LIMITS.memberCount.min, LIMITS.memberCount.max);
   const minimum = MINIMUM_MEMBERS[command.kind as keyof typeof MINIMUM_MEMBERS];
   if (command.memberCount < minimum) {
     throw DomainError.invalid(
@@ -66,6 +69,10 @@ function validateUnionFounding(command: RegisterOrganization): void {
   if (!Array.isArray(ids) || ids.length < MINIMUM_FOUNDING_COOPERATIVES) {
     throw invalid('memberCooperativeIds', `A union is founded by at least ${MINIMUM_FOUNDING_COOPERATIVES} cooperatives`);
   }
+  if (ids.length > LIMITS.memberCooperativeIds.max) {
+    throw invalid('memberCooperativeIds', `memberCooperativeIds lists at most ${LIMITS.memberCooperativeIds.max} cooperatives`);
+  }
+  ids.forEach((id, index) => requireId(id, `memberCooperativeIds[${index}]`));
   if (new Set(ids).size !== ids.length) throw invalid('memberCooperativeIds', 'memberCooperativeIds holds duplicates');
 }
 

@@ -1,4 +1,5 @@
-import { invalid, requireDate, requirePastOrToday, requireText } from '../../common/validation';
+import { LIMITS } from '../../common/limits';
+import { invalid, optionalText, requireDate, requirePastOrToday, requireText } from '../../common/validation';
 import type { DecisionContext } from '../decision-context';
 import type { SuspendOrganization } from '../organization.commands';
 import type { OrganizationSuspended } from '../organization.events';
@@ -15,19 +16,22 @@ export function decideSuspension(
   history: OrganizationHistory | null,
   { today }: DecisionContext,
 ): OrganizationSuspended[] {
-  validateSuspension(command, today);
+  const { reason, noticeRef } = validateSuspension(command, today);
   requireLifecycleChange(history, command, ['active'], 'suspend');
-  const { organizationId, effectiveOn, reason } = command;
+  const { organizationId, effectiveOn } = command;
   return [
-    { type: 'OrganizationSuspended', data: { organizationId, effectiveOn, reason, until: command.until ?? null, noticeRef: command.noticeRef ?? null } },
+    { type: 'OrganizationSuspended', data: { organizationId, effectiveOn, reason, until: command.until ?? null, noticeRef: noticeRef ?? null } },
   ];
 }
 
-function validateSuspension(command: SuspendOrganization, today: string): void {
+function validateSuspension(command: SuspendOrganization, today: string): { reason: string; noticeRef: string | undefined } {
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
-  requireText(command.reason, 'reason');
-  if (command.noticeRef !== undefined) requireText(command.noticeRef, 'noticeRef', 200);
-  if (command.until === undefined) return;
+  const texts = {
+    reason: requireText(command.reason, 'reason', { max: LIMITS.text.reason, multiline: true }),
+    noticeRef: optionalText(command.noticeRef, 'noticeRef', { max: LIMITS.text.noticeRef }),
+  };
+  if (command.until === undefined) return texts;
   requireDate(command.until, 'until');
   if (command.until < command.effectiveOn) throw invalid('until', `until ${command.until} is before effectiveOn`);
+  return texts;
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../../common/domain-error';
 import type { LocalDate } from '../../common/local-date';
-import { requirePastOrToday, requireText } from '../../common/validation';
+import { requireId, requirePastOrToday } from '../../common/validation';
 import { requireExistsOn, requireHistory, requireKind } from '../organization.guards';
 import type { OrganizationHistory } from '../organization.history';
 
@@ -28,7 +28,7 @@ export function requireUnionOn(
   history: OrganizationHistory | null,
   today: LocalDate,
 ): OrganizationHistory {
-  requireText(command.cooperativeId, 'cooperativeId');
+  requireId(command.cooperativeId, 'cooperativeId');
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
   const union = requireHistory(history, command.organizationId);
   requireKind(union, ['union'], 'admit or remove member cooperatives of');

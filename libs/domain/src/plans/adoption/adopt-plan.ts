@@ -1,12 +1,12 @@
 import { DomainError } from '../../common/domain-error';
 import type { LocalDate } from '../../common/local-date';
+import { LIMITS } from '../../common/limits';
 import { invalid, requirePastOrToday, requireText } from '../../common/validation';
 import type { AdoptPlan } from '../plan.commands';
 import type { PlanAdopted } from '../plan.events';
 import { validateOptionalText, validateTargets } from '../plan.guards';
 import type { PlanHistory } from '../plan.history';
-
-const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+import { isPlanId } from '../plan.types';
 
 /** Plans are adopted by the province; the registry records them (the admin enters them). */
 export function decideAdoption(
@@ -14,33 +14,32 @@ export function decideAdoption(
   history: PlanHistory | null,
   { today }: { today: LocalDate },
 ): PlanAdopted[] {
-  validateAdoption(command, today);
+  const data = validateAdoption(command, today);
   if (history !== null) throw DomainError.conflict('PLAN_EXISTS', `Plan ${command.planId} is already adopted`);
-  return [{ type: 'PlanAdopted', data: adoptionData(command) }];
+  return [{ type: 'PlanAdopted', data }];
 }
 
-function validateAdoption(command: AdoptPlan, today: LocalDate): void {
-  if (!PLAN_ID.test(command.planId ?? '')) throw invalid('id', 'id must be 1–128 letters, digits, ".", "_" or "-"');
+/** The plan's fields checked by the domain's limits, and recorded as normalised. */
+function validateAdoption(command: AdoptPlan, today: LocalDate): PlanAdopted['data'] {
+  if (!isPlanId(command.planId)) throw invalid('id', 'id must be 1–100 lower-case letters, digits and "-"');
   if (!/^\d{2}$/.test(command.provinceCode ?? '')) throw invalid('provinceCode', 'provinceCode must be two digits');
-  requireText(command.title, 'title', 2000);
-  requireText(command.issuer, 'issuer', 500);
+  const text = LIMITS.text;
+  const title = requireText(command.title, 'title', { max: text.planTitle });
+  const issuer = requireText(command.issuer, 'issuer', { max: text.planIssuer });
   requirePastOrToday(command.adoptedOn, 'adoptedOn', today);
-  validateOptionalText(command.document, 'document');
-  validateOptionalText(command.source, 'source');
-  validateOptionalText(command.note, 'note');
+  const document = validateOptionalText(command.document, 'document', { max: text.planDocument }) ?? null;
+  const source = validateOptionalText(command.source, 'source', { max: text.planSource }) ?? null;
+  const note = validateOptionalText(command.note, 'note', { max: text.planNote, multiline: true }) ?? null;
   validateTargets(command.targets, { allowEmpty: false });
-}
-
-function adoptionData(command: AdoptPlan): PlanAdopted['data'] {
   return {
     planId: command.planId,
     provinceCode: command.provinceCode,
-    document: command.document ?? null,
-    title: command.title.normalize('NFC').trim(),
-    issuer: command.issuer.normalize('NFC').trim(),
+    document,
+    title,
+    issuer,
     adoptedOn: command.adoptedOn,
-    source: command.source ?? null,
-    note: command.note ?? null,
+    source,
+    note,
     targets: command.targets.map((target) => ({ ...target })),
     effectiveOn: command.adoptedOn,
   };

@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
 import type { LocalDate } from '../../common/local-date';
+import { LIMITS } from '../../common/limits';
 import { invalid, requirePastOrToday, requireText } from '../../common/validation';
 import type { AmendPlan } from '../plan.commands';
 import type { PlanAmended } from '../plan.events';
@@ -16,20 +17,20 @@ export function decideAmendment(
   history: PlanHistory | null,
   { today }: { today: LocalDate },
 ): PlanAmended[] {
-  validateAmendment(command, today);
+  const texts = validateAmendment(command, today);
   if (history === null) throw DomainError.notFound('PLAN_NOT_FOUND', `Plan ${command.planId} is not adopted`);
-  return [{ type: 'PlanAmended', data: amendmentData(command) }];
+  return [{ type: 'PlanAmended', data: amendmentData({ ...command, ...texts }) }];
 }
 
-function validateAmendment(command: AmendPlan, today: LocalDate): void {
+function validateAmendment(command: AmendPlan, today: LocalDate): Pick<AmendPlan, 'reason' | 'document'> {
   requirePastOrToday(command.effectiveOn, 'effectiveOn', today);
-  requireText(command.reason, 'reason', 2000);
+  const reason = requireText(command.reason, 'reason', { max: LIMITS.text.planReason, multiline: true });
   if (command.targets === undefined && command.adoptedOn === undefined && command.document === undefined) {
     throw invalid('', 'An amendment gives at least one of targets, adoptedOn, document');
   }
   if (command.targets !== undefined) validateTargets(command.targets, { allowEmpty: true });
   if (command.adoptedOn !== undefined) requirePastOrToday(command.adoptedOn, 'adoptedOn', today);
-  validateOptionalText(command.document, 'document');
+  return { reason, document: validateOptionalText(command.document, 'document', { max: LIMITS.text.planDocument }) };
 }
 
 /** Only the fields given are carried. */
