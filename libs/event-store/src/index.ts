@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './errors';
+export * from './canonical-stream-ids';
 export * from './hashing';
 export { PostgresEventStore, translatePostgresError } from './postgres/postgres-event-store';
 export { comparePostgresPositions, decodePostgresPosition, encodePostgresPosition } from './postgres/postgres-position';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, EventToAppend, Position, RecordedEvent } from '../event-store.port';
 import { WrongExpectedRevisionError } from '../errors';
+import { NonCanonicalStreamIdError } from '../canonical-stream-ids';
 
 export interface ConformanceSubject {
   store: EventStore;
@@ -68,6 +69,18 @@ export function runEventStoreConformance(name: string, factory: () => Promise<Co
         const second = store.append([{ streamId: stream('reservation'), expectedRevision: 'no_stream', events: [testEvent('Reserved')] }]);
         await expect(second).rejects.toMatchObject({ streamId: stream('reservation') });
         expect(await store.readStream(stream('reservation'))).toHaveLength(1);
+      });
+
+      it('refuses an organization stream named by a non-canonical (upper-case) id and writes nothing of the append', async () => {
+        const id = randomUUID();
+        const reservation = stream('reservation');
+        const append = store.append([
+          { streamId: reservation, expectedRevision: 'no_stream', events: [testEvent('Reserved')] },
+          { streamId: `organization-${id.toUpperCase()}`, expectedRevision: 'no_stream', events: [testEvent('Registered')] },
+        ]);
+        await expect(append).rejects.toBeInstanceOf(NonCanonicalStreamIdError);
+        expect(await store.readStream(reservation)).toEqual([]);
+        expect(await store.readStream(`organization-${id.toUpperCase()}`)).toEqual([]);
       });
 
       it('refuses an expected revision on a stream that does not exist', async () => {

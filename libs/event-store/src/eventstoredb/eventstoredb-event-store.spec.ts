@@ -14,6 +14,7 @@ import {
   type Position as EsdbPosition,
 } from '@eventstore/db-client';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { NonCanonicalStreamIdError } from '../canonical-stream-ids';
 import type { EventToAppend } from '../event-store.port';
 import { EventStoreDbEventStore, type EventStoreDbClientLike } from './eventstoredb-event-store';
 import { decodePosition, encodePosition } from './position';
@@ -132,6 +133,9 @@ function failing(error: Error): Readable {
   });
 }
 
+/** An organization's stream as the domain names it: by a lower-case UUID. */
+const ORG = 'organization-00000000-0000-4000-8000-000000000001';
+
 let counter = 0;
 function evt(type: string, data: Record<string, unknown> = {}): EventToAppend {
   counter += 1;
@@ -160,57 +164,67 @@ function setup(readPageSize = 3) {
 describe('EventStoreDbEventStore.append', () => {
   it('writes the streams in the given order with mapped expected revisions and the event ids from metadata', async () => {
     const { client, store } = setup();
-    await store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [evt('Registered')] }]);
+    await store.append([{ streamId: ORG, expectedRevision: 'no_stream', events: [evt('Registered')] }]);
     const reservation = evt('NumberReserved');
     const change = evt('Renamed');
     const result = await store.append([
       { streamId: 'registration-number-42', expectedRevision: 'no_stream', events: [reservation] },
-      { streamId: 'organization-1', expectedRevision: 0, events: [change] },
+      { streamId: ORG, expectedRevision: 0, events: [change] },
       { streamId: 'audit-1', expectedRevision: 'any', events: [evt('A'), evt('B')] },
     ]);
 
     expect(client.appendCalls.slice(1)).toEqual([
       { streamId: 'registration-number-42', expectedRevision: 'no_stream', ids: [reservation.metadata.eventId] },
-      { streamId: 'organization-1', expectedRevision: 0n, ids: [change.metadata.eventId] },
+      { streamId: ORG, expectedRevision: 0n, ids: [change.metadata.eventId] },
       { streamId: 'audit-1', expectedRevision: 'any', ids: expect.any(Array) },
     ]);
-    expect(result.revisions).toEqual({ 'registration-number-42': 0, 'organization-1': 1, 'audit-1': 1 });
+    expect(result.revisions).toEqual({ 'registration-number-42': 0, [ORG]: 1, 'audit-1': 1 });
     expect(result.position).toBe(encodePosition(client.all[client.all.length - 1].position));
     expect(client.all[1]).toMatchObject({ type: 'NumberReserved', data: {}, metadata: reservation.metadata });
   });
 
   it('translates a conflict into WrongExpectedRevisionError', async () => {
     const { store } = setup();
-    await store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [evt('Registered')] }]);
-    const failure = store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [evt('Registered')] }]);
+    await store.append([{ streamId: ORG, expectedRevision: 'no_stream', events: [evt('Registered')] }]);
+    const failure = store.append([{ streamId: ORG, expectedRevision: 'no_stream', events: [evt('Registered')] }]);
     await expect(failure).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-    await expect(failure).rejects.toMatchObject({ streamId: 'organization-1', expected: 'no_stream', actual: 0 });
+    await expect(failure).rejects.toMatchObject({ streamId: ORG, expected: 'no_stream', actual: 0 });
   });
 
   it('refuses a multi-stream append whose later stream has moved on, before writing the reservation', async () => {
     const { client, store } = setup();
-    await store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [evt('Registered'), evt('Renamed')] }]);
+    await store.append([{ streamId: ORG, expectedRevision: 'no_stream', events: [evt('Registered'), evt('Renamed')] }]);
     const failure = store.append([
       { streamId: 'registration-number-7', expectedRevision: 'no_stream', events: [evt('NumberReserved')] },
-      { streamId: 'organization-1', expectedRevision: 0, events: [evt('Renamed')] },
+      { streamId: ORG, expectedRevision: 0, events: [evt('Renamed')] },
     ]);
-    await expect(failure).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: 'organization-1', expected: '0', actual: 1 });
+    await expect(failure).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: ORG, expected: '0', actual: 1 });
     expect(client.all.some((e) => e.streamId === 'registration-number-7')).toBe(false);
   });
 
   it('translates connection failures into EventStoreUnavailableError', async () => {
     const { client, store } = setup();
-    client.failAppendTo.set('organization-1', new UnavailableError(undefined, 'No connection established'));
-    await expect(store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [evt('Registered')] }])).rejects.toBeInstanceOf(
+    client.failAppendTo.set(ORG, new UnavailableError(undefined, 'No connection established'));
+    await expect(store.append([{ streamId: ORG, expectedRevision: 'no_stream', events: [evt('Registered')] }])).rejects.toBeInstanceOf(
       EventStoreUnavailableError,
     );
+  });
+
+  it('refuses an organization stream named by an upper-case id before writing anything (issue #13, finding 1)', async () => {
+    const { client, store } = setup();
+    const failure = store.append([
+      { streamId: 'registration-number-8', expectedRevision: 'no_stream', events: [evt('NumberReserved')] },
+      { streamId: 'organization-5F0C1E2A-3B4C-4D5E-8F60-718293A4B5C6', expectedRevision: 'no_stream', events: [evt('Registered')] },
+    ]);
+    await expect(failure).rejects.toBeInstanceOf(NonCanonicalStreamIdError);
+    expect(client.appendCalls).toEqual([]);
   });
 
   it('rethrows other errors unchanged', async () => {
     const { client, store } = setup();
     const bug = new TypeError('bug');
-    client.failAppendTo.set('organization-1', bug);
-    await expect(store.append([{ streamId: 'organization-1', expectedRevision: 'any', events: [evt('X')] }])).rejects.toBe(bug);
+    client.failAppendTo.set(ORG, bug);
+    await expect(store.append([{ streamId: ORG, expectedRevision: 'any', events: [evt('X')] }])).rejects.toBe(bug);
   });
 });
 
@@ -218,10 +232,10 @@ describe('EventStoreDbEventStore reads', () => {
   async function seeded() {
     const s = setup(3);
     s.client.systemEvent('$stats-127.0.0.1:2113', '$statsCollected');
-    await s.store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [evt('O1a', { a: 1 }), evt('O1b')] }]);
+    await s.store.append([{ streamId: ORG, expectedRevision: 'no_stream', events: [evt('O1a', { a: 1 }), evt('O1b')] }]);
     s.client.systemEvent('$$organization-1', '$metadata');
     await s.store.append([{ streamId: 'plan-1', expectedRevision: 'no_stream', events: [evt('P1a')] }]);
-    await s.store.append([{ streamId: 'organization-2', expectedRevision: 'no_stream', events: [evt('O2a')] }]);
+    await s.store.append([{ streamId: 'organization-00000000-0000-4000-8000-000000000002', expectedRevision: 'no_stream', events: [evt('O2a')] }]);
     await s.store.append([{ streamId: 'plan-1', expectedRevision: 0, events: [evt('P1b')] }]);
     s.client.systemEvent('$stats-127.0.0.1:2113', '$statsCollected');
     return s;
@@ -229,10 +243,10 @@ describe('EventStoreDbEventStore reads', () => {
 
   it('readStream returns the stream oldest first, and [] for a missing stream', async () => {
     const { store } = await seeded();
-    const events = await store.readStream('organization-1');
+    const events = await store.readStream(ORG);
     expect(events.map((e) => [e.streamId, e.revision, e.type])).toEqual([
-      ['organization-1', 0, 'O1a'],
-      ['organization-1', 1, 'O1b'],
+      [ORG, 0, 'O1a'],
+      [ORG, 1, 'O1b'],
     ]);
     expect(events[0].data).toEqual({ a: 1 });
     expect(decodePosition(events[0].position).commit).toBeGreaterThan(0n);

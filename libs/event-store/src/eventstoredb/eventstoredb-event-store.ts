@@ -31,6 +31,7 @@ import {
   type Position as EsdbPosition,
   type ReadPosition,
 } from '@eventstore/db-client';
+import { requireCanonicalStreamIds } from '../canonical-stream-ids';
 import { EventStoreError, WrongExpectedRevisionError } from '../errors';
 import type {
   AppendResult,
@@ -89,6 +90,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (!appends.some((a) => a.events.length > 0)) {
       throw new EventStoreError('append needs at least one event');
     }
+    requireCanonicalStreamIds(appends);
     await this.checkExpectedRevisions(appends);
 
     // Written strictly one after the other, in the given order (see the file comment).

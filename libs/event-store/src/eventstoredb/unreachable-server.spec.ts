@@ -26,7 +26,7 @@ describe('EventStoreDbEventStore with an unreachable server', () => {
   afterAll(() => store.close());
 
   it('append', async () => {
-    await expect(store.append([{ streamId: 'organization-1', expectedRevision: 'no_stream', events: [testEvent('A')] }])).rejects.toBeInstanceOf(
+    await expect(store.append([{ streamId: 'organization-00000000-0000-4000-8000-000000000001', expectedRevision: 'no_stream', events: [testEvent('A')] }])).rejects.toBeInstanceOf(
       EventStoreUnavailableError,
     );
   });

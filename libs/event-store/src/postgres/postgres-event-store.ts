@@ -12,6 +12,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
+import { requireCanonicalStreamIds } from '../canonical-stream-ids';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
   comparePostgresPositions,
@@ -50,6 +51,7 @@ export class PostgresEventStore implements EventStore {
   constructor(private readonly options: PostgresEventStoreOptions) {}
 
   async append(appends: StreamAppend[]): Promise<AppendResult> {
+    requireCanonicalStreamIds(appends);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.appendOnce(appends);
