@@ -8,7 +8,7 @@ import { cooperative, union } from './support/fixtures';
 
 type Caller = 'admin' | 'registrar-91' | 'registrar-15' | 'auditor' | 'analyst' | 'no token' | 'expired' | 'other key' | 'not bearer';
 const CALLERS: Caller[] = ['admin', 'registrar-91', 'registrar-15', 'auditor', 'analyst', 'no token', 'expired', 'other key', 'not bearer'];
-type Access = 'public' | 'organizations:write' | 'history:read' | 'read' | 'plans:write' | 'corrections:write';
+type Access = 'health' | 'metrics' | 'organizations:write' | 'history:read' | 'read' | 'plans:write' | 'corrections:write';
 
 interface Endpoint {
   name: string;
@@ -96,13 +96,16 @@ describe('authorization matrix', () => {
     { name: 'GET /api/plans/{id}', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/plans/kien-giang-251-kh-ubnd-2023' }) },
     { name: 'GET /api/me', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/me' }) },
     { name: 'GET /api/provinces', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/provinces' }) },
-    { name: 'GET /health', access: 'public', prepare: async () => ({ method: 'GET', path: '/health' }) },
-    { name: 'GET /metrics', access: 'public', prepare: async () => ({ method: 'GET', path: '/metrics' }) },
+    { name: 'GET /health', access: 'health', prepare: async () => ({ method: 'GET', path: '/health' }) },
+    { name: 'GET /metrics', access: 'metrics', prepare: async () => ({ method: 'GET', path: '/metrics' }) },
   ];
 
   /** The expected status class for a caller on an endpoint. */
   function expected(access: Access, caller: Caller): 200 | 401 | 403 {
-    if (access === 'public') return 200;
+    // /health answers anyone its status; a token it is shown must be valid (a bad one is a failed authentication).
+    if (access === 'health') return ['expired', 'other key', 'not bearer'].includes(caller) ? 401 : 200;
+    // /metrics takes METRICS_TOKEN only: no user token opens it, an admin's neither.
+    if (access === 'metrics') return 401;
     if (['no token', 'expired', 'other key', 'not bearer'].includes(caller)) return 401;
     switch (access) {
       case 'organizations:write':
@@ -120,7 +123,7 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('e2e_authz');
-    api = await startApi({ DATABASE_URL: database.url });
+    api = await startApi({ DATABASE_URL: database.url, METRICS_TOKEN: 'metrics-token-of-this-run' });
     pool = testPool(database.url, 2);
     admin = httpClient(api.baseUrl, { token: api.adminToken });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

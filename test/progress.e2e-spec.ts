@@ -214,7 +214,7 @@ describe('a projection that fails', () => {
       let health: { status: number; body: any } = { status: 0, body: null };
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
-        const response = await fetch(`${api.baseUrl}/health`);
+        const response = await fetch(`${api.baseUrl}/health`, { headers: { authorization: `Bearer ${api.adminToken}` } });
         health = { status: response.status, body: await response.json() };
         if (health.status === 503) break;
         await new Promise((resolve) => setTimeout(resolve, 200));

@@ -31,6 +31,7 @@ import {
 import { Bar, note } from './progress';
 import { summaryLines, writeReport, type AppendRun, type BenchResults, type LatencyFigure } from './report';
 import { msSince, percentile, pick, randomDate, seededRandom, spread } from './stats';
+import { systemPrincipal } from '@ktt/auth';
 
 /**
  * `npm run bench`: builds the project, then measures the compiled code on a
@@ -340,7 +341,7 @@ async function appendRun(
     lanes.map(async (lane, writer) => {
       for (const sequence of lane) {
         for (const command of sequence) {
-          const context: CommandContext = { actor: 'system:bench', correlationId: `bench-${tag}-${writer}-${sent}`, now: APPEND_NOW };
+          const context: CommandContext = { principal: systemPrincipal('system:bench'), correlationId: `bench-${tag}-${writer}-${sent}`, now: APPEND_NOW };
           await execute(command, context);
           sent++;
           bar.update(sent);
@@ -376,7 +377,7 @@ async function apiLoad(url: string, pool: Pool, store: PostgresEventStore, comma
   await Promise.all(
     lanes.map(async (lane) => {
       for (const registration of lane) {
-        await commands.execute(registration, { actor: 'system:bench', correlationId: `bench-load-${done}`, now: APPEND_NOW });
+        await commands.execute(registration, { principal: systemPrincipal('system:bench'), correlationId: `bench-load-${done}`, now: APPEND_NOW });
         bar.update(++done);
       }
     }),

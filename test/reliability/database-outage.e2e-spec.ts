@@ -80,7 +80,7 @@ describe('reliability: PostgreSQL goes away and comes back', () => {
     const downAt = Date.now();
     // /health: 503 naming the failing check; the projector waits for the database.
     const health = await waitFor(async () => {
-      const response = await fetch(`${api!.baseUrl}/health`);
+      const response = await fetch(`${api!.baseUrl}/health`, { headers }); // an admin token: the details
       const body = (await response.json()) as any;
       return response.status === 503 && body.details?.database?.status === 'down' && body.details?.projector?.state === 'waiting-for-database'
         ? { status: response.status, retryAfter: response.headers.get('retry-after'), body }
@@ -119,7 +119,7 @@ describe('reliability: PostgreSQL goes away and comes back', () => {
       expect(lost).toEqual([]);
       const head = await headPosition(pool);
       await waitFor(async () => (await checkpoint(pool)) === head, 30_000, 'the projector to catch up');
-      const projector = (await (await fetch(`${api.baseUrl}/health`)).json()) as any;
+      const projector = (await (await fetch(`${api.baseUrl}/health`, { headers })).json()) as any;
       expect(projector.details.projector.state).toBe('running');
       expect(unavailableWithoutRetryAfter).toEqual([]);
       expect(statuses['500']).toBeUndefined(); // an outage is a 503, never an internal error

@@ -13,6 +13,7 @@ export interface ApiProcess {
   /** Signs tokens with the api's secret. */
   tokens: TokenService;
   adminToken: string;
+  /** A token as `cli token` mints it (with a jti); registrars get a named subject when the test gives none. */
   token(role: Role, provinces?: string[], subject?: string): string;
   process: ChildProcess;
   output(): string;
@@ -33,7 +34,7 @@ export async function startApi(env: Record<string, string>, options: { generated
   const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
   const tokens = new TokenService(secret);
   // generatedSecret: leave JWT_SECRET unset, as a user of the embedded default does (the api generates one).
-  env = { RATE_LIMIT_PER_MINUTE: '0', ...env, ...(options.generatedSecret ? {} : { JWT_SECRET: secret }) };
+  env = { RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT_PER_MINUTE: '0', ...env, ...(options.generatedSecret ? {} : { JWT_SECRET: secret }) };
   let output = '';
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
@@ -49,7 +50,8 @@ export async function startApi(env: Record<string, string>, options: { generated
     baseUrl,
     tokens,
     adminToken: tokens.sign({ role: 'admin', subject: 'e2e-admin' }),
-    token: (role, provinces = [], subject) => tokens.sign({ role, provinces, subject }),
+    token: (role, provinces = [], subject) =>
+      tokens.sign({ role, provinces, subject: subject ?? (role === 'registrar' ? `e2e-registrar-${[...provinces].sort().join('-')}` : undefined) }),
     process: child,
     output: () => output,
     async stop() {

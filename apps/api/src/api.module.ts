@@ -1,13 +1,12 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { TerminusModule } from '@nestjs/terminus';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TokenService } from '@ktt/auth';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
-import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands } from '@ktt/application';
+import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands, TokenRevocations } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
 import { AuditQueries, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
@@ -21,7 +20,7 @@ import { PlansController } from './plans/plans.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { HealthController } from './operations/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
-import { EVENT_STORE, LOGGER, PG_POOL, PROJECTOR, PROVINCES } from './tokens';
+import { EVENT_STORE, LOGGER, METRICS_TOKEN, PG_POOL, PROJECTOR, PROVINCES } from './tokens';
 import { VerifyController } from './audit/verify.controller';
 import { MeController } from './session/me.controller';
 import { ProvincesController } from './provinces/provinces.controller';
@@ -32,17 +31,20 @@ import { readFileSync } from 'node:fs';
 export class ApiModule implements NestModule {
   static register(runtime: Runtime, logger: Logger, projector: Projector | null, tokens: TokenService): DynamicModule {
     const rateLimit = runtime.config.rateLimitPerMinute;
+    // Unset: /metrics is not served at all (api.md, "Operations").
+    const metricsToken = runtime.config.metricsToken;
     return {
       module: ApiModule,
       imports: [
         CqrsModule.forRoot(),
-        TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, MetricsController, VerifyController, MeController, ProvincesController],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },
+        { provide: TokenRevocations, useValue: new TokenRevocations(runtime.eventStore) },
+        ...(metricsToken ? [{ provide: METRICS_TOKEN, useValue: metricsToken }] : []),
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(rateLimit > 0 ? [{ provide: APP_GUARD, useClass: TokenThrottlerGuard }] : []),
         { provide: EVENT_STORE, useValue: runtime.eventStore },

@@ -14,6 +14,8 @@ import { installJsonBody } from './http/json-body';
 import { drainOnShutdown } from './http/drain';
 import { createValidationPipe } from './http/validation';
 import { serveAdminUi } from './admin-ui/serve-admin-ui';
+import { limitFailedAuthentication } from './auth/auth-failure-limit';
+import { browsable, printFirstAdminToken, writeFirstAdminToken } from './first-admin-token';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -21,7 +23,7 @@ async function bootstrap(): Promise<void> {
   const runtime = await openRuntime(config, logger);
   const signing = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
   const tokens = new TokenService(signing.secret);
-  if (signing.created) printFirstAdminToken(tokens);
+  const firstAdmin = signing.created ? await writeFirstAdminToken(tokens, config.dataDir) : null;
   if (config.seedPlans) {
     const adopted = await seedPlans(runtime.eventStore, runtime.plansDir);
     if (adopted.length > 0) logger.info({ plans: adopted }, 'seeded plans adopted');
@@ -44,7 +46,11 @@ async function bootstrap(): Promise<void> {
     (req.path.startsWith('/docs') ? relaxed : strict)(req as never, res as never, next),
   );
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After'] });
-  app.set('trust proxy', 'loopback'); // behind a TLS-terminating proxy on the same host: the client's address for rate limits
+  // X-Forwarded-For names the client only when TRUST_PROXY says a proxy in front sets it: were it trusted
+  // without one, a client would rotate the header to escape the per-address limits.
+  app.set('trust proxy', config.trustProxy);
+  // First of all: an address that keeps failing authentication is answered 429 before any work is done for it.
+  if (config.authFailureLimitPerMinute > 0) app.use(limitFailedAuthentication(config.authFailureLimitPerMinute));
   const drain = drainOnShutdown(app.getHttpAdapter().getInstance());
   installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
   app.useGlobalPipes(createValidationPipe());
@@ -63,7 +69,8 @@ async function bootstrap(): Promise<void> {
       .setDescription(
         'System of record for cooperative groups, cooperatives and unions of cooperatives.\n\n' +
           '**Authentication**: every endpoint but /health, /metrics and /docs needs `Authorization: Bearer <token>`. ' +
-          'Mint a token with `npm run cli -- token --role admin|registrar|auditor|analyst [--province 91] [--subject NAME]`; ' +
+          'Mint a token with `npm run cli -- token --role admin|registrar|auditor|analyst [--province 91] [--subject NAME] [--days N]` ' +
+          '(registrars: `--subject` names the person; at most 366 days) and revoke one with `npm run cli -- token revoke <jti>`; ' +
           'the first start of the embedded default prints an admin token. Click "Authorize" and paste the token.',
       )
       .build(),
@@ -88,23 +95,10 @@ async function bootstrap(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen(config.port, '0.0.0.0');
-  logger.info({ url: `http://localhost:${config.port}`, docs: `http://localhost:${config.port}/docs` }, 'api listening');
-}
-
-/** Once, when the embedded default generated its signing secret: the first way in. */
-function printFirstAdminToken(tokens: TokenService): void {
-  const token = tokens.sign({ role: 'admin', subject: 'first-admin', expiresInSeconds: 7 * 24 * 3600 });
-  process.stdout.write(
-    [
-      '',
-      'First start: a token signing secret was generated in the data directory.',
-      'Admin token (valid 7 days; use it as "Authorization: Bearer <token>"):',
-      token,
-      'Mint more with: npm run cli -- token --role registrar --province 91 [--subject NAME]',
-      '',
-    ].join('\n'),
-  );
+  await app.listen(config.port, config.host);
+  const url = `http://${browsable(config.host)}:${config.port}`;
+  logger.info({ host: config.host, port: config.port, url, docs: `${url}/docs` }, 'api listening');
+  if (firstAdmin) printFirstAdminToken(firstAdmin, url);
 }
 
 bootstrap().catch((error) => {

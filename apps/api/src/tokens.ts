@@ -4,3 +4,4 @@ export const PG_POOL = Symbol('PG_POOL');
 export const LOGGER = Symbol('LOGGER');
 export const PROJECTOR = Symbol('PROJECTOR');
 export const PROVINCES = Symbol('PROVINCES');
+export const METRICS_TOKEN = Symbol('METRICS_TOKEN');

@@ -5,6 +5,7 @@ import {
   GENERATE_SCALES,
   OrganizationCommands,
   readProvinces,
+  revokeToken,
   seedPlans,
   verifyAll,
   type GenerateScale,
@@ -16,7 +17,7 @@ import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { rebuildReadModels } from '@ktt/read-models';
 import { parseReplayUntil, replayQueryHints, replayReadModels } from '@ktt/read-models';
-import { resolveSigningSecret, ROLES, TokenService, type Role } from '@ktt/auth';
+import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -31,7 +32,10 @@ commands:
                national scale): --scale national|province|small [--seed N] [--concurrency N (default 16)];
                province = Kiên Giang at full size, small = a few thousand events; what exists is skipped
   token        print a signed token (last line): --role admin|registrar|auditor|analyst
-               [--province 91 (registrars; repeat for more)] [--subject NAME] [--days N (default 30)]
+               [--province 91 (registrars; repeat for more)] [--subject NAME (registrars: required, the
+               person who writes)] [--days N (default 30, at most 366)]; prints the token's id (jti) too
+  token revoke <jti> [--reason TEXT]
+               refuse that token from now on (the api notices within seconds); the secret stays
   rebuild      rebuild every read model from position 0 into a new generation (blue-green: the
                current one serves until the new one has caught up, then the switch is atomic)
   replay       build the read models as they were at a point of the log into schema replay_<name>,
@@ -48,11 +52,17 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
-  if (command === 'token') return printToken(config, options);
+  if (command === 'token' && options[0] !== 'revoke') return printToken(config, options);
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger); // opening applies the migrations
   try {
     switch (command) {
+      case 'token': {
+        const { jti, reason } = parseRevokeArgs(options.slice(1));
+        const revoked = await revokeToken(runtime.eventStore, jti, { principal: systemPrincipal('system:cli'), reason });
+        process.stdout.write(revoked ? `token ${jti} revoked: the api refuses it from now on\n` : `token ${jti} was revoked already\n`);
+        return 0;
+      }
       case 'migrate':
         process.stdout.write('migrations applied\n');
         return 0;
@@ -164,11 +174,29 @@ async function printToken(config: ReturnType<typeof loadConfig>, args: string[])
     else throw new Error(`unknown option "${args[i]}"\n\n${USAGE}`);
   }
   if (!role || !ROLES.includes(role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  if (!Number.isFinite(days) || days <= 0 || days > 3660) throw new Error('--days must be a number of days from 1 to 3660');
+  if (!Number.isFinite(days) || days <= 0 || days > MAX_TOKEN_DAYS) throw new Error(`--days must be a number of days from 1 to ${MAX_TOKEN_DAYS}`);
   const { secret } = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
-  const token = new TokenService(secret).sign({ role: role as Role, provinces, subject, expiresInSeconds: Math.round(days * 24 * 3600) });
-  process.stdout.write(`${role}${provinces.length ? ` for ${provinces.join(', ')}` : ''}, valid ${days} days:\n${token}\n`);
+  const minted = new TokenService(secret).mint({ role: role as Role, provinces, subject, expiresInSeconds: Math.round(days * 24 * 3600) });
+  process.stdout.write(
+    `${role}${provinces.length ? ` for ${provinces.join(', ')}` : ''}${subject ? ` (${subject})` : ''}, id ${minted.jti}, ` +
+      `valid ${days} days (until ${minted.expiresAt.toISOString()}); revoke with: npm run cli -- token revoke ${minted.jti}\n${minted.token}\n`,
+  );
   return 0;
+}
+
+function parseRevokeArgs(args: string[]): { jti: string; reason?: string } {
+  let jti: string | undefined;
+  let reason: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2);
+    if (flag === '--reason') {
+      reason = inline ?? args[++i];
+      if (reason === undefined) throw new Error('--reason needs a value');
+    } else if (!args[i].startsWith('--') && jti === undefined) jti = args[i];
+    else throw new Error(`unknown option "${args[i]}"\n\n${USAGE}`);
+  }
+  if (!jti) throw new Error(`token revoke needs the token's id (jti)\n\n${USAGE}`);
+  return { jti, reason };
 }
 
 function parseFlags(args: string[], names: string[]): Record<string, number | undefined> {

@@ -1,4 +1,5 @@
 export * from './commands/application-errors';
+export * from './commands/authorization';
 export * from './commands/command-context';
 export * from './idempotency/idempotency';
 export * from './organizations/organization-commands';
@@ -8,3 +9,4 @@ export * from './plans/seed-plans';
 export * from './demo/load-demo';
 export * from './audit/verify-streams';
 export * from './generate/generate';
+export * from './tokens/token-revocations';

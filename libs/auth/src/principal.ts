@@ -47,3 +47,13 @@ export function canWriteProvince(principal: Principal, provinceCode: string): bo
 export function defaultSubject(role: Role, provinces: string[]): string {
   return provinces.length > 0 ? `${role}:${provinces.join(',')}` : role;
 }
+
+/**
+ * The product's own writers (plan seeding, the demo, the generator, a cli
+ * command, tests): admins in process, never a token (minting refuses
+ * `system:` subjects). Every command names its principal; this is the one for
+ * them. `subject` is recorded as is, e.g. `system:demo`.
+ */
+export function systemPrincipal(subject: string): Principal {
+  return { subject, role: 'admin', provinces: [] };
+}

@@ -8,6 +8,7 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { FEW_DATES, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
 import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from '@ktt/read-models/progress/progress.test-model';
 import { createMigratedDatabase, type MigratedDatabase } from './postgres/migrated-database';
+import { systemPrincipal } from '@ktt/auth';
 
 /**
  * What the property tests of libs/read-models/src/progress share
@@ -388,7 +389,7 @@ export async function executeAsPredicted(
   const predicted = model.refusal(command);
   let refused: string | null = null;
   try {
-    await commands.execute(command, { actor: context.actor, correlationId: randomUUID(), now: context.now });
+    await commands.execute(command, { principal: systemPrincipal(context.actor), correlationId: randomUUID(), now: context.now });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     refused = `${error.code}: ${error.message}`;

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { requestHash, type CommandContext } from '@ktt/application';
-import { canWriteProvince, ForbiddenError } from '@ktt/auth';
+import { AuthenticationError } from '@ktt/auth';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { RequestValidationError } from './problem';
 
@@ -9,8 +9,9 @@ const IF_MATCH = /^(?:W\/)?"?(\d{1,15})"?$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * Everything a command carries besides its body: who asks (a place for the
- * auth issue: the token's subject), correlation, If-Match, Idempotency-Key.
+ * Everything a command carries besides its body: who asks (the verified
+ * token's principal, which the application authorizes), correlation,
+ * If-Match, Idempotency-Key.
  */
 export const Command = createParamDecorator((_data: unknown, execution: ExecutionContext): CommandContext => {
   const request = execution.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -32,14 +33,11 @@ export function commandContextOf(request: AuthenticatedRequest): CommandContext 
   }
   if (errors.length > 0) throw new RequestValidationError(errors);
   const correlation = request.header('x-correlation-id');
+  // The guard sets it on every route that is not @Public; a command without one is never sent anonymously.
   const principal = request.principal;
+  if (!principal) throw new AuthenticationError('a bearer token is required');
   return {
-    actor: principal?.subject ?? 'anonymous',
-    authorizeProvince: (provinceCode) => {
-      if (principal && !canWriteProvince(principal, provinceCode)) {
-        throw new ForbiddenError(`${principal.subject} may not write for province ${provinceCode}`);
-      }
-    },
+    principal,
     correlationId: correlation && /^[\w.:-]{1,100}$/.test(correlation) ? correlation : randomUUID(),
     expectedVersion,
     idempotency: key

@@ -1,58 +1,107 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
-import type { EventStore } from '@ktt/event-store';
+import { TokenRevocations } from '@ktt/application';
+import { TokenService } from '@ktt/auth';
+import type { EventStore, Position } from '@ktt/event-store';
 import type { Projector } from '@ktt/read-models';
 import { Public } from '../auth/auth.decorators';
+import { authenticate } from '../auth/auth.guard';
 import { EVENT_STORE, PG_POOL, PROJECTOR } from '../tokens';
 
-/** Liveness and readiness: 200 when the database and the event store answer, 503 naming what is wrong. */
+/** One readiness check's outcome: `down` makes /health 503; the other fields are for admins only. */
+export interface CheckResult {
+  status: 'up' | 'down';
+  [detail: string]: unknown;
+}
+
+/**
+ * Readiness (api.md, "Operations"). Without an admin token: `{ status: "up" |
+ * "down" }` only, 200 or 503 — a load balancer needs no more, and nobody else
+ * should read raw database errors, schema or constraint names. With an admin
+ * token: every check's details and what is wrong. A check is one entry of
+ * `checks()`: add one there and both views follow.
+ */
 @ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(TokenRevocations) private readonly revocations: TokenRevocations,
   ) {}
 
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.database(), () => this.eventStore(), () => this.projection()]);
+  /** The named checks, run concurrently. */
+  private checks(): Record<string, () => Promise<CheckResult>> {
+    return {
+      database: () => this.database(),
+      eventStore: () => this.eventStore(),
+      projector: () => this.projection(),
+    };
   }
 
-  private async database() {
-    const indicator = this.indicators.check('database');
+  @Get()
+  async check(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    // A token that is present but not valid is a failed authentication (401, counted per address), never a hint.
+    const principal = await authenticate(request, this.tokens, {
+      // During a database outage an admin must still see what is wrong: the details hold no registry data.
+      isRevoked: (jti) => this.revocations.isRevoked(jti).catch(() => false),
+    });
+    const entries = Object.entries(this.checks());
+    const results = await Promise.all(entries.map(async ([name, run]) => [name, await run().catch(failed)] as const));
+    const details = Object.fromEntries(results);
+    const up = results.every(([, result]) => result.status === 'up');
+    response.status(up ? 200 : 503);
+    if (!up) response.setHeader('Retry-After', '5');
+    response.setHeader('Cache-Control', 'no-store');
+    if (principal?.role !== 'admin') return { status: up ? 'up' : 'down' };
+    const error = Object.fromEntries(results.filter(([, result]) => result.status === 'down'));
+    return { status: up ? 'up' : 'down', details, error };
+  }
+
+  private async database(): Promise<CheckResult> {
     try {
       await withTimeout(this.pool.query('SELECT 1'), 2_000);
-      return indicator.up();
+      return { status: 'up' };
     } catch (error) {
-      return indicator.down({ message: `PostgreSQL does not answer: ${(error as Error).message}` });
+      return { status: 'down', message: `PostgreSQL does not answer: ${(error as Error).message}` };
     }
   }
 
-  /** Not ready when the in-process projector has stopped at a failing event (it never skips one). */
-  private async projection() {
-    const indicator = this.indicators.check('projector');
-    if (!this.projector) return indicator.up({ inProcess: false });
-    const status = this.projector.status();
-    return status.state === 'failed' || status.state === 'waiting-for-database' ? indicator.down({ ...status }) : indicator.up({ ...status });
-  }
-
-  private async eventStore() {
-    const indicator = this.indicators.check('eventStore');
+  private async eventStore(): Promise<CheckResult> {
     try {
       const head = await withTimeout(this.store.headPosition(), 2_000);
-      return indicator.up({ engine: this.store.engine, headPosition: head });
+      return { status: 'up', engine: this.store.engine, headPosition: head };
     } catch (error) {
-      return indicator.down({ engine: this.store.engine, message: (error as Error).message });
+      return { status: 'down', engine: this.store.engine, message: (error as Error).message };
     }
   }
+
+  /**
+   * Not ready when the in-process projector has stopped or cannot reach its
+   * database. The lag: where the log ends and where the projection stands.
+   */
+  private async projection(): Promise<CheckResult> {
+    if (!this.projector) return { status: 'up', inProcess: false };
+    const status = this.projector.status();
+    const head = await withTimeout(this.store.headPosition(), 2_000).catch(() => null);
+    const projected = status.position as Position | null;
+    const lag = {
+      headPosition: head,
+      projectedPosition: projected,
+      caughtUp: head === null || (projected !== null && this.store.comparePositions(projected, head) >= 0),
+    };
+    const down = status.state === 'failed' || status.state === 'waiting-for-database';
+    return { status: down ? 'down' : 'up', ...status, lag };
+  }
+}
+
+function failed(error: unknown): CheckResult {
+  return { status: 'down', message: (error as Error)?.message ?? String(error) };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

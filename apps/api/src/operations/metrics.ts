@@ -1,7 +1,10 @@
-import { Controller, Get, Header, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, Req, type NestMiddleware } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AuthenticationError } from '@ktt/auth';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { METRICS_TOKEN } from '../tokens';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export const registry = new Registry();
@@ -28,13 +31,29 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   }
 }
 
+/**
+ * Prometheus text behind a token of its own (api.md, "Operations"): METRICS_TOKEN
+ * as a bearer token. Registered only when METRICS_TOKEN is set (api.module.ts),
+ * so without it /metrics is not served at all (404). Not a user token: a
+ * scraper needs no role, and a user token must not read process internals.
+ */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
+  constructor(@Inject(METRICS_TOKEN) private readonly token: string) {}
+
   @Get()
   @Header('Content-Type', registry.contentType)
-  metrics() {
+  metrics(@Req() request: Request) {
+    const presented = /^Bearer (\S+)$/.exec(request.header('authorization')?.trim() ?? '')?.[1] ?? '';
+    if (!sameSecret(presented, this.token)) throw new AuthenticationError('/metrics needs "Authorization: Bearer <METRICS_TOKEN>"');
     return registry.metrics();
   }
+}
+
+/** Constant-time comparison (of digests, so lengths leak nothing either). */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }

@@ -110,10 +110,9 @@ export class OrganizationCommandsController {
   @Requires('corrections:write')
   @ApiOkResponse({ type: CommandResponseDto })
   correct(@Param('id', Uuid) id: string, @Body() body: CorrectRecordDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    const { authorizeProvince: _nationalRole, ...national } = context;
     return this.run(
       { type: 'CorrectRecord', organizationId: id, retractedEventId: body.eventId, retractedRevision: -1, reason: body.reason, replacement: body.replacement },
-      national,
+      context,
       res,
     );
   }

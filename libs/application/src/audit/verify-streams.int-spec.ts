@@ -5,8 +5,9 @@ import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/post
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 import { OrganizationCommands, REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
 import { verifyAll, verifyStream } from './verify-streams';
+import { systemPrincipal } from '@ktt/auth';
 
-const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
+const context = () => ({ principal: systemPrincipal('test'), correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
 
 /**
  * What an attacker with the database superuser could do: edit a stored event

@@ -1,7 +1,14 @@
+import type { Principal } from '@ktt/auth';
+
 /** Who asks and under which correlation: becomes every event's metadata. */
 export interface CommandContext {
-  /** The token's subject once auth exists; recorded as `recordedBy`. */
-  actor: string;
+  /**
+   * Who asks: required, so a path that forgets it does not compile. The
+   * application authorizes it before anything else (a stored idempotent
+   * answer included); its subject is recorded as `recordedBy` and owns the
+   * request's Idempotency-Key. In-process writers use `systemPrincipal`.
+   */
+  principal: Principal;
   correlationId: string;
   causationId?: string | null;
   /** `If-Match`: the stream version the client saw. */
@@ -9,12 +16,6 @@ export interface CommandContext {
   idempotency?: { key: string; requestHash: string };
   /** Server clock; injectable so tests control "today". */
   now?: Date;
-  /**
-   * Throws when the caller may not write for this province (a registrar's
-   * tokens name theirs). Called with the province of the organization whose
-   * history the command writes, before anything is decided or appended.
-   */
-  authorizeProvince?: (provinceCode: string) => void;
 }
 
 export interface CommandResult {

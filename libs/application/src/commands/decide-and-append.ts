@@ -26,6 +26,13 @@ export interface CommandSpec {
   /** The id answered to the client (organization or plan id). */
   id: string;
   streamId: string;
+  /**
+   * Throws ForbiddenError when the context's principal may not send this
+   * command to this stream as it is now (history in recorded order). Called
+   * before anything else — before a stored idempotent answer is looked up —
+   * and again against every history a decision is made on.
+   */
+  authorize(history: RecordedEvent[]): void;
   /** Decides against the stream as it is now (history in recorded order); throws DomainError to refuse. */
   decide(history: RecordedEvent[]): Promise<Decision>;
   /** A conflict on a reservation stream means what, in domain terms (e.g. REGISTRATION_NUMBER_TAKEN)? */
@@ -52,11 +59,18 @@ function backoff(attempt: number): Promise<void> {
  * against the new state, so no fact is appended on a stale decision.
  */
 export async function decideAndAppend(store: EventStore, spec: CommandSpec, context: CommandContext): Promise<CommandResult> {
-  const earlier = await findEarlierAnswer(store, context.idempotency);
+  // Authorization first (api.md): a caller it refuses learns nothing, not even a stored answer.
+  let history = await store.readStream(spec.streamId);
+  spec.authorize(history);
+  const subject = context.principal.subject;
+  const earlier = await findEarlierAnswer(store, subject, context.idempotency);
   if (earlier) return earlier;
 
   for (let attempt = 1; attempt <= MAX_DECISIONS; attempt++) {
-    const history = await store.readStream(spec.streamId);
+    if (attempt > 1) {
+      history = await store.readStream(spec.streamId);
+      spec.authorize(history);
+    }
     const last = history.at(-1);
     const version = last ? last.revision : null;
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
@@ -68,7 +82,7 @@ export async function decideAndAppend(store: EventStore, spec: CommandSpec, cont
     } catch (refusal) {
       // The same request may have been stored between our look for an earlier answer and this read of
       // the stream (a retry racing its first try): then the refusal is of our own write; answer as it did.
-      const earlierAnswer = context.idempotency ? await findEarlierAnswer(store, context.idempotency) : null;
+      const earlierAnswer = context.idempotency ? await findEarlierAnswer(store, subject, context.idempotency) : null;
       if (earlierAnswer) return earlierAnswer;
       throw refusal;
     }
@@ -82,7 +96,7 @@ export async function decideAndAppend(store: EventStore, spec: CommandSpec, cont
     }));
     appends.push({ streamId: spec.streamId, expectedRevision: version ?? 'no_stream', events });
     if (context.idempotency) {
-      const streamId = idempotencyStreamId(context.idempotency.key);
+      const streamId = idempotencyStreamId(subject, context.idempotency.key);
       const record: IdempotencyRecordData = {
         requestHash: context.idempotency.requestHash,
         response: { id: spec.id, version: newVersion, created },
@@ -107,7 +121,7 @@ export async function decideAndAppend(store: EventStore, spec: CommandSpec, cont
       if (context.idempotency) {
         // A concurrent request with the same key may have won (its reservation or events were written
         // first, its idempotency record with them): answer as it did (or 422 for another body).
-        const answer = await findEarlierAnswer(store, context.idempotency);
+        const answer = await findEarlierAnswer(store, subject, context.idempotency);
         if (answer) return answer;
       }
       if (decision.reservations?.some((r) => r.streamId === error.streamId) && spec.onReservationTaken) {

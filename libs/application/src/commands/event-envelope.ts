@@ -25,7 +25,7 @@ export function envelope(
     const metadata = {
       eventId: randomUUID(),
       recordedAt,
-      recordedBy: context.actor,
+      recordedBy: context.principal.subject,
       correlationId: context.correlationId,
       causationId: context.causationId ?? null,
       schemaVersion: schemaVersions[fact.type] ?? 1,

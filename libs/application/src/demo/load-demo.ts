@@ -4,6 +4,7 @@ import type { CommandContext } from '../commands/command-context';
 import { requestHash } from '../idempotency/idempotency';
 import type { OrganizationCommands } from '../organizations/organization-commands';
 import { DEMO_ACTOR, generateDemoPlan, type CalibrationLine, type PlannedCommand } from './demo-plan';
+import { systemPrincipal } from '@ktt/auth';
 
 export { DEFAULT_DEMO_SEED, DEMO_ACTOR, generateDemoPlan } from './demo-plan';
 
@@ -87,7 +88,7 @@ export async function loadDemo(commands: OrganizationCommands, options: LoadDemo
 
   const send = async (planned: PlannedCommand): Promise<void> => {
     const context: CommandContext = {
-      actor: DEMO_ACTOR,
+      principal: systemPrincipal(DEMO_ACTOR),
       correlationId: planned.key,
       idempotency: { key: planned.key, requestHash: requestHash('POST', 'demo', planned.command) },
     };

@@ -3,16 +3,31 @@ import type { CommandResult } from '../commands/command-context';
 import { IdempotencyKeyReusedError } from '../commands/application-errors';
 
 /**
- * An idempotency record is a stream of its own (`idempotency-<sha256(key)>`),
- * appended with "no stream" together with the command's events: in one
- * transaction on PostgreSQL, last in the write order on EventStoreDB. So a
- * key is claimed exactly when its command's events are stored, and a second
- * request with the key, even a concurrent one, finds the first answer.
- * Records are kept for ever (api.md asks for at least 24 hours).
+ * An idempotency record is a stream of its own, appended with "no stream"
+ * together with the command's events: in one transaction on PostgreSQL, last
+ * in the write order on EventStoreDB. So a key is claimed exactly when its
+ * command's events are stored, and a second request with the key, even a
+ * concurrent one, finds the first answer. Records are kept for ever (api.md
+ * asks for at least 24 hours).
+ *
+ * Keys belong to the subject that sent them (api.md, "Commands"): the stream
+ * is named by subject and key together, so another subject's identical key is
+ * a different key — it neither sees the first answer nor gets a 422.
  */
 export const IDEMPOTENCY_RECORDED = 'IdempotencyKeyRecorded';
 
-export function idempotencyStreamId(key: string): string {
+export interface IdempotencyRequest {
+  key: string;
+  requestHash: string;
+}
+
+export function idempotencyStreamId(subject: string, key: string): string {
+  // NUL cannot occur in a subject (TokenService) nor in a key (visible ASCII): the pair is unambiguous.
+  return `idempotency-${sha256(`${subject}\u0000${key}`)}`;
+}
+
+/** Records written before keys were per subject: `idempotency-<sha256(key)>`, owned by their `recordedBy`. */
+function legacyIdempotencyStreamId(key: string): string {
   return `idempotency-${sha256(key)}`;
 }
 
@@ -27,14 +42,22 @@ export interface IdempotencyRecordData {
   [key: string]: unknown;
 }
 
-/** The first answer for this key, or null; 422 when the key was used with another request. */
+/**
+ * This subject's first answer for this key, or null; 422 when the subject used
+ * the key with another request. Callers authorize the request first: a stored
+ * answer is never a way around authorization.
+ */
 export async function findEarlierAnswer(
   store: EventStore,
-  idempotency: { key: string; requestHash: string } | undefined,
+  subject: string,
+  idempotency: IdempotencyRequest | undefined,
 ): Promise<CommandResult | null> {
   if (!idempotency) return null;
-  const [record] = await store.readStream(idempotencyStreamId(idempotency.key));
-  return record ? replay(record, idempotency.requestHash) : null;
+  const [record] = await store.readStream(idempotencyStreamId(subject, idempotency.key));
+  if (record) return replay(record, idempotency.requestHash);
+  // A record from before keys were per subject counts only for the subject that wrote it (a demo rerun, a seed).
+  const [legacy] = await store.readStream(legacyIdempotencyStreamId(idempotency.key));
+  return legacy && legacy.metadata.recordedBy === subject ? replay(legacy, idempotency.requestHash) : null;
 }
 
 function replay(record: RecordedEvent, hash: string): CommandResult {

@@ -17,6 +17,7 @@ import {
 import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { decideAndAppend } from '../commands/decide-and-append';
+import { requirePermission, requireProvince } from '../commands/authorization';
 
 export const REGISTRATION_NUMBER_RESERVED = 'RegistrationNumberReserved';
 
@@ -26,18 +27,29 @@ export class OrganizationCommands {
 
   execute(command: OrganizationCommand, context: CommandContext): Promise<CommandResult> {
     const streamId = organizationStreamId(command.organizationId);
+    // Authorization and decision judge the same history: fold it once.
+    const folds = new WeakMap<RecordedEvent[], OrganizationHistory | null>();
+    const fold = (history: RecordedEvent[]) => {
+      if (!folds.has(history)) folds.set(history, foldRecorded(history));
+      return folds.get(history)!;
+    };
     return decideAndAppend(
       this.store,
       {
         id: command.organizationId,
         streamId,
         schemaVersions: { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 },
-        decide: async (history) => {
-          const folded = foldRecorded(history);
-          const decided = command.type === 'CorrectRecord' ? withRetractedRevision(command, history) : command;
+        authorize: (history) => {
+          // Auditors and admins correct any province's records: the role decides, not the province.
+          if (command.type === 'CorrectRecord') return requirePermission(context.principal, 'corrections:write');
+          requirePermission(context.principal, 'organizations:write');
           // For a union's membership this is the union's province: the union owns it.
-          const province = command.type === 'RegisterOrganization' ? command.provinceCode : folded?.registration.provinceCode;
-          if (province !== undefined) context.authorizeProvince?.(province);
+          const province = command.type === 'RegisterOrganization' ? command.provinceCode : fold(history)?.registration.provinceCode;
+          if (province !== undefined) requireProvince(context.principal, province);
+        },
+        decide: async (history) => {
+          const folded = fold(history);
+          const decided = command.type === 'CorrectRecord' ? withRetractedRevision(command, history) : command;
           const others = await this.loadHistories(referencedOrganizationIds(command));
           const facts = decide(decided, folded, {
             today: todayInVietnam(context.now),

@@ -11,6 +11,7 @@ import {
 import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { decideAndAppend } from '../commands/decide-and-append';
+import { requirePermission } from '../commands/authorization';
 
 /** Plans are history too: adopting or amending one is an event (domain.md, "Targets"). */
 export class PlanCommands {
@@ -23,6 +24,7 @@ export class PlanCommands {
         id: command.planId,
         streamId: planStreamId(command.planId),
         schemaVersions: PLAN_EVENT_SCHEMA_VERSIONS,
+        authorize: () => requirePermission(context.principal, 'plans:write'),
         decide: async (history) => ({
           facts: decidePlan(command, foldRecordedPlan(history), { today: todayInVietnam(context.now) }),
         }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { planStreamId, type AdoptPlan } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
 import { PlanCommands } from './plan-commands';
+import { systemPrincipal } from '@ktt/auth';
 
 /**
  * Adopts the plans the project carries (data/plans/*.json) on first start,
@@ -20,7 +21,7 @@ export async function seedPlans(store: EventStore, plansDir: string): Promise<st
       { ...rest, type: 'AdoptPlan', planId: id },
       // Keyed by plan, so two replicas starting at once adopt it once.
       {
-        actor: 'system:seed',
+        principal: systemPrincipal('system:seed'),
         correlationId: `seed-${id}`,
         idempotency: { key: `seed-plan-${id}`, requestHash: `seed-plan-${id}` },
       },

@@ -9,8 +9,9 @@ import { activeSchema, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
 import { applyAuditEvents } from './audit-projection';
 import { AuditQueries, decodeAuditCursor, type AuditEventView } from './audit-queries';
+import { systemPrincipal } from '@ktt/auth';
 
-const at = (iso: string, actor = 'so-kh-dt-kien-giang') => ({ actor, correlationId: randomUUID(), now: new Date(iso) });
+const at = (iso: string, actor = 'so-kh-dt-kien-giang') => ({ principal: systemPrincipal(actor), correlationId: randomUUID(), now: new Date(iso) });
 
 describe('audit trail read model', () => {
   let database: MigratedDatabase;

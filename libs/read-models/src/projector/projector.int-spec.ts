@@ -8,8 +8,9 @@ import { applyOrganizationEvents } from '../organizations/organization-projectio
 import { readCheckpoint } from './apply-batch';
 import { activeSchema } from '../generations';
 import { Projector } from './projector';
+import { systemPrincipal } from '@ktt/auth';
 
-const context = () => ({ actor: 'test', correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
+const context = () => ({ principal: systemPrincipal('test'), correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
 
 describe('organization projection on PostgreSQL', () => {
   let database: MigratedDatabase;

@@ -8,6 +8,7 @@ import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema } from '../generations';
 import { Projector } from '../projector/projector';
 import { rebuildReadModels } from './rebuild';
+import { systemPrincipal } from '@ktt/auth';
 
 const digest = (database: MigratedDatabase, schema: string) => digestSchema(database.pool, schema);
 
@@ -62,7 +63,7 @@ describe('blue-green rebuild of the read models', () => {
       const id = randomUUID();
       await commands.execute(
         { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative_group', name: 'Tổ hợp tác mới', registrationNumber: `RB-${id.slice(0, 8)}`, provinceCode: '91', sector: 'other', registeredOn: '2026-01-01', memberCount: 3 },
-        { actor: 'test', correlationId: id, now: new Date('2026-06-30T03:00:00Z') },
+        { principal: systemPrincipal('test'), correlationId: id, now: new Date('2026-06-30T03:00:00Z') },
       );
       written += 1;
     };

@@ -10,6 +10,7 @@ import { activeSchema, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
 import { metricsAt } from '../progress/metrics-query';
 import { parseReplayUntil, replayReadModels, ReplayRefusedError } from './replay';
+import { systemPrincipal } from '@ktt/auth';
 
 const digest = digestSchema;
 
@@ -83,7 +84,7 @@ describe('replay of the read models into a side schema', () => {
       const id = randomUUID();
       await commands.execute(
         { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã mới', registrationNumber: `RP-${id.slice(0, 8)}`, provinceCode: '91', sector: 'agriculture', registeredOn: '2020-06-01', memberCount: 8 },
-        { actor: 'later', correlationId: id },
+        { principal: systemPrincipal('later'), correlationId: id },
       );
     }
     await caughtUp();
