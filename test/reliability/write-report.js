@@ -15,6 +15,7 @@ const p = report.projectorCrash;
 const a = report.apiCrash;
 const d = report.databaseOutage;
 const r = report.retries;
+const h = report.hostileInput;
 const md = `# Reliability figures
 
 Produced by \`npm run build && npx jest test/reliability --selectProjects e2e && node test/reliability/write-report.js\`
@@ -65,6 +66,14 @@ ${section('5. Graceful shutdown (SIGTERM)', report.gracefulShutdown, Object.entr
 ${section('6. Retries with the same Idempotency-Key (first try aborted after a few ms)', r, [
   ['registrations: tries / aborted first tries / retries answered 201', r?.registrations && `${r.registrations.tries} / ${r.registrations.firstTriesAborted} / ${r.registrations.retriesAnswered201}`],
   ['changes: tries / aborted first tries / events / duplicates', r?.changes && `${r.changes.tries} / ${r.changes.firstTriesAborted} / ${r.changes.events} / ${r.changes.duplicates}`],
+])}
+${section('7. Hostile input (authorised tokens, refused requests)', h, [
+  ['hostile requests sent / kinds', h && `${h.requests} / ${h.kinds}`],
+  ['5xx answers (or refused requests answered 2xx)', h?.serverErrors],
+  ['events written by refused requests', h?.writesFromRefusedRequests],
+  ['projector stops (admin /health not 200 afterwards)', h?.projectorStops],
+  ['hostile-looking but valid writes accepted and projected', h?.acceptedHostileLooking],
+  ...Object.entries(h?.statusesByKind ?? {}).map(([kind, statuses]) => [`answers: ${kind}`, Object.entries(statuses).map(([status, n]) => `${n} × ${status}`).join(', ')]),
 ])}`;
 fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench', 'RELIABILITY.md'), md);
