@@ -1,30 +1,30 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ConsistencyQueryDto } from '../http/query.dtos';
+import { IsText, IsTimestamp, NormalizeTimestamp } from '../http/validators';
 
 /**
- * A moment, not a day: date and time with its offset, so that no server time
- * zone decides where a window starts.
+ * A moment, not a day: an RFC 3339 timestamp with its offset (the domain's
+ * rule), so that no server time zone decides where a window starts.
  */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-const TIMESTAMP_MESSAGE = (name: string) => `${name} must be an ISO-8601 timestamp with its offset, e.g. 2025-01-31T17:00:00Z`;
+const TIMESTAMP_MESSAGE = (name: string) => `${name} must be an RFC 3339 timestamp with its offset, e.g. 2025-01-31T17:00:00Z`;
 
 export class AuditEventsQueryDto extends ConsistencyQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'recorded at or after' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('from') }) @Matches(TIMESTAMP, { message: TIMESTAMP_MESSAGE('from') }) from?: string;
+  @IsOptional() @NormalizeTimestamp() @IsTimestamp({ message: TIMESTAMP_MESSAGE('from') }) from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'recorded before (exclusive)' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('to') }) @Matches(TIMESTAMP, { message: TIMESTAMP_MESSAGE('to') }) to?: string;
+  @IsOptional() @NormalizeTimestamp() @IsTimestamp({ message: TIMESTAMP_MESSAGE('to') }) to?: string;
 
   @ApiPropertyOptional({ description: 'token subject that recorded the event, e.g. so-kh-dt-kien-giang' })
-  @IsOptional() @IsString() @Length(1, 200) recordedBy?: string;
+  @IsOptional() @IsText({ max: 200 }) recordedBy?: string;
 
   @ApiPropertyOptional({ example: '91' })
   @IsOptional() @Matches(/^\d{2}$/, { message: 'provinceCode must be a two-digit province code' }) provinceCode?: string;
 
   @ApiPropertyOptional({ example: 'OrganizationDissolved' })
-  @IsOptional() @IsString() @Length(1, 100) type?: string;
+  @IsOptional() @IsText({ max: 100 }) type?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;

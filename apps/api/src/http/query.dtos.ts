@@ -1,8 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ORGANIZATION_KINDS, PERIOD_STEPS, SECTORS, STATUSES } from '@ktt/domain';
-import { IsLocalDate } from './validators';
+import { CanonicalId, IsId, IsKnownAt, IsLocalDate, IsText, NormalizeKnownAt } from './validators';
+
+/**
+ * Every query parameter that reaches SQL is held to the domain's rules here
+ * (dates, timestamps, texts, ids), so no input is left for the database to
+ * refuse with a 500: a NUL in `q`, a week date in `knownAt`.
+ */
+const KNOWN_AT_DESCRIPTION =
+  'what the system knew at that moment (records made later do not count): an RFC 3339 timestamp, or a date YYYY-MM-DD meaning the end of that day in Vietnam; answered in UTC; default: now';
 
 /** Accepted by every query (api.md). */
 export class ConsistencyQueryDto {
@@ -16,8 +24,8 @@ export class AsOfQueryDto extends ConsistencyQueryDto {
 }
 
 export class TemporalQueryDto extends AsOfQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'what the system knew at that moment (records made later do not count); default: now' })
-  @IsOptional() @IsISO8601({ strict: true }) knownAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: KNOWN_AT_DESCRIPTION })
+  @IsOptional() @NormalizeKnownAt() @IsKnownAt() knownAt?: string;
 }
 
 export class OrganizationListQueryDto extends TemporalQueryDto {
@@ -25,14 +33,14 @@ export class OrganizationListQueryDto extends TemporalQueryDto {
   @ApiPropertyOptional({ enum: ORGANIZATION_KINDS }) @IsOptional() @IsIn(ORGANIZATION_KINDS) kind?: (typeof ORGANIZATION_KINDS)[number];
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ enum: SECTORS }) @IsOptional() @IsIn(SECTORS) sector?: (typeof SECTORS)[number];
-  @ApiPropertyOptional({ description: 'name or registration number, with or without diacritics' }) @IsOptional() @IsString() @Length(1, 200) q?: string;
+  @ApiPropertyOptional({ description: 'name or registration number, with or without diacritics' }) @IsOptional() @IsText({ max: 200 }) q?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsUUID() cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @CanonicalId() @IsId() cursor?: string;
 }
 
 export class SeriesQueryDto extends ConsistencyQueryDto {
   @ApiPropertyOptional({ format: 'date' }) @IsLocalDate() from!: string;
   @ApiPropertyOptional({ format: 'date' }) @IsLocalDate() to!: string;
   @ApiPropertyOptional({ enum: PERIOD_STEPS }) @IsIn(PERIOD_STEPS) step!: (typeof PERIOD_STEPS)[number];
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) knownAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: KNOWN_AT_DESCRIPTION }) @IsOptional() @NormalizeKnownAt() @IsKnownAt() knownAt?: string;
 }

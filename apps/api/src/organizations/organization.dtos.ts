@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsObject,
   ArrayMaxSize,
@@ -9,19 +9,21 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
-  Length,
   Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DISSOLUTION_MODES, ORGANIZATION_KINDS, RATINGS, SECTORS } from '@ktt/domain';
-import { IsLocalDate, NormalizeText } from '../http/validators';
+import { canonicalUuid, DISSOLUTION_MODES, LIMITS, ORGANIZATION_KINDS, RATINGS, SECTORS } from '@ktt/domain';
+import { CanonicalId, IsId, IsLocalDate, IsText, NormalizeText } from '../http/validators';
+
+// The domain's limits, repeated for messages (the domain checks them again on every path).
+const TEXT = LIMITS.text;
+const MEMBERS = LIMITS.memberCount;
 
 export class ManagersDto {
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) total!: number;
-  @ApiProperty({ minimum: 0, description: '0 ≤ withDegree ≤ total' }) @IsInt() @Min(0) @Max(100_000) withDegree!: number;
+  @ApiProperty({ minimum: 0, maximum: LIMITS.managers.max }) @IsInt() @Min(0) @Max(LIMITS.managers.max) total!: number;
+  @ApiProperty({ minimum: 0, maximum: LIMITS.managers.max, description: '0 ≤ withDegree ≤ total' }) @IsInt() @Min(0) @Max(LIMITS.managers.max) withDegree!: number;
 }
 
 class ProfileFlagsDto {
@@ -34,20 +36,20 @@ class ProfileFlagsDto {
 }
 
 export class RegisterOrganizationDto extends ProfileFlagsDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'chosen by the client, else generated' })
-  @IsOptional() @IsUUID() id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'chosen by the client, else generated; any letter case, stored and answered in lower case' })
+  @IsOptional() @CanonicalId() @IsId() id?: string;
   @ApiProperty({ enum: ORGANIZATION_KINDS }) @IsIn(ORGANIZATION_KINDS) kind!: (typeof ORGANIZATION_KINDS)[number];
-  @ApiProperty({ minLength: 1, maxLength: 200 }) @NormalizeText() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ minLength: 1, maxLength: TEXT.name }) @NormalizeText() @IsText({ max: TEXT.name }) name!: string;
   @ApiProperty({ example: '1801234567', description: '1–20 letters, digits, "-" and "/"; compared trimmed and upper-cased' })
   @NormalizeText() @IsString() @Matches(/^[\p{L}\p{Nd}/-]{1,20}$/u, { message: 'registrationNumber must be 1–20 letters, digits, "-" or "/"' })
   registrationNumber!: string;
   @ApiProperty({ example: '91' }) @IsString() @Matches(/^\d{2}$/, { message: 'provinceCode must be a two-digit province code' }) provinceCode!: string;
   @ApiProperty({ enum: SECTORS }) @IsIn(SECTORS) sector!: (typeof SECTORS)[number];
   @ApiProperty({ format: 'date' }) @IsLocalDate() registeredOn!: string;
-  @ApiPropertyOptional({ minimum: 1, description: 'not for unions; at least 5 for a cooperative, 2 for a group' })
-  @IsOptional() @IsInt() @Min(1) @Max(10_000_000) memberCount?: number;
+  @ApiPropertyOptional({ minimum: MEMBERS.min, maximum: MEMBERS.max, description: 'not for unions; at least 5 for a cooperative, 2 for a group' })
+  @IsOptional() @IsInt() @Min(MEMBERS.min) @Max(MEMBERS.max) memberCount?: number;
   @ApiPropertyOptional({ type: [String], description: 'unions only: at least 3 founding cooperatives' })
-  @IsOptional() @IsUUID('all', { each: true }) @ArrayUnique() @ArrayMaxSize(1000) memberCooperativeIds?: string[];
+  @IsOptional() @CanonicalId() @IsId({ each: true }) @ArrayUnique() @ArrayMaxSize(LIMITS.memberCooperativeIds.max) memberCooperativeIds?: string[];
 }
 
 export class RateOrganizationDto {
@@ -57,7 +59,7 @@ export class RateOrganizationDto {
 }
 
 export class ChangeMemberCountDto {
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(10_000_000) memberCount!: number;
+  @ApiProperty({ minimum: MEMBERS.min, maximum: MEMBERS.max }) @IsInt() @Min(MEMBERS.min) @Max(MEMBERS.max) memberCount!: number;
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
 }
 
@@ -67,16 +69,16 @@ export class ChangeProfileDto extends ProfileFlagsDto {
 
 export class SuspendOrganizationDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
-  @ApiProperty({ maxLength: 1000 }) @NormalizeText() @IsString() @Length(1, 1000) reason!: string;
+  @ApiProperty({ maxLength: TEXT.reason, description: 'line breaks allowed' }) @NormalizeText() @IsText({ max: TEXT.reason, multiline: true }) reason!: string;
   @ApiPropertyOptional({ format: 'date', description: "the notice's end date, recorded only" })
   @IsOptional() @IsLocalDate() until?: string;
   @ApiPropertyOptional({ maxLength: 200, description: "document reference of the suspension notice (recorded since schema v2)" })
-  @IsOptional() @NormalizeText() @IsString() @Length(1, 200) noticeRef?: string;
+  @IsOptional() @NormalizeText() @IsText({ max: TEXT.noticeRef }) noticeRef?: string;
 }
 
 export class FindDormantDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
-  @ApiProperty({ maxLength: 1000 }) @NormalizeText() @IsString() @Length(1, 1000) finding!: string;
+  @ApiProperty({ maxLength: TEXT.finding, description: 'line breaks allowed' }) @NormalizeText() @IsText({ max: TEXT.finding, multiline: true }) finding!: string;
 }
 
 export class ResumeOrganizationDto {
@@ -86,11 +88,11 @@ export class ResumeOrganizationDto {
 export class DissolveOrganizationDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
   @ApiProperty({ enum: DISSOLUTION_MODES }) @IsIn(DISSOLUTION_MODES) mode!: (typeof DISSOLUTION_MODES)[number];
-  @ApiProperty({ maxLength: 200 }) @NormalizeText() @IsString() @Length(1, 200) decisionRef!: string;
+  @ApiProperty({ maxLength: TEXT.decisionRef }) @NormalizeText() @IsText({ max: TEXT.decisionRef }) decisionRef!: string;
 }
 
 export class JoinUnionDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() cooperativeId!: string;
+  @ApiProperty({ format: 'uuid' }) @CanonicalId() @IsId() cooperativeId!: string;
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
 }
 
@@ -105,12 +107,22 @@ export class CommandResponseDto {
 }
 
 export class CorrectRecordDto {
-  @ApiProperty({ format: 'uuid', description: 'the event of this organization\'s history to retract' }) @IsUUID() eventId!: string;
-  @ApiProperty({ maxLength: 2000 }) @NormalizeText() @IsString() @Length(1, 2000) reason!: string;
+  @ApiProperty({ format: 'uuid', description: 'the event of this organization\'s history to retract' }) @CanonicalId() @IsId() eventId!: string;
+  @ApiProperty({ maxLength: TEXT.correctionReason, description: 'line breaks allowed' }) @NormalizeText() @IsText({ max: TEXT.correctionReason, multiline: true }) reason!: string;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description: 'the fields of the command that records the right fact in its place (for a rating: { rating, year, ratedOn }); judged by the same rules',
   })
-  @IsOptional() @IsObject() replacement?: Record<string, unknown>;
+  @IsOptional() @Transform(({ value }) => canonicalReplacement(value)) @IsObject() replacement?: Record<string, unknown>;
+}
+
+/**
+ * A replacement is free-form here (the domain judges it by the rules of the
+ * command it replaces); its one id, a join's or leave's `cooperativeId`, is
+ * canonicalised like every other id on the way in.
+ */
+function canonicalReplacement(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('cooperativeId' in value)) return value;
+  return { ...value, cooperativeId: canonicalUuid((value as { cooperativeId: unknown }).cooperativeId) };
 }

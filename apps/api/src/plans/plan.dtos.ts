@@ -1,38 +1,44 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Length, Matches, ValidateNested, ArrayMinSize } from 'class-validator';
-import { METRIC_NAMES, TARGET_OPS } from '@ktt/domain';
-import { IsLocalDate, NormalizeText } from '../http/validators';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested, ArrayMinSize } from 'class-validator';
+import { LIMITS, METRIC_NAMES, TARGET_OPS } from '@ktt/domain';
+import { IsLocalDate, IsText, NormalizeText } from '../http/validators';
+
+// The domain's limits, repeated for messages (the domain checks them again on every path).
+const TEXT = LIMITS.text;
+const VALUE = LIMITS.targetValue.maxAbs;
 
 export class TargetDto {
   @ApiProperty({ enum: METRIC_NAMES }) @IsIn(METRIC_NAMES) metric!: (typeof METRIC_NAMES)[number];
   @ApiProperty({ enum: TARGET_OPS }) @IsIn(TARGET_OPS) op!: (typeof TARGET_OPS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) value?: number;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) min?: number;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) max?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-VALUE) @Max(VALUE) value?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-VALUE) @Max(VALUE) min?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-VALUE) @Max(VALUE) max?: number;
   @ApiProperty({ format: 'date' }) @IsLocalDate() deadline!: string;
-  @ApiProperty({ description: 'the sentence of the source document that sets it' }) @NormalizeText() @IsString() @Length(1, 2000) quote!: string;
+  @ApiProperty({ description: 'the sentence of the source document that sets it' }) @NormalizeText() @IsText({ max: TEXT.targetQuote, multiline: true }) quote!: string;
 }
 
 export class AdoptPlanDto {
   @ApiProperty({ example: 'kien-giang-251-kh-ubnd-2023' })
+  // A plan's id has one spelling (lower case), like every id on the way in.
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsString() @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'id must be 1–100 lower-case letters, digits and "-"' })
   id!: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsString() @Length(1, 200) document?: string | null;
-  @ApiProperty() @NormalizeText() @IsString() @Length(1, 1000) title!: string;
-  @ApiProperty() @NormalizeText() @IsString() @Length(1, 300) issuer!: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsText({ max: TEXT.planDocument }) document?: string | null;
+  @ApiProperty() @NormalizeText() @IsText({ max: TEXT.planTitle }) title!: string;
+  @ApiProperty() @NormalizeText() @IsText({ max: TEXT.planIssuer }) issuer!: string;
   @ApiProperty({ example: '91' }) @IsString() @Matches(/^\d{2}$/, { message: 'provinceCode must be a two-digit province code' }) provinceCode!: string;
   @ApiProperty({ format: 'date' }) @IsLocalDate() adoptedOn!: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(1, 500) source?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsString() @Length(1, 2000) note?: string | null;
-  @ApiProperty({ type: [TargetDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => TargetDto) targets!: TargetDto[];
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText({ max: TEXT.planSource }) source?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsText({ max: TEXT.planNote, multiline: true }) note?: string | null;
+  @ApiProperty({ type: [TargetDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(LIMITS.planTargets.max) @ValidateNested({ each: true }) @Type(() => TargetDto) targets!: TargetDto[];
 }
 
 export class AmendPlanDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
-  @ApiProperty() @NormalizeText() @IsString() @Length(1, 2000) reason!: string;
+  @ApiProperty() @NormalizeText() @IsText({ max: TEXT.planReason, multiline: true }) reason!: string;
   @ApiPropertyOptional({ type: [TargetDto], description: 'replaces the whole list from effectiveOn on' })
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => TargetDto) targets?: TargetDto[];
+  @IsOptional() @IsArray() @ArrayMaxSize(LIMITS.planTargets.max) @ValidateNested({ each: true }) @Type(() => TargetDto) targets?: TargetDto[];
   @ApiPropertyOptional({ format: 'date', description: 'moves the baseline' }) @IsOptional() @IsLocalDate() adoptedOn?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsString() @Length(1, 200) document?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsText({ max: TEXT.planDocument }) document?: string | null;
 }

@@ -10,6 +10,7 @@ import { answer } from '../organizations/organization-commands.controller';
 import { CommandResponseDto } from '../organizations/organization.dtos';
 import { TemporalQueryDto } from '../http/query.dtos';
 import { ReadConsistency } from '../http/read-consistency';
+import { planIdParam } from '../http/uuid-param';
 import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 
 @ApiTags('plans')
@@ -33,7 +34,7 @@ export class PlansController {
   @Post(':id/amendments')
   @Requires('plans:write')
   @ApiOkResponse({ type: CommandResponseDto })
-  async amend(@Param('id') id: string, @Body() body: AmendPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return answer(await this.plans.execute({ ...body, type: 'AmendPlan', planId: id }, context), res, false);
   }
 
@@ -46,7 +47,7 @@ export class PlansController {
 
   @Get(':id')
   @Requires('plans:read')
-  async get(@Param('id') id: string, @Query() query: TemporalQueryDto) {
+  async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto) {
     await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
     const plan = await this.queries.get(id, asOf, query.knownAt);

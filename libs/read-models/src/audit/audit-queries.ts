@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { isTimestamp } from '@ktt/domain';
 import { activeSchema, schemaIdentifier } from '../generations';
 
 export interface AuditFilter {
@@ -65,7 +66,8 @@ export function encodeAuditCursor(cursor: AuditCursor): string {
 export function decodeAuditCursor(cursor: string): AuditCursor | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? { recordedAt: match[1], sequence: match[2] } : null;
+  // A cursor is the client's to send back: one naming no real moment (month 13) must not reach SQL.
+  return match && isTimestamp(match[1]) ? { recordedAt: match[1], sequence: match[2] } : null;
 }
 
 /**
