@@ -2,6 +2,7 @@ export { OrganizationTimeline1732500000000 } from './migrations/1732500000000-or
 export { BitemporalReadModels1732600000000 } from './migrations/1732600000000-bitemporal-read-models';
 export { TimelineIndexes1732700000000 } from './migrations/1732700000000-timeline-indexes';
 export { CurrentProvinceIndex1732900000000 } from './migrations/1732900000000-current-province-index';
+export { QuarantinedEvents1733100000000 } from './migrations/1733100000000-quarantined-events';
 export * from './generations';
 export * from './projector/projector';
 export * from './projector/apply-batch';
@@ -17,3 +18,5 @@ export * from './rebuild/rebuild';
 export * from './audit/audit-projection';
 export * from './audit/audit-queries';
 export * from './replay/replay';
+export * from './projector/quarantine';
+export * from './projector/retry';

@@ -15,17 +15,28 @@ export const PROJECTION = 'read-models';
  */
 export async function applyBatch(client: PoolClient, schema: string, batch: RecordedEvent[], options: { timelines?: boolean } = {}): Promise<void> {
   if (batch.length === 0) return;
+  await applyEvents(client, schema, batch, options);
+  await writeCheckpoint(client, schema, batch[batch.length - 1].position, batch.length);
+}
+
+/** The read-model rows of these events, without moving the checkpoint (`projector retry` re-applies quarantined events so). */
+export async function applyEvents(client: PoolClient, schema: string, batch: RecordedEvent[], options: { timelines?: boolean } = {}): Promise<void> {
+  if (batch.length === 0) return;
   // A rebuild's first phase stores the facts only and projects the timelines afterwards (rebuild.ts).
   if (options.timelines === false) await insertOrganizationFacts(client, schema, batch);
   else await applyOrganizationEvents(client, schema, batch);
   await applyPlanEvents(client, schema, batch);
   await applyAuditEvents(client, schema, batch, PROJECTION); // after the facts: it looks up their provinces
+}
+
+/** Moves the checkpoint to `position`, counting `events` more (applied or quarantined: each has its place in the log). */
+export async function writeCheckpoint(client: PoolClient, schema: string, position: string, events: number): Promise<void> {
   await client.query(
     `INSERT INTO ${schemaIdentifier(schema)}.projection_checkpoints (projection, position, events_applied, updated_at)
      VALUES ($1, $2, $3, now())
      ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position,
        events_applied = projection_checkpoints.events_applied + EXCLUDED.events_applied, updated_at = now()`,
-    [PROJECTION, batch[batch.length - 1].position, batch.length],
+    [PROJECTION, position, events],
   );
 }
 

@@ -2,7 +2,12 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, Position, RecordedEvent, Subscription } from '@ktt/event-store';
 import { activeSchema } from '../generations';
-import { applyBatch, PROJECTION, readCheckpoint } from './apply-batch';
+import { PROJECTION, readCheckpoint } from './apply-batch';
+import { isConnectionError } from './connection-errors';
+import { applyBatchIsolating, quarantineStoredNonCanonicalStreams } from './quarantine';
+
+/** NOTIFY channel: a checkpoint moved (payload: the schema). Sent at commit, so readers waiting on `minPosition` wake then. */
+export const CHECKPOINT_CHANNEL = 'read_model_checkpoint';
 
 export type ProjectorStatus =
   | { state: 'starting' | 'waiting-for-lock' | 'running' | 'stopped'; schema: string | null; position: string | null }
@@ -17,8 +22,10 @@ class GenerationSwitched extends Error {}
  * log from the generation's checkpoint and applies each batch in one
  * transaction with the checkpoint (architecture.md, "Reads"). One active
  * projector per generation: a session-level advisory lock on a dedicated
- * connection; others wait. A failing event stops the projector at that
- * event (never skipped), reported by `status()` (the health check turns red).
+ * connection; others wait. An event that cannot be applied is quarantined
+ * with the rest of its stream (quarantine.ts) and the other streams go on;
+ * only an error outside any one event (the database, a bug in the batch
+ * itself) stops the projector, reported by `status()`.
  */
 export class Projector {
   private subscription: Subscription | null = null;
@@ -43,6 +50,7 @@ export class Projector {
     this.schema = await activeSchema(this.pool);
     await this.lock(this.schema);
     if (this.stopping) return;
+    await this.quarantineNonCanonicalStreams(this.schema);
     const after = await readCheckpoint(this.pool, this.schema);
     this.current = { state: 'running', schema: this.schema, position: after };
     this.logger.info({ schema: this.schema, after }, 'projector started');
@@ -56,6 +64,24 @@ export class Projector {
       (error: Error & { failedAt?: string }) => this.onSubscriptionEnded(error),
     );
     this.watchForSwitch(schema);
+  }
+
+  /** Streams that older code stored under a non-canonical id and projected: quarantined on this start (quarantine.ts). */
+  private async quarantineNonCanonicalStreams(schema: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const found = await quarantineStoredNonCanonicalStreams(client, schema);
+      await client.query('COMMIT');
+      if (found.length > 0) {
+        this.logger.error({ schema, streams: [...new Set(found.map((event) => event.streamId))], events: found.length }, 'quarantined streams stored under a non-canonical id');
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** An idle projector learns of a rebuild's switch too (a busy one learns it in its next batch). */
@@ -171,14 +197,19 @@ export class Projector {
         `SELECT schema_name FROM read_model_generations WHERE state = 'active' FOR SHARE`,
       );
       if (rows[0]?.schema_name !== schema) throw new GenerationSwitched(`active generation is now ${rows[0]?.schema_name}`);
+      let quarantined;
       try {
-        await applyBatch(client, schema, batch);
+        quarantined = await applyBatchIsolating(client, schema, batch);
       } catch (error) {
         // Nothing of the batch is applied; its first position is where the projector stands still.
         Object.assign(error as object, { failedAt: batch[0].position });
         throw error;
       }
+      await client.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, schema]);
       await client.query('COMMIT');
+      for (const event of quarantined) {
+        this.logger.error({ schema, position: event.position, streamId: event.streamId, eventId: event.eventId, type: event.type, reason: event.reason, error: event.error }, 'event quarantined: its stream is no longer projected until `projector retry`');
+      }
       this.current = { state: 'running', schema, position: batch[batch.length - 1].position };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -187,15 +218,4 @@ export class Projector {
       client.release();
     }
   }
-}
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
-
-/** The database is unreachable or shutting down (not a projection bug): wait, never fail for it. */
-function isConnectionError(error: unknown): boolean {
-  const e = error as { code?: string; name?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.name === 'EventStoreUnavailableError') return true;
-  const code = e.code ?? '';
-  return CONNECTION_CODES.has(code) || code.startsWith('08') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }

@@ -1,0 +1,212 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@ktt/event-store';
+import { schemaIdentifier } from '../generations';
+import { ORGANIZATION_STREAM_PREFIX } from '../organizations/organization-projection';
+import { applyAuditEvents } from '../audit/audit-projection';
+import { applyBatch, PROJECTION, writeCheckpoint } from './apply-batch';
+import { isTransientError } from './connection-errors';
+
+/**
+ * Poison events are isolated, not fatal (architecture.md, "Reads"). An event
+ * whose rows cannot be written is recorded in `quarantined_events` (position,
+ * stream, error) in the same transaction as the checkpoint; every later event
+ * of its stream is held there too, in order, so the stream's rows never skip
+ * an event; every other stream goes on. `projector retry` re-applies them.
+ */
+export interface QuarantinedEvent {
+  eventId: string;
+  position: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  organizationId: string | null;
+  provinceCode: string | null;
+  reason: 'failed' | 'held';
+  error: string;
+  quarantinedAt: string;
+  attempts: number;
+}
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ANY_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Why this event must not be projected although its rows might be written: a
+ * stream id that is not canonical (`organization-` and a lower-case UUID).
+ * Older code accepted `organization-5F0C…`; PostgreSQL's uuid type would fold
+ * it into the lower-case organization's rows, mixing two streams in one.
+ */
+export function unprojectableReason(event: Pick<RecordedEvent, 'streamId'>): string | null {
+  if (!event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX)) return null;
+  const id = event.streamId.slice(ORGANIZATION_STREAM_PREFIX.length);
+  return CANONICAL_UUID.test(id) ? null : `non-canonical stream id ${event.streamId}: an organization's stream is "organization-" and its UUID in lower case`;
+}
+
+/** The organization a stream is about, lower-cased (also for a non-canonical id), or null. */
+export function organizationOfStream(streamId: string): string | null {
+  if (!streamId.startsWith(ORGANIZATION_STREAM_PREFIX)) return null;
+  const id = streamId.slice(ORGANIZATION_STREAM_PREFIX.length);
+  return ANY_CASE_UUID.test(id) ? id.toLowerCase() : null;
+}
+
+/** Serialises the live projector's batches with `projector retry` on one generation's quarantine. */
+export async function lockQuarantine(client: PoolClient, schema: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`quarantine:${schema}`]);
+}
+
+export async function quarantinedStreams(client: Pick<PoolClient, 'query'>, schema: string): Promise<Set<string>> {
+  const { rows } = await client.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM ${schemaIdentifier(schema)}.quarantined_events`);
+  return new Set(rows.map((row) => row.stream_id));
+}
+
+/**
+ * One batch into one generation with its checkpoint, inside the caller's
+ * transaction, isolating poison events. The whole batch is tried first (the
+ * common case: one set of statements); if it fails, it is applied again event
+ * by event, each in a savepoint, which finds the poison event(s). An event
+ * counts once in the checkpoint whether applied or quarantined, so the audit
+ * trail's sequence does not depend on it. Answers what was quarantined.
+ */
+export async function applyBatchIsolating(client: PoolClient, schema: string, batch: RecordedEvent[]): Promise<QuarantinedEvent[]> {
+  if (batch.length === 0) return [];
+  await lockQuarantine(client, schema);
+  const held = await quarantinedStreams(client, schema);
+  const suspect = batch.some((event) => held.has(event.streamId) || unprojectableReason(event) !== null);
+  if (!suspect) {
+    await client.query('SAVEPOINT whole_batch');
+    try {
+      await applyBatch(client, schema, batch);
+      await client.query('RELEASE SAVEPOINT whole_batch');
+      return [];
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT whole_batch');
+    }
+  }
+  const quarantined: QuarantinedEvent[] = [];
+  for (const event of batch) {
+    let reason: 'failed' | 'held' = 'failed';
+    let failure = unprojectableReason(event);
+    if (held.has(event.streamId)) {
+      reason = 'held';
+      failure = `held: an earlier event of stream ${event.streamId} is quarantined`;
+    }
+    if (failure === null) {
+      await client.query('SAVEPOINT one_event');
+      try {
+        await applyBatch(client, schema, [event]);
+        await client.query('RELEASE SAVEPOINT one_event');
+        continue;
+      } catch (error) {
+        if (isTransientError(error)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT one_event');
+        failure = (error as Error).message;
+      }
+    }
+    quarantined.push(await quarantine(client, schema, event, reason, failure));
+    held.add(event.streamId);
+  }
+  return quarantined;
+}
+
+/** Records one event in the quarantine and moves the checkpoint past it. */
+async function quarantine(client: PoolClient, schema: string, event: RecordedEvent, reason: 'failed' | 'held', error: string): Promise<QuarantinedEvent> {
+  const rm = schemaIdentifier(schema);
+  // Auditors see it in the trail: its audit row, when even that can be written (it names no value that can overflow).
+  await client.query('SAVEPOINT audit_row');
+  try {
+    await applyAuditEvents(client, schema, [event], PROJECTION);
+    await client.query('RELEASE SAVEPOINT audit_row');
+  } catch (auditError) {
+    if (isTransientError(auditError)) throw auditError;
+    await client.query('ROLLBACK TO SAVEPOINT audit_row');
+  }
+  const organizationId = organizationOfStream(event.streamId);
+  const { rows } = await client.query<QuarantineRow>(
+    `INSERT INTO ${rm}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
+     SELECT $1, coalesce((SELECT events_applied FROM ${rm}.projection_checkpoints WHERE projection = $2), 0) + 1, $3, $4, $5, $6, $7::uuid,
+            coalesce($8, (SELECT data->>'provinceCode' FROM ${rm}.organization_facts WHERE organization_id = $7::uuid AND revision = 0)),
+            $9, $10
+     ON CONFLICT (event_id) DO UPDATE SET error = EXCLUDED.error
+     RETURNING ${QUARANTINE_COLUMNS}`,
+    [
+      event.metadata.eventId,
+      PROJECTION,
+      event.position,
+      event.streamId,
+      event.revision,
+      event.type,
+      organizationId,
+      event.type === 'OrganizationRegistered' && typeof event.data.provinceCode === 'string' ? event.data.provinceCode : null,
+      reason,
+      error.slice(0, 2000),
+    ],
+  );
+  await writeCheckpoint(client, schema, event.position, 1);
+  return toQuarantined(rows[0]);
+}
+
+/**
+ * Streams stored under a non-canonical id that older code projected before
+ * it refused them: their rows are in the read models under the lower-cased
+ * id (the uuid type folds case). Found by the audit trail, which keeps the
+ * stream id as stored, and quarantined at start so the health check names
+ * them and the answers involving them say they are degraded.
+ */
+export async function quarantineStoredNonCanonicalStreams(client: PoolClient, schema: string): Promise<QuarantinedEvent[]> {
+  const rm = schemaIdentifier(schema);
+  await lockQuarantine(client, schema);
+  const { rows } = await client.query<QuarantineRow>(
+    `INSERT INTO ${rm}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
+     SELECT a.event_id, a.sequence, a.position, a.stream_id, a.revision, a.event_type, a.organization_id, a.province_code,
+            CASE WHEN a.revision = min(a.revision) OVER (PARTITION BY a.stream_id) THEN 'failed' ELSE 'held' END,
+            'non-canonical stream id ' || a.stream_id || ': an organization''s stream is "organization-" and its UUID in lower case (projected by an older version)'
+       FROM ${rm}.audit_events a
+      WHERE a.stream_id LIKE 'organization-%' AND a.stream_id <> lower(a.stream_id)
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING ${QUARANTINE_COLUMNS}`,
+  );
+  return rows.map(toQuarantined);
+}
+
+export interface QuarantineRow {
+  event_id: string;
+  position: string;
+  stream_id: string;
+  revision: string;
+  event_type: string;
+  organization_id: string | null;
+  province_code: string | null;
+  reason: 'failed' | 'held';
+  error: string;
+  quarantined_at: string;
+  attempts: number;
+}
+
+export const QUARANTINE_COLUMNS = `event_id, position, stream_id, revision, event_type, organization_id, province_code, reason, error,
+  to_char(quarantined_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS quarantined_at, attempts`;
+
+export function toQuarantined(row: QuarantineRow): QuarantinedEvent {
+  return {
+    eventId: row.event_id,
+    position: row.position,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    type: row.event_type,
+    organizationId: row.organization_id,
+    provinceCode: row.province_code,
+    reason: row.reason,
+    error: row.error,
+    quarantinedAt: row.quarantined_at,
+    attempts: row.attempts,
+  };
+}
+
+/** Every quarantined event of a generation, in log order. */
+export async function listQuarantined(db: Pick<PoolClient, 'query'>, schema: string): Promise<QuarantinedEvent[]> {
+  const { rows } = await db.query<QuarantineRow>(
+    `SELECT ${QUARANTINE_COLUMNS} FROM ${schemaIdentifier(schema)}.quarantined_events ORDER BY sequence`,
+  );
+  return rows.map(toQuarantined);
+}
+
