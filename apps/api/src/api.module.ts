@@ -20,6 +20,7 @@ import { PlansController } from './plans/plans.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { HealthController } from './operations/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
+import { registerQuarantineMetrics } from './operations/quarantine-metrics';
 import { EVENT_STORE, LOGGER, METRICS_TOKEN, PG_POOL, PROJECTOR, PROVINCES } from './tokens';
 import { VerifyController } from './audit/verify.controller';
 import { MeController } from './session/me.controller';
@@ -66,6 +67,7 @@ export class ApiModule implements NestModule {
           useValue: new ProgressQueries(runtime.pool, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),
         },
         { provide: ReadYourWrites, useValue: new ReadYourWrites(runtime.pool, runtime.eventStore) },
+        { provide: 'QUARANTINE_METRICS', useFactory: () => registerQuarantineMetrics(runtime.pool) },
         ReadConsistency,
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
         ExecuteOrganizationCommandHandler,

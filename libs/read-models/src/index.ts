@@ -20,3 +20,4 @@ export * from './audit/audit-queries';
 export * from './replay/replay';
 export * from './projector/quarantine';
 export * from './projector/retry';
+export * from './consistency/degraded';

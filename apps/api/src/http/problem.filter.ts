@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '@ktt/domain';
 import { EventStoreUnavailableError } from '@ktt/event-store';
 import { IdempotencyKeyReusedError, PreconditionFailedError, TooMuchContentionError } from '@ktt/application';
-import { ReadModelBehindError } from '@ktt/read-models';
+import { PositionBeyondHeadError, ReadModelBehindError, StreamQuarantinedError } from '@ktt/read-models';
 import { AuthenticationError, ForbiddenError } from '@ktt/auth';
 import { ThrottlerException } from '@nestjs/throttler';
 import { problem, RequestValidationError, type Problem } from './problem';
@@ -53,6 +53,12 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof TooMuchContentionError) {
       return problem(503, error.code, 'Too many concurrent changes', error.message);
+    }
+    if (error instanceof PositionBeyondHeadError) {
+      return problem(400, error.code, 'The request is not valid', error.message, [{ path: 'minPosition', message: 'minPosition must not be beyond the head of the log' }]);
+    }
+    if (error instanceof StreamQuarantinedError) {
+      return problem(409, error.code, 'The organization\'s events are quarantined', error.message);
     }
     if (error instanceof ReadModelBehindError) {
       return problem(503, error.code, 'The read models are behind', error.message);

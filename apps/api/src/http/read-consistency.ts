@@ -1,15 +1,56 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ReadYourWrites } from '@ktt/read-models';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Pool } from 'pg';
+import { activeSchema, degradedFor, ReadYourWrites, type Degraded, type DegradedScope } from '@ktt/read-models';
 import { RequestValidationError } from './problem';
+import { PG_POOL } from '../tokens';
+
+/**
+ * The one generation of the read models an answer reads (architecture.md,
+ * "Reads"): resolved once per request by `prepare` and passed to every query
+ * of the answer, so a rebuild's switch never mixes two generations in one.
+ */
+export interface ReadContext {
+  readonly schema: string;
+}
+
+/** Header on every answer whose read models lack quarantined events (arrays cannot carry the `degraded` field). */
+export const DEGRADED_HEADER = 'Read-Model-Degraded';
 
 @Injectable()
-export class ReadConsistency {
-  constructor(@Inject(ReadYourWrites) private readonly readYourWrites: ReadYourWrites) {}
+export class ReadConsistency implements OnModuleDestroy {
+  constructor(
+    @Inject(ReadYourWrites) private readonly readYourWrites: ReadYourWrites,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
 
-  async prepare(query: { minPosition?: string; knownAt?: string }): Promise<void> {
+  /** `minPosition` (400 when malformed or beyond the head; waits until applied), then the generation to read. */
+  async prepare(query: { minPosition?: string; knownAt?: string }): Promise<ReadContext> {
     if (query.minPosition !== undefined && !this.readYourWrites.isValid(query.minPosition)) {
       throw new RequestValidationError([{ path: 'minPosition', message: 'minPosition must be a position from a command answer' }]);
     }
     await this.readYourWrites.waitFor(query.minPosition);
+    // After the wait: a switch during it lands on a generation that has applied the position too.
+    return { schema: await activeSchema(this.pool) };
   }
+
+  /**
+   * Whether what the answer involves has quarantined events (api.md): sets
+   * the header `Read-Model-Degraded: quarantinedEvents=<n>` and answers the
+   * `degraded` value an object answer carries; null (no header) otherwise.
+   */
+  async degraded(read: ReadContext, scope: DegradedScope, res: Response): Promise<Degraded | null> {
+    const degraded = await degradedFor(this.pool, read.schema, scope);
+    if (degraded) res.setHeader(DEGRADED_HEADER, `quarantinedEvents=${degraded.quarantinedEvents}`);
+    return degraded;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.readYourWrites.close();
+  }
+}
+
+/** The answer, with `degraded` when something it involves is quarantined (no such field otherwise). */
+export function markDegraded<T extends object>(answer: T, degraded: Degraded | null): T & { degraded?: Degraded } {
+  return degraded ? { ...answer, degraded } : answer;
 }

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { TokenRevocations } from '@ktt/application';
 import { TokenService } from '@ktt/auth';
 import type { EventStore, Position } from '@ktt/event-store';
-import type { Projector } from '@ktt/read-models';
+import { activeSchema, listQuarantined, type Projector } from '@ktt/read-models';
 import { Public } from '../auth/auth.decorators';
 import { authenticate } from '../auth/auth.guard';
 import { EVENT_STORE, PG_POOL, PROJECTOR } from '../tokens';
@@ -41,6 +41,7 @@ export class HealthController {
       database: () => this.database(),
       eventStore: () => this.eventStore(),
       projector: () => this.projection(),
+      quarantine: () => this.quarantine(),
     };
   }
 
@@ -61,6 +62,10 @@ export class HealthController {
     if (principal?.role !== 'admin') return { status: up ? 'up' : 'down' };
     const error = Object.fromEntries(results.filter(([, result]) => result.status === 'down'));
     return { status: up ? 'up' : 'down', details, error };
+  }
+
+  private quarantine(): Promise<CheckResult> {
+    return quarantineCheck(this.pool);
   }
 
   private async database(): Promise<CheckResult> {
@@ -98,6 +103,21 @@ export class HealthController {
     const down = status.state === 'failed' || status.state === 'waiting-for-database';
     return { status: down ? 'down' : 'up', ...status, lag };
   }
+}
+
+/**
+ * Events the projector could not apply and holds (architecture.md, "Reads"),
+ * named by stream. Up: the other streams are projected and answers that
+ * involve these say they are degraded; an operator fixes and runs `projector retry`.
+ */
+async function quarantineCheck(pool: Pool): Promise<CheckResult> {
+  const events = await listQuarantined(pool, await activeSchema(pool));
+  const streams = [...new Set(events.map((event) => event.streamId))].map((streamId) => {
+    const held = events.filter((event) => event.streamId === streamId);
+    const first = held[0];
+    return { streamId, organizationId: first.organizationId, provinceCode: first.provinceCode, events: held.length, position: first.position, eventId: first.eventId, type: first.type, error: first.error };
+  });
+  return { status: 'up', quarantinedEvents: events.length, streams };
 }
 
 function failed(error: unknown): CheckResult {

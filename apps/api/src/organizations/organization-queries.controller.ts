@@ -7,7 +7,7 @@ import { OrganizationHistoryQueries } from '@ktt/application';
 import { OrganizationQueries } from '@ktt/read-models';
 import { uuidParam } from '../http/uuid-param';
 import { OrganizationListQueryDto, TemporalQueryDto, ConsistencyQueryDto } from '../http/query.dtos';
-import { ReadConsistency } from '../http/read-consistency';
+import { markDegraded, ReadConsistency } from '../http/read-consistency';
 
 @ApiTags('organizations: queries')
 @ApiBearerAuth()
@@ -21,24 +21,27 @@ export class OrganizationQueriesController {
 
   @Get()
   @Requires('organizations:read')
-  async list(@Query() query: OrganizationListQueryDto) {
-    await this.consistency.prepare(query);
+  async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
+    const read = await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
-    return this.organizations.list({ ...filters, asOf, limit });
+    const page = await this.organizations.list(read.schema, { ...filters, asOf, limit });
+    return markDegraded(page, await this.consistency.degraded(read, filters.provinceCode ? { province: filters.provinceCode } : { all: true }, res));
   }
 
   /** Its state as of a date, from the temporal read model. */
   @Get(':id')
   @Requires('organizations:read')
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
-    await this.consistency.prepare(query);
+    const read = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const state = await this.organizations.get(id, asOf, query.knownAt);
+    const state = await this.organizations.get(read.schema, id, asOf, query.knownAt);
+    // Before a 404 too: a registration held in quarantine is why it is not found.
+    const degraded = await this.consistency.degraded(read, { organization: id }, res);
     if (!state) {
       throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}${query.knownAt ? ` and recorded by ${query.knownAt}` : ''}`);
     }
     res.setHeader('ETag', `"${state.version}"`);
-    return state;
+    return markDegraded(state, degraded);
   }
 
   /** The whole history from its stream (always current: it reads the event store). */

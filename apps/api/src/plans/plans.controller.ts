@@ -9,7 +9,7 @@ import { Command } from '../http/command-context';
 import { answer } from '../organizations/organization-commands.controller';
 import { CommandResponseDto } from '../organizations/organization.dtos';
 import { TemporalQueryDto } from '../http/query.dtos';
-import { ReadConsistency } from '../http/read-consistency';
+import { markDegraded, ReadConsistency } from '../http/read-consistency';
 import { planIdParam } from '../http/uuid-param';
 import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 
@@ -40,18 +40,21 @@ export class PlansController {
 
   @Get()
   @Requires('plans:read')
-  async list(@Query() query: TemporalQueryDto) {
-    await this.consistency.prepare(query);
-    return this.queries.inForce(query.asOf ?? todayInVietnam(), undefined, query.knownAt);
+  async list(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
+    const read = await this.consistency.prepare(query);
+    const plans = await this.queries.inForce(read.schema, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
+    await this.consistency.degraded(read, { plans: true }, res); // an array: the header says it
+    return plans;
   }
 
   @Get(':id')
   @Requires('plans:read')
-  async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto) {
-    await this.consistency.prepare(query);
+  async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
+    const read = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const plan = await this.queries.get(id, asOf, query.knownAt);
+    const plan = await this.queries.get(read.schema, id, asOf, query.knownAt);
+    const degraded = await this.consistency.degraded(read, { plans: true }, res);
     if (!plan) throw DomainError.notFound('PLAN_NOT_FOUND', `no plan ${id} in force on ${asOf}`);
-    return plan;
+    return markDegraded(plan, degraded);
   }
 }

@@ -1,11 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
 import { todayInVietnam } from '@ktt/domain';
 import { ProgressQueries } from '@ktt/read-models';
 import { RequestValidationError } from '../http/problem';
 import { SeriesQueryDto, TemporalQueryDto } from '../http/query.dtos';
-import { ReadConsistency } from '../http/read-consistency';
+import { markDegraded, ReadConsistency } from '../http/read-consistency';
 
 function provinceCode(code: string): string {
   if (!/^\d{2}$/.test(code)) throw new RequestValidationError([{ path: 'path:code', message: 'code must be a two-digit province code' }]);
@@ -24,15 +25,18 @@ export class ProgressController {
 
   /** Every metric of domain.md and each target in force, as of a date. */
   @Get()
-  async get(@Param('code') code: string, @Query() query: TemporalQueryDto) {
-    await this.consistency.prepare(query);
-    return this.progress.progress(provinceCode(code), query.asOf ?? todayInVietnam(), query.knownAt);
+  async get(@Param('code') code: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
+    const read = await this.consistency.prepare(query);
+    const answer = await this.progress.progress(read.schema, provinceCode(code), query.asOf ?? todayInVietnam(), query.knownAt);
+    return markDegraded(answer, await this.consistency.degraded(read, { province: answer.provinceCode }, res));
   }
 
   /** One point per period end (month, quarter, year) between from and to. */
   @Get('series')
-  async series(@Param('code') code: string, @Query() query: SeriesQueryDto) {
-    await this.consistency.prepare(query);
-    return this.progress.series(provinceCode(code), query.from, query.to, query.step, query.knownAt);
+  async series(@Param('code') code: string, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
+    const read = await this.consistency.prepare(query);
+    const points = await this.progress.series(read.schema, provinceCode(code), query.from, query.to, query.step, query.knownAt);
+    await this.consistency.degraded(read, { province: code }, res); // an array: the header says it
+    return points;
   }
 }

@@ -53,7 +53,7 @@ describe('audit trail read model', () => {
     await database?.dispose();
   });
 
-  const all = async (filter: Partial<Parameters<AuditQueries['events']>[0]> = {}) => (await audit.events({ limit: 500, ...filter })).items;
+  const all = async (filter: Partial<Parameters<AuditQueries['events']>[1]> = {}) => (await audit.events(await activeSchema(database.pool), { limit: 500, ...filter })).items;
 
   it('keeps one row per organization and plan event, none for reservations and idempotency records', async () => {
     const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'organization-%' OR stream_id LIKE 'plan-%'`);
@@ -108,7 +108,7 @@ describe('audit trail read model', () => {
     const pages: AuditEventView[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 100; i++) {
-      const page = await audit.events({ limit: 2, cursor });
+      const page = await audit.events(await activeSchema(database.pool), { limit: 2, cursor });
       pages.push(...page.items);
       if (!page.nextCursor) break;
       expect(decodeAuditCursor(page.nextCursor)).not.toBeNull();
@@ -121,6 +121,6 @@ describe('audit trail read model', () => {
 
   it('refuses a cursor it did not hand out', async () => {
     expect(decodeAuditCursor('bm9wZQ')).toBeNull();
-    await expect(audit.events({ limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
+    await expect(audit.events(await activeSchema(database.pool), { limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
   });
 });

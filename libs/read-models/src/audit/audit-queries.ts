@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { isTimestamp } from '@ktt/domain';
-import { activeSchema, schemaIdentifier } from '../generations';
+import { schemaIdentifier } from '../generations';
 
 export interface AuditFilter {
   /** Recorded at or after (ISO-8601 timestamp). */
@@ -32,6 +32,8 @@ export interface AuditEventView {
   decisionRef: string | null;
   correctsEventId: string | null;
   correctedByEventId: string | null;
+  /** Only on an event the projector could not apply (or holds behind one): why. */
+  quarantined?: { reason: 'failed' | 'held'; error: string };
 }
 
 interface AuditRow {
@@ -49,6 +51,7 @@ interface AuditRow {
   corrects_event_id: string | null;
   corrected_by_event_id: string | null;
   sequence: string;
+  quarantined: { reason: 'failed' | 'held'; error: string } | null;
 }
 
 interface AuditCursor {
@@ -79,15 +82,18 @@ export function decodeAuditCursor(cursor: string): AuditCursor | null {
 export class AuditQueries {
   constructor(private readonly pool: Pool) {}
 
-  async events(filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  /** `schema`: the generation the answer reads, resolved once per request. */
+  async events(schema: string, filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const cursor = filter.cursor === undefined ? null : decodeAuditCursor(filter.cursor);
     if (filter.cursor !== undefined && !cursor) throw new RangeError(`not an audit cursor: ${filter.cursor}`);
-    const rm = schemaIdentifier(await activeSchema(this.pool));
+    const rm = schemaIdentifier(schema);
     const { rows } = await this.pool.query<AuditRow>(
       `SELECT event_id, position, stream_id, revision, event_type,
               to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, recorded_by,
               organization_id, province_code, effective_on::text AS effective_on, decision_ref,
-              corrects_event_id, corrected_by_event_id, sequence
+              corrects_event_id, corrected_by_event_id, sequence,
+              -- a quarantined event is in the trail too, saying so (the projector could not apply it)
+              (SELECT json_build_object('reason', q.reason, 'error', q.error) FROM ${rm}.quarantined_events q WHERE q.event_id = audit_events.event_id) AS quarantined
          FROM ${rm}.audit_events
         WHERE ($1::timestamptz IS NULL OR recorded_at >= $1)
           AND ($2::timestamptz IS NULL OR recorded_at < $2)
@@ -133,5 +139,6 @@ function toView(row: AuditRow): AuditEventView {
     decisionRef: row.decision_ref,
     correctsEventId: row.corrects_event_id,
     correctedByEventId: row.corrected_by_event_id,
+    ...(row.quarantined ? { quarantined: row.quarantined } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
-import { activeSchema, schemaIdentifier } from '../generations';
+import { schemaIdentifier } from '../generations';
 import { searchText } from './timeline';
 
 export interface OrganizationView extends OrganizationState {
@@ -68,12 +68,16 @@ const COLUMNS = (rm: string, knownParameter: string) => `
       WHERE m.cooperative_id = t.organization_id AND m.valid @> $1::date AND m.known @> $KNOWN::timestamptz)
   END AS union_ids`.replace(/\$KNOWN/g, knownParameter);
 
-/** Organizations as of a date, from the temporal read model (one indexed query each). */
+/**
+ * Organizations as of a date, from the temporal read model (one indexed query
+ * each). `schema` is the generation the whole answer reads, resolved once per
+ * request (architecture.md, "Reads").
+ */
 export class OrganizationQueries {
   constructor(private readonly pool: Pool) {}
 
-  async get(id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationView | null> {
-    const rm = schemaIdentifier(await activeSchema(this.pool));
+  async get(schema: string, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationView | null> {
+    const rm = schemaIdentifier(schema);
     const { rows } = await this.pool.query<TimelineRow>(
       `SELECT ${COLUMNS(rm, '$3')} FROM ${rm}.organization_timeline t
         WHERE t.organization_id = $2 AND t.valid @> $1::date AND t.known @> $3::timestamptz`,
@@ -82,8 +86,8 @@ export class OrganizationQueries {
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  async list(filter: OrganizationFilter): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
-    const rm = schemaIdentifier(await activeSchema(this.pool));
+  async list(schema: string, filter: OrganizationFilter): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
+    const rm = schemaIdentifier(schema);
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows } = await this.pool.query<TimelineRow>(
       `SELECT ${COLUMNS(rm, '$9')} FROM ${rm}.organization_timeline t

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { LocalDate, MetricName } from '@ktt/domain';
-import { activeSchema, schemaIdentifier } from '../generations';
+import { schemaIdentifier } from '../generations';
 
 export type Metrics = Record<MetricName, number | null>;
 
@@ -37,12 +37,14 @@ interface CountsRow {
  */
 export async function metricsAt(
   pool: Pool,
+  /** The generation to read, resolved once by the caller for its whole answer. */
+  schema: string,
   provinceCode: string,
   dates: LocalDate[],
   population: number | null,
   knownAt = 'infinity',
 ): Promise<Map<LocalDate, Metrics>> {
-  const rm = schemaIdentifier(await activeSchema(pool));
+  const rm = schemaIdentifier(schema);
   const days = [...new Set(dates)].sort();
   if (days.length === 0) return new Map();
   const counting = days.length <= FEW_DATES ? countersAtEachDate : countersBySweep;

@@ -36,12 +36,13 @@ export class ProgressQueries {
     this.plans = new PlanQueries(pool);
   }
 
-  async progress(provinceCode: string, asOf: LocalDate, knownAt?: string): Promise<ProvinceProgress> {
-    const plans = await this.plans.inForce(asOf, provinceCode, knownAt);
+  /** `schema`: the one generation the whole answer reads (plans and metrics alike), resolved once per request. */
+  async progress(schema: string, provinceCode: string, asOf: LocalDate, knownAt?: string): Promise<ProvinceProgress> {
+    const plans = await this.plans.inForce(schema, asOf, provinceCode, knownAt);
     // The baseline of each target is the actual value on its plan's adoption date: one statement for all dates.
     const dates = [asOf, ...new Set(plans.map((plan) => plan.adoptedOn))];
     // The baseline is taken with the same knownAt as the question (domain.md, "On track").
-    const byDate = await metricsAt(this.pool, provinceCode, dates, this.population(provinceCode), knownAt);
+    const byDate = await metricsAt(this.pool, schema, provinceCode, dates, this.population(provinceCode), knownAt);
     const metrics = byDate.get(asOf)!;
     const targets = plans.flatMap((plan) =>
       plan.targets.map((target) => ({
@@ -58,9 +59,9 @@ export class ProgressQueries {
     return { provinceCode, asOf, knownAt: knownAt ?? null, metrics, targets };
   }
 
-  async series(provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<{ asOf: LocalDate; metrics: Metrics }[]> {
+  async series(schema: string, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<{ asOf: LocalDate; metrics: Metrics }[]> {
     const dates = periodEnds(from, to, step);
-    const byDate = await metricsAt(this.pool, provinceCode, dates, this.population(provinceCode), knownAt);
+    const byDate = await metricsAt(this.pool, schema, provinceCode, dates, this.population(provinceCode), knownAt);
     return dates.map((asOf) => ({ asOf, metrics: byDate.get(asOf)! }));
   }
 

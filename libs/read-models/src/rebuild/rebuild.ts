@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStore, Position, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 import { applyBatch } from '../projector/apply-batch';
+import { CHECKPOINT_CHANNEL } from '../projector/projector';
 import { projectOrganizationTimelines } from '../organizations/organization-projection';
 import { dropSecondaryIndexes } from './deferred-indexes';
 
@@ -137,6 +138,7 @@ export async function rebuildReadModels(
       `UPDATE read_model_generations SET state = 'retired' WHERE state = 'active' RETURNING schema_name`,
     );
     await client.query(`UPDATE read_model_generations SET state = 'active', activated_at = now() WHERE generation = $1`, [generation]);
+    await client.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, schema]); // readers waiting on minPosition look again
     await client.query('COMMIT');
     await dropOlderGenerations(client, rows[0]?.schema_name ?? null);
     options.onProgress?.({ events, schema, phase: 'done' });
