@@ -16,7 +16,7 @@ import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { rebuildReadModels } from '@ktt/read-models';
-import { parseReplayUntil, replayQueryHints, replayReadModels } from '@ktt/read-models';
+import { parseReplayUntil, replayQueryHints, replayReadModels, retryQuarantined, type QuarantinedEvent } from '@ktt/read-models';
 import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -40,6 +40,10 @@ commands:
                current one serves until the new one has caught up, then the switch is atomic)
   replay       build the read models as they were at a point of the log into schema replay_<name>,
                next to today's (never served): --until <position|timestamp> --into <name> [--replace]
+  projector retry
+               re-apply the events the projector quarantined (could not apply, or held behind one of
+               their stream) after a fix (an upcaster or a read-model change in a new release); clears
+               those that now apply and prints what it did; exit 1 if some stay quarantined
   verify       recompute every event's hash and its stream's chain, and look for registration-number
                reservations without their registration; prints ok or the first broken event, exit 1 if any
   help         this text`;
@@ -134,6 +138,21 @@ async function main(argv: string[]): Promise<number> {
             `${result.lastPosition ? ` (last position ${result.lastPosition})` : ''}\n${replayQueryHints(result.schema)}\n`,
         );
         return 0;
+      }
+      case 'projector': {
+        if (options[0] !== 'retry') {
+          process.stderr.write(`unknown projector command "${options[0] ?? ''}" (try: projector retry)\n`);
+          return 2;
+        }
+        const report = await retryQuarantined(runtime.pool, runtime.eventStore);
+        const line = (event: QuarantinedEvent) =>
+          `  ${event.streamId} revision ${event.revision} ${event.type} (event ${event.eventId}, position ${event.position})`;
+        process.stdout.write(
+          `projector retry on ${report.schema}: ${report.cleared.length} applied and cleared, ${report.remaining.length} still quarantined\n` +
+            report.cleared.map((event) => `applied ${line(event).trim()}\n`).join('') +
+            report.remaining.map((event) => `still quarantined ${line(event).trim()}: ${event.reason === 'held' ? 'held behind an earlier event of its stream' : event.error}\n`).join(''),
+        );
+        return report.remaining.length === 0 ? 0 : 1;
       }
       case 'verify': {
         const total = (await countEvents(runtime)) ?? 0;
