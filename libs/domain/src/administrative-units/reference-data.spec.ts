@@ -165,3 +165,27 @@ describe('administrative-units-2025.json', () => {
     for (const d of file.disagreements) expect(d.detail.length).toBeGreaterThan(20);
   });
 });
+
+describe('province-population-figures.json', () => {
+  const figures = (
+    JSON.parse(readFileSync(path.join(DATA_DIR, 'province-population-figures.json'), 'utf8')) as {
+      figures: { provinceCode: string; year: number; kind: string; population: number; sources: { url: string }[] }[];
+    }
+  ).figures;
+
+  it('gives every figure a pre-merger province, a year, a positive whole number and at least one source address', () => {
+    expect(figures.length).toBeGreaterThan(0);
+    for (const f of figures) {
+      expect(beforeByCode.has(f.provinceCode)).toBe(true);
+      expect(Number.isInteger(f.year) && f.year >= 2016 && f.year <= 2025).toBe(true);
+      expect(Number.isInteger(f.population) && f.population > 0).toBe(true);
+      expect(f.sources.length).toBeGreaterThan(0);
+      for (const s of f.sources) expect(s.url).toMatch(/^https?:\/\//);
+    }
+  });
+
+  it('holds at most one figure per province, year and kind', () => {
+    const keys = figures.map((f) => `${f.provinceCode}/${f.year}/${f.kind}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
