@@ -39,14 +39,18 @@ export class QuarantinedEvents1733100000000 implements MigrationInterface {
         EXECUTE format('CREATE INDEX ON %I.quarantined_events (stream_id, sequence)', target_schema);
         EXECUTE format('CREATE INDEX ON %I.quarantined_events (organization_id)', target_schema);
       END $fn$`);
-    const schemas: { nspname: string }[] = await queryRunner.query(
-      `SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'projection_checkpoints' AND c.relkind = 'r'`,
+    const schemas: { nspname: string; owner: string }[] = await queryRunner.query(
+      `SELECT n.nspname, pg_get_userbyid(n.nspowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = 'projection_checkpoints' AND c.relkind = 'r'`,
     );
-    for (const { nspname } of schemas) {
-      const schema = `"${nspname.replace(/"/g, '""')}"`;
+    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    for (const { nspname, owner } of schemas) {
+      const schema = quote(nspname);
       await queryRunner.query(TABLE.replace('%I', schema));
       await queryRunner.query(`CREATE INDEX ON ${schema}.quarantined_events (stream_id, sequence)`);
       await queryRunner.query(`CREATE INDEX ON ${schema}.quarantined_events (organization_id)`);
+      // The generation's tables belong to its schema's owner (the application role, which writes them).
+      await queryRunner.query(`ALTER TABLE ${schema}.quarantined_events OWNER TO ${quote(owner)}`);
     }
   }
 
