@@ -60,7 +60,8 @@ describe('GET /api/audit/verify', () => {
   it('names the altered event once its data was changed past the append-only trigger', async () => {
     const history = await admin.get(`/api/organizations/${id}/events`);
     const suspended = history.body[1];
-    const client = new Client({ connectionString: database.url });
+    // As the superuser: the application's own role may neither UPDATE events nor leave replica mode.
+    const client = new Client({ connectionString: database.adminUrl });
     await client.connect();
     try {
       await client.query('SET session_replication_role = replica');

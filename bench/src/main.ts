@@ -9,7 +9,7 @@ import { OrganizationCommands, seedPlans, type CommandContext } from '@ktt/appli
 import type { OrganizationCommand, OrganizationKind, OrganizationStatus } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
-import { runMigrations } from '@ktt/platform/database/migrations';
+import { prepareDatabase } from '@ktt/platform/database/prepare-database';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { activeSchema, loadPopulations, OrganizationQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
 import { loadRun, startApi, waitForProjector, type LoadKind, type LoadRun } from './api-load';
@@ -83,7 +83,8 @@ async function main(): Promise<void> {
   const store = new PostgresEventStore({ pool, connectionString: postgres.url });
   let emmett: Emmett | null = null;
   try {
-    await runMigrations(postgres.url, logger);
+    // As the product runs: migrations as the owner role, everything else as the application role.
+    await prepareDatabase({ ownerUrl: postgres.ownerUrl, appUrl: postgres.url, logger });
     const { rows: versionRows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     await seedPlans(store, path.join(ROOT, 'data', 'plans'));
     const commands = new OrganizationCommands(store);

@@ -4,10 +4,13 @@
 const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const { startEmbeddedPostgres } = require(path.join(ROOT, 'dist/libs/platform/src/database/embedded-postgres.js'));
+const { prepareDatabase } = require(path.join(ROOT, 'dist/libs/platform/src/database/prepare-database.js'));
 
 async function main() {
   const [dataDir, port] = process.argv.slice(2);
   const server = await startEmbeddedPostgres({ dataDir, port: Number(port), database: 'ktt', logger: require('pino')({ level: 'warn' }) });
+  // Migrated and granted as the owner role, so the api runs as the application role with `url` alone.
+  await prepareDatabase({ ownerUrl: server.ownerUrl, appUrl: server.url });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

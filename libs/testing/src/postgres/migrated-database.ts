@@ -1,5 +1,4 @@
 import type { Pool } from 'pg';
-import { runMigrations } from '@ktt/platform/database/migrations';
 import { createTestDatabase, testPool, type TestDatabase } from './test-database';
 
 export interface MigratedDatabase extends TestDatabase {
@@ -8,10 +7,12 @@ export interface MigratedDatabase extends TestDatabase {
   dispose(): Promise<void>;
 }
 
-/** A fresh database of its own with every migration applied (one per test file or test). */
+/**
+ * A fresh database of its own with every migration applied (one per test
+ * file or test), and a pool as the application role (test-database.ts).
+ */
 export async function createMigratedDatabase(prefix = 'test'): Promise<MigratedDatabase> {
   const database = await createTestDatabase(prefix);
-  await runMigrations(database.url);
   const pool = testPool(database.url, 20);
   return {
     ...database,

@@ -1,25 +1,47 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import { prepareDatabase } from '@ktt/platform/database/prepare-database';
 
 export interface TestDatabase {
+  /** As the application role, what the api, projector and cli connect as (DATABASE_URL). */
   url: string;
+  /** As the owner role: migrations, and what only the schema's owner may do. */
+  ownerUrl: string;
+  /** As the superuser: what an attacker with the server's superuser could do (tampering tests). */
+  adminUrl: string;
   name: string;
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database on the run's embedded server (started by global-setup). */
+/**
+ * A fresh database on the run's embedded server (started by global-setup),
+ * owned by the owner role, migrated and granted as a deployment is
+ * (platform/database/roles.ts), so that every test runs the application as
+ * the least-privileged application role: an api given only `url` finds
+ * nothing to migrate.
+ */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
-  if (!adminUrl) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run this spec through jest (integration or e2e project)');
+  const ownerUrl = process.env.TEST_DATABASE_OWNER_URL;
+  const appUrl = process.env.TEST_DATABASE_APP_URL;
+  if (!adminUrl || !ownerUrl || !appUrl) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run this spec through jest (integration or e2e project)');
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase();
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
+  const owner = new URL(ownerUrl).username;
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name} OWNER "${owner}"`));
+  const on = (url: string) => {
+    const next = new URL(url);
+    next.pathname = `/${name}`;
+    return next.toString();
+  };
+  const database: TestDatabase = {
+    url: on(appUrl),
+    ownerUrl: on(ownerUrl),
+    adminUrl: on(adminUrl),
     name,
     drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+  await prepareDatabase({ ownerUrl: database.ownerUrl, appUrl: database.url });
+  return database;
 }
 
 async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
