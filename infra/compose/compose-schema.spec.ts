@@ -14,6 +14,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import draft07MetaSchema from 'ajv/dist/refs/json-schema-draft-07.json';
 import { load } from 'js-yaml';
+import { loadConfig } from '@ktt/platform/config/app-config';
 
 const repoRoot = join(__dirname, '..', '..');
 const schemaPath = join(__dirname, 'compose-spec.schema.json');
@@ -21,6 +22,7 @@ const composePath = join(repoRoot, 'docker-compose.yml');
 
 type ComposeService = {
   image?: string;
+  volumes?: string[];
   build?: unknown;
   command?: unknown;
   ports?: unknown;
@@ -105,8 +107,8 @@ describe('docker-compose.yml', () => {
     const compose = loadCompose();
     const { services } = compose;
 
-    it('has the four services', () => {
-      expect(Object.keys(services).sort()).toEqual(['api', 'eventstoredb', 'postgres', 'projector']);
+    it('has the four services and the one-shot that creates the application role', () => {
+      expect(Object.keys(services).sort()).toEqual(['api', 'eventstoredb', 'postgres', 'postgres-roles', 'projector']);
     });
 
     it('waits only for services that exist and, for service_healthy, have a healthcheck', () => {
@@ -126,21 +128,46 @@ describe('docker-compose.yml', () => {
     it.each(['api', 'projector'])('%s talks to the external PostgreSQL and EventStoreDB, never the embedded one', (name) => {
       const service = services[name];
       expect(service.environment).toMatchObject({
-        DATABASE_URL: 'postgres://ktt:ktt@postgres:5432/ktt',
+        // Least privilege (issue 13, finding 9): the application role; migrations as the owner.
+        DATABASE_URL: 'postgres://ktt_app:ktt_app@postgres:5432/ktt',
+        MIGRATION_DATABASE_URL: 'postgres://ktt:ktt@postgres:5432/ktt',
         EVENTSTORE_CONNECTION_STRING: 'esdb://eventstoredb:2113?tls=false',
         EMBEDDED_POSTGRES: 'false',
       });
       expect(service.build).toMatchObject({ context: '.', dockerfile: 'infra/docker/Dockerfile' });
       expect(service.depends_on).toEqual({
         postgres: { condition: 'service_healthy' },
+        'postgres-roles': { condition: 'service_completed_successfully' },
         eventstoredb: { condition: 'service_healthy' },
       });
+    });
+
+    it('creates the application role the apps connect as, with their password, never a superuser', () => {
+      const roles = services['postgres-roles'];
+      const [file, target] = (roles.volumes ?? [])[0].split(':');
+      expect(roles.command).toEqual(['psql', '-v', 'ON_ERROR_STOP=1', '-f', target]);
+      expect(roles.environment).toMatchObject({ PGHOST: 'postgres', PGUSER: services.postgres.environment?.POSTGRES_USER });
+      const sql = readFileSync(join(repoRoot, file), 'utf8');
+      const app = new URL(services.api.environment!.DATABASE_URL);
+      expect(sql).toContain(`CREATE ROLE ${app.username};`);
+      expect(sql).toMatch(new RegExp(`ALTER ROLE ${app.username} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD '${app.password}';`));
+      expect(app.username).not.toBe(new URL(services.api.environment!.MIGRATION_DATABASE_URL).username);
+    });
+
+    it('gives the api what it needs to start: JWT_SECRET (required), HOST 0.0.0.0 inside the container, published on loopback (issue 13, finding 11)', () => {
+      const environment = services.api.environment!;
+      expect(environment.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
+      expect(environment.HOST).toBe('0.0.0.0');
+      expect(services.api.ports).toEqual(['127.0.0.1:3000:3000']);
+      // The api's own configuration accepts the environment compose gives it, a secret substituted.
+      const config = loadConfig({ ...environment, JWT_SECRET: 'x'.repeat(48) });
+      expect(config).toMatchObject({ host: '0.0.0.0', port: 3000, runProjector: false, jwtSecret: 'x'.repeat(48) });
+      expect(config.migrationDatabaseUrl).toBe(environment.MIGRATION_DATABASE_URL);
     });
 
     it('runs each app from the built output', () => {
       expect(services.api.command).toEqual(['node', 'dist/apps/api/src/main.js']);
       expect(services.projector.command).toEqual(['node', 'dist/apps/projector/src/main.js']);
-      expect(services.api.ports).toEqual(['3000:3000']);
     });
 
     it('declares every named volume it mounts', () => {
