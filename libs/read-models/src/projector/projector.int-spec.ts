@@ -8,6 +8,7 @@ import { applyOrganizationEvents } from '../organizations/organization-projectio
 import { readCheckpoint } from './apply-batch';
 import { activeSchema } from '../generations';
 import { Projector } from './projector';
+import { listQuarantined } from './quarantine';
 import { systemPrincipal } from '@ktt/auth';
 
 const context = () => ({ principal: systemPrincipal('test'), correlationId: randomUUID(), now: new Date('2026-06-30T03:00:00Z') });
@@ -93,23 +94,27 @@ describe('organization projection on PostgreSQL', () => {
     expect({ timeline: await timeline(), memberships: await memberships() }).toEqual(before);
   });
 
-  it('stops at a failing event and reports where, without moving its checkpoint past it', async () => {
-    const checkpointBefore = await readCheckpoint(database.pool, schema);
+  it('quarantines an event it cannot apply and goes on: the checkpoint passes it, the state stays running (quarantine.int-spec.ts has more)', async () => {
     // A stream the projection cannot fold: an event before any registration.
+    const streamId = `organization-${randomUUID()}`;
     await store.append([
       {
-        streamId: `organization-${randomUUID()}`,
+        streamId,
         expectedRevision: 'no_stream',
         events: [{ type: 'OrganizationRated', data: { organizationId: 'x', rating: 'good', year: 2020, effectiveOn: '2020-12-01' }, metadata: { eventId: randomUUID(), recordedAt: new Date().toISOString(), recordedBy: 'test', correlationId: 'c', causationId: null, schemaVersion: 1, previousHash: null, hash: 'h' } }],
       },
     ]);
+    const head = await store.headPosition();
     const projector = new Projector(database.pool, store, pino({ level: 'silent' }));
     await projector.start();
-    await waitFor(() => projector.status().state === 'failed', 15_000);
-    const status = projector.status();
-    expect(status).toMatchObject({ state: 'failed', failedAt: expect.any(String) });
-    await projector.stop();
-    expect(await readCheckpoint(database.pool, schema)).toBe(checkpointBefore);
+    try {
+      await waitFor(() => projector.status().position === head || projector.status().state === 'failed', 15_000);
+      expect(projector.status()).toMatchObject({ state: 'running', position: head });
+      expect(await readCheckpoint(database.pool, schema)).toBe(head);
+      expect((await listQuarantined(database.pool, schema)).map((event) => [event.streamId, event.reason])).toEqual([[streamId, 'failed']]);
+    } finally {
+      await projector.stop();
+    }
   });
 });
 
