@@ -54,13 +54,20 @@ describe('PostgreSQL event store specifics', () => {
     // Rows with small transaction ids across powers of ten, written directly (the column only
     // defaults to the current xid); every real transaction id is far above them, so they are readable.
     const prefix = `xid-${randomUUID().slice(0, 8)}-`;
-    for (const [xid, type] of [['10', 'Later'], ['9', 'Earlier'], ['100', 'Latest']] as const) {
-      const event = testEvent(type);
-      await database.pool.query(
-        `INSERT INTO events (transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata)
-         VALUES ($1::xid8, $2, 0, $3, $4, $5, $6)`,
-        [xid, `${prefix}${type}`, event.metadata.eventId, type, event.data, event.metadata],
-      );
+    // As the owner: the application role may not choose a transaction id (platform/database/roles.ts).
+    const owner = new Client({ connectionString: database.ownerUrl });
+    await owner.connect();
+    try {
+      for (const [xid, type] of [['10', 'Later'], ['9', 'Earlier'], ['100', 'Latest']] as const) {
+        const event = testEvent(type);
+        await owner.query(
+          `INSERT INTO events (transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata)
+           VALUES ($1::xid8, $2, 0, $3, $4, $5, $6)`,
+          [xid, `${prefix}${type}`, event.metadata.eventId, type, event.data, event.metadata],
+        );
+      }
+    } finally {
+      await owner.end();
     }
     const read = await store.readAll({ streamPrefixes: [prefix], limit: 10 });
     expect(read.map((e) => e.type)).toEqual(['Earlier', 'Later', 'Latest']);

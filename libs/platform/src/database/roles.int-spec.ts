@@ -42,6 +42,13 @@ describe('the application database role', () => {
   });
 
   it.each([
+    ['an old transaction id', `INSERT INTO events (transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ('9'::xid8, 'forged-1', 0, gen_random_uuid(), 'Forged', '{}', '{}')`],
+    ['a global position of its choosing', `INSERT INTO events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata) OVERRIDING SYSTEM VALUE VALUES (1, 'forged-2', 0, gen_random_uuid(), 'Forged', '{}', '{}')`],
+  ])('may not insert an event at %s (behind every reader)', async (_what, sql) => {
+    await expect(app.query(sql)).rejects.toMatchObject({ code: '42501' });
+  });
+
+  it.each([
     ['disable the append-only trigger', 'ALTER TABLE events DISABLE TRIGGER events_append_only'],
     ['disable every trigger', 'ALTER TABLE events DISABLE TRIGGER ALL'],
     ['drop the append-only trigger', 'DROP TRIGGER events_append_only ON events'],

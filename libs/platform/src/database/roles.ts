@@ -103,7 +103,7 @@ export async function adoptDatabase(superuserDatabaseUrl: string, owner: string)
  * As the owner, after the migrations: what the application role may do.
  * Run on every start, so the tables a new migration adds are granted too.
  *
- * - events: SELECT and INSERT only (REVOKE takes back any broader grant);
+ * - events: SELECT, and INSERT without choosing the position (REVOKE takes back any broader grant);
  * - every other table of the public schema: read and write; schema_migrations: read;
  * - the database: CREATE, for the schemas of new generations and replays;
  * - existing generations and replays pass to the application role, which
@@ -134,8 +134,15 @@ export async function grantApplicationRole(ownerUrl: string, app: string): Promi
       for (const { name } of tables) {
         const table = `public.${ident(name)}`;
         if (name === 'events') {
+          // INSERT of the event's own columns only: the position (transaction id, global position) is the
+          // database's to give; an event written with an old transaction id would land behind every reader.
+          const { rows: columns } = await client.query<{ name: string }>(
+            `SELECT attname AS name FROM pg_attribute WHERE attrelid = 'public.events'::regclass AND attnum > 0 AND NOT attisdropped
+                AND attname NOT IN ('transaction_id', 'global_position') ORDER BY attnum`,
+          );
           await client.query(`REVOKE ALL ON ${table} FROM ${a}`);
-          await client.query(`GRANT SELECT, INSERT ON ${table} TO ${a}`);
+          await client.query(`GRANT SELECT ON ${table} TO ${a}`);
+          await client.query(`GRANT INSERT (${columns.map((column) => ident(column.name)).join(', ')}) ON ${table} TO ${a}`);
         } else if (name === 'schema_migrations') {
           await client.query(`GRANT SELECT ON ${table} TO ${a}`);
         } else {
