@@ -259,10 +259,18 @@ async function reachableClusterDir(dataDir: string, user: ServerUser, runtimeDir
 
 /** Creates `dir` (mode 0755, from `base` down) and checks that `user` can enter it. */
 async function mkdirReachable(dir: string, base: string, user: ServerUser): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o755 });
-  for (let folder = dir; folder.startsWith(base); folder = path.dirname(folder)) {
-    await chmod(folder, 0o755);
-    if (folder === base) break;
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    for (let folder = dir; folder.startsWith(base); folder = path.dirname(folder)) {
+      await chmod(folder, 0o755);
+      if (folder === base) break;
+    }
+  } catch (error) {
+    throw new Error(
+      `the server's user "${USER}" cannot reach the project's folder, and ${dir} cannot be made for it (${(error as Error).message}): ` +
+        `clone the project into a folder it can enter (not under /root or a mode-0700 folder)`,
+      { cause: error },
+    );
   }
   if (!canReach(user, dir)) {
     throw new Error(`the server's user "${USER}" cannot enter ${dir}: give it access (chmod o+x on each folder above it) or run from a folder it can reach`);
