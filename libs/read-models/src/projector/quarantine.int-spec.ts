@@ -7,6 +7,7 @@ import { activeSchema } from '../generations';
 import { Projector } from './projector';
 import { listQuarantined } from './quarantine';
 import { retryQuarantined } from './retry';
+import { rebuildReadModels } from '../rebuild/rebuild';
 
 /**
  * Poison events are isolated, not fatal (architecture.md, "Reads"). The
@@ -129,5 +130,19 @@ describe('quarantine of events the projector cannot apply', () => {
     projector = new Projector(database.pool, store, pino({ level: 'silent' }));
     await projector.start();
     expect((await listQuarantined(database.pool, schema)).filter((q) => q.streamId === upper)).toMatchObject([{ organizationId: id, reason: 'failed', provinceCode: '15' }]);
+  });
+
+  it('a rebuild quarantines the same poison events instead of failing (here the fix was only in the old generation)', async () => {
+    const result = await rebuildReadModels(database.pool, store, { organizationsPerChunk: 2 });
+    const rebuilt = await listQuarantined(database.pool, result.schema);
+    expect(rebuilt.filter((q) => q.streamId === `organization-${a}`).map((q) => [q.revision, q.reason])).toEqual([[1, 'failed'], [2, 'held'], [3, 'held']]);
+    expect(rebuilt.find((q) => q.revision === 1 && q.streamId === `organization-${a}`)?.error).toMatch(/out of range/);
+    expect(rebuilt.filter((q) => q.streamId !== `organization-${a}`).map((q) => [q.streamId.toLowerCase(), q.reason])).toEqual(
+      expect.arrayContaining([[`organization-${mixedCase.toLowerCase()}`, 'failed']]),
+    );
+    const counts = async (id: string) =>
+      (await database.pool.query(`SELECT member_count FROM ${result.schema}.organization_timeline WHERE organization_id = $1 AND upper_inf(known) ORDER BY lower(valid)`, [id])).rows.map((r) => r.member_count);
+    expect(await counts(a)).toEqual([10]);
+    expect(await counts(b)).toEqual([10, 20]);
   });
 });

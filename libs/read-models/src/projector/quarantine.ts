@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { ORGANIZATION_STREAM_PREFIX } from '../organizations/organization-projection';
+import { ORGANIZATION_STREAM_PREFIX, projectOrganizationTimelines } from '../organizations/organization-projection';
 import { applyAuditEvents } from '../audit/audit-projection';
 import { applyBatch, PROJECTION, writeCheckpoint } from './apply-batch';
 import { isTransientError } from './connection-errors';
@@ -67,7 +67,7 @@ export async function quarantinedStreams(client: Pick<PoolClient, 'query'>, sche
  * counts once in the checkpoint whether applied or quarantined, so the audit
  * trail's sequence does not depend on it. Answers what was quarantined.
  */
-export async function applyBatchIsolating(client: PoolClient, schema: string, batch: RecordedEvent[]): Promise<QuarantinedEvent[]> {
+export async function applyBatchIsolating(client: PoolClient, schema: string, batch: RecordedEvent[], options: { timelines?: boolean } = {}): Promise<QuarantinedEvent[]> {
   if (batch.length === 0) return [];
   await lockQuarantine(client, schema);
   const held = await quarantinedStreams(client, schema);
@@ -75,7 +75,7 @@ export async function applyBatchIsolating(client: PoolClient, schema: string, ba
   if (!suspect) {
     await client.query('SAVEPOINT whole_batch');
     try {
-      await applyBatch(client, schema, batch);
+      await applyBatch(client, schema, batch, options);
       await client.query('RELEASE SAVEPOINT whole_batch');
       return [];
     } catch (error) {
@@ -94,7 +94,7 @@ export async function applyBatchIsolating(client: PoolClient, schema: string, ba
     if (failure === null) {
       await client.query('SAVEPOINT one_event');
       try {
-        await applyBatch(client, schema, [event]);
+        await applyBatch(client, schema, [event], options);
         await client.query('RELEASE SAVEPOINT one_event');
         continue;
       } catch (error) {
@@ -144,6 +144,62 @@ async function quarantine(client: PoolClient, schema: string, event: RecordedEve
   );
   await writeCheckpoint(client, schema, event.position, 1);
   return toQuarantined(rows[0]);
+}
+
+/**
+ * A rebuild's second phase projects each organization's timeline from its
+ * stored facts (rebuild.ts): when that fails for an organization, its first
+ * revision whose fact cannot be projected is found (each prefix of its facts
+ * tried in a savepoint), its facts from there on are taken out and those
+ * events quarantined as the live projector would have (the first failed, the
+ * rest held), and the prefix is projected. Answers what was quarantined.
+ */
+export async function projectTimelineIsolating(client: PoolClient, schema: string, organizationId: string): Promise<QuarantinedEvent[]> {
+  const rm = schemaIdentifier(schema);
+  const project = async (from: number | null): Promise<string | null> => {
+    await client.query('SAVEPOINT timeline');
+    try {
+      if (from !== null) await client.query(`DELETE FROM ${rm}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, from]);
+      await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
+      return null;
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      return (error as Error).message;
+    } finally {
+      await client.query('ROLLBACK TO SAVEPOINT timeline'); // every attempt is a probe
+    }
+  };
+  const whole = await project(null);
+  if (whole === null) {
+    await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
+    return [];
+  }
+  const { rows: facts } = await client.query<{ revision: number }>(`SELECT revision FROM ${rm}.organization_facts WHERE organization_id = $1 ORDER BY revision`, [organizationId]);
+  let poison = facts[facts.length - 1].revision;
+  let error = whole;
+  // The longest prefix that projects ends just before the poison fact.
+  for (let k = 1; k < facts.length; k++) {
+    const failure = await project(facts[k].revision);
+    if (failure !== null) {
+      poison = facts[k - 1].revision;
+      error = failure;
+      break;
+    }
+  }
+  await client.query(`DELETE FROM ${rm}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, poison]);
+  await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
+  const { rows } = await client.query<QuarantineRow>(
+    `INSERT INTO ${rm}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
+     SELECT a.event_id, a.sequence, a.position, a.stream_id, a.revision, a.event_type, a.organization_id, a.province_code,
+            CASE WHEN a.revision = $1 THEN 'failed' ELSE 'held' END,
+            CASE WHEN a.revision = $1 THEN $2 ELSE 'held: an earlier event of stream ' || a.stream_id || ' is quarantined' END
+       FROM ${rm}.audit_events a
+      WHERE a.stream_id = $3 AND a.revision >= $1
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING ${QUARANTINE_COLUMNS}`,
+    [poison, error.slice(0, 2000), `${ORGANIZATION_STREAM_PREFIX}${organizationId}`],
+  );
+  return rows.map(toQuarantined);
 }
 
 /**

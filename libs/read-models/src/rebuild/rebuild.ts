@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, Position, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { applyBatch } from '../projector/apply-batch';
+import { applyBatchIsolating, projectTimelineIsolating } from '../projector/quarantine';
+import { isTransientError } from '../projector/connection-errors';
 import { CHECKPOINT_CHANNEL } from '../projector/projector';
 import { projectOrganizationTimelines } from '../organizations/organization-projection';
 import { dropSecondaryIndexes } from './deferred-indexes';
@@ -66,7 +67,8 @@ export async function rebuildReadModels(
       const next = read(last); // read ahead: the database reads the next page while it writes this one
       next.catch(() => undefined); // awaited below; a failure of the write first must not leave it unhandled
       if (phase === 'facts') await client.query('BEGIN');
-      await applyBatch(client, schema, page, { timelines: phase !== 'facts' });
+      // A poison event is quarantined as the live projector does, never the end of the rebuild.
+      await applyBatchIsolating(client, schema, page, { timelines: phase !== 'facts' });
       if (phase === 'facts') await client.query('COMMIT');
       after = last;
       events += page.length;
@@ -98,7 +100,15 @@ export async function rebuildReadModels(
         const chunk = ids.slice(next, next + organizationsPerChunk);
         next += chunk.length;
         await worker.query('BEGIN');
-        await projectOrganizationTimelines(worker, schema, new Map(chunk.map((id) => [id, 0])));
+        await worker.query('SAVEPOINT chunk');
+        try {
+          await projectOrganizationTimelines(worker, schema, new Map(chunk.map((id) => [id, 0])));
+        } catch (error) {
+          // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
+          if (isTransientError(error)) throw error;
+          await worker.query('ROLLBACK TO SAVEPOINT chunk');
+          for (const id of chunk) await projectTimelineIsolating(worker, schema, id);
+        }
         await worker.query('COMMIT');
         organizations += chunk.length;
         options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal: ids.length });
