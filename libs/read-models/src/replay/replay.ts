@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore, Position, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { applyBatch } from '../projector/apply-batch';
+import { applyBatchIsolating } from '../projector/quarantine';
 
 /** Where a replay stops: at a position of the log (inclusive), or before the first event recorded after a moment. */
 export type ReplayUntil = { position: string } | { recordedAt: string };
@@ -52,7 +52,7 @@ export function parseReplayUntil(store: EventStore, value: string): ReplayUntil 
 
 /**
  * The read models as they were at a point of the log, in their own schema
- * (`replay_<name>`), next to today's: the same `applyBatch` as the projector,
+ * (`replay_<name>`), next to today's: the same `applyBatchIsolating` as the projector,
  * over the log up to that point. Short transactions, one per page, like a
  * rebuild (a long one would hold back every reader of the log). A replay is
  * never a generation: `read_model_generations` is not touched (its CHECK
@@ -90,7 +90,7 @@ export async function replayReadModels(pool: Pool, store: EventStore, options: R
       const applied = end === -1 ? page : page.slice(0, end);
       if (applied.length > 0) {
         await client.query('BEGIN');
-        await applyBatch(client, schema, applied);
+        await applyBatchIsolating(client, schema, applied); // a poison event is quarantined in the replay too, as live
         await client.query('COMMIT');
         events += applied.length;
         lastPosition = applied[applied.length - 1].position;
