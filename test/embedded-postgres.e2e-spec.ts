@@ -159,5 +159,15 @@ if (!asRoot) {
     await server.stop();
     server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
     expect(await query(server.url, `SELECT count(*)::int AS n FROM schema_migrations`)).toEqual([{ n: expect.any(Number) }]);
+    await query(server.url, `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ('kept-1', 0, gen_random_uuid(), 'Kept', '{}', '{}')`);
+    expect(await query(server.url, `SELECT stream_id FROM events`)).toEqual([{ stream_id: 'kept-1' }]);
+
+    // Deleting the data folder starts afresh, as it does when the cluster lives inside it.
+    await server.stop();
+    server = null;
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(dataDir);
+    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    expect(await query(server.url, `SELECT stream_id FROM events`)).toEqual([]);
   });
 });

@@ -251,6 +251,13 @@ async function reachableClusterDir(dataDir: string, user: ServerUser, runtimeDir
   const key = createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 16);
   const home = path.join(runtimeDir, 'clusters', key);
   await mkdirReachable(home, runtimeDir, user);
+  if (!existsSync(path.join(dataDir, 'postgres-password')) && existsSync(path.join(home, 'postgres', 'PG_VERSION'))) {
+    // The data folder was deleted (a fresh start, as deleting it does when the cluster lives inside it):
+    // the cluster of the old one, whose passwords went with it, is set aside rather than reused.
+    const aside = path.join(home, `postgres.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await rename(path.join(home, 'postgres'), aside);
+    log.warn({ dataDir, setAside: aside }, 'the data folder is new but a cluster of an earlier one was there: set aside (delete it when it is not needed)');
+  }
   await writeFile(path.join(dataDir, 'postgres-cluster'), `${path.join(home, 'postgres')}
 `);
   log.info({ dataDir, clusterDir: path.join(home, 'postgres') }, `the server's user "${USER}" cannot enter the data folder; its cluster lives elsewhere`);
