@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -31,13 +31,24 @@ describe('the embedded PostgreSQL default', () => {
     port = embeddedPort;
     // DATABASE_URL, EVENTSTORE_CONNECTION_STRING and JWT_SECRET unset: the embedded default.
     api = await startApi({ DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' }, { generatedSecret: true });
-    const printed = /Admin token[^\n]*\n(\S+)\n/.exec(api.output())?.[1];
     if (firstAdminToken === undefined) {
-      expect(printed).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+      // Printed once, after the server listens: wait for it rather than race the health answer.
+      for (let i = 0; i < 50 && !api.output().includes('First start'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const printed = /^First start: open (http:\/\/\S+)\/ and sign in with this admin token[^\n]*\n(\S+)\n/m.exec(api.output());
+    if (firstAdminToken === undefined) {
+      // A plain line with the URL to open, then the token on a line of its own: not inside a JSON log line.
+      expect(printed?.[1]).toBe(`http://127.0.0.1:${new URL(api.baseUrl).port}`);
+      expect(printed?.[2]).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(api.output().split('\n').filter((line) => line.startsWith('{') && line.includes(printed![2]))).toEqual([]);
       expect(api.output()).toContain('npm run cli -- token --role');
-      firstAdminToken = printed;
+      // Also in a file of the data directory that only its owner can read.
+      const file = path.join(dataDir, 'first-admin-token');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect((await readFile(file, 'utf8')).trim()).toBe(printed![2]);
+      firstAdminToken = printed![2];
     } else {
-      expect(printed).toBeUndefined(); // printed once, on the first start only
+      expect(printed).toBeNull(); // printed once, on the first start only
     }
     http = httpClient(api.baseUrl, { token: firstAdminToken });
   }
