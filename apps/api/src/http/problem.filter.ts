@@ -18,12 +18,6 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    if (isHealthReport(error)) {
-      // /health keeps terminus' report (which check is down and why) rather than a problem document.
-      response.status(503).setHeader('Retry-After', '5');
-      response.json(error.getResponse());
-      return;
-    }
     const answer = this.toProblem(error);
     if (answer.status === 503 || answer.status === 429) response.setHeader('Retry-After', answer.status === 429 ? '60' : '5');
     if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="ktt-registry"');
@@ -83,12 +77,6 @@ function fromHttpException(error: HttpException): Problem {
   }
   const codes: Record<number, string> = { 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
   return problem(status, codes[status] ?? `HTTP_${status}`, error.name.replace(/Exception$/, ''), detail);
-}
-
-function isHealthReport(error: unknown): error is HttpException {
-  if (!(error instanceof HttpException) || error.getStatus() !== 503) return false;
-  const body = error.getResponse() as { status?: unknown; details?: unknown };
-  return typeof body === 'object' && body !== null && body.status === 'error' && typeof body.details === 'object';
 }
 
 function isConnectionError(error: unknown): boolean {
