@@ -1,5 +1,4 @@
 import { hashEvent, type EventStore, type Position, type RecordedEvent } from '@ktt/event-store';
-import { organizationStreamId } from '@ktt/domain';
 import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
 
 /**
@@ -59,7 +58,8 @@ export async function verifyStream(store: EventStore, streamId: string): Promise
   const pending = reservations.unregistered();
   const orphans: OrphanReservation[] = [];
   for (const orphan of pending) {
-    const registration = await store.readStream(organizationStreamId(orphan.organizationId));
+    // The stream as the reservation recorded it: older records may name it by a non-canonical id (issue 13).
+    const registration = await store.readStream(`${ORGANIZATION_PREFIX}${orphan.organizationId}`);
     if (!registration.some((event) => event.type === 'OrganizationRegistered')) orphans.push(orphan);
   }
   return result(checker, orphans);
