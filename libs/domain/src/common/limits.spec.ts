@@ -36,10 +36,11 @@ describe('the domain limits', () => {
       expect(textProblem(value, { max: 10 })).toContain(why);
     });
 
-    it('counts characters, not UTF-16 units, and allows layout only where the field says so', () => {
+    it('counts characters, not UTF-16 units, and allows line breaks only where the field says so, tabs nowhere', () => {
       expect(textProblem('😀'.repeat(10), { max: 10 })).toBeNull();
       expect(textProblem('😀'.repeat(11), { max: 10 })).toContain('at most 10');
-      expect(textProblem('dòng 1\ndòng 2\tcột', { max: 100, multiline: true })).toBeNull();
+      expect(textProblem('dòng 1\ndòng 2\r\ndòng 3', { max: 100, multiline: true })).toBeNull();
+      expect(textProblem('cột 1\tcột 2', { max: 100, multiline: true })).toContain('tabs');
     });
 
     it('refuses a NUL in a name, naming the field', () => {

@@ -29,13 +29,17 @@ export function requireDate(value: unknown, path: string): asserts value is Loca
 export interface TextRule {
   /** Most characters (Unicode code points) once normalised. */
   max: number;
-  /** Tab and line breaks are allowed only in fields that say so (api.md, "Conventions"). */
+  /**
+   * Line breaks (LF, CR) are allowed only in fields that say so (api.md,
+   * "Conventions"): the free texts (reasons, findings, notes, quotes). Tabs
+   * are allowed in none: in a register they are layout that came along with a paste.
+   */
   multiline?: boolean;
 }
 
-// C0 and C1 control characters and DEL; tab, LF and CR are judged by `multiline`.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const LAYOUT = /[\t\n\r]/;
+// C0 and C1 control characters and DEL but LF and CR, which `multiline` judges.
+const CONTROL = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LINE_BREAK = /[\n\r]/;
 // A surrogate half without its other half: not a character; PostgreSQL's jsonb refuses it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -53,8 +57,9 @@ export function textProblem(value: unknown, rule: TextRule): string | null {
   if (typeof value !== 'string') return 'must be a text';
   if (LONE_SURROGATE.test(value)) return 'must not contain a lone surrogate (not a Unicode character)';
   if (value.includes('\u0000')) return 'must not contain NUL';
+  if (value.includes('\t')) return 'must not contain tabs';
   if (CONTROL.test(value)) return 'must not contain control characters';
-  if (!rule.multiline && LAYOUT.test(value)) return 'must not contain tabs or line breaks';
+  if (!rule.multiline && LINE_BREAK.test(value)) return 'must not contain line breaks';
   const normalized = normalizeText(value);
   if (normalized.length === 0) return 'must not be empty';
   const length = [...normalized].length;
