@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('security settings (issue 13)', () => {
+  it('listens on 127.0.0.1, trusts no proxy, limits failed authentication and serves no /metrics by default', () => {
+    const config = loadConfig({});
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.trustProxy).toBe(false);
+    expect(config.authFailureLimitPerMinute).toBe(20);
+    expect(config.metricsToken).toBeNull();
+  });
+
+  it('takes HOST, TRUST_PROXY in Express\' forms and METRICS_TOKEN', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({ METRICS_TOKEN: 'a-scraper-token-0123' }).metricsToken).toBe('a-scraper-token-0123');
+  });
+
+  it('stops on a bad value, naming the variable', () => {
+    expect(() => loadConfig({ HOST: 'a b' })).toThrow(ConfigError);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow('TRUST_PROXY');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow('METRICS_TOKEN');
+    expect(() => loadConfig({ AUTH_FAILURE_LIMIT_PER_MINUTE: '-1' })).toThrow('AUTH_FAILURE_LIMIT_PER_MINUTE');
+  });
+});
