@@ -128,6 +128,12 @@ describe('a poison event is quarantined, not fatal', () => {
     expect(answer.body).toMatchObject({ status: 409, code: 'STREAM_QUARANTINED' });
     // Upper case in the path names the same organization (ids are lower-cased on the way in).
     expect((await http.post(`/api/organizations/${poisoned.id.toUpperCase()}/membership`, { memberCount: 20, effectiveOn: '2024-01-01' })).body.code).toBe('STREAM_QUARANTINED');
+    // Authorization comes first: a registrar of another province is refused as for any organization of 91, and learns nothing of the quarantine.
+    const elsewhere = httpClient(api.baseUrl, { token: api.token('registrar', ['15']) });
+    const forbidden = await elsewhere.post(`/api/organizations/${poisoned.id}/membership`, { memberCount: 20, effectiveOn: '2024-01-01' });
+    expect(forbidden.status).toBe(403);
+    const ofItsProvince = httpClient(api.baseUrl, { token: api.token('registrar', ['91']) });
+    expect((await ofItsProvince.post(`/api/organizations/${poisoned.id}/membership`, { memberCount: 20, effectiveOn: '2024-01-01' })).body.code).toBe('STREAM_QUARANTINED');
     expect((await owner.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(before);
   });
 

@@ -54,17 +54,24 @@ export class StreamQuarantinedError extends Error {
 /**
  * Throws StreamQuarantinedError when the active generation holds events of
  * this organization's stream in quarantine: a command decided on history the
- * read side cannot show would only add to what is held.
+ * read side cannot show would only add to what is held. `authorize` runs
+ * first, with the province the quarantine knows for it, so a caller who may
+ * not write there learns nothing about the quarantine (403 before 409).
  */
-export async function refuseIfQuarantined(pool: Pool, organizationId: string): Promise<void> {
+export async function refuseIfQuarantined(pool: Pool, organizationId: string, authorize: (provinceCode: string | null) => void = () => undefined): Promise<void> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organizationId)) return; // the command's own validation answers
+  const id = organizationId.toLowerCase();
   const { rows } = await pool.query<{ schema_name: string }>(`SELECT schema_name FROM read_model_generations WHERE state = 'active'`);
   if (!rows[0]) return;
-  const degraded = await degradedFor(pool, rows[0].schema_name, { organization: organizationId.toLowerCase() });
-  if (degraded) {
-    throw new StreamQuarantinedError(
-      `the events of organization ${organizationId.toLowerCase()} are quarantined (${degraded.quarantinedEvents}; streams ${degraded.streamIds.join(', ')}): ` +
-        'no command is accepted until an operator fixes them and runs `projector retry`',
-    );
-  }
+  const degraded = await degradedFor(pool, rows[0].schema_name, { organization: id });
+  if (!degraded) return;
+  const { rows: province } = await pool.query<{ province_code: string | null }>(
+    `SELECT province_code FROM ${schemaIdentifier(rows[0].schema_name)}.quarantined_events WHERE organization_id = $1 AND province_code IS NOT NULL LIMIT 1`,
+    [id],
+  );
+  authorize(province[0]?.province_code ?? null);
+  throw new StreamQuarantinedError(
+    `the events of organization ${id} are quarantined (${degraded.quarantinedEvents}; streams ${degraded.streamIds.join(', ')}): ` +
+      'no command is accepted until an operator fixes them and runs `projector retry`',
+  );
 }

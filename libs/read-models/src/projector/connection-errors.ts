@@ -10,10 +10,16 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /**
- * Failures that say nothing about the event (the connection, a deadlock or serialization failure, lack
- * of resources, a cancelled statement): the batch is retried, the event is never quarantined for them.
+ * Whether an event's own content can explain the failure, the only kind that
+ * quarantines it: a PostgreSQL data exception (class 22: out of range,
+ * invalid text) or integrity violation (class 23: unique, check, not null),
+ * or an error of our own code folding it (the domain refusing a history).
+ * Anything else (the connection, privileges, a missing table, a deadlock)
+ * would be true of every event: the batch fails as a whole, loudly.
  */
-export function isTransientError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code ?? '';
-  return isConnectionError(error) || /^(40|53|57)/.test(code);
+export function isEventFailure(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  if (!e || isConnectionError(error)) return false;
+  if (typeof e.severity === 'string' && typeof e.code === 'string') return /^(22|23)/.test(e.code);
+  return true;
 }

@@ -4,7 +4,7 @@ import { schemaIdentifier } from '../generations';
 import { ORGANIZATION_STREAM_PREFIX, projectOrganizationTimelines } from '../organizations/organization-projection';
 import { applyAuditEvents } from '../audit/audit-projection';
 import { applyBatch, PROJECTION, writeCheckpoint } from './apply-batch';
-import { isTransientError } from './connection-errors';
+import { isEventFailure } from './connection-errors';
 
 /**
  * Poison events are isolated, not fatal (architecture.md, "Reads"). An event
@@ -79,7 +79,7 @@ export async function applyBatchIsolating(client: PoolClient, schema: string, ba
       await client.query('RELEASE SAVEPOINT whole_batch');
       return [];
     } catch (error) {
-      if (isTransientError(error)) throw error;
+      if (!isEventFailure(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT whole_batch');
     }
   }
@@ -98,7 +98,7 @@ export async function applyBatchIsolating(client: PoolClient, schema: string, ba
         await client.query('RELEASE SAVEPOINT one_event');
         continue;
       } catch (error) {
-        if (isTransientError(error)) throw error;
+        if (!isEventFailure(error)) throw error;
         await client.query('ROLLBACK TO SAVEPOINT one_event');
         failure = (error as Error).message;
       }
@@ -118,7 +118,7 @@ async function quarantine(client: PoolClient, schema: string, event: RecordedEve
     await applyAuditEvents(client, schema, [event], PROJECTION);
     await client.query('RELEASE SAVEPOINT audit_row');
   } catch (auditError) {
-    if (isTransientError(auditError)) throw auditError;
+    if (!isEventFailure(auditError)) throw auditError;
     await client.query('ROLLBACK TO SAVEPOINT audit_row');
   }
   const organizationId = organizationOfStream(event.streamId);
@@ -163,7 +163,7 @@ export async function projectTimelineIsolating(client: PoolClient, schema: strin
       await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
       return null;
     } catch (error) {
-      if (isTransientError(error)) throw error;
+      if (!isEventFailure(error)) throw error;
       return (error as Error).message;
     } finally {
       await client.query('ROLLBACK TO SAVEPOINT timeline'); // every attempt is a probe

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 import { applyEvents } from './apply-batch';
-import { isTransientError } from './connection-errors';
+import { isEventFailure } from './connection-errors';
 import { listQuarantined, lockQuarantine, unprojectableReason, type QuarantinedEvent } from './quarantine';
 
 export interface RetryReport {
@@ -59,7 +59,7 @@ async function retryStream(client: PoolClient, schema: string, quarantined: Quar
       await client.query('RELEASE SAVEPOINT retry');
       return null;
     } catch (error) {
-      if (isTransientError(error)) throw error;
+      if (!isEventFailure(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT retry');
       return (error as Error).message;
     }

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStore, Position, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 import { applyBatchIsolating, projectTimelineIsolating } from '../projector/quarantine';
-import { isTransientError } from '../projector/connection-errors';
+import { isEventFailure } from '../projector/connection-errors';
 import { CHECKPOINT_CHANNEL } from '../projector/projector';
 import { projectOrganizationTimelines } from '../organizations/organization-projection';
 import { dropSecondaryIndexes } from './deferred-indexes';
@@ -105,7 +105,7 @@ export async function rebuildReadModels(
           await projectOrganizationTimelines(worker, schema, new Map(chunk.map((id) => [id, 0])));
         } catch (error) {
           // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
-          if (isTransientError(error)) throw error;
+          if (!isEventFailure(error)) throw error;
           await worker.query('ROLLBACK TO SAVEPOINT chunk');
           for (const id of chunk) await projectTimelineIsolating(worker, schema, id);
         }
