@@ -45,7 +45,7 @@ async function bootstrap(): Promise<void> {
   app.use((req: { path: string }, res: unknown, next: () => void) =>
     (req.path.startsWith('/docs') ? relaxed : strict)(req as never, res as never, next),
   );
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After'] });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After', 'Read-Model-Degraded'] });
   // X-Forwarded-For names the client only when TRUST_PROXY says a proxy in front sets it: were it trusted
   // without one, a client would rotate the header to escape the per-address limits.
   app.set('trust proxy', config.trustProxy);
