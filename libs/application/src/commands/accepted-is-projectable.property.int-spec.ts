@@ -47,9 +47,10 @@ interface Field {
   bad: fc.Arbitrary<unknown>;
 }
 
-// Registrations early, later records after them, so that most dates fall in an organization's life.
+// Registrations early, later records after them, so that most dates fall in an organization's life;
+// two dates in both lists give records on the registration's own day (a dissolution the day it was registered).
 const EARLY_DATES = ['1900-01-01', '2018-12-31', '2019-01-01', '2020-02-29', '2020-06-15', '2021-01-01'];
-const LATER_DATES = ['2021-06-15', '2022-01-01', '2023-07-01', '2024-02-29', '2024-12-31', '2025-06-30', '2025-07-01', '2026-01-15', TODAY];
+const LATER_DATES = ['2020-06-15', '2021-01-01', '2021-06-15', '2022-01-01', '2023-07-01', '2024-02-29', '2024-12-31', '2025-06-30', '2025-07-01', '2026-01-15', TODAY];
 const BAD_DATES = ['2026-07-01', '9999-12-31', '2023-02-29', '2025-W01-1', '2025', '2025-001', '2024-1-01', '', '2024-01-01T00:00:00Z', '0000-01-01', '1899-12-31', '2024-02-30', '２０２４-01-01'];
 const dateField = (dates: string[]): Field => ({ ok: fc.constantFrom(...dates), bad: fc.constantFrom<unknown>(...BAD_DATES, null, 20240101) });
 
