@@ -24,3 +24,17 @@ describe('security settings (issue 13)', () => {
     expect(() => loadConfig({ AUTH_FAILURE_LIMIT_PER_MINUTE: '-1' })).toThrow('AUTH_FAILURE_LIMIT_PER_MINUTE');
   });
 });
+
+describe('database roles (issue 13, finding 9)', () => {
+  it('takes MIGRATION_DATABASE_URL (the owner role) next to DATABASE_URL (the application role); unset, DATABASE_URL does both', () => {
+    const app = 'postgres://ktt_app:a@db:5432/ktt';
+    const owner = 'postgres://ktt_owner:o@db:5432/ktt';
+    expect(loadConfig({ DATABASE_URL: app, MIGRATION_DATABASE_URL: owner })).toMatchObject({ databaseUrl: app, migrationDatabaseUrl: owner });
+    expect(loadConfig({ DATABASE_URL: app }).migrationDatabaseUrl).toBeNull();
+  });
+
+  it('stops on MIGRATION_DATABASE_URL without DATABASE_URL, or not a postgres URL', () => {
+    expect(() => loadConfig({ MIGRATION_DATABASE_URL: 'postgres://ktt_owner:o@db/ktt' })).toThrow('MIGRATION_DATABASE_URL needs DATABASE_URL');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://a@db/ktt', MIGRATION_DATABASE_URL: 'mysql://o@db/ktt' })).toThrow('MIGRATION_DATABASE_URL');
+  });
+});
