@@ -103,6 +103,26 @@ describe('canonical ids and one set of limits (issue #13)', () => {
     });
   });
 
+  it("names a plan by its one spelling: an upper-case plan id in a body or a path is the same plan", async () => {
+    const admin = httpClient(api.baseUrl, { token: api.adminToken });
+    const plan = {
+      id: 'KH-13-CANONICAL',
+      title: 'Kế hoạch thử',
+      issuer: 'UBND tỉnh Kiên Giang',
+      provinceCode: '91',
+      adoptedOn: '2024-01-10',
+      targets: [{ metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 hợp tác xã' }],
+    };
+    const adopted = await admin.post('/api/plans', plan);
+    expect(adopted.status).toBe(201);
+    expect(adopted.body.id).toBe('kh-13-canonical');
+    expect((await admin.post('/api/plans', { ...plan, id: 'kh-13-canonical' })).body).toMatchObject({ code: 'PLAN_EXISTS' });
+    const amended = await admin.post('/api/plans/KH-13-Canonical/amendments', { effectiveOn: '2024-06-01', reason: 'Sửa số văn bản', document: '12/KH-UBND' });
+    expect(amended.status).toBe(200);
+    expect((await admin.get('/api/plans/KH-13-CANONICAL?asOf=2024-07-01')).body).toMatchObject({ id: 'kh-13-canonical' });
+    expect((await admin.get('/api/plans/kh%0013')).status).toBe(400);
+  });
+
   describe("finding 2: a correction's replacement is held to the limits of the command it replaces", () => {
     it('answers 400 to a replacement member count of 3,000,000,000, as /membership does, and writes nothing', async () => {
       const body = cooperative();
