@@ -11,6 +11,7 @@ import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
 import { ApiModule } from './api.module';
 import { installJsonBody } from './http/json-body';
+import { refuseUndecodableQuery } from './http/query-encoding';
 import { drainOnShutdown } from './http/drain';
 import { createValidationPipe } from './http/validation';
 import { serveAdminUi } from './admin-ui/serve-admin-ui';
@@ -51,6 +52,7 @@ async function bootstrap(): Promise<void> {
   app.set('trust proxy', config.trustProxy);
   // First of all: an address that keeps failing authentication is answered 429 before any work is done for it.
   if (config.authFailureLimitPerMinute > 0) app.use(limitFailedAuthentication(config.authFailureLimitPerMinute));
+  app.use(refuseUndecodableQuery);
   const drain = drainOnShutdown(app.getHttpAdapter().getInstance());
   installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
   app.useGlobalPipes(createValidationPipe());
