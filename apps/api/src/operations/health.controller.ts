@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { TokenRevocations } from '@ktt/application';
@@ -28,6 +29,8 @@ export interface CheckResult {
 @Controller('health')
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
@@ -52,16 +55,28 @@ export class HealthController {
       // During a database outage an admin must still see what is wrong: the details hold no registry data.
       isRevoked: (jti) => this.revocations.isRevoked(jti).catch(() => false),
     });
-    const entries = Object.entries(this.checks());
-    const results = await Promise.all(entries.map(async ([name, run]) => [name, await run().catch(failed)] as const));
-    const details = Object.fromEntries(results);
-    const up = results.every(([, result]) => result.status === 'up');
+    const result = await this.runChecks();
+    const up = result.status === 'ok';
     response.status(up ? 200 : 503);
     if (!up) response.setHeader('Retry-After', '5');
     response.setHeader('Cache-Control', 'no-store');
     if (principal?.role !== 'admin') return { status: up ? 'up' : 'down' };
-    const error = Object.fromEntries(results.filter(([, result]) => result.status === 'down'));
-    return { status: up ? 'up' : 'down', details, error };
+    return { status: up ? 'up' : 'down', details: result.details, error: result.error ?? {} };
+  }
+
+  /** Terminus runs the checks concurrently; a down check is its 503, whose body is the same report. */
+  private async runChecks(): Promise<HealthCheckResult> {
+    const indicators = Object.entries(this.checks()).map(([name, run]) => async () => {
+      const { status, ...detail } = await run().catch(failed);
+      const indicator = this.indicators.check(name);
+      return status === 'up' ? indicator.up(detail) : indicator.down(detail);
+    });
+    try {
+      return await this.health.check(indicators);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
+      throw error;
+    }
   }
 
   private quarantine(): Promise<CheckResult> {
