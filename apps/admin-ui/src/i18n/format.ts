@@ -52,8 +52,3 @@ export function isShareMetric(metric: string): boolean {
 export function formatMetric(metric: string, value: number | null | undefined, locale: Locale): string {
   return isShareMetric(metric) ? formatShare(value, locale) : formatNumber(value, locale);
 }
-
-/** Lower-case without diacritics (đ → d): for matching Vietnamese with or without marks. */
-export function foldVietnamese(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-}

@@ -1,12 +1,5 @@
-import { DomainError, organizationStreamId, stateAsOf, todayInVietnam, upcast, type LocalDate, type OrganizationState } from '@ktt/domain';
+import { DomainError, organizationStreamId, upcast } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
-import { foldRecorded } from './organization-commands';
-
-export interface OrganizationView extends OrganizationState {
-  /** Filled by the read models (next issue); folding one stream cannot know a cooperative's unions. */
-  unionIds: string[];
-  version: number;
-}
 
 export interface HistoryEntry {
   revision: number;
@@ -27,17 +20,9 @@ export interface HistoryEntry {
   corrects?: string;
 }
 
-/** Reads that fold one organization's stream (no read model needed). */
+/** An organization's whole history, read from its stream (no read model needed). */
 export class OrganizationHistoryQueries {
   constructor(private readonly store: EventStore) {}
-
-  async stateAsOf(id: string, asOf: LocalDate = todayInVietnam()): Promise<OrganizationView> {
-    const events = await this.store.readStream(organizationStreamId(id));
-    const history = foldRecorded(events);
-    const state = history ? stateAsOf(history, asOf) : null;
-    if (!state) throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}`);
-    return { ...state, unionIds: [], version: events.length - 1 };
-  }
 
   async history(id: string): Promise<HistoryEntry[]> {
     const events = await this.store.readStream(organizationStreamId(id));

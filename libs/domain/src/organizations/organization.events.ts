@@ -128,10 +128,3 @@ export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, n
   CooperativeLeftUnion: 1,
   RecordCorrected: 1,
 };
-
-export const LIFECYCLE_EVENT_TYPES = [
-  'OrganizationSuspended',
-  'OrganizationFoundDormant',
-  'OrganizationResumed',
-  'OrganizationDissolved',
-] as const satisfies readonly OrganizationEventType[];

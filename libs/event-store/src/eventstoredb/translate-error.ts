@@ -59,11 +59,6 @@ export function translateError(error: unknown, context: ErrorContext = {}): unkn
   return error;
 }
 
-/** `translateError` for use in `catch`: throws the translated error. */
-export function rethrowTranslated(error: unknown, context?: ErrorContext): never {
-  throw translateError(error, context);
-}
-
 export function isStreamNotFound(error: unknown): error is StreamNotFoundError {
   return error instanceof StreamNotFoundError;
 }
