@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { GENERATE_SCALES, generate, readProvinces, type OrganizationCommands } from '@ktt/application';
-import { loadDemo } from '@ktt/application/demo/load-demo';
+import type { OrganizationCommands } from '@ktt/application';
+import { GENERATE_SCALES, generate, loadDemo, readProvinces } from '@ktt/datagen';
 import type { LocalDate } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
 import type { Pool } from 'pg';

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@ktt/application/demo/demo-random';
+import { mulberry32 } from '@ktt/datagen';
 /** Nearest-rank percentile (p in 0..100) of a sample; the sample is not modified. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) throw new Error('percentile of an empty sample');

@@ -1,17 +1,7 @@
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
-import {
-  generate,
-  GENERATE_SCALES,
-  OrganizationCommands,
-  readProvinces,
-  revokeToken,
-  seedPlans,
-  verifyAll,
-  type GenerateScale,
-  type GenerateSummary,
-} from '@ktt/application';
-import { loadDemo, type DemoSummary } from '@ktt/application/demo/load-demo';
+import { OrganizationCommands, revokeToken, seedPlans, verifyAll } from '@ktt/application';
+import { generate, GENERATE_SCALES, loadDemo, readProvinces, type DemoSummary, type GenerateScale, type GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';

@@ -6,7 +6,5 @@ export * from './organizations/organization-commands';
 export * from './organizations/organization-history-queries';
 export * from './plans/plan-commands';
 export * from './plans/seed-plans';
-export * from './demo/load-demo';
 export * from './audit/verify-streams';
-export * from './generate/generate';
 export * from './tokens/token-revocations';

@@ -1,7 +1,8 @@
 import { digestSchema } from '@ktt/testing/postgres/digest';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { loadDemo, OrganizationCommands } from '@ktt/application';
+import { OrganizationCommands } from '@ktt/application';
+import { loadDemo } from '@ktt/datagen';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';

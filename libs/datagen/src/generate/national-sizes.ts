@@ -1,7 +1,7 @@
 import type { LocalDate, Sector } from '@ktt/domain';
 import { KIEN_GIANG_SIZES, YEN_BAI_SIZES } from '../demo/demo-plan';
-import type { ProvinceSizes, Weights } from '../demo/draft-history';
-import { hashSeed, Random } from '../demo/demo-random';
+import type { ProvinceSizes, Weights } from '../draft/draft-history';
+import { hashSeed, Random } from '../random';
 import { genericVocabulary, isCoastal, regionOf, type ProvinceRef } from './national-places';
 
 /**

@@ -1,6 +1,6 @@
 import type { LocalDate } from '@ktt/domain';
 import { KIEN_GIANG, YEN_BAI } from './demo-places';
-import { minDate } from './demo-random';
+import { minDate } from '../random';
 import {
   commandsOf,
   DEMO_NUMBERING,
@@ -11,9 +11,9 @@ import {
   type PlannedCommand,
   type PlannedOrganization,
   type ProvinceSizes,
-} from './draft-history';
+} from '../draft/draft-history';
 
-export type { CalibrationLine, PlannedCommand, PlannedOrganization } from './draft-history';
+export type { CalibrationLine, PlannedCommand, PlannedOrganization } from '../draft/draft-history';
 
 /**
  * The demo history as a plan of commands, computed before anything is sent:

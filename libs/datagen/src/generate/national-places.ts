@@ -1,6 +1,6 @@
 import type { Sector } from '@ktt/domain';
 import type { District, LocalReason, ProvinceVocabulary, UnionTemplate } from '../demo/demo-places';
-import { hashSeed, Random } from '../demo/demo-random';
+import { hashSeed, Random } from '../random';
 
 /**
  * A generic vocabulary for the provinces without one of their own (all but

@@ -19,7 +19,7 @@ import {
   type OrganizationKind,
 } from '@ktt/domain';
 import { hashEvent, WrongExpectedRevisionError, type EventStore, type EventToAppend, type StreamAppend } from '@ktt/event-store';
-import { Random, uuidV5 } from '../demo/demo-random';
+import { Random, uuidV5 } from '../random';
 import {
   AGRICULTURAL,
   commandsOf,
@@ -30,8 +30,8 @@ import {
   type DrawSettings,
   type PlannedCommand,
   type RegistrationNumbering,
-} from '../demo/draft-history';
-import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
+} from '../draft/draft-history';
+import { REGISTRATION_NUMBER_RESERVED } from '@ktt/application';
 import type { ProvinceRef } from './national-places';
 import { GENERATE_SCALES, NATIONAL_FIGURES, nationalSizes, OWN_FIGURES, type GenerateScale } from './national-sizes';
 

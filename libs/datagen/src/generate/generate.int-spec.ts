@@ -10,8 +10,7 @@ import {
 } from '@ktt/domain';
 import { canonicalJson, PostgresEventStore, sha256, type EventStore, type StreamAppend } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import { verifyAll } from '../audit/verify-streams';
-import { OrganizationCommands } from '../organizations/organization-commands';
+import { OrganizationCommands, verifyAll } from '@ktt/application';
 import { generate, GENERATOR_ACTOR, readProvinces, type GenerateSummary, type ProvinceRef } from './generate';
 
 const SEED = 7;

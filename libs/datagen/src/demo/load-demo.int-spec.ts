@@ -1,7 +1,7 @@
 import { todayInVietnam } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import { OrganizationCommands } from '../organizations/organization-commands';
+import { OrganizationCommands } from '@ktt/application';
 import { DEMO_ACTOR, loadDemo, type DemoSummary } from './load-demo';
 
 const SEED = 42;

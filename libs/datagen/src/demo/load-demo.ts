@@ -1,8 +1,5 @@
 import { DomainError, todayInVietnam, type LocalDate, type OrganizationKind } from '@ktt/domain';
-import { IdempotencyKeyReusedError, TooMuchContentionError } from '../commands/application-errors';
-import type { CommandContext } from '../commands/command-context';
-import { requestHash } from '../idempotency/idempotency';
-import type { OrganizationCommands } from '../organizations/organization-commands';
+import { IdempotencyKeyReusedError, requestHash, TooMuchContentionError, type CommandContext, type OrganizationCommands } from '@ktt/application';
 import { DEMO_ACTOR, generateDemoPlan, type CalibrationLine, type PlannedCommand } from './demo-plan';
 import { systemPrincipal } from '@ktt/auth';
 

@@ -9,8 +9,8 @@ import type {
   Rating,
   Sector,
 } from '@ktt/domain';
-import { COMMON_SUSPENSION_REASONS, COVID_SUSPENSION_REASON, type ProvinceVocabulary } from './demo-places';
-import { addDays, maxDate, Random, uuidV5 } from './demo-random';
+import { COMMON_SUSPENSION_REASONS, COVID_SUSPENSION_REASON, type ProvinceVocabulary } from '../demo/demo-places';
+import { addDays, maxDate, Random, uuidV5 } from '../random';
 
 /**
  * An organization's drawn history ("draft"), shared by the demo (two provinces,
