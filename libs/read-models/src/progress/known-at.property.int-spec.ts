@@ -21,7 +21,7 @@ import {
   Registrations,
   withDayBefore,
   type InterpreterOptions,
-} from '@ktt/testing/progress-property-harness';
+} from './progress-property.test-harness';
 import { RegistryModel, type LocalDate, type ModelState } from './progress.test-model';
 
 /**
@@ -39,7 +39,7 @@ import { RegistryModel, type LocalDate, type ModelState } from './progress.test-
  * ("known at T (inclusive) means recorded ≤ T").
  *
  * The generator, the projector run and the comparisons are shared with
- * progress.property.int-spec.ts (libs/testing/src/progress-property-harness.ts).
+ * progress.property.int-spec.ts (progress-property.test-harness.ts).
  */
 
 jest.setTimeout(180_000);

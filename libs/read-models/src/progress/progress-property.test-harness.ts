@@ -6,8 +6,8 @@ import { OrganizationCommands } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, FEW_DATES, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
-import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from '@ktt/read-models/progress/progress.test-model';
-import { createMigratedDatabase, type MigratedDatabase } from './postgres/migrated-database';
+import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from './progress.test-model';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { systemPrincipal } from '@ktt/auth';
 
 /**
@@ -20,8 +20,10 @@ import { systemPrincipal } from '@ktt/auth';
  * the model's states. Each test keeps its own dates, weights, date modes,
  * names and ids as parameters.
  *
- * Test support only: libs/testing is outside the product build
- * (tsconfig.build.json), so fast-check, a devDependency, never reaches dist.
+ * Test support only: tsconfig.build.json leaves `*.test-harness.ts` and
+ * `*.test-model.ts` out of the product build, so fast-check, a
+ * devDependency, never reaches dist; .dependency-cruiser.cjs keeps production
+ * code from importing either.
  */
 
 export const DAY_MS = 86_400_000;

@@ -19,7 +19,7 @@ import {
   Registrations,
   withDayBefore,
   type InterpreterOptions,
-} from '@ktt/testing/progress-property-harness';
+} from './progress-property.test-harness';
 import { RegistryModel, type ModelState } from './progress.test-model';
 
 /**
@@ -32,7 +32,7 @@ import { RegistryModel, type ModelState } from './progress.test-model';
  * commands the domain refuses, judged by effective dates only.
  *
  * The generator, the projector run and the comparisons are shared with
- * known-at.property.int-spec.ts (libs/testing/src/progress-property-harness.ts).
+ * known-at.property.int-spec.ts (progress-property.test-harness.ts).
  */
 
 jest.setTimeout(240_000);

@@ -6,9 +6,8 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, rebuildReadModels, schemaIdentifier } from '@ktt/read-models';
 import { digestSchema } from '@ktt/testing/postgres/digest';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import { assertParameters, projectToHead } from '@ktt/testing/progress-property-harness';
-import { OrganizationCommands } from '../organizations/organization-commands';
-import { PlanCommands } from '../plans/plan-commands';
+import { assertParameters, projectToHead } from '../progress/progress-property.test-harness';
+import { OrganizationCommands, PlanCommands } from '@ktt/application';
 
 /**
  * Issue 13, "Accepted ⇒ projectable" (architecture.md, "Reads"): random and
