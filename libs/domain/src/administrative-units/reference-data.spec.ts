@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readDataJson } from '@ktt/testing/data-files';
 
 // Internal consistency of data/reference/administrative-units-2025.json: the file is seeded as the
 // 2025 reorganization event, so a typo here would silently move organizations between provinces.
@@ -36,10 +35,9 @@ interface ReferenceFile {
   after: After[];
 }
 
-const DATA_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'data', 'reference');
-const file = JSON.parse(readFileSync(path.join(DATA_DIR, 'administrative-units-2025.json'), 'utf8')) as ReferenceFile;
+const file = readDataJson('reference/administrative-units-2025.json') as ReferenceFile;
 const oldList = (
-  JSON.parse(readFileSync(path.join(DATA_DIR, 'provinces.json'), 'utf8')) as {
+  readDataJson('reference/provinces.json') as {
     provinces: { provinceCode: string; name: string }[];
   }
 ).provinces;
@@ -168,7 +166,7 @@ describe('administrative-units-2025.json', () => {
 
 describe('province-population-figures.json', () => {
   const figures = (
-    JSON.parse(readFileSync(path.join(DATA_DIR, 'province-population-figures.json'), 'utf8')) as {
+    readDataJson('reference/province-population-figures.json') as {
       figures: { provinceCode: string; year: number; kind: string; population: number; sources: { url: string }[] }[];
     }
   ).figures;

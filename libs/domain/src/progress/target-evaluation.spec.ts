@@ -1,9 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { readDataJson } from '@ktt/testing/data-files';
 import type { Target } from '../plans/plan.types';
 import { evaluateTarget, type TargetEvaluationInput } from './target-evaluation';
 
-const PLANS_DIR = path.resolve(__dirname, '../../../../data/plans');
 
 interface PlanFile {
   id: string;
@@ -11,7 +9,7 @@ interface PlanFile {
   targets: Target[];
 }
 
-const planFile = (id: string): PlanFile => JSON.parse(fs.readFileSync(path.join(PLANS_DIR, `${id}.json`), 'utf8'));
+const planFile = (id: string): PlanFile => readDataJson<PlanFile>(`plans/${id}.json`);
 
 const target = (overrides: Partial<Target> = {}): Target => ({
   metric: 'cooperatives',

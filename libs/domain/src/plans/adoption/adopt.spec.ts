@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { aPlan, aTarget } from '@ktt/testing/builders';
+import { listDataJson, readDataJson } from '@ktt/testing/data-files';
 import { givenPlan, TODAY } from '@ktt/testing/given-when-then';
 import type { AdoptPlan } from '../plan.commands';
 import type { Target } from '../plan.types';
@@ -17,7 +16,6 @@ const adopt = (overrides: Partial<AdoptPlan> = {}): AdoptPlan => ({
   ...overrides,
 });
 
-const PLANS_DIR = path.resolve(__dirname, '../../../../../data/plans');
 
 describe('adopting a plan', () => {
   it('records the adoption effective on its adoption date, with omitted texts null', () => {
@@ -40,8 +38,8 @@ describe('adopting a plan', () => {
     ]);
   });
 
-  it.each(fs.readdirSync(PLANS_DIR).filter((f) => f.endsWith('.json')))('accepts the seeded plan %s', (file) => {
-    const { id, ...plan } = JSON.parse(fs.readFileSync(path.join(PLANS_DIR, file), 'utf8'));
+  it.each(listDataJson('plans'))('accepts the seeded plan %s', (file) => {
+    const { id, ...plan } = readDataJson<Omit<AdoptPlan, 'type' | 'planId'> & { id: string }>(`plans/${file}`);
     const [event] = givenPlan().when({ type: 'AdoptPlan', planId: id, ...plan }).events();
     expect(event.data).toMatchObject({ planId: id, targets: plan.targets, effectiveOn: plan.adoptedOn });
   });
