@@ -20,6 +20,42 @@
  *   layering rules would pass silently.
  * - test/ (end-to-end suites) may import anything, so no rule starts there.
  */
+
+/**
+ * Test code: specs, and the helpers only specs import (`*.test-model.ts`,
+ * `*.test-harness.ts`, beside the specs they serve). tsconfig.build.json
+ * leaves all of it out of dist.
+ */
+const TEST_CODE = '\\.(spec|int-spec|e2e-spec|test-model|test-harness)\\.ts$';
+
+/**
+ * Where a lib's tests sit in the stack, lowest first. A test of a lib may
+ * import its own lib, the libs below it and libs/testing, never a lib above
+ * (nor a sibling in its layer): a spec lives where its imports point. This
+ * is the production order with one choice added: the application and the
+ * read models do not import each other, and their specs meet in
+ * libs/read-models (whose specs drive the real command path, or the data
+ * makers, to produce the events they project). libs/domain's specs have their
+ * own, stricter rule below; libs/testing and the apps' specs are not limited.
+ */
+const SPEC_LAYERS = [['domain', 'auth'], ['event-store'], ['application'], ['datagen'], ['read-models'], ['platform']];
+
+const specLayerRules = SPEC_LAYERS.flatMap((layer, index) =>
+  layer
+    .filter((lib) => lib !== 'domain')
+    .map((lib) => ({ lib, above: [...layer.filter((other) => other !== lib), ...SPEC_LAYERS.slice(index + 1).flat()] }))
+    .filter(({ above }) => above.length > 0)
+    .map(({ lib, above }) => ({
+      name: `specs-where-their-imports-point-${lib}`,
+      severity: 'error',
+      comment:
+        `A test of libs/${lib} imports only libs/${lib}, the libs below it and libs/testing; one that needs ` +
+        `${above.map((other) => `libs/${other}`).join(' or ')} belongs there (SPEC_LAYERS).`,
+      from: { path: `^libs/${lib}/.*${TEST_CODE}` },
+      to: { path: `^libs/(${above.join('|')})/` },
+    })),
+);
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -29,9 +65,42 @@ module.exports = {
       comment:
         'libs/domain is the pure core (events, commands, decide/evolve): it may import only other files of ' +
         'libs/domain. No npm packages, no Node built-ins (node:crypto, fs, ...), no other lib, no app. ' +
-        'Its own tests (*.spec.ts, *.int-spec.ts) are not domain code and may use fast-check or @ktt/testing.',
-      from: { path: '^libs/domain/', pathNot: '\\.(spec|int-spec|e2e-spec)\\.ts$' },
+        'Its specs have their own rule (domain-specs-import-only-testing).',
+      from: { path: '^libs/domain/', pathNot: TEST_CODE },
       to: { pathNot: '^libs/domain/' },
+    },
+    {
+      name: 'domain-specs-import-only-testing',
+      severity: 'error',
+      comment:
+        "libs/domain's specs are pure too: they import the domain, libs/testing's pure helpers (given/when/then, " +
+        'the stream builders, the checked-in data files) and fast-check (one property spec), nothing else: no ' +
+        'store, no read model, no application, no Node built-in. A spec that needs more is an integration spec ' +
+        'of the lib it reaches for.',
+      from: { path: `^libs/domain/.*${TEST_CODE}` },
+      to: {
+        pathNot: '^(libs/domain/|libs/testing/src/(given-when-then|builders|data-files)\\.ts$|node_modules/fast-check/)',
+      },
+    },
+    ...specLayerRules,
+    {
+      name: 'test-code-not-in-production',
+      severity: 'error',
+      comment:
+        'Production code (apps/, libs/) never imports test code: libs/testing, a spec, a *.test-model.ts or a ' +
+        '*.test-harness.ts. None of it is in dist (tsconfig.build.json), so such an import would fail at run time.',
+      from: { path: '^(apps|libs)/', pathNot: `^libs/testing/|${TEST_CODE}` },
+      to: { path: `^libs/testing/|${TEST_CODE}` },
+    },
+    {
+      name: 'no-dev-dependencies-in-production',
+      severity: 'error',
+      comment:
+        'Production code runs on `dependencies` alone (the image installs no devDependencies): fast-check, ' +
+        'supertest and the like are for tests. Type-only imports (@types/express) vanish at compile time. ' +
+        'The admin UI is bundled by vite, so its packages are build-time ones.',
+      from: { path: '^(apps|libs)/', pathNot: `^libs/testing/|^apps/admin-ui/|${TEST_CODE}` },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'libs-not-to-apps',
@@ -62,8 +131,8 @@ module.exports = {
       severity: 'error',
       comment:
         'libs/read-models (projections, queries) sits below libs/application: it must not import it. ' +
-        'Its integration specs may: they drive the real command path to produce events.',
-      from: { path: '^libs/read-models/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+        'Its tests may (SPEC_LAYERS): they drive the real command path to produce events.',
+      from: { path: '^libs/read-models/', pathNot: TEST_CODE },
       to: { path: '^libs/application/' },
     },
     {
