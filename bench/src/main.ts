@@ -11,7 +11,7 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
 import { prepareDatabase } from '@ktt/platform/database/prepare-database';
 import { createLogger } from '@ktt/platform/logging/logger';
-import { activeSchema, loadPopulations, OrganizationQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
+import { Generation, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
 import { loadRun, startApi, waitForProjector, type LoadKind, type LoadRun } from './api-load';
 import { dataSetChoice, loadDataSet } from './dataset';
 import { describeMachine } from './machine';
@@ -134,26 +134,26 @@ async function main(): Promise<void> {
 
     // 2. Queries on the last generation.
     const populations = loadPopulations(path.join(ROOT, 'data', 'reference', 'province-populations.json'));
-    const progress = new ProgressQueries(pool, populations);
-    const organizationsQuery = new OrganizationQueries(pool);
-    const schema = await activeSchema(pool); // one generation for every question, as the api resolves it per request
+    const progress = new ProgressQueries(new PlanQueries(), populations);
+    const organizationsQuery = new OrganizationQueries();
+    const generation = await Generation.active(pool); // one generation for every question, as the api resolves it per request
     const known = await recordedRange(pool);
     const searchTerms = await sampleSearchTerms(pool);
 
     const progressNow = await latency('progress as of a date', PROGRESS_QUESTIONS, (random) => {
       const province = pick(random, PROVINCES);
       const asOf = randomDate(random, '2016-01-01', dataset.today);
-      return () => progress.progress(schema, province, asOf);
+      return () => progress.progress(generation, province, asOf);
     });
     const progressKnownAt = await latency('progress as of a date, knownAt', PROGRESS_QUESTIONS, (random) => {
       const province = pick(random, PROVINCES);
       const asOf = randomDate(random, '2016-01-01', dataset.today);
       const knownAt = new Date(known.from + random() * (known.to - known.from)).toISOString();
-      return () => progress.progress(schema, province, asOf, knownAt);
+      return () => progress.progress(generation, province, asOf, knownAt);
     });
     const series: Record<string, LatencyFigure> = {};
     for (const province of PROVINCES) {
-      series[province] = await latency(`series ${province} 2016-2025 monthly`, SERIES_RUNS, () => () => progress.series(schema, province, '2016-01-01', '2025-12-31', 'month'), 2);
+      series[province] = await latency(`series ${province} 2016-2025 monthly`, SERIES_RUNS, () => () => progress.series(generation, province, '2016-01-01', '2025-12-31', 'month'), 2);
     }
     const kinds: OrganizationKind[] = ['cooperative', 'cooperative_group', 'union'];
     const statuses: OrganizationStatus[] = ['active', 'active', 'dormant', 'suspended'];
@@ -165,11 +165,11 @@ async function main(): Promise<void> {
         status: pick(random, statuses),
         limit: 50,
       };
-      return () => organizationsQuery.list(schema, filter);
+      return () => organizationsQuery.list(generation, filter);
     });
     const search = await latency('organization list, q search', SEARCH_QUESTIONS, (random) => {
       const filter = { asOf: randomDate(random, '2018-01-01', dataset.today), provinceCode: pick(random, PROVINCES), q: pick(random, searchTerms), limit: 50 };
-      return () => organizationsQuery.list(schema, filter);
+      return () => organizationsQuery.list(generation, filter);
     });
 
     // 3. Appends through the domain (load, fold, decide, append), fresh organizations every run;

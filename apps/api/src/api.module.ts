@@ -61,12 +61,14 @@ export class ApiModule implements NestModule {
         { provide: OrganizationCommands, useValue: new OrganizationCommands(runtime.eventStore) },
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },
         { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },
-        { provide: OrganizationQueries, useValue: new OrganizationQueries(runtime.pool) },
-        { provide: PlanQueries, useValue: new PlanQueries(runtime.pool) },
-        { provide: AuditQueries, useValue: new AuditQueries(runtime.pool) },
+        // Queries hold no connection: each is given the generation its request resolved (ReadConsistency.prepare).
+        { provide: OrganizationQueries, useValue: new OrganizationQueries() },
+        { provide: PlanQueries, useValue: new PlanQueries() },
+        { provide: AuditQueries, useValue: new AuditQueries() },
         {
           provide: ProgressQueries,
-          useValue: new ProgressQueries(runtime.pool, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),
+          inject: [PlanQueries],
+          useFactory: (plans: PlanQueries) => new ProgressQueries(plans, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),
         },
         { provide: ReadYourWrites, useValue: new ReadYourWrites(runtime.pool, runtime.eventStore) },
         { provide: 'QUARANTINE_METRICS', useFactory: () => registerQuarantineMetrics(runtime.pool) },

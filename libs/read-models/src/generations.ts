@@ -24,3 +24,28 @@ export async function activeSchema(db: Queryable): Promise<string> {
   if (!rows[0]) throw new Error('no active read-model generation (migrations not applied?)');
   return rows[0].schema_name;
 }
+
+/**
+ * One generation of the read models, bound to the pool that reads it: the
+ * handle every query of one answer is given (architecture.md, "Reads"). A
+ * request resolves it once (`Generation.active`), so a rebuild's switch
+ * between two of its queries cannot mix two generations in one answer, and no
+ * query looks up the active generation itself.
+ */
+export class Generation {
+  /** The schema as a quoted SQL identifier: what the queries' SQL names its tables with. */
+  readonly identifier: string;
+
+  constructor(
+    readonly pool: Pool,
+    /** `rm_<n>`, or an auditor's replay (`replay_<name>`). */
+    readonly schema: string,
+  ) {
+    this.identifier = schemaIdentifier(schema);
+  }
+
+  /** The generation that serves queries now. */
+  static async active(pool: Pool): Promise<Generation> {
+    return new Generation(pool, await activeSchema(pool));
+  }
+}

@@ -1,18 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
-import { activeSchema, degradedFor, ReadYourWrites, type Degraded, type DegradedScope } from '@ktt/read-models';
+import { degradedFor, Generation, ReadYourWrites, type Degraded, type DegradedScope } from '@ktt/read-models';
 import { RequestValidationError } from './problem';
 import { PG_POOL } from '../tokens';
-
-/**
- * The one generation of the read models an answer reads (architecture.md,
- * "Reads"): resolved once per request by `prepare` and passed to every query
- * of the answer, so a rebuild's switch never mixes two generations in one.
- */
-export interface ReadContext {
-  readonly schema: string;
-}
 
 /** Header on every answer whose read models lack quarantined events (arrays cannot carry the `degraded` field). */
 export const DEGRADED_HEADER = 'Read-Model-Degraded';
@@ -24,14 +15,19 @@ export class ReadConsistency implements OnModuleDestroy {
     @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
-  /** `minPosition` (400 when malformed or beyond the head; waits until applied), then the generation to read. */
-  async prepare(query: { minPosition?: string; knownAt?: string }): Promise<ReadContext> {
+  /**
+   * `minPosition` (400 when malformed or beyond the head; waits until
+   * applied), then the one generation the answer reads (architecture.md,
+   * "Reads"): every query of the answer is given it, so a rebuild's switch
+   * never mixes two generations in one answer.
+   */
+  async prepare(query: { minPosition?: string; knownAt?: string }): Promise<Generation> {
     if (query.minPosition !== undefined && !this.readYourWrites.isValid(query.minPosition)) {
       throw new RequestValidationError([{ path: 'minPosition', message: 'minPosition must be a position from a command answer' }]);
     }
     await this.readYourWrites.waitFor(query.minPosition);
     // After the wait: a switch during it lands on a generation that has applied the position too.
-    return { schema: await activeSchema(this.pool) };
+    return Generation.active(this.pool);
   }
 
   /**
@@ -39,8 +35,8 @@ export class ReadConsistency implements OnModuleDestroy {
    * the header `Read-Model-Degraded: quarantinedEvents=<n>` and answers the
    * `degraded` value an object answer carries; null (no header) otherwise.
    */
-  async degraded(read: ReadContext, scope: DegradedScope, res: Response): Promise<Degraded | null> {
-    const degraded = await degradedFor(this.pool, read.schema, scope);
+  async degraded(generation: Generation, scope: DegradedScope, res: Response): Promise<Degraded | null> {
+    const degraded = await degradedFor(generation, scope);
     if (degraded) res.setHeader(DEGRADED_HEADER, `quarantinedEvents=${degraded.quarantinedEvents}`);
     return degraded;
   }

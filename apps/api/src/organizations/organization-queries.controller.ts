@@ -22,21 +22,21 @@ export class OrganizationQueriesController {
   @Get()
   @Requires('organizations:read')
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
-    const read = await this.consistency.prepare(query);
+    const generation = await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
-    const page = await this.organizations.list(read.schema, { ...filters, asOf, limit });
-    return markDegraded(page, await this.consistency.degraded(read, filters.provinceCode ? { province: filters.provinceCode } : { all: true }, res));
+    const page = await this.organizations.list(generation, { ...filters, asOf, limit });
+    return markDegraded(page, await this.consistency.degraded(generation, filters.provinceCode ? { province: filters.provinceCode } : { all: true }, res));
   }
 
   /** Its state as of a date, from the temporal read model. */
   @Get(':id')
   @Requires('organizations:read')
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
-    const read = await this.consistency.prepare(query);
+    const generation = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const state = await this.organizations.get(read.schema, id, asOf, query.knownAt);
+    const state = await this.organizations.get(generation, id, asOf, query.knownAt);
     // Before a 404 too: a registration held in quarantine is why it is not found.
-    const degraded = await this.consistency.degraded(read, { organization: id }, res);
+    const degraded = await this.consistency.degraded(generation, { organization: id }, res);
     if (!state) {
       throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${id} registered on or before ${asOf}${query.knownAt ? ` and recorded by ${query.knownAt}` : ''}`);
     }

@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { Requires } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
-import { PlanCommands, type CommandContext } from '@ktt/application';
+import { CommandBus } from '@nestjs/cqrs';
+import { PlanCommandMessage, type CommandContext } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
-import { Command } from '../http/command-context';
-import { answer } from '../organizations/organization-commands.controller';
-import { CommandResponseDto } from '../organizations/organization.dtos';
+import { answer, CommandResponseDto } from '../http/command-answer';
+import { RequestContext } from '../http/request-context';
 import { TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 import { planIdParam } from '../http/uuid-param';
@@ -18,7 +18,7 @@ import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 @Controller('api/plans')
 export class PlansController {
   constructor(
-    private readonly plans: PlanCommands,
+    private readonly commandBus: CommandBus,
     private readonly queries: PlanQueries,
     private readonly consistency: ReadConsistency,
   ) {}
@@ -26,34 +26,34 @@ export class PlansController {
   @Post()
   @Requires('plans:write')
   @ApiCreatedResponse({ type: CommandResponseDto })
-  async adopt(@Body() body: AdoptPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
-    return answer(await this.plans.execute({ ...plan, type: 'AdoptPlan', planId: id }, context), res, true);
+    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
   }
 
   @Post(':id/amendments')
   @Requires('plans:write')
   @ApiOkResponse({ type: CommandResponseDto })
-  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return answer(await this.plans.execute({ ...body, type: 'AmendPlan', planId: id }, context), res, false);
+  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
   }
 
   @Get()
   @Requires('plans:read')
   async list(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
-    const read = await this.consistency.prepare(query);
-    const plans = await this.queries.inForce(read.schema, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
-    await this.consistency.degraded(read, { plans: true }, res); // an array: the header says it
+    const generation = await this.consistency.prepare(query);
+    const plans = await this.queries.inForce(generation, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
+    await this.consistency.degraded(generation, { plans: true }, res); // an array: the header says it
     return plans;
   }
 
   @Get(':id')
   @Requires('plans:read')
   async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
-    const read = await this.consistency.prepare(query);
+    const generation = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const plan = await this.queries.get(read.schema, id, asOf, query.knownAt);
-    const degraded = await this.consistency.degraded(read, { plans: true }, res);
+    const plan = await this.queries.get(generation, id, asOf, query.knownAt);
+    const degraded = await this.consistency.degraded(generation, { plans: true }, res);
     if (!plan) throw DomainError.notFound('PLAN_NOT_FOUND', `no plan ${id} in force on ${asOf}`);
     return markDegraded(plan, degraded);
   }

@@ -5,7 +5,7 @@ import { OrganizationCommands, seedPlans } from '@ktt/application';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
-import { activeSchema, schemaIdentifier } from '../generations';
+import { activeSchema, Generation, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
 import { applyAuditEvents } from './audit-projection';
 import { AuditQueries, decodeAuditCursor, type AuditEventView } from './audit-queries';
@@ -46,14 +46,14 @@ describe('audit trail read model', () => {
     await projector.start();
     const head = await store.headPosition();
     await waitFor(() => projector.status().position === head, 30_000);
-    audit = new AuditQueries(database.pool);
+    audit = new AuditQueries();
   });
   afterAll(async () => {
     await projector?.stop();
     await database?.dispose();
   });
 
-  const all = async (filter: Partial<Parameters<AuditQueries['events']>[1]> = {}) => (await audit.events(await activeSchema(database.pool), { limit: 500, ...filter })).items;
+  const all = async (filter: Partial<Parameters<AuditQueries['events']>[1]> = {}) => (await audit.events(await Generation.active(database.pool), { limit: 500, ...filter })).items;
 
   it('keeps one row per organization and plan event, none for reservations and idempotency records', async () => {
     const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'organization-%' OR stream_id LIKE 'plan-%'`);
@@ -108,7 +108,7 @@ describe('audit trail read model', () => {
     const pages: AuditEventView[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 100; i++) {
-      const page = await audit.events(await activeSchema(database.pool), { limit: 2, cursor });
+      const page = await audit.events(await Generation.active(database.pool), { limit: 2, cursor });
       pages.push(...page.items);
       if (!page.nextCursor) break;
       expect(decodeAuditCursor(page.nextCursor)).not.toBeNull();
@@ -121,6 +121,6 @@ describe('audit trail read model', () => {
 
   it('refuses a cursor it did not hand out', async () => {
     expect(decodeAuditCursor('bm9wZQ')).toBeNull();
-    await expect(audit.events(await activeSchema(database.pool), { limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
+    await expect(audit.events(await Generation.active(database.pool), { limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
   });
 });

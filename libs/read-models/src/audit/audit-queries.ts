@@ -1,6 +1,5 @@
-import type { Pool } from 'pg';
 import { isTimestamp } from '@ktt/domain';
-import { schemaIdentifier } from '../generations';
+import type { Generation } from '../generations';
 
 export interface AuditFilter {
   /** Recorded at or after (ISO-8601 timestamp). */
@@ -74,27 +73,24 @@ export function decodeAuditCursor(cursor: string): AuditCursor | null {
 }
 
 /**
- * The audit trail by recorded time, oldest first, from the active generation.
+ * The audit trail by recorded time, oldest first, from the generation the answer reads.
  * Ordered by (recorded_at, sequence) — the index the cursor walks — so a page
  * never repeats or skips a row while new events arrive (they sort later,
  * unless a replica's clock lags: then they appear on a page not yet read).
  */
 export class AuditQueries {
-  constructor(private readonly pool: Pool) {}
-
-  /** `schema`: the generation the answer reads, resolved once per request. */
-  async events(schema: string, filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  async events(generation: Generation, filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const cursor = filter.cursor === undefined ? null : decodeAuditCursor(filter.cursor);
     if (filter.cursor !== undefined && !cursor) throw new RangeError(`not an audit cursor: ${filter.cursor}`);
-    const rm = schemaIdentifier(schema);
-    const { rows } = await this.pool.query<AuditRow>(
+    const schema = generation.identifier;
+    const { rows } = await generation.pool.query<AuditRow>(
       `SELECT event_id, position, stream_id, revision, event_type,
               to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, recorded_by,
               organization_id, province_code, effective_on::text AS effective_on, decision_ref,
               corrects_event_id, corrected_by_event_id, sequence,
               -- a quarantined event is in the trail too, saying so (the projector could not apply it)
-              (SELECT json_build_object('reason', q.reason, 'error', q.error) FROM ${rm}.quarantined_events q WHERE q.event_id = audit_events.event_id) AS quarantined
-         FROM ${rm}.audit_events
+              (SELECT json_build_object('reason', q.reason, 'error', q.error) FROM ${schema}.quarantined_events q WHERE q.event_id = audit_events.event_id) AS quarantined
+         FROM ${schema}.audit_events
         WHERE ($1::timestamptz IS NULL OR recorded_at >= $1)
           AND ($2::timestamptz IS NULL OR recorded_at < $2)
           AND ($3::text IS NULL OR recorded_by = $3)

@@ -1,5 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-import { schemaIdentifier } from '../generations';
+import type { Pool } from 'pg';
+import { Generation } from '../generations';
 
 /**
  * What an answer lacks because events are quarantined (api.md: an answer that
@@ -25,7 +25,7 @@ export interface Degraded {
 export type DegradedScope = { organization: string } | { province: string } | { plans: true } | { all: true };
 
 /** Null when nothing the answer involves is quarantined (the usual case: one indexed look at a small table). */
-export async function degradedFor(db: Pool | PoolClient, schema: string, scope: DegradedScope): Promise<Degraded | null> {
+export async function degradedFor(generation: Generation, scope: DegradedScope): Promise<Degraded | null> {
   const [where, parameters] =
     'organization' in scope
       ? ['organization_id = $1::uuid', [scope.organization]]
@@ -34,11 +34,11 @@ export async function degradedFor(db: Pool | PoolClient, schema: string, scope: 
         : 'plans' in scope
           ? [`stream_id LIKE 'plan-%'`, []]
           : ['true', []];
-  const { rows } = await db.query<{ events: number; organization_ids: string[] | null; stream_ids: string[] | null }>(
+  const { rows } = await generation.pool.query<{ events: number; organization_ids: string[] | null; stream_ids: string[] | null }>(
     `SELECT count(*)::int AS events,
             array_agg(DISTINCT organization_id::text ORDER BY organization_id::text) FILTER (WHERE organization_id IS NOT NULL) AS organization_ids,
             array_agg(DISTINCT stream_id ORDER BY stream_id) AS stream_ids
-       FROM ${schemaIdentifier(schema)}.quarantined_events WHERE ${where}`,
+       FROM ${generation.identifier}.quarantined_events WHERE ${where}`,
     parameters,
   );
   const row = rows[0];
@@ -63,10 +63,11 @@ export async function refuseIfQuarantined(pool: Pool, organizationId: string, au
   const id = organizationId.toLowerCase();
   const { rows } = await pool.query<{ schema_name: string }>(`SELECT schema_name FROM read_model_generations WHERE state = 'active'`);
   if (!rows[0]) return;
-  const degraded = await degradedFor(pool, rows[0].schema_name, { organization: id });
+  const generation = new Generation(pool, rows[0].schema_name);
+  const degraded = await degradedFor(generation, { organization: id });
   if (!degraded) return;
   const { rows: province } = await pool.query<{ province_code: string | null }>(
-    `SELECT province_code FROM ${schemaIdentifier(rows[0].schema_name)}.quarantined_events WHERE organization_id = $1 AND province_code IS NOT NULL LIMIT 1`,
+    `SELECT province_code FROM ${generation.identifier}.quarantined_events WHERE organization_id = $1 AND province_code IS NOT NULL LIMIT 1`,
     [id],
   );
   authorize(province[0]?.province_code ?? null);

@@ -1,6 +1,5 @@
-import type { Pool } from 'pg';
 import type { LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
-import { schemaIdentifier } from '../generations';
+import type { Generation } from '../generations';
 import { searchText } from './timeline';
 
 export interface OrganizationView extends OrganizationState {
@@ -52,45 +51,42 @@ interface TimelineRow {
 }
 
 // Dates as text so that no time zone ever shifts them; the union ids a cooperative has at the date.
-const COLUMNS = (rm: string, knownParameter: string) => `
+const COLUMNS = (schema: string, knownParameter: string) => `
   t.organization_id, t.kind, t.name, t.registration_number, t.province_code, t.sector, t.status,
   t.registered_on::text AS registered_on, t.dissolved_on::text AS dissolved_on, t.member_count,
   t.rating, t.rating_year, t.rated_on::text AS rated_on, t.managers_total, t.managers_with_degree,
   t.director_trained, t.value_chain, t.high_tech, t.enterprise_linked, t.digital_adoption,
   -- the dissolution of either side ends a membership (domain.md): the union's stream cannot know the cooperative's
   ARRAY(SELECT x::text FROM unnest(t.member_cooperative_ids) x
-         WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
+         WHERE EXISTS (SELECT 1 FROM ${schema}.organization_timeline c
                         WHERE c.organization_id = x AND c.valid @> $1::date AND c.known @> $KNOWN::timestamptz AND c.status <> 'dissolved')
          ORDER BY x) AS member_cooperative_ids,
   t.version,
   CASE WHEN t.kind = 'cooperative' AND t.status <> 'dissolved' THEN
-    (SELECT array_agg(m.union_id::text ORDER BY m.union_id) FROM ${rm}.union_memberships m
+    (SELECT array_agg(m.union_id::text ORDER BY m.union_id) FROM ${schema}.union_memberships m
       WHERE m.cooperative_id = t.organization_id AND m.valid @> $1::date AND m.known @> $KNOWN::timestamptz)
   END AS union_ids`.replace(/\$KNOWN/g, knownParameter);
 
 /**
- * Organizations as of a date, from the temporal read model (one indexed query
- * each). `schema` is the generation the whole answer reads, resolved once per
- * request (architecture.md, "Reads").
+ * Organizations as of a date, from the temporal read model of the generation
+ * the answer reads (one indexed query each).
  */
 export class OrganizationQueries {
-  constructor(private readonly pool: Pool) {}
-
-  async get(schema: string, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationView | null> {
-    const rm = schemaIdentifier(schema);
-    const { rows } = await this.pool.query<TimelineRow>(
-      `SELECT ${COLUMNS(rm, '$3')} FROM ${rm}.organization_timeline t
+  async get(generation: Generation, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationView | null> {
+    const schema = generation.identifier;
+    const { rows } = await generation.pool.query<TimelineRow>(
+      `SELECT ${COLUMNS(schema, '$3')} FROM ${schema}.organization_timeline t
         WHERE t.organization_id = $2 AND t.valid @> $1::date AND t.known @> $3::timestamptz`,
       [asOf, id, knownAt],
     );
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  async list(schema: string, filter: OrganizationFilter): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
-    const rm = schemaIdentifier(schema);
+  async list(generation: Generation, filter: OrganizationFilter): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
+    const schema = generation.identifier;
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    const { rows } = await this.pool.query<TimelineRow>(
-      `SELECT ${COLUMNS(rm, '$9')} FROM ${rm}.organization_timeline t
+    const { rows } = await generation.pool.query<TimelineRow>(
+      `SELECT ${COLUMNS(schema, '$9')} FROM ${schema}.organization_timeline t
         WHERE t.valid @> $1::date AND t.known @> $9::timestamptz
           AND ($2::text IS NULL OR t.province_code = $2)
           AND ($3::text IS NULL OR t.kind = $3)

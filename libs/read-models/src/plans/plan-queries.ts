@@ -1,16 +1,12 @@
-import type { Pool } from 'pg';
 import { foldPlanHistory, planAsOf, type LocalDate, type PlanEvent, type PlanState } from '@ktt/domain';
-import { schemaIdentifier } from '../generations';
+import type { Generation } from '../generations';
 
-/** Plans and the targets in force at a date, folded from the projected plan facts (a handful of plans) of one generation (`schema`). */
+/** Plans and the targets in force at a date, folded from the projected plan facts (a handful of plans) of one generation. */
 export class PlanQueries {
-  constructor(private readonly pool: Pool) {}
-
   /** `knownAt`: only what was recorded by then (adoptions and amendments recorded later do not count). */
-  async inForce(schema: string, asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
-    const rm = schemaIdentifier(schema);
-    const { rows } = await this.pool.query<{ plan_id: string; event_type: string; data: PlanEvent['data'] }>(
-      `SELECT plan_id, event_type, data FROM ${rm}.plan_facts WHERE recorded_at <= $1::timestamptz ORDER BY plan_id, revision`,
+  async inForce(generation: Generation, asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
+    const { rows } = await generation.pool.query<{ plan_id: string; event_type: string; data: PlanEvent['data'] }>(
+      `SELECT plan_id, event_type, data FROM ${generation.identifier}.plan_facts WHERE recorded_at <= $1::timestamptz ORDER BY plan_id, revision`,
       [knownAt],
     );
     const streams = new Map<string, PlanEvent[]>();
@@ -28,7 +24,7 @@ export class PlanQueries {
     return plans;
   }
 
-  async get(schema: string, id: string, asOf: LocalDate, knownAt?: string): Promise<PlanState | null> {
-    return (await this.inForce(schema, asOf, undefined, knownAt)).find((plan) => plan.id === id) ?? null;
+  async get(generation: Generation, id: string, asOf: LocalDate, knownAt?: string): Promise<PlanState | null> {
+    return (await this.inForce(generation, asOf, undefined, knownAt)).find((plan) => plan.id === id) ?? null;
   }
 }

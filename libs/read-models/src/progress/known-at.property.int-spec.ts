@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { OrganizationCommand } from '@ktt/domain';
-import { activeSchema, metricsAt } from '@ktt/read-models';
+import { Generation, metricsAt } from '@ktt/read-models';
 import {
   addDays,
   assertParameters,
@@ -189,8 +189,8 @@ describe('"as of X, known at T" against a plain fold of the events recorded up t
         const probeDates = probes.map((days) => addDays(FIRST_PROBE, days));
         const dates = withDayBefore(eventDatesOf(model), ...probeDates, LAST_EFFECTIVE, TODAY, '2018-12-31').sort();
         const listDates = [...new Set([probeDates[0], LAST_EFFECTIVE])];
-        const schema = await activeSchema(provinces.pool);
-        const knownNow = await metricsAt(provinces.pool, schema, provinceCode, dates, null);
+        const generation = await Generation.active(provinces.pool);
+        const knownNow = await metricsAt(generation, provinceCode, dates, null);
 
         for (const instant of [...instants].sort((a, b) => a - b)) {
           const knownAt = new Date(instant);
@@ -212,7 +212,7 @@ describe('"as of X, known at T" against a plain fold of the events recorded up t
 
           // The list of the province at a random date and at the end of 2025.
           for (const date of listDates) {
-            const { items } = await provinces.queries.list(schema, { asOf: date, knownAt: iso, provinceCode, limit: 1000 });
+            const { items } = await provinces.queries.list(generation, { asOf: date, knownAt: iso, provinceCode, limit: 1000 });
             const expected = known.all().map((org) => known.stateAt(org, date)).filter((s): s is ModelState => s !== null);
             check(log, `organizations of ${where}, as of ${date}`, () => expectSameStates(items, expected));
             totals.listChecks++;
@@ -221,7 +221,7 @@ describe('"as of X, known at T" against a plain fold of the events recorded up t
           // get(id, X, T) for every organization ever registered in the history, at its own dates, the day
           // before each, and one random date (the list covers the others): null when not yet recorded at T.
           const lookups = orgs.flatMap((org) => withDayBefore(model.datesOf(org), probeDates[0]).map((date) => ({ org, date })));
-          const views = await Promise.all(lookups.map(({ org, date }) => provinces.queries.get(schema, org.id, date, iso)));
+          const views = await Promise.all(lookups.map(({ org, date }) => provinces.queries.get(generation, org.id, date, iso)));
           lookups.forEach(({ org, date }, i) => {
             const knownOrg = known.get(org.id);
             const expected = knownOrg ? known.stateAt(knownOrg, date) : null;

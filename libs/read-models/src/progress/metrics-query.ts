@@ -1,6 +1,5 @@
-import type { Pool } from 'pg';
 import type { LocalDate, MetricName } from '@ktt/domain';
-import { schemaIdentifier } from '../generations';
+import type { Generation } from '../generations';
 
 export type Metrics = Record<MetricName, number | null>;
 
@@ -36,21 +35,18 @@ interface CountsRow {
  * (migration 1732900000000) without visiting the table.
  */
 export async function metricsAt(
-  pool: Pool,
-  /** The generation to read, resolved once by the caller for its whole answer. */
-  schema: string,
+  generation: Generation,
   provinceCode: string,
   dates: LocalDate[],
   population: number | null,
   knownAt = 'infinity',
 ): Promise<Map<LocalDate, Metrics>> {
-  const rm = schemaIdentifier(schema);
   const days = [...new Set(dates)].sort();
   if (days.length === 0) return new Map();
   const counting = days.length <= FEW_DATES ? countersAtEachDate : countersBySweep;
   const [counters, memberships] = await Promise.all([
-    counting(pool, rm, provinceCode, days, knownAt),
-    unionMemberCooperatives(pool, rm, provinceCode, days, knownAt),
+    counting(generation, provinceCode, days, knownAt),
+    unionMemberCooperatives(generation, provinceCode, days, knownAt),
   ]);
   return new Map(days.map((day, i) => [day, toMetrics({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, population)]));
 }
@@ -58,10 +54,9 @@ export async function metricsAt(
 /**
  * Up to this many dates (a progress question: asOf and the plans' adoption
  * dates) are counted one query per date, in parallel; more (a series) by
- * one sweep. Measured on the national log, province 15 (66,906 rows, about
- * 5,000 to 7,600 in force at a date): two dates 3.5 years apart took 65 ms
- * by the sweep, which reads every row in force between them, and 18 to 22 ms
- * as two parallel lookups (bench/manual-measurements.md).
+ * one sweep. A few dates far apart are cheaper as lookups: the sweep reads
+ * every row in force between the first and the last
+ * (bench/manual-measurements.md has the figures).
  */
 export const FEW_DATES = 4;
 
@@ -118,8 +113,8 @@ const AS_DELTAS = aggregates('sign');
 /**
  * Which rows were known at `knownAt`. What is known now (`infinity`, the
  * usual question) is said as `upper_inf(known)`, the predicate of the
- * partial covering index of migration 1732900000000: about half of the
- * timeline's rows are superseded versions, which that index leaves out. A past `knownAt` is a parameter,
+ * partial covering index of migration 1732900000000, which leaves out the
+ * timeline's superseded versions. A past `knownAt` is a parameter,
  * numbered `position`, served by the index on (province_code, valid, known).
  */
 function knownWhen(knownAt: string, position: number): { condition: string; parameters: string[] } {
@@ -135,13 +130,13 @@ function knownWhen(knownAt: string, position: number): { condition: string; para
 const VALID_UNTIL = `coalesce(upper(valid), 'infinity'::date)`;
 
 /** The organizations in force and not dissolved at each date: one lookup per date, run in parallel. */
-async function countersAtEachDate(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+async function countersAtEachDate(generation: Generation, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
   return Promise.all(
     days.map(async (day) => {
       const known = knownWhen(knownAt, 3);
-      const { rows } = await pool.query<Record<string, string | null>>(
+      const { rows } = await generation.pool.query<Record<string, string | null>>(
         `SELECT ${AT_A_DATE}
-           FROM ${rm}.organization_timeline
+           FROM ${generation.identifier}.organization_timeline
           WHERE province_code = $1 AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'`,
         [provinceCode, day, ...known.parameters],
       );
@@ -157,14 +152,14 @@ async function countersAtEachDate(pool: Pool, rm: string, provinceCode: string, 
  * after the last; running sums over the dates give each date's counters (a
  * sweep).
  */
-async function countersBySweep(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+async function countersBySweep(generation: Generation, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
   const known = knownWhen(knownAt, 6);
-  const { rows } = await pool.query<Record<string, string | null> & { i: number }>(
+  const { rows } = await generation.pool.query<Record<string, string | null> & { i: number }>(
     `WITH r AS MATERIALIZED (
        SELECT ${COUNTED_COLUMNS},
               width_bucket(lower(valid) - 1, $2::date[]) AS s,
               CASE WHEN upper_inf(valid) THEN $3 ELSE width_bucket(upper(valid) - 1, $2::date[]) END AS e
-         FROM ${rm}.organization_timeline
+         FROM ${generation.identifier}.organization_timeline
         WHERE province_code = $1 AND ${known.condition} AND status <> 'dissolved'
           AND ${VALID_UNTIL} > $4::date AND valid && daterange($4::date, $5::date, '[]')
      )
@@ -184,14 +179,14 @@ async function countersBySweep(pool: Pool, rm: string, provinceCode: string, day
 }
 
 /** Memberships in force where both sides exist, counted in the union's province (few rows: a join per date). */
-async function unionMemberCooperatives(pool: Pool, rm: string, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
-  const { rows } = await pool.query<{ day: string; n: string }>(
+async function unionMemberCooperatives(generation: Generation, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
+  const { rows } = await generation.pool.query<{ day: string; n: string }>(
     `SELECT d.as_of::text AS day, count(*) AS n
        FROM unnest($2::date[]) AS d(as_of)
-       JOIN ${rm}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of AND m.known @> $3::timestamptz
-      WHERE EXISTS (SELECT 1 FROM ${rm}.organization_timeline c
+       JOIN ${generation.identifier}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of AND m.known @> $3::timestamptz
+      WHERE EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline c
                      WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
-        AND EXISTS (SELECT 1 FROM ${rm}.organization_timeline u
+        AND EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline u
                      WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.known @> $3::timestamptz AND u.status <> 'dissolved')
       GROUP BY d.as_of`,
     [provinceCode, days, knownAt],

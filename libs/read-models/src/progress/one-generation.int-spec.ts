@@ -4,18 +4,20 @@ import type { Pool } from 'pg';
 import { PostgresEventStore, type EventToAppend } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
-import { activeSchema } from '../generations';
+import { activeSchema, Generation } from '../generations';
 import { Projector } from '../projector/projector';
 import { rebuildReadModels } from '../rebuild/rebuild';
 import { OrganizationQueries } from '../organizations/organization-queries';
+import { PlanQueries } from '../plans/plan-queries';
 import { ProgressQueries } from './progress-queries';
 
 /**
- * Issue 13, finding 12: a progress answer resolved the active generation once
- * for its plans and again for its metrics, so a blue-green switch in between
- * mixed two generations in one answer. Now the caller resolves it once per
- * request and every query of the answer takes it: no query looks it up
- * itself, so a switch cannot land between two of them.
+ * A progress answer once resolved the active generation for its plans and
+ * again for its metrics, so a blue-green switch in between mixed two
+ * generations in one answer. Now the caller resolves it once per request and
+ * every query of the answer is given that one handle (a `Generation`, the
+ * pool and the schema together): no query looks it up itself, so a switch
+ * cannot land between two of them.
  */
 describe('one generation per answer', () => {
   let database: MigratedDatabase;
@@ -63,16 +65,15 @@ describe('one generation per answer', () => {
 
   it('reads plans and metrics from the generation it is given, never looking up the active one', async () => {
     const { pool, statements } = recording(database.pool);
-    const progress = new ProgressQueries(pool, new Map());
+    const progress = new ProgressQueries(new PlanQueries(), new Map());
     expect(await activeSchema(database.pool)).toBe(second);
-    const retired = await progress.progress(first, '91', '2024-01-01');
-    const active = await progress.progress(second, '91', '2024-01-01');
-    expect(retired.metrics.cooperatives).toBe(1);
-    expect(active.metrics.cooperatives).toBe(2);
-    const series = await progress.series(first, '91', '2023-01-01', '2024-12-31', 'year');
+    const retired = new Generation(pool, first);
+    expect((await progress.progress(retired, '91', '2024-01-01')).metrics.cooperatives).toBe(1);
+    expect((await progress.progress(new Generation(pool, second), '91', '2024-01-01')).metrics.cooperatives).toBe(2);
+    const series = await progress.series(retired, '91', '2023-01-01', '2024-12-31', 'year');
     expect(series.map((point) => point.metrics.cooperatives)).toEqual([1, 1]);
-    const organizations = new OrganizationQueries(pool);
-    expect((await organizations.list(first, { asOf: '2024-01-01', provinceCode: '91', limit: 10 })).items).toHaveLength(1);
+    const organizations = new OrganizationQueries();
+    expect((await organizations.list(retired, { asOf: '2024-01-01', provinceCode: '91', limit: 10 })).items).toHaveLength(1);
     expect(statements.length).toBeGreaterThan(0);
     expect(statements.filter((text) => /read_model_generations/.test(text))).toEqual([]);
   });

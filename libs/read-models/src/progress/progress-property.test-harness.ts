@@ -5,7 +5,7 @@ import pino from 'pino';
 import { OrganizationCommands } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
-import { activeSchema, FEW_DATES, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
+import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
 import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from './progress.test-model';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { systemPrincipal } from '@ktt/auth';
@@ -414,11 +414,11 @@ export async function executeAsPredicted(
 export async function metricsEachWay(pool: Pool, provinceCode: string, dates: LocalDate[], knownAt?: string): Promise<{ way: string; metrics: Map<LocalDate, Metrics> }[]> {
   const days = [...new Set(dates)].sort();
   if (days.length <= FEW_DATES) throw new Error(`metricsEachWay needs more than ${FEW_DATES} dates to exercise the sweep, got ${days.length}`);
-  const schema = await activeSchema(pool);
-  const sweep = await metricsAt(pool, schema, provinceCode, days, null, knownAt);
+  const generation = await Generation.active(pool);
+  const sweep = await metricsAt(generation, provinceCode, days, null, knownAt);
   const perDate = new Map<LocalDate, Metrics>();
   for (let i = 0; i < days.length; i += FEW_DATES) {
-    const few = await metricsAt(pool, schema, provinceCode, days.slice(i, i + FEW_DATES), null, knownAt);
+    const few = await metricsAt(generation, provinceCode, days.slice(i, i + FEW_DATES), null, knownAt);
     few.forEach((metrics, day) => perDate.set(day, metrics));
   }
   return [
@@ -474,7 +474,7 @@ export class FreshProvinces {
       this.database = await createMigratedDatabase(this.prefix);
       this.store = new PostgresEventStore({ pool: this.database.pool, connectionString: this.database.url });
       this.commands = new OrganizationCommands(this.store);
-      this.queries = new OrganizationQueries(this.database.pool);
+      this.queries = new OrganizationQueries();
       this.provincesLeft = 100;
     }
     this.provincesLeft--;

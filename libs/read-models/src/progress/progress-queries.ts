@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Pool } from 'pg';
 import { evaluateTarget, periodEnds, type LocalDate, type PeriodStep, type TargetEvaluation } from '@ktt/domain';
-import { PlanQueries } from '../plans/plan-queries';
+import type { Generation } from '../generations';
+import type { PlanQueries } from '../plans/plan-queries';
 import { metricsAt, type Metrics } from './metrics-query';
 
 export interface ProvinceProgress {
@@ -25,24 +25,22 @@ export function loadPopulations(file: string): Map<string, PopulationEntry> {
   return new Map(data.provinces.map((entry) => [entry.provinceCode, entry]));
 }
 
-/** Province progress against the targets in force (domain.md, "Metrics" and "Targets"). */
+/**
+ * Province progress against the targets in force (domain.md, "Metrics" and
+ * "Targets"): plans and metrics alike read the one generation it is given.
+ */
 export class ProgressQueries {
-  private readonly plans: PlanQueries;
-
   constructor(
-    private readonly pool: Pool,
+    private readonly plans: PlanQueries,
     private readonly populations: Map<string, PopulationEntry>,
-  ) {
-    this.plans = new PlanQueries(pool);
-  }
+  ) {}
 
-  /** `schema`: the one generation the whole answer reads (plans and metrics alike), resolved once per request. */
-  async progress(schema: string, provinceCode: string, asOf: LocalDate, knownAt?: string): Promise<ProvinceProgress> {
-    const plans = await this.plans.inForce(schema, asOf, provinceCode, knownAt);
+  async progress(generation: Generation, provinceCode: string, asOf: LocalDate, knownAt?: string): Promise<ProvinceProgress> {
+    const plans = await this.plans.inForce(generation, asOf, provinceCode, knownAt);
     // The baseline of each target is the actual value on its plan's adoption date: one statement for all dates.
     const dates = [asOf, ...new Set(plans.map((plan) => plan.adoptedOn))];
     // The baseline is taken with the same knownAt as the question (domain.md, "On track").
-    const byDate = await metricsAt(this.pool, schema, provinceCode, dates, this.population(provinceCode), knownAt);
+    const byDate = await metricsAt(generation, provinceCode, dates, this.population(provinceCode), knownAt);
     const metrics = byDate.get(asOf)!;
     const targets = plans.flatMap((plan) =>
       plan.targets.map((target) => ({
@@ -59,9 +57,9 @@ export class ProgressQueries {
     return { provinceCode, asOf, knownAt: knownAt ?? null, metrics, targets };
   }
 
-  async series(schema: string, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<{ asOf: LocalDate; metrics: Metrics }[]> {
+  async series(generation: Generation, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<{ asOf: LocalDate; metrics: Metrics }[]> {
     const dates = periodEnds(from, to, step);
-    const byDate = await metricsAt(this.pool, schema, provinceCode, dates, this.population(provinceCode), knownAt);
+    const byDate = await metricsAt(generation, provinceCode, dates, this.population(provinceCode), knownAt);
     return dates.map((asOf) => ({ asOf, metrics: byDate.get(asOf)! }));
   }
 

@@ -1,4 +1,4 @@
-import { activeSchema } from '../generations';
+import { Generation } from '../generations';
 import fc from 'fast-check';
 import {
   addDays,
@@ -137,16 +137,16 @@ describe('metrics and organization states against an independent model of domain
         }
 
         // Every organization at each of those dates, through the list query (one query per date).
-        const schema = await activeSchema(provinces.pool);
+        const generation = await Generation.active(provinces.pool);
         for (const date of dates) {
-          const { items } = await provinces.queries.list(schema, { asOf: date, provinceCode, limit: 1000 });
+          const { items } = await provinces.queries.list(generation, { asOf: date, provinceCode, limit: 1000 });
           const expected = orgs.map((org) => model.stateAt(org, date)).filter((s): s is ModelState => s !== null);
           check(log, `organizations of province ${provinceCode} as of ${date}`, () => expectSameStates(items, expected));
         }
 
         // And `get(id, asOf)` for each organization, at its own dates, the day before each, and the random ones.
         const lookups = orgs.flatMap((org) => withDayBefore(model.datesOf(org), ...probeDates).map((date) => ({ org, date })));
-        const views = await Promise.all(lookups.map(({ org, date }) => provinces.queries.get(schema, org.id, date)));
+        const views = await Promise.all(lookups.map(({ org, date }) => provinces.queries.get(generation, org.id, date)));
         lookups.forEach(({ org, date }, i) => {
           check(log, `organization ${org.id} (${org.kind}) as of ${date}`, () => expectSameState(views[i], model.stateAt(org, date)));
         });
