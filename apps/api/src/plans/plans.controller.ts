@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { Requires } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
-import { CommandBus } from '@nestjs/cqrs';
-import { PlanCommandMessage, type CommandContext } from '@ktt/application';
+import { PlanCommands, type CommandContext } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
-import { answer, CommandResponseDto } from '../http/command-answer';
-import { RequestContext } from '../http/request-context';
+import { Command } from '../http/command-context';
+import { answer } from '../organizations/organization-commands.controller';
+import { CommandResponseDto } from '../organizations/organization.dtos';
 import { TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 import { planIdParam } from '../http/uuid-param';
@@ -18,7 +18,7 @@ import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 @Controller('api/plans')
 export class PlansController {
   constructor(
-    private readonly commandBus: CommandBus,
+    private readonly plans: PlanCommands,
     private readonly queries: PlanQueries,
     private readonly consistency: ReadConsistency,
   ) {}
@@ -26,16 +26,16 @@ export class PlansController {
   @Post()
   @Requires('plans:write')
   @ApiCreatedResponse({ type: CommandResponseDto })
-  async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async adopt(@Body() body: AdoptPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
-    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
+    return answer(await this.plans.execute({ ...plan, type: 'AdoptPlan', planId: id }, context), res, true);
   }
 
   @Post(':id/amendments')
   @Requires('plans:write')
   @ApiOkResponse({ type: CommandResponseDto })
-  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
+  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return answer(await this.plans.execute({ ...body, type: 'AmendPlan', planId: id }, context), res, false);
   }
 
   @Get()
