@@ -5,11 +5,11 @@ import { httpClient } from './support/http';
 import { cooperative, union } from './support/fixtures';
 
 /**
- * Issue #13, findings 1, 2 and 4, over HTTP against the built server: what an
+ * Canonical ids and limits, over HTTP against the built server: what an
  * authorised but hostile user sends is refused with a 400 or a 409 naming the
  * rule, nothing of it is written, and the read side keeps answering.
  */
-describe('canonical ids and one set of limits (issue #13)', () => {
+describe('canonical ids and one set of limits', () => {
   let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;

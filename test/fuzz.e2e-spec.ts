@@ -6,7 +6,7 @@ import { httpClient } from './support/http';
 import { cooperative, union } from './support/fixtures';
 
 /**
- * Hostile input against every command endpoint (issue #4): thousands of
+ * Hostile input against every command endpoint: thousands of
  * malformed, oversized and hostile bodies, paths and headers. Every answer
  * must be a 4xx problem document without a stack trace, and nothing may be
  * written. Every generated request is invalid by construction (each carries

@@ -7,7 +7,7 @@ import { cooperative } from './support/fixtures';
 import { activeSchema, headPosition, runCli } from './support/reliability';
 
 /**
- * Issue 13, finding 1 and architecture.md "Reads": a poison event is isolated,
+ * architecture.md, "Reads": a poison event is isolated,
  * not fatal. Events the write side now refuses are planted by SQL as the
  * owner, as older code or a hand-made row left them; the running server is
  * asked over HTTP.

@@ -5,7 +5,7 @@ import { cooperative } from './support/fixtures';
 import { startProjector, waitFor, type Child } from './support/reliability';
 
 /**
- * Issue 13, finding 7 (api.md, "Queries"): `minPosition` beyond the head of
+ * Read your writes (api.md, "Queries"): `minPosition` beyond the head of
  * the log is 400 POSITION_BEYOND_HEAD at once (it held the request for 5 s);
  * a reachable one is awaited with the existing timeout, also when the
  * projector runs in another process (external mode: the api hears its

@@ -33,8 +33,8 @@ async function eventCount(database: TestDatabase): Promise<number> {
   }
 }
 
-/** Issue 13, findings 3, 5, 6, 8 and 11 (HOST), reproduced against the real server over HTTP. */
-describe('security (issue 13)', () => {
+/** The security rules (README, "Security"), tried against the real server over HTTP. */
+describe('security', () => {
   let database: TestDatabase;
   let api: ApiProcess;
   /** Another api on the same database, for a setting of its own (the first one's projector holds the projection). */

@@ -128,7 +128,7 @@ describe('docker-compose.yml', () => {
     it.each(['api', 'projector'])('%s talks to the external PostgreSQL and EventStoreDB, never the embedded one', (name) => {
       const service = services[name];
       expect(service.environment).toMatchObject({
-        // Least privilege (issue 13, finding 9): the application role; migrations as the owner.
+        // Least privilege: the application role; migrations as the owner.
         DATABASE_URL: 'postgres://ktt_app:ktt_app@postgres:5432/ktt',
         MIGRATION_DATABASE_URL: 'postgres://ktt:ktt@postgres:5432/ktt',
         EVENTSTORE_CONNECTION_STRING: 'esdb://eventstoredb:2113?tls=false',
@@ -154,7 +154,7 @@ describe('docker-compose.yml', () => {
       expect(app.username).not.toBe(new URL(services.api.environment!.MIGRATION_DATABASE_URL).username);
     });
 
-    it('gives the api what it needs to start: JWT_SECRET (required), HOST 0.0.0.0 inside the container, published on loopback (issue 13, finding 11)', () => {
+    it('gives the api what it needs to start: JWT_SECRET (required), HOST 0.0.0.0 inside the container, published on loopback', () => {
       const environment = services.api.environment!;
       expect(environment.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
       expect(environment.HOST).toBe('0.0.0.0');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The product, its CLI, tests and CI run on Node.js 24 (issue 13, finding 14):
+ * The product, its CLI, tests and CI run on Node.js 24:
  * the machines have an older Node that only bootstraps npm; the pinned npm
  * package `node` puts Node 24 in node_modules/.bin, which every npm script
  * (and so this test, run by `npm test`) uses. The Docker image and `engines`

@@ -7,7 +7,7 @@ const ROUNDS = 3;
 const WORKERS = 3;
 
 /**
- * Issue 6.3: the api is killed (SIGKILL) under write load. Every command that got a 2xx is stored, and
+ * The api is killed (SIGKILL) under write load. Every command that got a 2xx is stored, and
  * no command is half-stored: a registration, its registration-number reservation and (when a key was
  * sent) its idempotency record are all there or none is.
  */

@@ -5,7 +5,7 @@ import { httpClient } from '../support/http';
 import { cooperative } from '../support/fixtures';
 import { recordFigures, startLoadWorker } from '../support/reliability';
 
-/** Issue 6.1: concurrent writers to one organization, and a few thousand commands from several processes. */
+/** Concurrent writers to one organization, and a few thousand commands from several processes. */
 describe('reliability: concurrent writers', () => {
   let database: TestDatabase;
   let api: ApiProcess;

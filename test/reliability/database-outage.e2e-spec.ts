@@ -10,7 +10,7 @@ import { stopPostmaster } from '../support/postmaster';
 import { checkpoint, headPosition, recordFigures, sleep, spawnNode, waitFor, type Child } from '../support/reliability';
 
 /**
- * Issue 6.4: PostgreSQL goes away mid-load and comes back. Meanwhile the api answers 503 with
+ * PostgreSQL goes away mid-load and comes back. Meanwhile the api answers 503 with
  * Retry-After and /health names the failing check; afterwards the api and the projector recover by
  * themselves, and every acknowledged command is stored.
  */

@@ -5,7 +5,7 @@ import { cooperative } from '../support/fixtures';
 import { activeSchema, checkpoint, digest, headPosition, recordFigures, runCli, waitFor } from '../support/reliability';
 
 /**
- * Issue 6.5: SIGTERM during a burst of writes. Every request the server had
+ * SIGTERM during a burst of writes. Every request the server had
  * accepted gets its complete answer and is stored; the in-process projector
  * commits its last batch with its checkpoint; the process exits 0 having
  * closed its connections; a restart resumes to read models equal to a clean

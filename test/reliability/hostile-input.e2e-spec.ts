@@ -7,7 +7,7 @@ import { cooperative } from '../support/fixtures';
 import { recordFigures, waitFor } from '../support/reliability';
 
 /**
- * Issue 13: the running product, tried as a hostile but authorised user would.
+ * The running product, tried as a hostile but authorised user would.
  * Every request below is one the api must refuse (4xx) without writing: the
  * whole batch is sent, then the event count must be what it was, no answer
  * may be a 5xx, and the projector must still be running with nothing
@@ -94,7 +94,7 @@ describe('reliability: hostile input', () => {
     for (const date of badDates) {
       add('registration with a malformed date', () => admin.post('/api/organizations', cooperative({ registeredOn: date })));
       add('membership with a malformed date', () => admin.post(`/api/organizations/${victim.id}/membership`, { memberCount: 40, effectiveOn: date }));
-      // A future asOf is a valid question (issue 16 answers it with future: true), so only malformed ones here.
+      // A future asOf is a valid question, so only malformed ones here.
       if (date !== '2099-01-01') add('progress with a malformed asOf', () => admin.get(`/api/provinces/91/progress?asOf=${encodeURIComponent(date)}`));
     }
     for (const knownAt of badTimestamps) {

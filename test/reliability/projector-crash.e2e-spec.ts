@@ -18,7 +18,7 @@ import {
 const ROUNDS = 5;
 
 /**
- * Issue 6.2: the projector (its own process) is killed with SIGKILL at random moments during a
+ * The projector (its own process) is killed with SIGKILL at random moments during a
  * catch-up and during rebuilds; after a restart the read models equal a clean rebuild's, row for row.
  */
 describe('reliability: projector crashes', () => {

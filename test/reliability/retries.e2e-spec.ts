@@ -8,7 +8,7 @@ import { recordFigures, sleep } from '../support/reliability';
 const TRIES = 40;
 
 /**
- * Issue 6.6: a client that times out and retries with the same Idempotency-Key never creates a second
+ * A client that times out and retries with the same Idempotency-Key never creates a second
  * event, also when its first try is still running (aborted after a few ms, retried at once).
  */
 describe('reliability: retries with the same Idempotency-Key', () => {

@@ -7,11 +7,11 @@ import { runCli } from '../support/reliability';
 import { collectPageErrors, launchBrowser, screenshotPath, signIn } from './support/browser';
 
 /**
- * Issue 8 in a real browser: Debian's Chromium driven by playwright-core
+ * The admin UI in a real browser: Debian's Chromium driven by playwright-core
  * against the built api serving the built admin UI at `/`, on the embedded
  * PostgreSQL, with the demo history of Kiên Giang (91) and Yên Bái (15).
- * Every page is also checked for what the browser logged as errors. Issue 13
- * (finding 13): the token stays out of localStorage, and an organization id in
+ * Every page is also checked for what the browser logged as errors. The token
+ * stays out of localStorage, and an organization id in
  * the route is checked to be a UUID before anything is fetched.
  */
 describe('admin UI in a real browser', () => {

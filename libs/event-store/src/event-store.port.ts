@@ -11,7 +11,7 @@ export interface EventMetadata {
   eventId: string;
   /** Server time the event was recorded (UTC, ISO-8601 with milliseconds). */
   recordedAt: string;
-  /** Subject of whoever recorded it (the token's subject once auth exists). */
+  /** Subject of whoever recorded it: the token's subject, or the name an in-process writer (cli, import) gives its system principal. */
   recordedBy: string;
   correlationId: string;
   causationId: string | null;

@@ -54,7 +54,7 @@ function writeStored(stored: Stored | null): void {
   }
 }
 
-/** Versions before issue 13 kept the token in localStorage: it is removed, not moved (whoever could read it there may have it). */
+/** Earlier versions kept the token in localStorage: it is removed, not moved (whoever could read it there may have it). */
 function forgetLegacyToken(): void {
   try {
     localStorage.removeItem(STORAGE_KEY);

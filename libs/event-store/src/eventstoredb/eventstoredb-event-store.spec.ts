@@ -210,7 +210,7 @@ describe('EventStoreDbEventStore.append', () => {
     );
   });
 
-  it('refuses an organization stream named by an upper-case id before writing anything (issue #13, finding 1)', async () => {
+  it('refuses an organization stream named by an upper-case id before writing anything', async () => {
     const { client, store } = setup();
     const failure = store.append([
       { streamId: 'registration-number-8', expectedRevision: 'no_stream', events: [evt('NumberReserved')] },

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './app-config';
 
-describe('security settings (issue 13)', () => {
+describe('security settings', () => {
   it('listens on 127.0.0.1, trusts no proxy, limits failed authentication and serves no /metrics by default', () => {
     const config = loadConfig({});
     expect(config.host).toBe('127.0.0.1');
@@ -25,7 +25,7 @@ describe('security settings (issue 13)', () => {
   });
 });
 
-describe('database roles (issue 13, finding 9)', () => {
+describe('database roles', () => {
   it('takes MIGRATION_DATABASE_URL (the owner role) next to DATABASE_URL (the application role); unset, DATABASE_URL does both', () => {
     const app = 'postgres://ktt_app:a@db:5432/ktt';
     const owner = 'postgres://ktt_owner:o@db:5432/ktt';

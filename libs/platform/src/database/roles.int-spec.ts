@@ -6,7 +6,7 @@ import { testEvent } from '@ktt/event-store/conformance/event-store.conformance'
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 
 /**
- * Least privilege (issue 13, finding 9; architecture.md, "Runtime modes"): the
+ * Least privilege (architecture.md, "Runtime modes"): the
  * application connects as a role that appends and reads events and writes
  * read models, and can neither change history nor switch its guard off.
  */

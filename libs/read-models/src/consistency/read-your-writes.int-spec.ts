@@ -5,7 +5,7 @@ import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/post
 import { Projector } from '../projector/projector';
 import { PositionBeyondHeadError, ReadModelBehindError, ReadYourWrites } from './read-your-writes';
 
-/** Issue 13, finding 7: `minPosition` beyond the head is refused at once; a reachable one is awaited on the projector's NOTIFY. */
+/** `minPosition` beyond the head is refused at once; a reachable one is awaited on the projector's NOTIFY. */
 describe('read your writes', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;

@@ -25,7 +25,7 @@ import {
 import { RegistryModel, type LocalDate, type ModelState } from './progress.test-model';
 
 /**
- * Issue 5, point 2: "as of X, known at T". Random valid histories of one
+ * "As of X, known at T". Random valid histories of one
  * province (the three kinds, ratings, member counts, profiles, the whole
  * lifecycle, union joins and leaves, back-dated records, a few refused
  * commands) go through the real command path, each command at its own,

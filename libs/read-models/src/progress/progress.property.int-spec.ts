@@ -23,7 +23,7 @@ import {
 import { RegistryModel, type ModelState } from './progress.test-model';
 
 /**
- * Issue 3, point 6, "Proof by an independent model": random valid histories of
+ * Proof by an independent model: random valid histories of
  * one province (all three kinds, ratings, member counts, profiles, the whole
  * lifecycle, union joins and leaves, back-dated and same-date records) go
  * through the real command path and the real projector; every metric and the
