@@ -33,7 +33,7 @@ async function eventCount(database: TestDatabase): Promise<number> {
   }
 }
 
-/** The security rules (README, "Security"), tried against the real server over HTTP. */
+/** The security model (README, "Security model"), tried against the real server over HTTP. */
 describe('security', () => {
   let database: TestDatabase;
   let api: ApiProcess;
