@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { seedPlans } from '@ktt/application';
 import { resolveSigningSecret, TokenService } from '@ktt/auth';
@@ -10,6 +10,7 @@ import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
 import { ApiModule } from './api.module';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { installJsonBody } from './http/json-body';
 import { refuseUndecodableQuery } from './http/query-encoding';
 import { drainOnShutdown } from './http/drain';
@@ -59,24 +60,7 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   serveAdminUi(app, logger);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Collective economy registry')
-      .setVersion('1')
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        'bearer',
-      )
-      .setDescription(
-        'System of record for cooperative groups, cooperatives and unions of cooperatives.\n\n' +
-          '**Authentication**: every endpoint but /health, /metrics and /docs needs `Authorization: Bearer <token>`. ' +
-          'Mint a token with `npm run cli -- token --role admin|registrar|auditor|analyst [--province 91] [--subject NAME] [--days N]` ' +
-          '(registrars: `--subject` names the person; at most 366 days) and revoke one with `npm run cli -- token revoke <jti>`; ' +
-          'the first start of the embedded default prints an admin token. Click "Authorize" and paste the token.',
-      )
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   // Our own signal handler, not Nest's shutdown hooks (which re-raise the signal and can exit before

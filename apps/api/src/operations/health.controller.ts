@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
@@ -9,6 +9,8 @@ import type { EventStore, Position } from '@ktt/event-store';
 import { activeSchema, listQuarantined, type Projector } from '@ktt/read-models';
 import { Public } from '../auth/auth.decorators';
 import { authenticate } from '../auth/auth.guard';
+import { BEARER_SCHEME } from '../openapi/openapi-document';
+import { ProblemResponses } from '../openapi/problem-responses';
 import { EVENT_STORE, PG_POOL, PROJECTOR } from '../tokens';
 
 /** One readiness check's outcome: `down` makes /health 503; the other fields are for admins only. */
@@ -49,6 +51,11 @@ export class HealthController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Readiness: up or down (and, for an admin token, every check\'s details)' })
+  @ApiBearerAuth(BEARER_SCHEME) // optional: without a token, the status only
+  @ApiResponse({ status: 200, description: '`{ status: "up" }`' })
+  @ApiResponse({ status: 503, description: '`{ status: "down" }`: a check failed (see Retry-After)' })
+  @ProblemResponses(401, 429)
   async check(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
     // A token that is present but not valid is a failed authentication (401, counted per address), never a hint.
     const principal = await authenticate(request, this.tokens, {

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { ProblemResponses } from '../openapi/problem-responses';
 import { todayInVietnam } from '@ktt/domain';
 import { ProgressQueries } from '@ktt/read-models';
 import { RequestValidationError } from '../http/problem';
@@ -16,6 +17,7 @@ function provinceCode(code: string): string {
 @ApiTags('provinces')
 @ApiBearerAuth()
 @Requires('progress:read')
+@ProblemResponses(400)
 @Controller('api/provinces/:code/progress')
 export class ProgressController {
   constructor(
@@ -25,6 +27,8 @@ export class ProgressController {
 
   /** Every metric of domain.md and each target in force, as of a date. */
   @Get()
+  @ApiOperation({ summary: 'A province\'s metrics and the targets in force, as of a date' })
+  @ApiOkResponse({ description: 'Every metric and each target\'s evaluation' })
   async get(@Param('code') code: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const answer = await this.progress.progress(generation, provinceCode(code), query.asOf ?? todayInVietnam(), query.knownAt);
@@ -33,6 +37,8 @@ export class ProgressController {
 
   /** One point per period end (month, quarter, year) between from and to. */
   @Get('series')
+  @ApiOperation({ summary: 'A province\'s metrics at each period end between two dates' })
+  @ApiOkResponse({ description: 'One point (asOf, metrics) per month, quarter or year end' })
   async series(@Param('code') code: string, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const points = await this.progress.series(generation, provinceCode(code), query.from, query.to, query.step, query.knownAt);

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AnyRole } from '../auth/auth.decorators';
 import { PROVINCES } from '../tokens';
 
@@ -17,6 +17,7 @@ export class ProvincesController {
 
   @Get()
   @AnyRole()
+  @ApiOperation({ summary: 'The provinces, for pickers' })
   @ApiOkResponse({ type: [ProvinceDto] })
   list(): ProvinceDto[] {
     return this.provinces;

@@ -1,5 +1,5 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { can, PERMISSIONS, type Principal } from '@ktt/auth';
 import { AnyRole } from '../auth/auth.decorators';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
@@ -18,6 +18,7 @@ class MeDto {
 export class MeController {
   @Get()
   @AnyRole()
+  @ApiOperation({ summary: 'Who the token speaks for and what it may do' })
   @ApiOkResponse({ type: MeDto })
   me(@Req() request: AuthenticatedRequest): MeDto {
     const principal = request.principal!;
