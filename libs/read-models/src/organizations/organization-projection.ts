@@ -181,8 +181,8 @@ async function writeChanges(client: PoolClient, rm: string, change: RowChanges, 
   if (change.timelineCloses.length > 0) {
     // The organizations' open rows are found by `organization_id = ANY(…)` alone, which only the btree can
     // serve (GiST has no array search), then matched in memory and updated by ctid. Joined directly, the
-    // planner probed the province GiST index with `valid = …` per row, searching most of it each time
-    // (a national catch-up of 1,000 events took a minute).
+    // planner probed the province GiST index with `valid = …` per row, searching most of it each time,
+    // which made a catch-up on the national log crawl.
     await client.query(
       `WITH candidates AS MATERIALIZED (
          SELECT ctid AS row_id, organization_id, valid FROM ${rm}.organization_timeline

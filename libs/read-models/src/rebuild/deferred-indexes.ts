@@ -3,9 +3,8 @@ import { schemaIdentifier } from '../generations';
 
 /**
  * Bulk loading into tables without their secondary indexes, then building
- * each index once, is PostgreSQL's advice for large loads and measured here:
- * inserting 16,712 timeline rows took 1,068 ms with its GiST indexes in place,
- * 82 ms without them plus 434 ms to build them afterwards.
+ * each index once, is PostgreSQL's advice for large loads, and several times
+ * faster here with the timeline's GiST indexes (bench/manual-measurements.md).
  *
  * Drops the exclusion constraints and the indexes that back no primary key or
  * unique constraint (those serve the loader's ON CONFLICT) of `tables` in

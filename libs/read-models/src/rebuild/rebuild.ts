@@ -137,7 +137,7 @@ export async function rebuildReadModels(
     await projectTimelines(client);
     for (const statement of timelineIndexes) await client.query(statement);
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
-    // province's rows for a handful and picks nested loops (measured: a 10-year series 6× slower).
+    // province's rows for a handful and picks nested loops, several times slower for a long series.
     // VACUUM also marks the pages all-visible, which lets progress read the covering index alone.
     await client.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`);
     await client.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`);
