@@ -30,7 +30,9 @@ describe('dissolving an organization', () => {
 
   it('dissolves a union too', () => {
     const union = aUnion([freshId(), freshId(), freshId()]);
-    expect(given(union).when(dissolve(union.id)).events()).toHaveLength(1);
+    given(union).when(dissolve(union.id)).then([
+      { type: 'OrganizationDissolved', data: { organizationId: union.id, effectiveOn: '2025-10-01', mode: 'voluntary', decisionRef: '12/QĐ-UBND' } },
+    ]);
   });
 
   it('refuses a dissolution dated in the future', () => {
@@ -58,7 +60,9 @@ describe('dissolving an organization', () => {
 
     it('accepts a dissolution on the same day', () => {
       const coop = aCooperative().suspended('2025-10-01');
-      expect(given(coop).when(dissolve(coop.id)).events()).toHaveLength(1);
+      given(coop).when(dissolve(coop.id)).then([
+        { type: 'OrganizationDissolved', data: { organizationId: coop.id, effectiveOn: '2025-10-01', mode: 'voluntary', decisionRef: '12/QĐ-UBND' } },
+      ]);
     });
   });
 

@@ -36,7 +36,12 @@ describe('finding an organization dormant', () => {
   describe('when suspended', () => {
     it('records the finding', () => {
       const coop = aCooperative().suspended('2025-01-01');
-      expect(given(coop).when(findDormant(coop.id)).events()).toHaveLength(1);
+      given(coop).when(findDormant(coop.id)).then([
+        {
+          type: 'OrganizationFoundDormant',
+          data: { organizationId: coop.id, effectiveOn: '2025-05-10', finding: 'Biên bản kiểm tra: không còn hoạt động' },
+        },
+      ]);
     });
   });
 

@@ -20,12 +20,16 @@ describe('changing the member count', () => {
 
     it('accepts a back-dated change between two later ones', () => {
       const coop = aCooperative({ effectiveOn: '2020-01-01' }).memberCount(20, '2023-01-01').memberCount(30, '2025-01-01');
-      expect(given(coop).when(change(coop.id, 25, '2024-01-01')).events()).toHaveLength(1);
+      given(coop).when(change(coop.id, 25, '2024-01-01')).then([
+        { type: 'MemberCountChanged', data: { organizationId: coop.id, effectiveOn: '2024-01-01', memberCount: 25 } },
+      ]);
     });
 
     it('accepts the minimum of 5', () => {
       const coop = aCooperative();
-      expect(given(coop).when(change(coop.id, 5)).events()).toHaveLength(1);
+      given(coop).when(change(coop.id, 5)).then([
+        { type: 'MemberCountChanged', data: { organizationId: coop.id, effectiveOn: '2025-04-01', memberCount: 5 } },
+      ]);
     });
 
     it('refuses a count below the minimum of 5', () => {
@@ -47,7 +51,9 @@ describe('changing the member count', () => {
   describe('of a cooperative group', () => {
     it('accepts 2 members', () => {
       const group = aCooperativeGroup();
-      expect(given(group).when(change(group.id, 2)).events()).toHaveLength(1);
+      given(group).when(change(group.id, 2)).then([
+        { type: 'MemberCountChanged', data: { organizationId: group.id, effectiveOn: '2025-04-01', memberCount: 2 } },
+      ]);
     });
 
     it('refuses 1 member', () => {
@@ -84,7 +90,9 @@ describe('changing the member count', () => {
 
     it('accepts a late change dated before the dissolution', () => {
       const coop = aCooperative().dissolved('2025-04-02');
-      expect(given(coop).when(change(coop.id, 10, '2025-04-01')).events()).toHaveLength(1);
+      given(coop).when(change(coop.id, 10, '2025-04-01')).then([
+        { type: 'MemberCountChanged', data: { organizationId: coop.id, effectiveOn: '2025-04-01', memberCount: 10 } },
+      ]);
     });
   });
 });

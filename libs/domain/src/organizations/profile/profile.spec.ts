@@ -31,8 +31,12 @@ describe('changing the profile', () => {
     it('accepts profile flags for every kind', () => {
       const group = aCooperativeGroup();
       const union = aUnion([freshId(), freshId(), freshId()]);
-      expect(given(group).when(change(group.id, { digitalAdoption: true })).events()).toHaveLength(1);
-      expect(given(union).when(change(union.id, { valueChain: true })).events()).toHaveLength(1);
+      given(group).when(change(group.id, { digitalAdoption: true })).then([
+        { type: 'ProfileChanged', data: { organizationId: group.id, effectiveOn: '2025-02-01', digitalAdoption: true } },
+      ]);
+      given(union).when(change(union.id, { valueChain: true })).then([
+        { type: 'ProfileChanged', data: { organizationId: union.id, effectiveOn: '2025-02-01', valueChain: true } },
+      ]);
     });
 
     it('refuses a change that gives no field', () => {
@@ -74,7 +78,9 @@ describe('changing the profile', () => {
 
     it('accepts a late change dated before the dissolution', () => {
       const coop = aCooperative().dissolved('2025-06-01');
-      expect(given(coop).when(change(coop.id, { valueChain: true })).events()).toHaveLength(1);
+      given(coop).when(change(coop.id, { valueChain: true })).then([
+        { type: 'ProfileChanged', data: { organizationId: coop.id, effectiveOn: '2025-02-01', valueChain: true } },
+      ]);
     });
   });
 });

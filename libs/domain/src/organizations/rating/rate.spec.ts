@@ -22,12 +22,16 @@ describe('rating an organization', () => {
 
     it('accepts a second rating for the same year (the latest counts)', () => {
       const coop = aCooperative().rated('fair', 2024, '2024-12-10');
-      expect(given(coop).when(rate(coop.id, { rating: 'weak' })).events()).toHaveLength(1);
+      given(coop).when(rate(coop.id, { rating: 'weak' })).then([
+        { type: 'OrganizationRated', data: { organizationId: coop.id, effectiveOn: '2024-12-20', rating: 'weak', year: 2024 } },
+      ]);
     });
 
     it('accepts a rating of the previous year decided in the next', () => {
       const coop = aCooperative();
-      expect(given(coop).when(rate(coop.id, { year: 2023, ratedOn: '2024-01-15' })).events()).toHaveLength(1);
+      given(coop).when(rate(coop.id, { year: 2023, ratedOn: '2024-01-15' })).then([
+        { type: 'OrganizationRated', data: { organizationId: coop.id, effectiveOn: '2024-01-15', rating: 'good', year: 2023 } },
+      ]);
     });
 
     it('refuses a year after the year of ratedOn', () => {
@@ -51,7 +55,9 @@ describe('rating an organization', () => {
   describe('when the organization is a union', () => {
     it('records the rating', () => {
       const union = aUnion([freshId(), freshId(), freshId()]);
-      expect(given(union).when(rate(union.id)).events()).toHaveLength(1);
+      given(union).when(rate(union.id)).then([
+        { type: 'OrganizationRated', data: { organizationId: union.id, effectiveOn: '2024-12-20', rating: 'good', year: 2024 } },
+      ]);
     });
   });
 
@@ -76,7 +82,9 @@ describe('rating an organization', () => {
 
     it('accepts a rating dated on the registration date', () => {
       const coop = aCooperative({ effectiveOn: '2024-12-20' });
-      expect(given(coop).when(rate(coop.id)).events()).toHaveLength(1);
+      given(coop).when(rate(coop.id)).then([
+        { type: 'OrganizationRated', data: { organizationId: coop.id, effectiveOn: '2024-12-20', rating: 'good', year: 2024 } },
+      ]);
     });
 
     it('refuses a year before the registration year', () => {
@@ -98,14 +106,18 @@ describe('rating an organization', () => {
 
     it('accepts a late rating dated before the dissolution, though recorded after it', () => {
       const coop = aCooperative().dissolved('2025-03-01');
-      expect(given(coop).when(rate(coop.id)).events()).toHaveLength(1);
+      given(coop).when(rate(coop.id)).then([
+        { type: 'OrganizationRated', data: { organizationId: coop.id, effectiveOn: '2024-12-20', rating: 'good', year: 2024 } },
+      ]);
     });
   });
 
   describe('when suspended or dormant', () => {
     it('accepts a rating', () => {
       const coop = aCooperative().suspended('2024-01-01').dormant('2024-06-01');
-      expect(given(coop).when(rate(coop.id)).events()).toHaveLength(1);
+      given(coop).when(rate(coop.id)).then([
+        { type: 'OrganizationRated', data: { organizationId: coop.id, effectiveOn: '2024-12-20', rating: 'good', year: 2024 } },
+      ]);
     });
   });
 });

@@ -19,7 +19,7 @@ describe('resuming an organization', () => {
 
     it('accepts a resumption on the day of the suspension', () => {
       const coop = aCooperative().suspended('2025-08-01');
-      expect(given(coop).when(resume(coop.id)).events()).toHaveLength(1);
+      given(coop).when(resume(coop.id)).then([{ type: 'OrganizationResumed', data: { organizationId: coop.id, effectiveOn: '2025-08-01' } }]);
     });
 
     it('refuses a resumption dated before the suspension', () => {
@@ -36,7 +36,7 @@ describe('resuming an organization', () => {
   describe('when dormant', () => {
     it('records the resumption', () => {
       const coop = aCooperative().dormant('2025-01-01');
-      expect(given(coop).when(resume(coop.id)).events()).toHaveLength(1);
+      given(coop).when(resume(coop.id)).then([{ type: 'OrganizationResumed', data: { organizationId: coop.id, effectiveOn: '2025-08-01' } }]);
     });
   });
 

@@ -37,13 +37,17 @@ describe('a cooperative joining a union', () => {
     it('accepts a suspended or dormant cooperative', () => {
       const { union, outsider } = setting();
       outsider.suspended('2024-01-01').dormant('2024-06-01');
-      expect(given(union).withOthers(outsider).when(join(union, outsider.id)).events()).toHaveLength(1);
+      given(union).withOthers(outsider).when(join(union, outsider.id)).then([
+        { type: 'CooperativeJoinedUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: outsider.id } },
+      ]);
     });
 
     it('accepts a cooperative that is a member of another union', () => {
       const { union, founders } = setting();
       const other = aUnion([founders[0], aCooperative(), aCooperative()]);
-      expect(given(other).withOthers(founders[1]).when(join(other, founders[1].id)).events()).toHaveLength(1);
+      given(other).withOthers(founders[1]).when(join(other, founders[1].id)).then([
+        { type: 'CooperativeJoinedUnion', data: { organizationId: other.id, effectiveOn: '2025-03-01', cooperativeId: founders[1].id } },
+      ]);
     });
 
     it('names the cooperative for the handler to load', () => {
@@ -117,7 +121,9 @@ describe('a cooperative joining a union', () => {
     it('accepts a late join dated before the dissolution', () => {
       const { union, outsider } = setting();
       union.dissolved('2025-06-01');
-      expect(given(union).withOthers(outsider).when(join(union, outsider.id)).events()).toHaveLength(1);
+      given(union).withOthers(outsider).when(join(union, outsider.id)).then([
+        { type: 'CooperativeJoinedUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: outsider.id } },
+      ]);
     });
   });
 
@@ -138,13 +144,17 @@ describe('a cooperative joining a union', () => {
     it('accepts a rejoin after the leave', () => {
       const { union, founders } = setting();
       union.left(founders[0], '2024-01-01');
-      expect(given(union).withOthers(founders[0]).when(join(union, founders[0].id)).events()).toHaveLength(1);
+      given(union).withOthers(founders[0]).when(join(union, founders[0].id)).then([
+        { type: 'CooperativeJoinedUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: founders[0].id } },
+      ]);
     });
 
     it('accepts a rejoin on the day of the leave', () => {
       const { union, founders } = setting();
       union.left(founders[0], '2025-03-01');
-      expect(given(union).withOthers(founders[0]).when(join(union, founders[0].id)).events()).toHaveLength(1);
+      given(union).withOthers(founders[0]).when(join(union, founders[0].id)).then([
+        { type: 'CooperativeJoinedUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: founders[0].id } },
+      ]);
     });
 
     it('refuses a join dated before the leave', () => {
@@ -167,13 +177,17 @@ describe('a cooperative leaving a union', () => {
     it('accepts a union falling below three members: the minimum binds at founding only', () => {
       const { union, founders } = setting();
       union.left(founders[0], '2024-01-01');
-      expect(given(union).when(leave(union, founders[1].id)).events()).toHaveLength(1);
+      given(union).when(leave(union, founders[1].id)).then([
+        { type: 'CooperativeLeftUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: founders[1].id } },
+      ]);
     });
 
     it('accepts a leave after the cooperative’s own dissolution', () => {
       const { union, founders } = setting();
       founders[2].dissolved('2024-01-01');
-      expect(given(union).withOthers(founders[2]).when(leave(union, founders[2].id)).events()).toHaveLength(1);
+      given(union).withOthers(founders[2]).when(leave(union, founders[2].id)).then([
+        { type: 'CooperativeLeftUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: founders[2].id } },
+      ]);
     });
 
     it('refuses a leave on the join date', () => {
@@ -243,7 +257,9 @@ describe('a cooperative leaving a union', () => {
     it('accepts a late leave dated before the dissolution', () => {
       const { union, founders } = setting();
       union.dissolved('2025-06-01');
-      expect(given(union).when(leave(union, founders[0].id)).events()).toHaveLength(1);
+      given(union).when(leave(union, founders[0].id)).then([
+        { type: 'CooperativeLeftUnion', data: { organizationId: union.id, effectiveOn: '2025-03-01', cooperativeId: founders[0].id } },
+      ]);
     });
   });
 });
