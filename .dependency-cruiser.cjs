@@ -136,6 +136,16 @@ module.exports = {
       to: { path: '^libs/application/' },
     },
     {
+      name: 'datagen-only-in-tools-and-tests',
+      severity: 'error',
+      comment:
+        'libs/datagen (the demo and the national generator) makes data for the CLI, the bench and tests. ' +
+        'Production code never imports it: not libs/application (the data makers use the application, never ' +
+        'the other way), not apps/api or apps/projector, not any other lib.',
+      from: { path: '^(apps|libs)/', pathNot: `^apps/cli/|^libs/(datagen|testing)/|${TEST_CODE}` },
+      to: { path: '^libs/datagen/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'No dependency cycles (type-only imports included) anywhere in apps/ or libs/.',

@@ -1,6 +1,7 @@
 export * from './commands/application-errors';
 export * from './commands/authorization';
 export * from './commands/command-context';
+export * from './commands/event-envelope';
 export * from './idempotency/idempotency';
 export * from './organizations/organization-commands';
 export * from './organizations/organization-history-queries';

@@ -1,23 +1,18 @@
 import type { LocalDate } from '@ktt/domain';
 import { KIEN_GIANG, YEN_BAI } from './demo-places';
 import { minDate } from '../random';
-import {
-  commandsOf,
-  DEMO_NUMBERING,
-  draftProvince,
-  drawSettings,
-  type CalibrationLine,
-  type Draft,
-  type PlannedCommand,
-  type PlannedOrganization,
-  type ProvinceSizes,
-} from '../draft/draft-history';
+import { commandsOf, type PlannedCommand, type PlannedOrganization } from '../draft/commands';
+import type { Draft } from '../draft/draft';
+import { DEMO_NUMBERING } from '../draft/naming';
+import { draftProvince } from '../draft/province';
+import { drawSettings, type CalibrationLine, type ProvinceSizes } from '../draft/settings';
 
-export type { CalibrationLine, PlannedCommand, PlannedOrganization } from '../draft/draft-history';
+export type { PlannedCommand, PlannedOrganization } from '../draft/commands';
+export type { CalibrationLine } from '../draft/settings';
 
 /**
  * The demo history as a plan of commands, computed before anything is sent:
- * a pure function of (seed, scale, today), drawn by draft-history.ts. A rerun
+ * a pure function of (seed, scale, today), drawn by the modules of ../draft. A rerun
  * on a later day yields the same commands for the same days plus the new ones
  * (the idempotency keys of load-demo.ts then make the rerun write only those).
  *

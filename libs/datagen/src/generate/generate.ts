@@ -14,24 +14,18 @@ import {
   todayInVietnam,
   type LocalDate,
   type OrganizationEvent,
-  type OrganizationEventType,
   type OrganizationHistory,
   type OrganizationKind,
 } from '@ktt/domain';
-import { hashEvent, WrongExpectedRevisionError, type EventStore, type EventToAppend, type StreamAppend } from '@ktt/event-store';
+import { envelope, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
+import { systemPrincipal } from '@ktt/auth';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type StreamAppend } from '@ktt/event-store';
 import { Random, uuidV5 } from '../random';
-import {
-  AGRICULTURAL,
-  commandsOf,
-  draftProvince,
-  drawSettings,
-  type CalibrationLine,
-  type Draft,
-  type DrawSettings,
-  type PlannedCommand,
-  type RegistrationNumbering,
-} from '../draft/draft-history';
-import { REGISTRATION_NUMBER_RESERVED } from '@ktt/application';
+import { commandsOf, type PlannedCommand } from '../draft/commands';
+import type { Draft } from '../draft/draft';
+import type { RegistrationNumbering } from '../draft/naming';
+import { draftProvince } from '../draft/province';
+import { AGRICULTURAL, drawSettings, type CalibrationLine, type DrawSettings } from '../draft/settings';
 import type { ProvinceRef } from './national-places';
 import { GENERATE_SCALES, NATIONAL_FIGURES, nationalSizes, OWN_FIGURES, type GenerateScale } from './national-sizes';
 
@@ -44,11 +38,12 @@ export type { ProvinceRef } from './national-places';
  * into the event store.
  *
  * Each organization's history is drawn by the demo's machinery
- * (demo/draft-history.ts), then decided command by command in the order the
+ * (../draft), then decided command by command in the order the
  * registry would have recorded it, with the domain's own `decide` and `evolve`
- * (every rule checked, `today` being the day of recording), and its events are
- * chained and hashed as OrganizationCommands would (metadata, hash chain,
- * registration-number reservation). No stream is read: the whole history of an
+ * (every rule checked, `today` being the day of recording), and each command's
+ * events are stamped by the command path's own `envelope` (metadata, hash
+ * chain), its registration number reserved first as OrganizationCommandHandler
+ * does. No stream is read: the whole history of an
  * organization is appended at once (`no_stream`), several organizations per
  * append, several appends at a time. Unions are decided against their
  * cooperatives' histories and appended after every cooperative. Where an
@@ -62,6 +57,9 @@ export type { ProvinceRef } from './national-places';
  */
 
 export const GENERATOR_ACTOR = 'system:generator';
+const GENERATOR_PRINCIPAL = systemPrincipal(GENERATOR_ACTOR);
+/** The schema versions OrganizationCommandHandler stamps on an organization's stream and its reservation. */
+export const GENERATOR_SCHEMA_VERSIONS: Record<string, number> = { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 };
 /** The generated history starts here: organizations registered earlier are recorded on this day, with their registration only. */
 export const GENERATOR_HISTORY_FROM: LocalDate = '2016-01-01';
 export const DEFAULT_GENERATE_SEED = 20_160_101;
@@ -238,14 +236,6 @@ interface Organization {
   events: number;
 }
 
-interface RecordedFact {
-  /** An organization event, or the reservation of its registration number. */
-  event: { type: string; data: Record<string, unknown> };
-  recordedAt: string;
-  correlationId: string;
-  eventId: string;
-}
-
 const HOUR = 3_600_000;
 /** 08:00 in Vietnam (UTC+7). */
 const OFFICE_OPENS = 1 * HOUR;
@@ -270,42 +260,52 @@ function recordOrganization(
     const referenced = referencedOrganizationIds(p.command).map((id) => cooperatives.get(id)?.registeredAt ?? 0);
     return Math.max(0, ...referenced) + 60_000;
   });
+  const streamId = organizationStreamId(draft.id);
   let history: OrganizationHistory | null = null;
-  const facts: RecordedFact[] = [];
+  const events: EventToAppend[] = [];
+  /** The context of the first command recorded: its registration, whose number is reserved under it. */
+  let first: CommandContext | null = null;
   for (const [index, p] of planned.entries()) {
     const others = new Map(referencedOrganizationIds(p.command).map((id) => [id, cooperatives.get(id)?.history ?? null]));
-    let events: OrganizationEvent[];
+    let decided: OrganizationEvent[];
     try {
-      events = decide(p.command, history, { today: p.recordOn, others });
+      decided = decide(p.command, history, { today: p.recordOn, others });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       tally.refuse({ key: p.key, type: p.command.type, organizationId: p.command.organizationId, code: error.code, message: error.message });
       continue;
     }
-    for (const [n, event] of events.entries()) {
-      history = evolve(history, event);
-      facts.push({ event, recordedAt: new Date(times[index]).toISOString(), correlationId: p.key, eventId: uuidV5(`${p.key}/${n}`) });
-    }
+    if (decided.length === 0) continue;
+    for (const event of decided) history = evolve(history, event);
+    // Recorded as the command path records a command: one envelope, the command's key as correlation, ids derived from it.
+    const context: CommandContext = { principal: GENERATOR_PRINCIPAL, correlationId: p.key, causationId: null, now: new Date(times[index]) };
+    first ??= context;
+    const tip = events.at(-1);
+    const eventIds = decided.map((_, n) => uuidV5(`${p.key}/${n}`));
+    events.push(...envelope(streamId, tip && { revision: events.length - 1, metadata: tip.metadata }, decided, context, GENERATOR_SCHEMA_VERSIONS, eventIds));
   }
-  if (history === null) return null;
+  if (history === null || first === null) return null;
   const registrationNumber = normalizeRegistrationNumber(history.registration.registrationNumber);
   const reservationStream = registrationNumberStreamId(registrationNumber);
-  const reservation: RecordedFact = {
-    ...facts[0],
-    event: { type: REGISTRATION_NUMBER_RESERVED, data: { registrationNumber, organizationId: draft.id } },
-    eventId: uuidV5(`${facts[0].correlationId}/reservation`),
-  };
+  const reservation = envelope(
+    reservationStream,
+    undefined,
+    [{ type: REGISTRATION_NUMBER_RESERVED, data: { registrationNumber, organizationId: draft.id } }],
+    first,
+    GENERATOR_SCHEMA_VERSIONS,
+    [uuidV5(`${first.correlationId}/reservation`)],
+  );
   return {
     id: draft.id,
     kind: draft.kind,
     history,
-    registeredAt: Date.parse(facts[0].recordedAt),
-    // The reservation goes first, as OrganizationCommands appends it.
+    registeredAt: Date.parse(reservation[0].metadata.recordedAt),
+    // The reservation goes first, as OrganizationCommandHandler appends it.
     appends: [
-      { streamId: reservationStream, expectedRevision: 'no_stream', events: chained(reservationStream, [reservation]) },
-      { streamId: organizationStreamId(draft.id), expectedRevision: 'no_stream', events: chained(organizationStreamId(draft.id), facts) },
+      { streamId: reservationStream, expectedRevision: 'no_stream', events: reservation },
+      { streamId, expectedRevision: 'no_stream', events },
     ],
-    events: facts.length + 1,
+    events: events.length + 1,
   };
 }
 
@@ -327,24 +327,6 @@ function recordingTimes(planned: PlannedCommand[], random: Random, nowMs: number
     return time;
   });
   return times.map((time) => Math.min(time, nowMs));
-}
-
-/** The stream's events with the metadata OrganizationCommands gives them, each hash chained to the previous one. */
-function chained(streamId: string, facts: readonly RecordedFact[]): EventToAppend[] {
-  let previousHash: string | null = null;
-  return facts.map(({ event, recordedAt, correlationId, eventId }, revision) => {
-    const metadata = {
-      eventId,
-      recordedAt,
-      recordedBy: GENERATOR_ACTOR,
-      correlationId,
-      causationId: null,
-      schemaVersion: ORGANIZATION_EVENT_SCHEMA_VERSIONS[event.type as OrganizationEventType] ?? 1,
-      previousHash,
-    };
-    previousHash = hashEvent({ streamId, revision, type: event.type, data: event.data, metadata });
-    return { type: event.type, data: event.data, metadata: { ...metadata, hash: previousHash } };
-  });
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { LocalDate, Sector } from '@ktt/domain';
 import { KIEN_GIANG_SIZES, YEN_BAI_SIZES } from '../demo/demo-plan';
-import type { ProvinceSizes, Weights } from '../draft/draft-history';
+import type { ProvinceSizes, Weights } from '../draft/settings';
 import { hashSeed, Random } from '../random';
 import { genericVocabulary, isCoastal, regionOf, type ProvinceRef } from './national-places';
 
