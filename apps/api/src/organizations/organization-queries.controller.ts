@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { OrganizationHistoryQueries } from '@ktt/application';
@@ -11,6 +12,7 @@ import { markDegraded, ReadConsistency } from '../http/read-consistency';
 
 @ApiTags('organizations: queries')
 @ApiBearerAuth()
+@ProblemResponses(400)
 @Controller('api/organizations')
 export class OrganizationQueriesController {
   constructor(
@@ -21,6 +23,8 @@ export class OrganizationQueriesController {
 
   @Get()
   @Requires('organizations:read')
+  @ApiOperation({ summary: 'Organizations as of a date, filtered and paged' })
+  @ApiOkResponse({ description: 'A page: `items` (each an organization\'s state) and `nextCursor`' })
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
@@ -31,6 +35,9 @@ export class OrganizationQueriesController {
   /** Its state as of a date, from the temporal read model. */
   @Get(':id')
   @Requires('organizations:read')
+  @ApiOperation({ summary: 'An organization\'s state as of a date (and as known at a time)' })
+  @ApiOkResponse({ description: 'Its state; the ETag is its stream\'s version, for If-Match' })
+  @ProblemResponses(404)
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
@@ -47,6 +54,9 @@ export class OrganizationQueriesController {
   /** The whole history from its stream (always current: it reads the event store). */
   @Get(':id/events')
   @Requires('history:read')
+  @ApiOperation({ summary: 'An organization\'s whole recorded history, with its corrections' })
+  @ApiOkResponse({ description: 'Every event of its stream, oldest first' })
+  @ProblemResponses(404)
   async events(@Param('id', uuidParam('id')) id: string, @Query() query: ConsistencyQueryDto) {
     void query;
     return this.history.history(id);
