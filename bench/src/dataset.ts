@@ -13,7 +13,7 @@ import { msSince } from './stats';
  * - `BENCH_DATASET=demo` (default): the demo history of Kiên Giang and Yên Bái
  *   (`loadDemo`), `BENCH_SCALE` a number (default 0.25; 1 = the sizes of domain.md).
  * - `BENCH_DATASET=generate`: the national generator (`npm run cli -- generate`,
- *   libs/application/src/generate), `BENCH_SCALE` = national | province | small
+ *   libs/datagen), `BENCH_SCALE` = national | province | small
  *   (default national), history to the same fixed date as the demo's.
  * `loadDataSet` below is the one place a data set plugs in.
  */
