@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { ROOT, startApi, type ApiProcess } from './support/api-process';
+import { httpClient } from './support/http';
+
+const run = promisify(execFile);
+const REDOCLY = path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+const WRITE_OPENAPI = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'openapi', 'write-openapi.js');
+
+type Operation = { summary?: string; security?: Record<string, string[]>[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+
+/**
+ * The OpenAPI document is a contract other tools read: the one the api serves is the one `npm run lint:openapi`
+ * writes without a server, and it passes Redocly's recommended rules with every error answer documented.
+ */
+describe('the OpenAPI document', () => {
+  let database: TestDatabase;
+  let api: ApiProcess;
+  let served: { paths: Record<string, Record<string, Operation>>; [key: string]: unknown };
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ktt-openapi-'));
+    database = await createTestDatabase('e2e_openapi');
+    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
+    const answer = await httpClient(api.baseUrl).get('/docs/openapi.json');
+    expect(answer.status).toBe(200);
+    served = answer.body;
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is the document npm run openapi writes without a server', async () => {
+    const written = path.join(dir, 'written.json');
+    await run(process.execPath, [WRITE_OPENAPI, written], { cwd: ROOT });
+    expect(JSON.parse(readFileSync(written, 'utf8'))).toEqual(served);
+  });
+
+  it('passes redocly lint (recommended rules) with no error and no warning, offline', async () => {
+    const file = path.join(dir, 'served.json');
+    writeFileSync(file, JSON.stringify(served));
+    // --format=json: the counts, whatever the terminal; a failed lint exits 1, which execFile throws.
+    const { stdout } = await run(process.execPath, [REDOCLY, 'lint', file, '--format=json'], {
+      cwd: ROOT,
+      env: { ...process.env, REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' },
+    }).catch((error: { stdout: string }) => error);
+    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+    expect(report.problems.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  it('documents every error answer as application/problem+json with the Problem schema, and who may call', () => {
+    const operations = Object.entries(served.paths).flatMap(([route, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${route}`, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(20);
+    for (const { name, operation } of operations) {
+      expect({ name, summary: typeof operation.summary }).toEqual({ name, summary: 'string' });
+      const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
+      expect({ name, statuses: errors.map(([status]) => status) }).toEqual({ name, statuses: expect.arrayContaining(['401', '429']) });
+      for (const [status, response] of errors) {
+        if (name === 'GET /health' && status === '503') continue; // the health report itself, not a problem
+        expect({ name, status, content: response.content }).toEqual({
+          name,
+          status,
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        });
+      }
+    }
+    // A route that refuses a role says so; /api/me and /api/provinces take any role.
+    expect(Object.keys(served.paths['/api/organizations'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404', '409', '412', '422', '429', '503']),
+    );
+    expect(served.paths['/api/me'].get.responses['403']).toBeUndefined();
+    expect(served).toMatchObject({ servers: [{ url: '/' }], security: [{ bearer: [] }] });
+    expect(served.paths['/health'].get.security).toEqual([{}, { bearer: [] }]);
+  });
+});
