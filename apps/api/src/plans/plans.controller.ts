@@ -1,14 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
-import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
-import { PlanCommands, type CommandContext } from '@ktt/application';
+import { CommandBus } from '@nestjs/cqrs';
+import { PlanCommandMessage, type CommandContext } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
-import { Command } from '../http/command-context';
-import { answer } from '../organizations/organization-commands.controller';
-import { CommandResponseDto } from '../organizations/organization.dtos';
+import { answer, CommandResponseDto } from '../http/command-answer';
+import { RequestContext } from '../http/request-context';
 import { TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 import { planIdParam } from '../http/uuid-param';
@@ -16,38 +15,31 @@ import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 
 @ApiTags('plans')
 @ApiBearerAuth()
-@ProblemResponses(400)
 @Controller('api/plans')
 export class PlansController {
   constructor(
-    private readonly plans: PlanCommands,
+    private readonly commandBus: CommandBus,
     private readonly queries: PlanQueries,
     private readonly consistency: ReadConsistency,
   ) {}
 
   @Post()
   @Requires('plans:write')
-  @ApiOperation({ summary: 'Adopt a province\'s plan and its targets' })
   @ApiCreatedResponse({ type: CommandResponseDto })
-  @ProblemResponses(409, 412, 422)
-  async adopt(@Body() body: AdoptPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
-    return answer(await this.plans.execute({ ...plan, type: 'AdoptPlan', planId: id }, context), res, true);
+    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
   }
 
   @Post(':id/amendments')
   @Requires('plans:write')
-  @ApiOperation({ summary: 'Amend a plan: targets added, changed or withdrawn from a date' })
   @ApiOkResponse({ type: CommandResponseDto })
-  @ProblemResponses(404, 409, 412, 422)
-  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return answer(await this.plans.execute({ ...body, type: 'AmendPlan', planId: id }, context), res, false);
+  async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
   }
 
   @Get()
   @Requires('plans:read')
-  @ApiOperation({ summary: 'The plans in force at a date, with their amendments applied' })
-  @ApiOkResponse({ description: 'Every plan in force at the date' })
   async list(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const plans = await this.queries.inForce(generation, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
@@ -57,9 +49,6 @@ export class PlansController {
 
   @Get(':id')
   @Requires('plans:read')
-  @ApiOperation({ summary: 'A plan as in force at a date' })
-  @ApiOkResponse({ description: 'The plan, its targets as amended by the date' })
-  @ProblemResponses(404)
   async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();

