@@ -33,7 +33,7 @@ export { GENERATE_SCALES, NATIONAL_FIGURES, type GenerateScale } from './nationa
 export type { ProvinceRef } from './national-places';
 
 /**
- * The national data generator (issue 7): a realistic, seeded history of the
+ * The national data generator: a realistic, seeded history of the
  * collective economy of every province, from 2016 to today, written straight
  * into the event store.
  *

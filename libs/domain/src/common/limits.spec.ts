@@ -6,7 +6,7 @@ import { LIMITS } from './limits';
 import { parseKnownAt, parseTimestamp } from './timestamp';
 import { textProblem } from './validation';
 
-/** Issue #13: one set of limits in the domain, passed by every path that appends. */
+/** One set of limits in the domain, passed by every path that appends. */
 describe('the domain limits', () => {
   const register = (overrides: Partial<RegisterOrganization> = {}): RegisterOrganization => ({
     type: 'RegisterOrganization',

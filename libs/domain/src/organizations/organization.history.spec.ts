@@ -47,7 +47,7 @@ describe('stream ids and registration numbers', () => {
     expect(registrationNumberStreamId('KG-01')).toBe('registration-number-KG-01');
   });
 
-  it('refuses to name a stream by a non-canonical id: one UUID, one stream (issue #13, finding 1)', () => {
+  it('refuses to name a stream by a non-canonical id: one UUID, one stream', () => {
     const refusal = (id: string) => {
       try {
         organizationStreamId(id);

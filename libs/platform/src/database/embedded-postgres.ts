@@ -237,7 +237,7 @@ function canReach(user: ServerUser, dir: string, test = '-x'): boolean {
  * reach it; a data folder inside a folder it cannot enter (a clone under
  * /root, a `mktemp -d` folder) keeps the passwords, and the cluster goes to
  * `<runtimeDir>/clusters/<hash of the data folder>/postgres`, named in
- * `<dataDir>/postgres-cluster` (issue 13, finding 10).
+ * `<dataDir>/postgres-cluster`.
  */
 async function reachableClusterDir(dataDir: string, user: ServerUser, runtimeDir: string, log: Logger): Promise<string> {
   const inPlace = path.join(dataDir, 'postgres');
