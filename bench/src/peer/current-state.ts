@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { ORGANIZATION_EVENT_TYPES } from '@ktt/domain';
 
 /**
  * The projection of the peer comparison: the "same shape" as our read models
@@ -33,19 +34,8 @@ export interface ProjectedEvent {
   recordedAt: string;
 }
 
-export const CURRENT_STATE_EVENT_TYPES = [
-  'OrganizationRegistered',
-  'OrganizationRated',
-  'MemberCountChanged',
-  'ProfileChanged',
-  'OrganizationSuspended',
-  'OrganizationFoundDormant',
-  'OrganizationResumed',
-  'OrganizationDissolved',
-  'CooperativeJoinedUnion',
-  'CooperativeLeftUnion',
-  'RecordCorrected',
-] as const;
+/** What the peer projection handles: every organization event (plans are not part of it). */
+export const CURRENT_STATE_EVENT_TYPES = ORGANIZATION_EVENT_TYPES;
 
 export function createCurrentStateTablesSql(schema: string): string {
   const s = identifier(schema);

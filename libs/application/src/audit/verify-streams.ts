@@ -1,3 +1,4 @@
+import { ORGANIZATION_STREAM_PREFIX, organizationIdOfStream, REGISTRATION_NUMBER_STREAM_PREFIX } from '@ktt/domain';
 import { hashEvent, type EventStore, type Position, type RecordedEvent } from '@ktt/event-store';
 import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
 
@@ -44,9 +45,6 @@ export interface VerifyAllOptions {
   catchUpMs?: number;
 }
 
-const REGISTRATION_NUMBER_PREFIX = 'registration-number-';
-const ORGANIZATION_PREFIX = 'organization-';
-
 /** Verifies one stream, oldest first; for a reservation stream also that its organization was registered. */
 export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
   const checker = new ChainChecker();
@@ -59,7 +57,7 @@ export async function verifyStream(store: EventStore, streamId: string): Promise
   const orphans: OrphanReservation[] = [];
   for (const orphan of pending) {
     // The stream as the reservation recorded it: older records may name it by a non-canonical id (issue 13).
-    const registration = await store.readStream(`${ORGANIZATION_PREFIX}${orphan.organizationId}`);
+    const registration = await store.readStream(`${ORGANIZATION_STREAM_PREFIX}${orphan.organizationId}`);
     if (!registration.some((event) => event.type === 'OrganizationRegistered')) orphans.push(orphan);
   }
   return result(checker, orphans);
@@ -143,7 +141,8 @@ class Reservations {
   private readonly registered = new Set<string>();
 
   see(event: RecordedEvent): void {
-    if (event.streamId.startsWith(REGISTRATION_NUMBER_PREFIX) && event.type === REGISTRATION_NUMBER_RESERVED) {
+    const registered = organizationIdOfStream(event.streamId);
+    if (event.streamId.startsWith(REGISTRATION_NUMBER_STREAM_PREFIX) && event.type === REGISTRATION_NUMBER_RESERVED) {
       const organizationId = String(event.data.organizationId);
       this.reserved.set(organizationId, {
         streamId: event.streamId,
@@ -152,8 +151,8 @@ class Reservations {
         eventId: String(event.metadata.eventId),
         recordedAt: event.metadata.recordedAt,
       });
-    } else if (event.streamId.startsWith(ORGANIZATION_PREFIX) && event.type === 'OrganizationRegistered') {
-      this.registered.add(event.streamId.slice(ORGANIZATION_PREFIX.length));
+    } else if (registered !== null && event.type === 'OrganizationRegistered') {
+      this.registered.add(registered);
     }
   }
 

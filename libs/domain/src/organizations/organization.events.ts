@@ -128,3 +128,6 @@ export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, n
   CooperativeLeftUnion: 1,
   RecordCorrected: 1,
 };
+
+/** Every organization event type, in the order a history runs (complete: the record above must name each). */
+export const ORGANIZATION_EVENT_TYPES = Object.keys(ORGANIZATION_EVENT_SCHEMA_VERSIONS) as readonly OrganizationEventType[];

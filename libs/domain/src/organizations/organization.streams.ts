@@ -1,7 +1,11 @@
 import { isCanonicalUuid } from '../common/identity';
 import { requireId } from '../common/validation';
 
-const ORGANIZATION_STREAM_PREFIX = 'organization-';
+/** An organization's stream is `organization-<id>` (the one place that spells it). */
+export const ORGANIZATION_STREAM_PREFIX = 'organization-';
+
+/** A registration number's claim is `registration-number-<normalized number>`. */
+export const REGISTRATION_NUMBER_STREAM_PREFIX = 'registration-number-';
 
 /**
  * Stream names. An organization's stream is named by its id in canonical
@@ -20,8 +24,13 @@ export function organizationStreamId(id: string, path = 'id'): string {
  * here. Both event-store adapters refuse an append that breaks it.
  */
 export function isCanonicalStreamId(streamId: string): boolean {
-  if (!streamId.startsWith(ORGANIZATION_STREAM_PREFIX)) return true;
-  return isCanonicalUuid(streamId.slice(ORGANIZATION_STREAM_PREFIX.length));
+  const id = organizationIdOfStream(streamId);
+  return id === null || isCanonicalUuid(id);
+}
+
+/** The id an `organization-<id>` stream is named by, as written (not checked); null for any other stream. */
+export function organizationIdOfStream(streamId: string): string | null {
+  return streamId.startsWith(ORGANIZATION_STREAM_PREFIX) ? streamId.slice(ORGANIZATION_STREAM_PREFIX.length) : null;
 }
 
 /**
@@ -30,5 +39,5 @@ export function isCanonicalStreamId(streamId: string): boolean {
  * transaction as the registration.
  */
 export function registrationNumberStreamId(normalized: string): string {
-  return `registration-number-${normalized}`;
+  return `${REGISTRATION_NUMBER_STREAM_PREFIX}${normalized}`;
 }

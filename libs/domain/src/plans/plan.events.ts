@@ -43,3 +43,6 @@ export const PLAN_EVENT_SCHEMA_VERSIONS: Record<PlanEventType, number> = {
   PlanAdopted: 1,
   PlanAmended: 1,
 };
+
+/** Every plan event type (complete: the record above must name each). */
+export const PLAN_EVENT_TYPES = Object.keys(PLAN_EVENT_SCHEMA_VERSIONS) as readonly PlanEventType[];

@@ -84,7 +84,15 @@ export function isPlanId(value: unknown): value is string {
   return typeof value === 'string' && PLAN_ID.test(value);
 }
 
+/** A plan's stream is `plan-<id>` (the one place that spells it). */
+export const PLAN_STREAM_PREFIX = 'plan-';
+
 export function planStreamId(id: string): string {
   if (!isPlanId(id)) throw invalid('id', 'id must be 1–100 lower-case letters, digits and "-"');
-  return `plan-${id}`;
+  return `${PLAN_STREAM_PREFIX}${id}`;
+}
+
+/** The id a `plan-<id>` stream is named by; null for any other stream. */
+export function planIdOfStream(streamId: string): string | null {
+  return streamId.startsWith(PLAN_STREAM_PREFIX) ? streamId.slice(PLAN_STREAM_PREFIX.length) : null;
 }

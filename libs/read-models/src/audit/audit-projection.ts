@@ -1,8 +1,7 @@
 import type { PoolClient } from 'pg';
+import { organizationIdOfStream, planIdOfStream } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { ORGANIZATION_STREAM_PREFIX } from '../organizations/organization-projection';
-import { PLAN_STREAM_PREFIX } from '../plans/plan-projection';
 
 /**
  * The audit trail (`audit_events`): one row per organization or plan event,
@@ -20,7 +19,7 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
   const rm = schemaIdentifier(schema);
   const rows = batch
     .map((event, index) => ({ event, index }))
-    .filter(({ event }) => event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX) || event.streamId.startsWith(PLAN_STREAM_PREFIX));
+    .filter(({ event }) => organizationIdOfStream(event.streamId) !== null || planIdOfStream(event.streamId) !== null);
   if (rows.length === 0) return;
 
   // `sequence` orders the trail in log order where recorded times tie. It is the event's place in the
@@ -32,10 +31,6 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
     [checkpoint],
   );
   const before = Number(applied[0]?.events_applied ?? 0);
-
-  const organizationId = (streamId: string) =>
-    streamId.startsWith(ORGANIZATION_STREAM_PREFIX) ? streamId.slice(ORGANIZATION_STREAM_PREFIX.length) : null;
-  const planId = (streamId: string) => (streamId.startsWith(PLAN_STREAM_PREFIX) ? streamId.slice(PLAN_STREAM_PREFIX.length) : null);
 
   await client.query(
     `INSERT INTO ${rm}.audit_events (event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
@@ -62,8 +57,8 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
       rows.map(({ event }) => event.type),
       rows.map(({ event }) => event.metadata.recordedAt),
       rows.map(({ event }) => event.metadata.recordedBy),
-      rows.map(({ event }) => organizationId(event.streamId)),
-      rows.map(({ event }) => planId(event.streamId)),
+      rows.map(({ event }) => organizationIdOfStream(event.streamId)),
+      rows.map(({ event }) => planIdOfStream(event.streamId)),
       rows.map(({ event }) => (STARTS_A_STREAM.has(event.type) ? text(event.data.provinceCode) : null)),
       rows.map(({ event }) => text(event.data.effectiveOn)),
       rows.map(({ event }) => decisionRef(event.data)),

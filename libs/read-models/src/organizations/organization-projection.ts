@@ -1,10 +1,8 @@
 import type { PoolClient } from 'pg';
-import { evolve, foldHistory, upcast, type OrganizationEvent, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+import { evolve, foldHistory, organizationIdOfStream, upcast, type OrganizationEvent, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { computeTimeline, membershipRanges, searchText } from './timeline';
 import { schemaIdentifier } from '../generations';
-
-export const ORGANIZATION_STREAM_PREFIX = 'organization-';
 
 /**
  * Applies a batch of organization events inside the caller's transaction.
@@ -22,7 +20,7 @@ export async function applyOrganizationEvents(client: PoolClient, schema: string
  */
 export async function insertOrganizationFacts(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<Map<string, number>> {
   const rm = schemaIdentifier(schema);
-  const facts = events.filter((event) => event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX));
+  const facts = events.filter((event) => organizationIdOfStream(event.streamId) !== null);
   const firstNewRevision = new Map<string, number>();
   if (facts.length === 0) return firstNewRevision;
   // RETURNING names the facts that are new: an event applied again adds nothing and changes nothing.
@@ -33,7 +31,7 @@ export async function insertOrganizationFacts(client: PoolClient, schema: string
      RETURNING organization_id, revision`,
     [
       facts.map((event) => event.metadata.eventId),
-      facts.map((event) => event.streamId.slice(ORGANIZATION_STREAM_PREFIX.length)),
+      facts.map((event) => organizationIdOfStream(event.streamId)),
       facts.map((event) => event.revision),
       facts.map((event) => event.type),
       // The facts table holds the current shape: stored v1 events are upcast on the way in.

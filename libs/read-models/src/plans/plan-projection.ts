@@ -1,12 +1,11 @@
 import type { PoolClient } from 'pg';
+import { planIdOfStream } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 
-export const PLAN_STREAM_PREFIX = 'plan-';
-
 /** Plan events as facts (idempotent by event id); a plan as of a date is folded per request from them. */
 export async function applyPlanEvents(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<void> {
-  const facts = events.filter((event) => event.streamId.startsWith(PLAN_STREAM_PREFIX));
+  const facts = events.filter((event) => planIdOfStream(event.streamId) !== null);
   if (facts.length === 0) return;
   await client.query(
     `INSERT INTO ${schemaIdentifier(schema)}.plan_facts (event_id, plan_id, revision, event_type, data, recorded_at)
@@ -14,7 +13,7 @@ export async function applyPlanEvents(client: PoolClient, schema: string, events
      ON CONFLICT (event_id) DO NOTHING`,
     [
       facts.map((event) => event.metadata.eventId),
-      facts.map((event) => event.streamId.slice(PLAN_STREAM_PREFIX.length)),
+      facts.map((event) => planIdOfStream(event.streamId)),
       facts.map((event) => event.revision),
       facts.map((event) => event.type),
       facts.map((event) => JSON.stringify(event.data)),

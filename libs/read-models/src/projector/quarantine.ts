@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
+import { isCanonicalStreamId, ORGANIZATION_STREAM_PREFIX, organizationIdOfStream } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { ORGANIZATION_STREAM_PREFIX, projectOrganizationTimelines } from '../organizations/organization-projection';
+import { projectOrganizationTimelines } from '../organizations/organization-projection';
 import { applyAuditEvents } from '../audit/audit-projection';
 import { applyBatch, PROJECTION, writeCheckpoint } from './apply-batch';
 import { isEventFailure } from './connection-errors';
@@ -27,7 +28,6 @@ export interface QuarantinedEvent {
   attempts: number;
 }
 
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ANY_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -37,16 +37,13 @@ const ANY_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
  * it into the lower-case organization's rows, mixing two streams in one.
  */
 export function unprojectableReason(event: Pick<RecordedEvent, 'streamId'>): string | null {
-  if (!event.streamId.startsWith(ORGANIZATION_STREAM_PREFIX)) return null;
-  const id = event.streamId.slice(ORGANIZATION_STREAM_PREFIX.length);
-  return CANONICAL_UUID.test(id) ? null : `non-canonical stream id ${event.streamId}: an organization's stream is "organization-" and its UUID in lower case`;
+  return isCanonicalStreamId(event.streamId) ? null : `non-canonical stream id ${event.streamId}: an organization's stream is "organization-" and its UUID in lower case`;
 }
 
 /** The organization a stream is about, lower-cased (also for a non-canonical id), or null. */
 export function organizationOfStream(streamId: string): string | null {
-  if (!streamId.startsWith(ORGANIZATION_STREAM_PREFIX)) return null;
-  const id = streamId.slice(ORGANIZATION_STREAM_PREFIX.length);
-  return ANY_CASE_UUID.test(id) ? id.toLowerCase() : null;
+  const id = organizationIdOfStream(streamId);
+  return id !== null && ANY_CASE_UUID.test(id) ? id.toLowerCase() : null;
 }
 
 /** Serialises the live projector's batches with `projector retry` on one generation's quarantine. */
