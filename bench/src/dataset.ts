@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { OrganizationCommands } from '@ktt/application';
+import type { OrganizationCommandHandler } from '@ktt/application';
 import { GENERATE_SCALES, generate, loadDemo, readProvinces } from '@ktt/datagen';
 import type { LocalDate } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
@@ -39,7 +39,7 @@ export interface DataSet {
   /** How many provinces the data set covers. */
   provinceCount: number;
   organizations: number;
-  /** Commands sent through OrganizationCommands (null: the generator decides and appends without them). */
+  /** Commands sent through OrganizationCommandHandler (null: the generator decides and appends without them). */
   commands: number | null;
   refusals: number;
   /** Wall time of the load through the command path (one run). */
@@ -70,7 +70,7 @@ export function dataSetChoice(env: NodeJS.ProcessEnv = process.env): DataSetChoi
 }
 
 export interface LoadContext {
-  commands: OrganizationCommands;
+  commands: OrganizationCommandHandler;
   store: EventStore;
   pool: Pool;
   /** The project's root (data/ is under it). */
@@ -105,7 +105,7 @@ export async function loadDataSet(choice: DataSetChoice, { commands, store, root
       scale,
       description:
         `the national generator (\`generate\`, scale ${scale}, seed ${summary.seed}, history 2016-01-01 to ${summary.today}) loaded once: ` +
-        "each organization's history decided by the domain's `decide`, then appended whole (not through OrganizationCommands; " +
+        "each organization's history decided by the domain's `decide`, then appended whole (not through OrganizationCommandHandler; " +
         `${Math.round(summary.eventsPerSecond).toLocaleString('en-US')} events/s)`,
       today: summary.today,
       queryProvinces: queryProvinces.length > 0 ? queryProvinces : [selected![0]],

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { OrganizationCommands, seedPlans, type CommandContext } from '@ktt/application';
+import { OrganizationCommandHandler, seedPlans, type CommandContext } from '@ktt/application';
 import type { OrganizationCommand, OrganizationKind, OrganizationStatus } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     await prepareDatabase({ ownerUrl: postgres.ownerUrl, appUrl: postgres.url, logger });
     const { rows: versionRows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     await seedPlans(store, path.join(ROOT, 'data', 'plans'));
-    const commands = new OrganizationCommands(store);
+    const commands = new OrganizationCommandHandler(store);
 
     // 0. The data set, through the command path, once (bench/src/dataset.ts).
     const dataset = await loadDataSet(DATASET, { commands, store, pool, root: ROOT });
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
         const tag = `${run}${writers}`;
         const lanes = appendWorkload(writers, APPEND_WORKLOAD[writers], tag);
         const label = `${writers} writer${writers > 1 ? 's' : ''} ${run}/${RUNS}`;
-        const ours = () => appendRun(lanes, (command, context) => commands.execute(command, context), () => countEvents(pool), tag, `append ${label}`);
+        const ours = () => appendRun(lanes, (command, context) => commands.execute({ command, context }), () => countEvents(pool), tag, `append ${label}`);
         const peer = peerCommands && emmett ? () => appendRun(lanes, peerCommands.execute, () => countEmmettEvents(emmett!), tag, `Emmett append ${label}`) : null;
         if (peer && run % 2 === 0) {
           peerAppend[writers].push(await peer());
@@ -367,7 +367,7 @@ async function appendRun(
  * date), RUNS rounds of API_SECONDS each after an unmeasured warm-up; after
  * each write load, waits for the api's projector to apply what it wrote.
  */
-async function apiLoad(url: string, pool: Pool, store: PostgresEventStore, commands: OrganizationCommands, today: string, province: string): Promise<NonNullable<BenchResults['api']>> {
+async function apiLoad(url: string, pool: Pool, store: PostgresEventStore, commands: OrganizationCommandHandler, today: string, province: string): Promise<NonNullable<BenchResults['api']>> {
   // The cooperatives the membership load writes to, registered through the library before the api starts
   // (8 writers, their own registration numbers); only their registrations are sent, not the workload's changes.
   const lanes = appendWorkload(8, LOAD_COOPERATIVES, '90').map((lane) =>
@@ -379,7 +379,7 @@ async function apiLoad(url: string, pool: Pool, store: PostgresEventStore, comma
   await Promise.all(
     lanes.map(async (lane) => {
       for (const registration of lane) {
-        await commands.execute(registration, { principal: systemPrincipal('system:bench'), correlationId: `bench-load-${done}`, now: APPEND_NOW });
+        await commands.execute({ command: registration, context: { principal: systemPrincipal('system:bench'), correlationId: `bench-load-${done}`, now: APPEND_NOW } });
         bar.update(++done);
       }
     }),

@@ -169,7 +169,7 @@ export async function writeReport(root: string, r: BenchResults): Promise<string
     ...peerSection(r),
     '## How each figure is measured',
     '',
-    `- **Append**: \`OrganizationCommands.execute\` (load the stream, fold, decide, append with the expected revision; no idempotency key), ` +
+    `- **Append**: \`OrganizationCommandHandler\` (load the stream, fold, decide, append with the expected revision; no idempotency key), ` +
       `clock fixed at ${r.appendWorkload.now}. A run registers fresh cooperatives (${r.appendWorkload.organizations[1]} with 1 writer, ` +
       `${r.appendWorkload.organizations[8]} with 8) and changes each one's member count ${r.appendWorkload.memberChanges} times, in order; ` +
       'the organizations are split among the writers (no two writers on one stream). An event is a row of the events table: a registration ' +
@@ -320,7 +320,7 @@ function peerSection(r: BenchResults): string[] {
     '',
     '**What each side does**',
     '',
-    '- **Append, ours**: `OrganizationCommands.execute` on our PostgreSQL event store (the "Append" figures above): read the stream, fold it with the pure ' +
+    '- **Append, ours**: `OrganizationCommandHandler` on our PostgreSQL event store (the "Append" figures above): read the stream, fold it with the pure ' +
       '`decide`/`foldHistory` of `@ktt/domain`, decide, wrap each fact in the envelope (event id, recordedAt, recordedBy, correlation, schema version, ' +
       'SHA-256 hash chained to the previous event of the stream), append with the expected revision; a registration appends its registration-number ' +
       'reservation and the registration **in one transaction** (two streams; one statement, `ktt_append_events`, when this ran). Retries on a revision ' +

@@ -7,15 +7,15 @@ import { TokenService } from '@ktt/auth';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
-import { OrganizationCommands, OrganizationHistoryQueries, PlanCommands, TokenRevocations } from '@ktt/application';
+import { OrganizationHistoryQueries, TokenRevocations } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
 import { AuditQueries, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
+import { commandHandlers } from './command-handlers';
 import { ReadConsistency } from './http/read-consistency';
 import { ProgressController } from './provinces/progress.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { OrganizationCommandsController } from './organizations/organization-commands.controller';
-import { ExecuteOrganizationCommandHandler } from './organizations/organization-command.handler';
 import { OrganizationQueriesController } from './organizations/organization-queries.controller';
 import { PlansController } from './plans/plans.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
@@ -58,9 +58,9 @@ export class ApiModule implements NestModule {
           provide: PROVINCES,
           useValue: (JSON.parse(readFileSync(path.join(runtime.dataDir, 'reference', 'provinces.json'), 'utf8')) as { provinces: unknown[] }).provinces,
         },
-        { provide: OrganizationCommands, useValue: new OrganizationCommands(runtime.eventStore) },
+        // Commands go through the CommandBus to their handlers; queries are plain injected services.
+        ...commandHandlers(runtime),
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },
-        { provide: PlanCommands, useValue: new PlanCommands(runtime.eventStore) },
         // Queries hold no connection: each is given the generation its request resolved (ReadConsistency.prepare).
         { provide: OrganizationQueries, useValue: new OrganizationQueries() },
         { provide: PlanQueries, useValue: new PlanQueries() },
@@ -74,7 +74,6 @@ export class ApiModule implements NestModule {
         { provide: 'QUARANTINE_METRICS', useFactory: () => registerQuarantineMetrics(runtime.pool) },
         ReadConsistency,
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
-        ExecuteOrganizationCommandHandler,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
-import { OrganizationCommands, revokeToken, seedPlans, verifyAll } from '@ktt/application';
+import { OrganizationCommandHandler, revokeToken, seedPlans, verifyAll } from '@ktt/application';
 import { generate, GENERATE_SCALES, loadDemo, readProvinces, type DemoSummary, type GenerateScale, type GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       case 'demo': {
         const flags = parseFlags(options, ['seed', 'scale', 'concurrency']);
         const eventsBefore = await countEvents(runtime);
-        const summary = await loadDemo(new OrganizationCommands(runtime.eventStore), {
+        const summary = await loadDemo(new OrganizationCommandHandler(runtime.eventStore), {
           seed: flags.seed,
           scale: flags.scale,
           concurrency: flags.concurrency ?? 16, // the runtime's pool holds 20 connections

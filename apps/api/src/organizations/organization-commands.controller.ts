@@ -4,16 +4,14 @@ import { Requires } from '../auth/auth.decorators';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import type { OrganizationCommand } from '@ktt/domain';
-import type { CommandContext, CommandResult } from '@ktt/application';
-import { Command } from '../http/command-context';
+import { OrganizationCommandMessage, type CommandContext, type CommandResult, type OrganizationCommandSent } from '@ktt/application';
+import { answer, CommandResponseDto } from '../http/command-answer';
+import { RequestContext } from '../http/request-context';
 import { uuidParam } from '../http/uuid-param';
-import { ExecuteOrganizationCommand } from './organization-command.handler';
 import {
   ChangeMemberCountDto,
   ChangeProfileDto,
   CorrectRecordDto,
-  CommandResponseDto,
   DissolveOrganizationDto,
   FindDormantDto,
   JoinUnionDto,
@@ -40,56 +38,56 @@ export class OrganizationCommandsController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: CommandResponseDto })
-  register(@Body() body: RegisterOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  register(@Body() body: RegisterOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...rest } = body;
     return this.run({ ...rest, type: 'RegisterOrganization', organizationId: id ?? randomUUID() }, context, res);
   }
 
   @Post(':id/ratings')
   @ApiOkResponse({ type: CommandResponseDto })
-  rate(@Param('id', Uuid) id: string, @Body() body: RateOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  rate(@Param('id', Uuid) id: string, @Body() body: RateOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'RateOrganization', organizationId: id }, context, res);
   }
 
   @Post(':id/membership')
   @ApiOkResponse({ type: CommandResponseDto })
-  changeMembers(@Param('id', Uuid) id: string, @Body() body: ChangeMemberCountDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  changeMembers(@Param('id', Uuid) id: string, @Body() body: ChangeMemberCountDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'ChangeMemberCount', organizationId: id }, context, res);
   }
 
   @Post(':id/profile')
   @ApiOkResponse({ type: CommandResponseDto })
-  changeProfile(@Param('id', Uuid) id: string, @Body() body: ChangeProfileDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  changeProfile(@Param('id', Uuid) id: string, @Body() body: ChangeProfileDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'ChangeProfile', organizationId: id }, context, res);
   }
 
   @Post(':id/suspension')
   @ApiOkResponse({ type: CommandResponseDto })
-  suspend(@Param('id', Uuid) id: string, @Body() body: SuspendOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  suspend(@Param('id', Uuid) id: string, @Body() body: SuspendOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'SuspendOrganization', organizationId: id }, context, res);
   }
 
   @Post(':id/dormancy')
   @ApiOkResponse({ type: CommandResponseDto })
-  findDormant(@Param('id', Uuid) id: string, @Body() body: FindDormantDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  findDormant(@Param('id', Uuid) id: string, @Body() body: FindDormantDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'FindOrganizationDormant', organizationId: id }, context, res);
   }
 
   @Post(':id/resumption')
   @ApiOkResponse({ type: CommandResponseDto })
-  resume(@Param('id', Uuid) id: string, @Body() body: ResumeOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  resume(@Param('id', Uuid) id: string, @Body() body: ResumeOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'ResumeOrganization', organizationId: id }, context, res);
   }
 
   @Post(':id/dissolution')
   @ApiOkResponse({ type: CommandResponseDto })
-  dissolve(@Param('id', Uuid) id: string, @Body() body: DissolveOrganizationDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  dissolve(@Param('id', Uuid) id: string, @Body() body: DissolveOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'DissolveOrganization', organizationId: id }, context, res);
   }
 
   @Post(':unionId/members')
   @ApiOkResponse({ type: CommandResponseDto })
-  join(@Param('unionId', UnionId) unionId: string, @Body() body: JoinUnionDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  join(@Param('unionId', UnionId) unionId: string, @Body() body: JoinUnionDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run({ ...body, type: 'JoinUnion', organizationId: unionId }, context, res);
   }
 
@@ -99,7 +97,7 @@ export class OrganizationCommandsController {
     @Param('unionId', UnionId) unionId: string,
     @Param('cooperativeId', CooperativeId) cooperativeId: string,
     @Body() body: LeaveUnionDto,
-    @Command() context: CommandContext,
+    @RequestContext() context: CommandContext,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.run({ ...body, type: 'LeaveUnion', organizationId: unionId, cooperativeId }, context, res);
@@ -109,24 +107,13 @@ export class OrganizationCommandsController {
   @Post(':id/corrections')
   @Requires('corrections:write')
   @ApiOkResponse({ type: CommandResponseDto })
-  correct(@Param('id', Uuid) id: string, @Body() body: CorrectRecordDto, @Command() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return this.run(
-      { type: 'CorrectRecord', organizationId: id, retractedEventId: body.eventId, retractedRevision: -1, reason: body.reason, replacement: body.replacement },
-      context,
-      res,
-    );
+  correct(@Param('id', Uuid) id: string, @Body() body: CorrectRecordDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ type: 'CorrectRecord', organizationId: id, retractedEventId: body.eventId, reason: body.reason, replacement: body.replacement }, context, res);
   }
 
-  private async run(command: OrganizationCommand, context: CommandContext, res: Response): Promise<CommandResponseDto> {
-    const result: CommandResult = await this.commandBus.execute(new ExecuteOrganizationCommand(command, context));
-    return answer(result, res, command.type === 'RegisterOrganization');
+  /** Through the command bus to OrganizationCommandHandler, where the use case is. */
+  private async run(command: OrganizationCommandSent, context: CommandContext, res: Response): Promise<CommandResponseDto> {
+    const result = await this.commandBus.execute<OrganizationCommandMessage, CommandResult>(new OrganizationCommandMessage(command, context));
+    return answer(result, res);
   }
-}
-
-/** `{ id, version, position }` with `ETag: "<version>"`; 201 for a creation, 200 otherwise (also on replay). */
-export function answer(result: CommandResult, res: Response, creates: boolean): CommandResponseDto {
-  res.status(creates ? 201 : 200);
-  res.setHeader('ETag', `"${result.version}"`);
-  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-  return { id: result.id, version: result.version, position: result.position };
 }

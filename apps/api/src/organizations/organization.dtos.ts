@@ -100,12 +100,6 @@ export class LeaveUnionDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
 }
 
-export class CommandResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: "revision of the stream's last event" }) version!: number;
-  @ApiProperty({ description: 'opaque position in the global log (for minPosition)' }) position!: string;
-}
-
 export class CorrectRecordDto {
   @ApiProperty({ format: 'uuid', description: 'the event of this organization\'s history to retract' }) @CanonicalId() @IsId() eventId!: string;
   @ApiProperty({ maxLength: TEXT.correctionReason, description: 'line breaks allowed' }) @NormalizeText() @IsText({ max: TEXT.correctionReason, multiline: true }) reason!: string;

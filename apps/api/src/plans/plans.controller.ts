@@ -4,7 +4,7 @@ import { Requires } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { CommandBus } from '@nestjs/cqrs';
-import { PlanCommandMessage, type CommandContext } from '@ktt/application';
+import { PlanCommandMessage, type CommandContext, type CommandResult } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
 import { answer, CommandResponseDto } from '../http/command-answer';
 import { RequestContext } from '../http/request-context';
@@ -28,14 +28,14 @@ export class PlansController {
   @ApiCreatedResponse({ type: CommandResponseDto })
   async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
-    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
+    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
   }
 
   @Post(':id/amendments')
   @Requires('plans:write')
   @ApiOkResponse({ type: CommandResponseDto })
   async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return answer(await this.commandBus.execute(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
+    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
   }
 
   @Get()

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { hashEvent, PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
-import { OrganizationCommands, REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
+import { OrganizationCommandHandler, REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-command.handler';
 import { verifyAll, verifyStream } from './verify-streams';
 import { systemPrincipal } from '@ktt/auth';
 
@@ -29,24 +29,24 @@ async function tamper(url: string, sql: string, params: unknown[]): Promise<void
 describe('verifying the hash chains on PostgreSQL', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
 
   const register = async (registrationNumber: string) => {
     const id = randomUUID();
-    await commands.execute(
-      { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Tân Hiệp', registrationNumber, provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
-      { ...context(), idempotency: { key: randomUUID(), requestHash: 'h' } },
-    );
-    await commands.execute({ type: 'RateOrganization', organizationId: id, rating: 'good', year: 2021, ratedOn: '2021-12-15' }, context());
-    await commands.execute({ type: 'ChangeMemberCount', organizationId: id, memberCount: 20, effectiveOn: '2022-01-01' }, context());
-    await commands.execute({ type: 'SuspendOrganization', organizationId: id, effectiveOn: '2023-01-01', reason: 'Thiếu vốn' }, context());
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Tân Hiệp', registrationNumber, provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+      context: { ...context(), idempotency: { key: randomUUID(), requestHash: 'h' } },
+    });
+    await commands.execute({ command: { type: 'RateOrganization', organizationId: id, rating: 'good', year: 2021, ratedOn: '2021-12-15' }, context: context() });
+    await commands.execute({ command: { type: 'ChangeMemberCount', organizationId: id, memberCount: 20, effectiveOn: '2022-01-01' }, context: context() });
+    await commands.execute({ command: { type: 'SuspendOrganization', organizationId: id, effectiveOn: '2023-01-01', reason: 'Thiếu vốn' }, context: context() });
     return { id, streamId: `organization-${id}` };
   };
 
   beforeEach(async () => {
     database = await createMigratedDatabase('verify');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
+    commands = new OrganizationCommandHandler(store);
   });
   afterEach(() => database.dispose());
 

@@ -1,6 +1,6 @@
 import { ORGANIZATION_STREAM_PREFIX, organizationIdOfStream, REGISTRATION_NUMBER_STREAM_PREFIX } from '@ktt/domain';
 import { hashEvent, type EventStore, type Position, type RecordedEvent } from '@ktt/event-store';
-import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-commands';
+import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-command.handler';
 
 /**
  * Tamper evidence (architecture.md, "Writes"): every event's `hash` covers its

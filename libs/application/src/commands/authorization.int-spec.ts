@@ -3,8 +3,8 @@ import { ForbiddenError, systemPrincipal, type Principal } from '@ktt/auth';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import type { OrganizationCommand } from '@ktt/domain';
-import { OrganizationCommands } from '../organizations/organization-commands';
-import { PlanCommands } from '../plans/plan-commands';
+import { OrganizationCommandHandler, type OrganizationCommandSent } from '../organizations/organization-command.handler';
+import { PlanCommandHandler } from '../plans/plan-command.handler';
 import { requestHash } from '../idempotency/idempotency';
 import type { CommandContext } from './command-context';
 
@@ -25,7 +25,7 @@ const as = (principal: Principal, idempotencyKey?: string, command?: unknown): C
 describe('authorization in the application', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
   const count = async () => (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
 
   const registration = (provinceCode: string): OrganizationCommand => ({
@@ -43,7 +43,7 @@ describe('authorization in the application', () => {
   beforeAll(async () => {
     database = await createMigratedDatabase('authz_app');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
+    commands = new OrganizationCommandHandler(store);
   });
   afterAll(async () => {
     await store?.close();
@@ -52,50 +52,44 @@ describe('authorization in the application', () => {
 
   it('refuses a registrar outside its provinces and a role without the permission, writing nothing', async () => {
     const kienGiang = registration('91');
-    await commands.execute(kienGiang, as(registrar('nguyen-van-a', '91')));
+    await commands.execute({ command: kienGiang, context: as(registrar('nguyen-van-a', '91')) });
     const before = await count();
-    await expect(commands.execute(registration('91'), as(registrar('tran-thi-b', '15')))).rejects.toThrow(ForbiddenError);
+    await expect(commands.execute({ command: registration('91'), context: as(registrar('tran-thi-b', '15')) })).rejects.toThrow(ForbiddenError);
     const rating: OrganizationCommand = { type: 'RateOrganization', organizationId: kienGiang.organizationId, rating: 'good', year: 2021, ratedOn: '2021-12-15' };
-    await expect(commands.execute(rating, as(registrar('tran-thi-b', '15')))).rejects.toThrow('may not write for province 91');
+    await expect(commands.execute({ command: rating, context: as(registrar('tran-thi-b', '15')) })).rejects.toThrow('may not write for province 91');
     for (const role of ['auditor', 'analyst'] as const) {
-      await expect(commands.execute(rating, as({ subject: role, role, provinces: [] }))).rejects.toThrow(ForbiddenError);
+      await expect(commands.execute({ command: rating, context: as({ subject: role, role, provinces: [] }) })).rejects.toThrow(ForbiddenError);
     }
     await expect(
-      new PlanCommands(store).execute(
-        { type: 'AdoptPlan', planId: 'p-1', document: '1/KH', title: 'Kế hoạch', issuer: 'UBND', provinceCode: '91', adoptedOn: '2024-01-01', targets: [] } as never,
-        as(registrar('nguyen-van-a', '91')),
-      ),
+      new PlanCommandHandler(store).execute({
+        command: { type: 'AdoptPlan', planId: 'p-1', document: '1/KH', title: 'Kế hoạch', issuer: 'UBND', provinceCode: '91', adoptedOn: '2024-01-01', targets: [] } as never,
+        context: as(registrar('nguyen-van-a', '91')),
+      }),
     ).rejects.toThrow('may not plans write');
     expect(await count()).toBe(before);
   });
 
   it('lets auditors correct any province (corrections are national) and refuses registrars a correction', async () => {
     const command = registration('15');
-    await commands.execute(command, as(systemPrincipal('test')));
-    await commands.execute({ type: 'RateOrganization', organizationId: command.organizationId, rating: 'weak', year: 2021, ratedOn: '2021-12-15' }, as(systemPrincipal('test')));
+    await commands.execute({ command, context: as(systemPrincipal('test')) });
+    await commands.execute({ command: { type: 'RateOrganization', organizationId: command.organizationId, rating: 'weak', year: 2021, ratedOn: '2021-12-15' }, context: as(systemPrincipal('test')) });
     const [, rated] = await store.readStream(`organization-${command.organizationId}`);
-    const correction = {
-      type: 'CorrectRecord',
-      organizationId: command.organizationId,
-      retractedEventId: rated.metadata.eventId,
-      retractedRevision: -1,
-      reason: 'nhập nhầm',
-    } as OrganizationCommand;
-    await expect(commands.execute(correction, as(registrar('tran-thi-b', '15')))).rejects.toThrow(ForbiddenError);
-    await expect(commands.execute(correction, as({ subject: 'kiem-toan', role: 'auditor', provinces: [] }))).resolves.toMatchObject({ version: 2 });
+    const correction: OrganizationCommandSent = { type: 'CorrectRecord', organizationId: command.organizationId, retractedEventId: rated.metadata.eventId, reason: 'nhập nhầm' };
+    await expect(commands.execute({ command: correction, context: as(registrar('tran-thi-b', '15')) })).rejects.toThrow(ForbiddenError);
+    await expect(commands.execute({ command: correction, context: as({ subject: 'kiem-toan', role: 'auditor', provinces: [] }) })).resolves.toMatchObject({ version: 2 });
   });
 
   it('authorizes before an idempotent replay: another subject\'s key is another key, and a refused caller never sees the stored answer', async () => {
     const key = `key-${randomUUID()}`;
     const command = registration('91');
-    const first = await commands.execute(command, as(registrar('nguyen-van-a', '91'), key, command));
+    const first = await commands.execute({ command, context: as(registrar('nguyen-van-a', '91'), key, command) });
     const before = await count();
-    await expect(commands.execute(command, as(registrar('tran-thi-b', '15'), key, command))).rejects.toThrow(ForbiddenError);
+    await expect(commands.execute({ command, context: as(registrar('tran-thi-b', '15'), key, command) })).rejects.toThrow(ForbiddenError);
     // The same subject replays its answer; another subject of 91 with the same key is decided afresh (the id is taken).
-    await expect(commands.execute(command, as(registrar('nguyen-van-a', '91'), key, command))).resolves.toEqual({ ...first, replayed: true });
-    await expect(commands.execute(command, as(registrar('le-van-c', '91'), key, command))).rejects.toMatchObject({ code: 'ID_TAKEN' });
+    await expect(commands.execute({ command, context: as(registrar('nguyen-van-a', '91'), key, command) })).resolves.toEqual({ ...first, replayed: true });
+    await expect(commands.execute({ command, context: as(registrar('le-van-c', '91'), key, command) })).rejects.toMatchObject({ code: 'ID_TAKEN' });
     // A registrar whose token no longer covers 91 gets 403, even replaying its own key.
-    await expect(commands.execute(command, as(registrar('nguyen-van-a', '15'), key, command))).rejects.toThrow(ForbiddenError);
+    await expect(commands.execute({ command, context: as(registrar('nguyen-van-a', '15'), key, command) })).rejects.toThrow(ForbiddenError);
     expect(await count()).toBe(before);
   });
 });

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { planStreamId, type AdoptPlan } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
-import { PlanCommands } from './plan-commands';
+import { PlanCommandHandler } from './plan-command.handler';
 import { systemPrincipal } from '@ktt/auth';
 
 /**
@@ -17,15 +17,15 @@ export async function seedPlans(store: EventStore, plansDir: string): Promise<st
     const plan = JSON.parse(await readFile(path.join(plansDir, file), 'utf8')) as Omit<AdoptPlan, 'type' | 'planId'> & { id: string };
     if ((await store.readStream(planStreamId(plan.id))).length > 0) continue;
     const { id, ...rest } = plan;
-    await new PlanCommands(store).execute(
-      { ...rest, type: 'AdoptPlan', planId: id },
+    await new PlanCommandHandler(store).execute({
+      command: { ...rest, type: 'AdoptPlan', planId: id },
       // Keyed by plan, so two replicas starting at once adopt it once.
-      {
+      context: {
         principal: systemPrincipal('system:seed'),
         correlationId: `seed-${id}`,
         idempotency: { key: `seed-plan-${id}`, requestHash: `seed-plan-${id}` },
       },
-    );
+    });
     adopted.push(id);
   }
   return adopted;

@@ -1,14 +1,14 @@
 import { todayInVietnam } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import { OrganizationCommands } from '@ktt/application';
+import { OrganizationCommandHandler } from '@ktt/application';
 import { DEMO_ACTOR, loadDemo, type DemoSummary } from './load-demo';
 
 const SEED = 42;
 const SCALE = 0.02;
 
-function commandsOn(database: MigratedDatabase): OrganizationCommands {
-  return new OrganizationCommands(new PostgresEventStore({ pool: database.pool, connectionString: database.url }));
+function commandsOn(database: MigratedDatabase): OrganizationCommandHandler {
+  return new OrganizationCommandHandler(new PostgresEventStore({ pool: database.pool, connectionString: database.url }));
 }
 
 async function organizationEvents(database: MigratedDatabase) {

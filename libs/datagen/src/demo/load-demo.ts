@@ -1,5 +1,5 @@
 import { DomainError, todayInVietnam, type LocalDate, type OrganizationKind } from '@ktt/domain';
-import { IdempotencyKeyReusedError, requestHash, TooMuchContentionError, type CommandContext, type OrganizationCommands } from '@ktt/application';
+import { IdempotencyKeyReusedError, requestHash, TooMuchContentionError, type CommandContext, type OrganizationCommandHandler } from '@ktt/application';
 import { DEMO_ACTOR, generateDemoPlan, type CalibrationLine, type PlannedCommand } from './demo-plan';
 import { systemPrincipal } from '@ktt/auth';
 
@@ -49,7 +49,7 @@ export interface DemoSummary {
 
 /**
  * Loads the synthetic history of Kiên Giang and Yên Bái through the real
- * command path (OrganizationCommands.execute, so every rule is checked), as
+ * command path (OrganizationCommandHandler, so every rule is checked), as
  * actor `system:demo`.
  *
  * Commands are sent month by month of their recording date: within a month,
@@ -59,7 +59,7 @@ export interface DemoSummary {
  * so a rerun writes nothing it wrote before (and, on a later day, only what
  * has happened since). A refused command is counted and reported, not thrown.
  */
-export async function loadDemo(commands: OrganizationCommands, options: LoadDemoOptions = {}): Promise<DemoSummary> {
+export async function loadDemo(commands: OrganizationCommandHandler, options: LoadDemoOptions = {}): Promise<DemoSummary> {
   const started = process.hrtime.bigint();
   const plan = generateDemoPlan({ seed: options.seed, scale: options.scale, today: options.today ?? todayInVietnam() });
   const concurrency = Math.max(1, options.concurrency ?? 8);
@@ -90,7 +90,7 @@ export async function loadDemo(commands: OrganizationCommands, options: LoadDemo
       idempotency: { key: planned.key, requestHash: requestHash('POST', 'demo', planned.command) },
     };
     try {
-      const result = await commands.execute(planned.command, context);
+      const result = await commands.execute({ command: planned.command, context });
       if (result.replayed) {
         summary.replayed++;
       } else {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pino from 'pino';
-import { OrganizationCommands, seedPlans } from '@ktt/application';
+import { OrganizationCommandHandler, seedPlans } from '@ktt/application';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
@@ -16,7 +16,7 @@ const at = (iso: string, actor = 'so-kh-dt-kien-giang') => ({ principal: systemP
 describe('audit trail read model', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
   let projector: Projector;
   let audit: AuditQueries;
   const cooperativeId = randomUUID();
@@ -26,22 +26,22 @@ describe('audit trail read model', () => {
   beforeAll(async () => {
     database = await createMigratedDatabase('audit');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
+    commands = new OrganizationCommandHandler(store);
     await seedPlans(store, path.resolve(__dirname, '../../../../data/plans'));
     const register = (id: string, provinceCode: string, number: string, actor: string, now: string) =>
-      commands.execute(
-        { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Đông Hòa', registrationNumber: number, provinceCode, sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
-        at(now, actor),
-      );
+      commands.execute({
+        command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Đông Hòa', registrationNumber: number, provinceCode, sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+        context: at(now, actor),
+      });
     await register(cooperativeId, '91', 'A-1', 'so-kh-dt-kien-giang', '2026-01-05T01:00:00.000Z');
     await register(yenBaiId, '15', 'A-2', 'so-kh-dt-yen-bai', '2026-01-05T02:00:00.000Z');
-    await commands.execute({ type: 'RateOrganization', organizationId: cooperativeId, rating: 'weak', year: 2023, ratedOn: '2023-12-15' }, at('2026-01-06T01:00:00.000Z'));
+    await commands.execute({ command: { type: 'RateOrganization', organizationId: cooperativeId, rating: 'weak', year: 2023, ratedOn: '2023-12-15' }, context: at('2026-01-06T01:00:00.000Z') });
     ratingEventId = (await store.readStream(`organization-${cooperativeId}`))[1].metadata.eventId;
-    await commands.execute(
-      { type: 'CorrectRecord', organizationId: cooperativeId, retractedEventId: ratingEventId, retractedRevision: -1, reason: 'nhập nhầm', replacement: { rating: 'good', year: 2023, ratedOn: '2023-12-15' } },
-      at('2026-01-07T01:00:00.000Z', 'auditor-1'),
-    );
-    await commands.execute({ type: 'DissolveOrganization', organizationId: yenBaiId, effectiveOn: '2025-03-01', mode: 'voluntary', decisionRef: 'QĐ 7/UBND' }, at('2026-01-08T01:00:00.000Z', 'so-kh-dt-yen-bai'));
+    await commands.execute({
+      command: { type: 'CorrectRecord', organizationId: cooperativeId, retractedEventId: ratingEventId, reason: 'nhập nhầm', replacement: { rating: 'good', year: 2023, ratedOn: '2023-12-15' } },
+      context: at('2026-01-07T01:00:00.000Z', 'auditor-1'),
+    });
+    await commands.execute({ command: { type: 'DissolveOrganization', organizationId: yenBaiId, effectiveOn: '2025-03-01', mode: 'voluntary', decisionRef: 'QĐ 7/UBND' }, context: at('2026-01-08T01:00:00.000Z', 'so-kh-dt-yen-bai') });
     projector = new Projector(database.pool, store, pino({ level: 'silent' }));
     await projector.start();
     const head = await store.headPosition();

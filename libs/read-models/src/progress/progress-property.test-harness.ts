@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import pino from 'pino';
-import { OrganizationCommands } from '@ktt/application';
+import { OrganizationCommandHandler } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
@@ -382,7 +382,7 @@ export function check(log: string[], what: string, assertion: () => void): void 
  * Returns the product's refusal, or null when it accepted the command.
  */
 export async function executeAsPredicted(
-  commands: OrganizationCommands,
+  commands: OrganizationCommandHandler,
   model: RegistryModel,
   command: OrganizationCommand,
   log: string[],
@@ -391,7 +391,7 @@ export async function executeAsPredicted(
   const predicted = model.refusal(command);
   let refused: string | null = null;
   try {
-    await commands.execute(command, { principal: systemPrincipal(context.actor), correlationId: randomUUID(), now: context.now });
+    await commands.execute({ command, context: { principal: systemPrincipal(context.actor), correlationId: randomUUID(), now: context.now } });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     refused = `${error.code}: ${error.message}`;
@@ -458,7 +458,7 @@ export class FreshProvinces {
   private database: MigratedDatabase | null = null;
   private provincesLeft = 0;
   store!: PostgresEventStore;
-  commands!: OrganizationCommands;
+  commands!: OrganizationCommandHandler;
   queries!: OrganizationQueries;
 
   constructor(private readonly prefix: string) {}
@@ -473,7 +473,7 @@ export class FreshProvinces {
       await this.database?.dispose();
       this.database = await createMigratedDatabase(this.prefix);
       this.store = new PostgresEventStore({ pool: this.database.pool, connectionString: this.database.url });
-      this.commands = new OrganizationCommands(this.store);
+      this.commands = new OrganizationCommandHandler(this.store);
       this.queries = new OrganizationQueries();
       this.provincesLeft = 100;
     }

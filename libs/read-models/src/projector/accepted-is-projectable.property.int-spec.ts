@@ -7,7 +7,7 @@ import { activeSchema, rebuildReadModels, schemaIdentifier } from '@ktt/read-mod
 import { digestSchema } from '@ktt/testing/postgres/digest';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { assertParameters, projectToHead } from '../progress/progress-property.test-harness';
-import { OrganizationCommands, PlanCommands } from '@ktt/application';
+import { OrganizationCommandHandler, PlanCommandHandler } from '@ktt/application';
 
 /**
  * Issue 13, "Accepted ⇒ projectable" (architecture.md, "Reads"): random and
@@ -296,7 +296,7 @@ async function toCommand(drawn: Intent, state: RunState, store: PostgresEventSto
       }
       return cast({
         type: 'CorrectRecord', organizationId: spell(corrected.id, intent.idForm as IdForm), retractedEventId: spell(event.metadata.eventId, intent.otherIdForm === 'fresh' ? 'canonical' : (intent.otherIdForm as IdForm)),
-        retractedRevision: -1, reason: intent.correctionReason, ...(replacement === undefined ? {} : { replacement }),
+        reason: intent.correctionReason, ...(replacement === undefined ? {} : { replacement }),
       });
     }
     case 'adopt':
@@ -332,8 +332,8 @@ describe('accepted ⇒ projectable: hostile commands through the real applicatio
   let database: MigratedDatabase | null = null;
   let runsOnDatabase = 0;
   let store: PostgresEventStore;
-  let organizations: OrganizationCommands;
-  let plans: PlanCommands;
+  let organizations: OrganizationCommandHandler;
+  let plans: PlanCommandHandler;
   const tally = {
     runs: 0,
     accepted: 0,
@@ -350,8 +350,8 @@ describe('accepted ⇒ projectable: hostile commands through the real applicatio
     await database?.dispose();
     database = await createMigratedDatabase('hostile');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    organizations = new OrganizationCommands(store);
-    plans = new PlanCommands(store);
+    organizations = new OrganizationCommandHandler(store);
+    plans = new PlanCommandHandler(store);
     runsOnDatabase = 0;
   }
 
@@ -381,7 +381,7 @@ describe('accepted ⇒ projectable: hostile commands through the real applicatio
           const counts = (tally.byType[command.type] ??= { accepted: 0, refused: 0 });
           const spoiled = state.spoiled ? (tally.spoiled[state.spoiled] ??= { accepted: 0, refused: 0 }) : { accepted: 0, refused: 0 };
           try {
-            const result = command.type === 'AdoptPlan' || command.type === 'AmendPlan' ? await plans.execute(command, context) : await organizations.execute(command, context);
+            const result = command.type === 'AdoptPlan' || command.type === 'AmendPlan' ? await plans.execute({ command, context }) : await organizations.execute({ command, context });
             counts.accepted += 1;
             spoiled.accepted += 1;
             tally.accepted += 1;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { OrganizationCommands } from '@ktt/application';
+import { OrganizationCommandHandler } from '@ktt/application';
 import { PostgresEventStore, type RecordedEvent } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
@@ -17,7 +17,7 @@ describe('organization projection on PostgreSQL', () => {
   let database: MigratedDatabase;
   let schema: string;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
   const cooperativeId = randomUUID();
   const founders = [randomUUID(), randomUUID(), randomUUID()];
   const unionId = randomUUID();
@@ -26,24 +26,24 @@ describe('organization projection on PostgreSQL', () => {
     database = await createMigratedDatabase('projection');
     schema = await activeSchema(database.pool);
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
+    commands = new OrganizationCommandHandler(store);
     const register = (id: string, registrationNumber: string, registeredOn: string) =>
-      commands.execute(
-        { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Đông Hòa', registrationNumber, provinceCode: '91', sector: 'agriculture', registeredOn, memberCount: 10 },
-        context(),
-      );
+      commands.execute({
+        command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Đông Hòa', registrationNumber, provinceCode: '91', sector: 'agriculture', registeredOn, memberCount: 10 },
+        context: context(),
+      });
     await register(cooperativeId, 'P-1', '2020-01-01');
     for (const [i, id] of founders.entries()) await register(id, `P-F${i}`, '2019-01-01');
-    await commands.execute({ type: 'ChangeMemberCount', organizationId: cooperativeId, memberCount: 30, effectiveOn: '2022-01-01' }, context());
+    await commands.execute({ command: { type: 'ChangeMemberCount', organizationId: cooperativeId, memberCount: 30, effectiveOn: '2022-01-01' }, context: context() });
     // Back-dated between registration and the later change: holds only until 2022-01-01.
-    await commands.execute({ type: 'ChangeMemberCount', organizationId: cooperativeId, memberCount: 20, effectiveOn: '2021-01-01' }, context());
-    await commands.execute({ type: 'RateOrganization', organizationId: cooperativeId, rating: 'good', year: 2021, ratedOn: '2021-12-15' }, context());
-    await commands.execute({ type: 'DissolveOrganization', organizationId: cooperativeId, effectiveOn: '2024-03-01', mode: 'voluntary', decisionRef: 'QĐ 1' }, context());
-    await commands.execute(
-      { type: 'RegisterOrganization', organizationId: unionId, kind: 'union', name: 'Liên hiệp HTX', registrationNumber: 'P-U', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-06-01', memberCooperativeIds: founders },
-      context(),
-    );
-    await commands.execute({ type: 'LeaveUnion', organizationId: unionId, cooperativeId: founders[0], effectiveOn: '2023-01-01' }, context());
+    await commands.execute({ command: { type: 'ChangeMemberCount', organizationId: cooperativeId, memberCount: 20, effectiveOn: '2021-01-01' }, context: context() });
+    await commands.execute({ command: { type: 'RateOrganization', organizationId: cooperativeId, rating: 'good', year: 2021, ratedOn: '2021-12-15' }, context: context() });
+    await commands.execute({ command: { type: 'DissolveOrganization', organizationId: cooperativeId, effectiveOn: '2024-03-01', mode: 'voluntary', decisionRef: 'QĐ 1' }, context: context() });
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: unionId, kind: 'union', name: 'Liên hiệp HTX', registrationNumber: 'P-U', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-06-01', memberCooperativeIds: founders },
+      context: context(),
+    });
+    await commands.execute({ command: { type: 'LeaveUnion', organizationId: unionId, cooperativeId: founders[0], effectiveOn: '2023-01-01' }, context: context() });
   });
   afterAll(() => database.dispose());
 
@@ -135,19 +135,19 @@ describe('one active projector per generation', () => {
     await waitFor(() => second.status().state === 'waiting-for-lock', 5_000);
     expect(first.status().state).toBe('running');
 
-    const commands = new OrganizationCommands(store);
+    const commands = new OrganizationCommandHandler(store);
     const id = randomUUID();
-    await commands.execute(
-      { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative_group', name: 'Tổ hợp tác', registrationNumber: 'L-1', provinceCode: '91', sector: 'other', registeredOn: '2024-01-01', memberCount: 3 },
-      context(),
-    );
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative_group', name: 'Tổ hợp tác', registrationNumber: 'L-1', provinceCode: '91', sector: 'other', registeredOn: '2024-01-01', memberCount: 3 },
+      context: context(),
+    });
     const head = await store.headPosition();
     await waitFor(() => first.status().position === head, 10_000);
     await first.stop();
     await secondStarted;
     expect(second.status()).toMatchObject({ state: 'running', position: head });
 
-    await commands.execute({ type: 'ChangeMemberCount', organizationId: id, memberCount: 4, effectiveOn: '2024-06-01' }, context());
+    await commands.execute({ command: { type: 'ChangeMemberCount', organizationId: id, memberCount: 4, effectiveOn: '2024-06-01' }, context: context() });
     const newHead = await store.headPosition();
     await waitFor(() => second.status().position === newHead, 10_000);
     await second.stop();

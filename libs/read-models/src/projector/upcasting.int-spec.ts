@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { foldRecorded, OrganizationCommands, OrganizationHistoryQueries, verifyAll } from '@ktt/application';
+import { foldRecorded, OrganizationCommandHandler, OrganizationHistoryQueries, verifyAll } from '@ktt/application';
 import { stateAsOf, type LocalDate } from '@ktt/domain';
 import { hashEvent, PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, applyOrganizationEvents } from '@ktt/read-models';
@@ -17,18 +17,18 @@ const context = () => ({ principal: systemPrincipal('test'), correlationId: rand
 describe('reading a stored v1 OrganizationSuspended through the upcaster (PostgreSQL)', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
   const id = randomUUID();
   const streamId = `organization-${id}`;
 
   beforeAll(async () => {
     database = await createMigratedDatabase('upcasting');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
-    await commands.execute(
-      { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Vĩnh Thạnh', registrationNumber: 'UP-1', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
-      context(),
-    );
+    commands = new OrganizationCommandHandler(store);
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Vĩnh Thạnh', registrationNumber: 'UP-1', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+      context: context(),
+    });
     const [registered] = await store.readStream(streamId);
     const metadata = {
       eventId: randomUUID(),
@@ -49,7 +49,7 @@ describe('reading a stored v1 OrganizationSuspended through the upcaster (Postgr
     // The fold the command path decides on.
     const statusOn = async (asOf: LocalDate) => stateAsOf(foldRecorded(await store.readStream(streamId))!, asOf)?.status;
     expect(await statusOn('2023-03-01')).toBe('suspended');
-    await commands.execute({ type: 'ResumeOrganization', organizationId: id, effectiveOn: '2023-06-01' }, context());
+    await commands.execute({ command: { type: 'ResumeOrganization', organizationId: id, effectiveOn: '2023-06-01' }, context: context() });
     expect(await statusOn('2023-07-01')).toBe('active');
   });
 
@@ -80,7 +80,7 @@ describe('reading a stored v1 OrganizationSuspended through the upcaster (Postgr
   });
 
   it('stores new suspensions as v2 with their notice reference, and every hash still verifies the stored form', async () => {
-    await commands.execute({ type: 'SuspendOrganization', organizationId: id, effectiveOn: '2024-02-01', reason: 'Tái cơ cấu', noticeRef: 'TB 03/2024/TB-HTX' }, context());
+    await commands.execute({ command: { type: 'SuspendOrganization', organizationId: id, effectiveOn: '2024-02-01', reason: 'Tái cơ cấu', noticeRef: 'TB 03/2024/TB-HTX' }, context: context() });
     const events = await store.readStream(streamId);
     const latest = events.at(-1)!;
     expect(latest.metadata.schemaVersion).toBe(2);

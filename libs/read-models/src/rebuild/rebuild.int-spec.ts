@@ -1,7 +1,7 @@
 import { digestSchema } from '@ktt/testing/postgres/digest';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { OrganizationCommands } from '@ktt/application';
+import { OrganizationCommandHandler } from '@ktt/application';
 import { loadDemo } from '@ktt/datagen';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
@@ -16,7 +16,7 @@ const digest = (database: MigratedDatabase, schema: string) => digestSchema(data
 describe('blue-green rebuild of the read models', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
   let projector: Projector;
   let first: number;
   const rm = (n: number) => `rm_${n}`;
@@ -24,7 +24,7 @@ describe('blue-green rebuild of the read models', () => {
   beforeAll(async () => {
     database = await createMigratedDatabase('rebuild');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
+    commands = new OrganizationCommandHandler(store);
     const summary = await loadDemo(commands, { scale: 0.02, today: '2026-06-30' });
     expect(summary.refusals).toBe(0);
     first = Number((await activeSchema(database.pool)).slice(3));
@@ -62,10 +62,10 @@ describe('blue-green rebuild of the read models', () => {
     let written = 0;
     const write = async () => {
       const id = randomUUID();
-      await commands.execute(
-        { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative_group', name: 'Tổ hợp tác mới', registrationNumber: `RB-${id.slice(0, 8)}`, provinceCode: '91', sector: 'other', registeredOn: '2026-01-01', memberCount: 3 },
-        { principal: systemPrincipal('test'), correlationId: id, now: new Date('2026-06-30T03:00:00Z') },
-      );
+      await commands.execute({
+        command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative_group', name: 'Tổ hợp tác mới', registrationNumber: `RB-${id.slice(0, 8)}`, provinceCode: '91', sector: 'other', registeredOn: '2026-01-01', memberCount: 3 },
+        context: { principal: systemPrincipal('test'), correlationId: id, now: new Date('2026-06-30T03:00:00Z') },
+      });
       written += 1;
     };
     const writes: Promise<void>[] = [];

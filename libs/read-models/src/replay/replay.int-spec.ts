@@ -2,7 +2,7 @@ import { digestSchema } from '@ktt/testing/postgres/digest';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Pool } from 'pg';
-import { OrganizationCommands } from '@ktt/application';
+import { OrganizationCommandHandler } from '@ktt/application';
 import { loadDemo } from '@ktt/datagen';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
@@ -20,13 +20,13 @@ const DATES = ['2020-12-31', '2024-06-30', '2026-12-31'];
 describe('replay of the read models into a side schema', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
-  let commands: OrganizationCommands;
+  let commands: OrganizationCommandHandler;
   let projector: Projector;
 
   beforeAll(async () => {
     database = await createMigratedDatabase('replay');
     store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    commands = new OrganizationCommands(store);
+    commands = new OrganizationCommandHandler(store);
     expect((await loadDemo(commands, { scale: 0.01, today: '2026-06-30' })).refusals).toBe(0);
     projector = new Projector(database.pool, store, pino({ level: 'silent' }));
     await projector.start();
@@ -71,10 +71,10 @@ describe('replay of the read models into a side schema', () => {
     // Later records: five new cooperatives of 91 registered back in 2020 and one of the demo's dissolved.
     for (let i = 0; i < 5; i++) {
       const id = randomUUID();
-      await commands.execute(
-        { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã mới', registrationNumber: `RP-${id.slice(0, 8)}`, provinceCode: '91', sector: 'agriculture', registeredOn: '2020-06-01', memberCount: 8 },
-        { principal: systemPrincipal('later'), correlationId: id },
-      );
+      await commands.execute({
+        command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã mới', registrationNumber: `RP-${id.slice(0, 8)}`, provinceCode: '91', sector: 'agriculture', registeredOn: '2020-06-01', memberCount: 8 },
+        context: { principal: systemPrincipal('later'), correlationId: id },
+      });
     }
     await caughtUp();
     const now = await metricsAt(await Generation.active(database.pool), '91', DATES, null);

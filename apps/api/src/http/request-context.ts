@@ -9,11 +9,11 @@ const IF_MATCH = /^(?:W\/)?"?(\d{1,15})"?$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * Everything a command carries besides its body: who asks (the verified
- * token's principal, which the application authorizes), correlation,
- * If-Match, Idempotency-Key.
+ * A parameter decorator: the request's command context — everything a command
+ * carries besides its body: who asks (the verified token's principal, which
+ * the application authorizes), correlation, If-Match, Idempotency-Key.
  */
-export const Command = createParamDecorator((_data: unknown, execution: ExecutionContext): CommandContext => {
+export const RequestContext = createParamDecorator((_data: unknown, execution: ExecutionContext): CommandContext => {
   const request = execution.switchToHttp().getRequest<AuthenticatedRequest>();
   return commandContextOf(request);
 });

@@ -1,3 +1,5 @@
+// Types only: @nestjs/cqrs 12 is ESM only and the cli and jest load this library as CommonJS; apps/api registers the handlers.
+import type { ICommand, ICommandHandler } from '@nestjs/cqrs';
 import {
   decidePlan,
   foldPlanHistory,
@@ -13,11 +15,19 @@ import type { CommandContext, CommandResult } from '../commands/command-context'
 import { decideAndAppend } from '../commands/decide-and-append';
 import { requirePermission } from '../commands/authorization';
 
+/** The command bus's message for every plan command: the command and who sends it. */
+export class PlanCommandMessage implements ICommand {
+  constructor(
+    readonly command: PlanCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+
 /** Plans are history too: adopting or amending one is an event (domain.md, "Targets"). */
-export class PlanCommands {
+export class PlanCommandHandler implements ICommandHandler<PlanCommandMessage, CommandResult> {
   constructor(private readonly store: EventStore) {}
 
-  execute(command: PlanCommand, context: CommandContext): Promise<CommandResult> {
+  execute({ command, context }: Pick<PlanCommandMessage, 'command' | 'context'>): Promise<CommandResult> {
     return decideAndAppend(
       this.store,
       {

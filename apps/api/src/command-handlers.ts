@@ -1,0 +1,25 @@
+import type { Provider } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { OrganizationCommandHandler, OrganizationCommandMessage, PlanCommandHandler, PlanCommandMessage } from '@ktt/application';
+import type { Runtime } from '@ktt/platform/runtime';
+import { refuseIfQuarantined } from '@ktt/read-models';
+
+/*
+ * Every command goes through the CommandBus to its handler in libs/application,
+ * where the use case is. The handlers are declared to the bus here, not with
+ * the decorator in the library: @nestjs/cqrs 12 is ESM only, and the cli and
+ * jest load libs/application as CommonJS.
+ */
+CommandHandler(OrganizationCommandMessage)(OrganizationCommandHandler);
+CommandHandler(PlanCommandMessage)(PlanCommandHandler);
+
+/** Factories, not values: the bus finds a handler's message by the instance's class only for factory providers. */
+export function commandHandlers(runtime: Runtime): Provider[] {
+  return [
+    {
+      provide: OrganizationCommandHandler,
+      useFactory: () => new OrganizationCommandHandler(runtime.eventStore, (id, authorize) => refuseIfQuarantined(runtime.pool, id, authorize)),
+    },
+    { provide: PlanCommandHandler, useFactory: () => new PlanCommandHandler(runtime.eventStore) },
+  ];
+}

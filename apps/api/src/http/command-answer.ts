@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { CommandResult } from '@ktt/application';
+
+export class CommandResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: "revision of the stream's last event" }) version!: number;
+  @ApiProperty({ description: 'opaque position in the global log (for minPosition)' }) position!: string;
+}
+
+/**
+ * How every command route answers (api.md): `{ id, version, position }` with
+ * `ETag: "<version>"`; 201 for a creation (a registration, an adoption), 200
+ * otherwise; a replayed Idempotency-Key answers as the first time did, with
+ * `Idempotent-Replayed: true`.
+ */
+export function answer(result: CommandResult, res: Response): CommandResponseDto {
+  res.status(result.created ? 201 : 200);
+  res.setHeader('ETag', `"${result.version}"`);
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return { id: result.id, version: result.version, position: result.position };
+}
