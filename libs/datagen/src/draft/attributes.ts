@@ -3,6 +3,8 @@ import { addDays, type Random } from '../random';
 import { attributeDateOk, statusOn, type AttributeStep, type Draft, type Profile, type ProfileChanges } from './draft';
 import { AGRICULTURAL, RECENT_FROM } from './settings';
 
+// The yearly attributes of a draft (member count, profile, December rating), each recorded on time or late.
+
 /** A record entered late: most are on time; some a few weeks or months late, some after the next year's. */
 function recordDate(random: Random, date: LocalDate, lateShare: number, longDelay: [number, number]): LocalDate {
   if (!random.chance(lateShare)) return date;

@@ -2,6 +2,8 @@ import type { LocalDate, OrganizationCommand, OrganizationKind, Sector } from '@
 import { maxDate } from '../random';
 import type { AttributeStep, Draft } from './draft';
 
+// From a draft to the commands that record it, keyed so a rerun sends the same ones.
+
 export interface PlannedCommand {
   /** Idempotency key: stable across reruns (seed, organization key, index in its history). */
   key: string;

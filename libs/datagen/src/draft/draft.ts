@@ -3,7 +3,7 @@ import type { ProvinceVocabulary } from '../demo/demo-places';
 import { uuidV5 } from '../random';
 import type { DrawSettings } from './settings';
 
-// Drafts: an organization's drawn history, before names, numbers and commands.
+// A draft: an organization's drawn history (lifecycle steps, yearly attributes), before names, numbers and commands.
 
 export type LifecycleStep =
   | { type: 'suspend'; date: LocalDate; reason: string; until: LocalDate }

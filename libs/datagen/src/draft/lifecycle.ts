@@ -4,6 +4,8 @@ import { addDays, maxDate, type Random } from '../random';
 import type { Draft, LifecycleStep } from './draft';
 import { WINDOW_END } from './settings';
 
+// The lifecycle of a draft: suspension, dormancy found by inspection, resumption, dissolution, with their wording.
+
 const FINDINGS = [
   'không còn hoạt động tại trụ sở đăng ký',
   'không tổ chức đại hội thành viên thường niên ba năm liền',

@@ -1,6 +1,8 @@
 import type { OrganizationKind } from '@ktt/domain';
 import type { Draft } from './draft';
 
+// Names (a number added where two drafts of a province share one) and registration numbers.
+
 /** The registration number of the `index`-th organization (from 0, in registration order) of a kind in a province. */
 export type RegistrationNumbering = (kind: OrganizationKind, provinceCode: string, index: number) => string;
 

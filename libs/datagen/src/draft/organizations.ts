@@ -6,7 +6,7 @@ import { dissolvedOn, emptyDraft, existsOn, type Draft } from './draft';
 import { drawLifecycle } from './lifecycle';
 import { AGRICULTURAL, EARLIEST_REGISTRATION_YEAR, LAW_2023_IN_FORCE, type DrawSettings, type ProvinceSizes, type Weights } from './settings';
 
-/** Cooperatives and groups of a province: each drawn from random streams of its own (seed and key). */
+// Cooperatives and groups of a province: each drawn from random streams of its own (seed and key).
 
 const REGISTRATION_YEAR_WEIGHTS: Weights<number> = [
   [2018, 1.0], [2019, 1.1], [2020, 0.9], [2021, 1.0], [2022, 1.15], [2023, 1.25],

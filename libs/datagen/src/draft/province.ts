@@ -5,15 +5,13 @@ import { draftCooperative, draftGroup, drawUntil } from './organizations';
 import { AGRICULTURAL, type CalibrationLine, type DrawSettings, type ProvinceSizes } from './settings';
 import { draftUnions } from './unions';
 
-/**
- * An organization's drawn history ("draft"), shared by the demo (two provinces,
- * through the command path) and the national generator (every province, decided
- * in memory): sizes of a province, the draws of its organizations, their names
- * and numbers, and the commands that record them. Each organization draws from
- * random streams of its own (derived from the seed and its key), and its
- * history is drawn over a fixed window and then cut at today, so a rerun on
- * a later day yields the same commands for the same days plus the new ones.
- */
+// An organization's drawn history ("draft"), shared by the demo (two provinces,
+// through the command path) and the national generator (every province, decided
+// in memory): sizes of a province, the draws of its organizations, their names
+// and numbers, and the commands that record them. Each organization draws from
+// random streams of its own (derived from the seed and its key), and its
+// history is drawn over a fixed window and then cut at today, so a rerun on
+// a later day yields the same commands for the same days plus the new ones.
 
 function memberCountOn(draft: Draft, date: LocalDate): number {
   let members = draft.memberCount ?? 0;

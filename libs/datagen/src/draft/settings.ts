@@ -2,7 +2,7 @@ import type { LocalDate, Sector } from '@ktt/domain';
 import type { ProvinceVocabulary } from '../demo/demo-places';
 import type { Random } from '../random';
 
-/** What every drawn data set shares: its window, its settings, and the sizes of a province. */
+// What every drawn data set shares: its window, its settings, the sizes of a province and the calibration lines.
 
 export const EARLIEST_REGISTRATION_YEAR = 2005;
 /** Registration dates and lifecycle events are drawn up to here, whatever today is (stable plans). */

@@ -4,6 +4,8 @@ import { drawAttributes } from './attributes';
 import { emptyDraft, existsOn, statusOn, type AttributeStep, type Draft } from './draft';
 import type { DrawSettings, ProvinceSizes } from './settings';
 
+// Unions: founded by a province's own cooperatives, then joined and left over the years.
+
 /**
  * 2–3 unions per province, each founded by 3–4 cooperatives existing and
  * active on the founding date (those of its district and sector first), then
