@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Pool } from 'pg';
+import type { LocalDate } from '@ktt/domain';
 import { PostgresEventStore, type EventToAppend } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
@@ -65,10 +66,20 @@ describe('one generation per answer', () => {
 
   it('reads plans and metrics from the generation it is given, never looking up the active one', async () => {
     const { pool, statements } = recording(database.pool);
-    const progress = new ProgressQueries(new PlanQueries(), new Map());
+    // The plan queries it is given (the api's provider), noting the handle each question hands them.
+    const handed: Generation[] = [];
+    const plans = new (class extends PlanQueries {
+      override inForce(generation: Generation, asOf: LocalDate, provinceCode?: string, knownAt?: string) {
+        handed.push(generation);
+        return super.inForce(generation, asOf, provinceCode, knownAt);
+      }
+    })();
+    const progress = new ProgressQueries(plans, new Map());
     expect(await activeSchema(database.pool)).toBe(second);
     const retired = new Generation(pool, first);
     expect((await progress.progress(retired, '91', '2024-01-01')).metrics.cooperatives).toBe(1);
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toBe(retired);
     expect((await progress.progress(new Generation(pool, second), '91', '2024-01-01')).metrics.cooperatives).toBe(2);
     const series = await progress.series(retired, '91', '2023-01-01', '2024-12-31', 'year');
     expect(series.map((point) => point.metrics.cooperatives)).toEqual([1, 1]);
