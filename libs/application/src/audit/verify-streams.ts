@@ -56,7 +56,7 @@ export async function verifyStream(store: EventStore, streamId: string): Promise
   const pending = reservations.unregistered();
   const orphans: OrphanReservation[] = [];
   for (const orphan of pending) {
-    // The stream as the reservation recorded it: older records may name it by a non-canonical id (issue 13).
+    // The stream as the reservation recorded it: older records may name it by a non-canonical id.
     const registration = await store.readStream(`${ORGANIZATION_STREAM_PREFIX}${orphan.organizationId}`);
     if (!registration.some((event) => event.type === 'OrganizationRegistered')) orphans.push(orphan);
   }

@@ -18,7 +18,7 @@ const as = (principal: Principal, idempotencyKey?: string, command?: unknown): C
 });
 
 /**
- * Authorization in the application (issue 13): whatever the entry (HTTP, cli,
+ * Authorization in the application: whatever the entry (HTTP, cli,
  * an import), a command is authorized by the principal its context must carry,
  * before anything else — an idempotent replay included. No HTTP guard here.
  */

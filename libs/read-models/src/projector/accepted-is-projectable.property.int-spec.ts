@@ -10,7 +10,7 @@ import { assertParameters, projectToHead } from '../progress/progress-property.t
 import { OrganizationCommandHandler, PlanCommandHandler } from '@ktt/application';
 
 /**
- * Issue 13, "Accepted ⇒ projectable" (architecture.md, "Reads"): random and
+ * "Accepted ⇒ projectable" (architecture.md, "Reads"): random and
  * hostile commands — edge values, every field at its limit and one past it,
  * odd Unicode (NUL, control characters, lone surrogates, NFD, astral
  * characters), mixed-case ids, corrections of every kind of event with
@@ -328,7 +328,7 @@ const FIELDS_OF: Record<string, string[]> = {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('accepted ⇒ projectable: hostile commands through the real application (issue 13)', () => {
+describe('accepted ⇒ projectable: hostile commands through the real application', () => {
   let database: MigratedDatabase | null = null;
   let runsOnDatabase = 0;
   let store: PostgresEventStore;
