@@ -287,14 +287,8 @@ function recordOrganization(
   if (history === null || first === null) return null;
   const registrationNumber = normalizeRegistrationNumber(history.registration.registrationNumber);
   const reservationStream = registrationNumberStreamId(registrationNumber);
-  const reservation = envelope(
-    reservationStream,
-    undefined,
-    [{ type: REGISTRATION_NUMBER_RESERVED, data: { registrationNumber, organizationId: draft.id } }],
-    first,
-    GENERATOR_SCHEMA_VERSIONS,
-    [uuidV5(`${first.correlationId}/reservation`)],
-  );
+  const reserved = { type: REGISTRATION_NUMBER_RESERVED, data: { registrationNumber, organizationId: draft.id } };
+  const reservation = envelope(reservationStream, undefined, [reserved], first, GENERATOR_SCHEMA_VERSIONS, [uuidV5(`${first.correlationId}/reservation`)]);
   return {
     id: draft.id,
     kind: draft.kind,
