@@ -82,8 +82,8 @@ describe('audit trail read model', () => {
   });
 
   it('numbers the trail in log order and applies a batch again without a change', async () => {
-    const rm = schemaIdentifier(await activeSchema(database.pool));
-    const rows = async () => (await database.pool.query(`SELECT * FROM ${rm}.audit_events ORDER BY sequence`)).rows;
+    const quotedSchema = schemaIdentifier(await activeSchema(database.pool));
+    const rows = async () => (await database.pool.query(`SELECT * FROM ${quotedSchema}.audit_events ORDER BY sequence`)).rows;
     const before = await rows();
     const positions = before.map((row) => row.position as string);
     expect([...positions].sort((a, b) => store.comparePositions(a as never, b as never))).toEqual(positions);

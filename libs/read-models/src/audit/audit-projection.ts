@@ -16,7 +16,7 @@ import { schemaIdentifier } from '../generations';
  * `checkpoint` names the projection whose checkpoint row counts the events applied (see `sequence`).
  */
 export async function applyAuditEvents(client: PoolClient, schema: string, batch: RecordedEvent[], checkpoint: string): Promise<void> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const rows = batch
     .map((event, index) => ({ event, index }))
     .filter(({ event }) => organizationIdOfStream(event.streamId) !== null || planIdOfStream(event.streamId) !== null);
@@ -27,13 +27,13 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
   // That number does not depend on how the log was cut into batches, so a rebuild or a replay gives
   // every event the same sequence as the live projector did (and it costs one row, not a max() scan).
   const { rows: applied } = await client.query<{ events_applied: string }>(
-    `SELECT events_applied FROM ${rm}.projection_checkpoints WHERE projection = $1`,
+    `SELECT events_applied FROM ${quotedSchema}.projection_checkpoints WHERE projection = $1`,
     [checkpoint],
   );
   const before = Number(applied[0]?.events_applied ?? 0);
 
   await client.query(
-    `INSERT INTO ${rm}.audit_events (event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
+    `INSERT INTO ${quotedSchema}.audit_events (event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
                                       organization_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
      SELECT u.event_id, u.position, u.stream_id, u.revision, u.event_type, u.recorded_at, u.recorded_by,
             u.organization_id,
@@ -44,9 +44,9 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
                    $8::uuid[], $9::text[], $10::text[], $11::date[], $12::text[], $13::uuid[], $14::bigint[])
          AS u(event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
               organization_id, plan_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
-       LEFT JOIN ${rm}.organization_facts o
+       LEFT JOIN ${quotedSchema}.organization_facts o
          ON o.organization_id = u.organization_id AND o.revision = 0 AND o.event_type = 'OrganizationRegistered'
-       LEFT JOIN ${rm}.plan_facts p
+       LEFT JOIN ${quotedSchema}.plan_facts p
          ON p.plan_id = u.plan_id AND p.revision = 0 AND p.event_type = 'PlanAdopted'
      ON CONFLICT (event_id) DO NOTHING`,
     [
@@ -71,7 +71,7 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
   const corrections = rows.filter(({ event }) => event.type === 'RecordCorrected' && text(event.data.retractedEventId));
   if (corrections.length > 0) {
     await client.query(
-      `UPDATE ${rm}.audit_events a SET corrected_by_event_id = c.correction
+      `UPDATE ${quotedSchema}.audit_events a SET corrected_by_event_id = c.correction
          FROM unnest($1::uuid[], $2::uuid[]) AS c(retracted, correction)
         WHERE a.event_id = c.retracted`,
       [corrections.map(({ event }) => event.data.retractedEventId), corrections.map(({ event }) => event.metadata.eventId)],

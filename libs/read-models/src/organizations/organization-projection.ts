@@ -19,13 +19,13 @@ export async function applyOrganizationEvents(client: PoolClient, schema: string
  * (an event applied again is not new).
  */
 export async function insertOrganizationFacts(client: PoolClient, schema: string, events: RecordedEvent[]): Promise<Map<string, number>> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const facts = events.filter((event) => organizationIdOfStream(event.streamId) !== null);
   const firstNewRevision = new Map<string, number>();
   if (facts.length === 0) return firstNewRevision;
   // RETURNING names the facts that are new: an event applied again adds nothing and changes nothing.
   const inserted = await client.query<{ organization_id: string; revision: number }>(
-    `INSERT INTO ${rm}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
+    `INSERT INTO ${quotedSchema}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[])
      ON CONFLICT (event_id) DO NOTHING
      RETURNING organization_id, revision`,
@@ -53,11 +53,11 @@ export async function insertOrganizationFacts(client: PoolClient, schema: string
  */
 export async function projectOrganizationTimelines(client: PoolClient, schema: string, firstNewRevision: Map<string, number>): Promise<void> {
   if (firstNewRevision.size === 0) return;
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const ids = [...firstNewRevision.keys()];
   const { rows } = await client.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data']; recorded_at: string }>(
     `SELECT organization_id, event_type, data, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at
-       FROM ${rm}.organization_facts WHERE organization_id = ANY($1::uuid[]) ORDER BY organization_id, revision`,
+       FROM ${quotedSchema}.organization_facts WHERE organization_id = ANY($1::uuid[]) ORDER BY organization_id, revision`,
     [ids],
   );
   const byOrganization = new Map<string, KnownEvent[]>();
@@ -71,7 +71,7 @@ export async function projectOrganizationTimelines(client: PoolClient, schema: s
   for (const [id, history] of byOrganization) bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
   // Only organizations with rows from earlier batches may hold open rows of an older version.
   const stale = [...byOrganization].filter(([id]) => firstNewRevision.get(id)! > 0);
-  await writeChanges(client, rm, change, stale.map(([id, history]) => [id, history.length - 1] as const));
+  await writeChanges(client, quotedSchema, change, stale.map(([id, history]) => [id, history.length - 1] as const));
 }
 
 interface KnownEvent {
@@ -175,7 +175,7 @@ function versionRows(id: string, folded: OrganizationHistory | null) {
   return { timeline, memberships };
 }
 
-async function writeChanges(client: PoolClient, rm: string, change: RowChanges, versions: (readonly [string, number])[]): Promise<void> {
+async function writeChanges(client: PoolClient, quotedSchema: string, change: RowChanges, versions: (readonly [string, number])[]): Promise<void> {
   if (change.timelineCloses.length > 0) {
     // The organizations' open rows are found by `organization_id = ANY(…)` alone, which only the btree can
     // serve (GiST has no array search), then matched in memory and updated by ctid. Joined directly, the
@@ -183,9 +183,9 @@ async function writeChanges(client: PoolClient, rm: string, change: RowChanges, 
     // which made a catch-up on the national log crawl.
     await client.query(
       `WITH candidates AS MATERIALIZED (
-         SELECT ctid AS row_id, organization_id, valid FROM ${rm}.organization_timeline
+         SELECT ctid AS row_id, organization_id, valid FROM ${quotedSchema}.organization_timeline
           WHERE organization_id = ANY($1::uuid[]) AND upper_inf(known))
-       UPDATE ${rm}.organization_timeline t SET known = tstzrange(lower(t.known), c.at), version = c.version
+       UPDATE ${quotedSchema}.organization_timeline t SET known = tstzrange(lower(t.known), c.at), version = c.version
          FROM candidates k
          JOIN unnest($1::uuid[], $2::daterange[], $3::timestamptz[], $4::int[]) AS c(organization_id, valid, at, version)
            ON k.organization_id = c.organization_id AND k.valid = c.valid
@@ -195,7 +195,7 @@ async function writeChanges(client: PoolClient, rm: string, change: RowChanges, 
   }
   if (change.membershipCloses.length > 0) {
     await client.query(
-      `UPDATE ${rm}.union_memberships m SET known = tstzrange(lower(m.known), c.at)
+      `UPDATE ${quotedSchema}.union_memberships m SET known = tstzrange(lower(m.known), c.at)
          FROM unnest($1::uuid[], $2::uuid[], $3::daterange[], $4::timestamptz[]) AS c(union_id, cooperative_id, valid, at)
         WHERE m.union_id = c.union_id AND m.cooperative_id = c.cooperative_id AND m.valid = c.valid AND upper_inf(m.known)`,
       [change.membershipCloses.map((c) => c.unionId), change.membershipCloses.map((c) => c.cooperativeId), change.membershipCloses.map((c) => c.valid), change.membershipCloses.map((c) => c.at)],
@@ -205,25 +205,25 @@ async function writeChanges(client: PoolClient, rm: string, change: RowChanges, 
     // A row closed at the moment it opened (a command's events split over two batches) was never known: drop it,
     // so the rows do not depend on where batches happen to end.
     const ids = versions.map(([id]) => id);
-    await client.query(`DELETE FROM ${rm}.organization_timeline WHERE organization_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
-    await client.query(`DELETE FROM ${rm}.union_memberships WHERE union_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
+    await client.query(`DELETE FROM ${quotedSchema}.organization_timeline WHERE organization_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
+    await client.query(`DELETE FROM ${quotedSchema}.union_memberships WHERE union_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
   }
   if (change.timelineInserts.length > 0) {
     await client.query(
-      `INSERT INTO ${rm}.organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::${rm}.organization_timeline, $1::jsonb)`,
+      `INSERT INTO ${quotedSchema}.organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::${quotedSchema}.organization_timeline, $1::jsonb)`,
       [JSON.stringify(change.timelineInserts)],
     );
   }
   if (change.membershipInserts.length > 0) {
     await client.query(
-      `INSERT INTO ${rm}.union_memberships SELECT * FROM jsonb_populate_recordset(NULL::${rm}.union_memberships, $1::jsonb)`,
+      `INSERT INTO ${quotedSchema}.union_memberships SELECT * FROM jsonb_populate_recordset(NULL::${quotedSchema}.union_memberships, $1::jsonb)`,
       [JSON.stringify(change.membershipInserts)],
     );
   }
   // The stream's latest version (for If-Match) on every row in force now, also on rows no fact changed.
   if (versions.length === 0) return;
   await client.query(
-    `UPDATE ${rm}.organization_timeline t SET version = v.version
+    `UPDATE ${quotedSchema}.organization_timeline t SET version = v.version
        FROM unnest($1::uuid[], $2::int[]) AS v(organization_id, version)
       WHERE t.organization_id = v.organization_id AND upper_inf(t.known) AND t.version <> v.version`,
     [versions.map(([id]) => id), versions.map(([, version]) => version)],

@@ -2,7 +2,8 @@ import type { LocalDate, OrganizationKind, OrganizationState, OrganizationStatus
 import type { Generation } from '../generations';
 import { searchText } from './timeline';
 
-export interface OrganizationView extends OrganizationState {
+/** An organization as the read model knows it on a date: its state then, the unions it belonged to, its stream's version. */
+export interface OrganizationAsOf extends OrganizationState {
   unionIds: string[];
   version: number;
 }
@@ -72,17 +73,17 @@ const COLUMNS = (schema: string, knownParameter: string) => `
  * the answer reads (one indexed query each).
  */
 export class OrganizationQueries {
-  async get(generation: Generation, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationView | null> {
+  async get(generation: Generation, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationAsOf | null> {
     const schema = generation.identifier;
     const { rows } = await generation.pool.query<TimelineRow>(
       `SELECT ${COLUMNS(schema, '$3')} FROM ${schema}.organization_timeline t
         WHERE t.organization_id = $2 AND t.valid @> $1::date AND t.known @> $3::timestamptz`,
       [asOf, id, knownAt],
     );
-    return rows[0] ? toView(rows[0]) : null;
+    return rows[0] ? toOrganizationAsOf(rows[0]) : null;
   }
 
-  async list(generation: Generation, filter: OrganizationFilter): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
+  async list(generation: Generation, filter: OrganizationFilter): Promise<{ items: OrganizationAsOf[]; nextCursor: string | null }> {
     const schema = generation.identifier;
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows } = await generation.pool.query<TimelineRow>(
@@ -98,12 +99,12 @@ export class OrganizationQueries {
         LIMIT $8`,
       [filter.asOf, filter.provinceCode ?? null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW],
     );
-    const items = rows.slice(0, filter.limit).map(toView);
+    const items = rows.slice(0, filter.limit).map(toOrganizationAsOf);
     return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };
   }
 }
 
-function toView(row: TimelineRow): OrganizationView {
+function toOrganizationAsOf(row: TimelineRow): OrganizationAsOf {
   return {
     id: row.organization_id,
     kind: row.kind,

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { OrganizationCommandHandler } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
-import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationView } from '@ktt/read-models';
+import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationAsOf } from '@ktt/read-models';
 import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from './progress.test-model';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { systemPrincipal } from '@ktt/auth';
@@ -333,7 +333,7 @@ export const eventDatesOf = (model: RegistryModel): LocalDate[] => [...new Set(m
 export const withDayBefore = (dates: LocalDate[], ...others: LocalDate[]): LocalDate[] => [...new Set([...dates, ...dates.map((d) => addDays(d, -1)), ...others])];
 
 /** The fields of the product's view that the model answers, arrays in id order. */
-export function comparable(view: OrganizationView): ModelState {
+export function comparable(view: OrganizationAsOf): ModelState {
   return {
     id: view.id,
     kind: view.kind,
@@ -357,12 +357,12 @@ export function comparable(view: OrganizationView): ModelState {
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
 /** The product's list equals the model's states, both in id order. */
-export function expectSameStates(items: OrganizationView[], expected: ModelState[]): void {
+export function expectSameStates(items: OrganizationAsOf[], expected: ModelState[]): void {
   expect(items.map(comparable).sort(byId)).toEqual(expected.sort(byId));
 }
 
 /** The product's `get` equals the model's state (null: no such organization then). */
-export function expectSameState(view: OrganizationView | null, expected: ModelState | null): void {
+export function expectSameState(view: OrganizationAsOf | null, expected: ModelState | null): void {
   expect(view === null ? null : comparable(view)).toEqual(expected);
 }
 

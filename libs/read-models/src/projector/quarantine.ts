@@ -108,7 +108,7 @@ export async function applyBatchIsolating(client: PoolClient, schema: string, ba
 
 /** Records one event in the quarantine and moves the checkpoint past it. */
 async function quarantine(client: PoolClient, schema: string, event: RecordedEvent, reason: 'failed' | 'held', error: string): Promise<QuarantinedEvent> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   // Auditors see it in the trail: its audit row, when even that can be written (it names no value that can overflow).
   await client.query('SAVEPOINT audit_row');
   try {
@@ -120,9 +120,9 @@ async function quarantine(client: PoolClient, schema: string, event: RecordedEve
   }
   const organizationId = organizationOfStream(event.streamId);
   const { rows } = await client.query<QuarantineRow>(
-    `INSERT INTO ${rm}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
-     SELECT $1, coalesce((SELECT events_applied FROM ${rm}.projection_checkpoints WHERE projection = $2), 0) + 1, $3, $4, $5, $6, $7::uuid,
-            coalesce($8, (SELECT data->>'provinceCode' FROM ${rm}.organization_facts WHERE organization_id = $7::uuid AND revision = 0)),
+    `INSERT INTO ${quotedSchema}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
+     SELECT $1, coalesce((SELECT events_applied FROM ${quotedSchema}.projection_checkpoints WHERE projection = $2), 0) + 1, $3, $4, $5, $6, $7::uuid,
+            coalesce($8, (SELECT data->>'provinceCode' FROM ${quotedSchema}.organization_facts WHERE organization_id = $7::uuid AND revision = 0)),
             $9, $10
      ON CONFLICT (event_id) DO UPDATE SET error = EXCLUDED.error
      RETURNING ${QUARANTINE_COLUMNS}`,
@@ -152,11 +152,11 @@ async function quarantine(client: PoolClient, schema: string, event: RecordedEve
  * rest held), and the prefix is projected. Answers what was quarantined.
  */
 export async function projectTimelineIsolating(client: PoolClient, schema: string, organizationId: string): Promise<QuarantinedEvent[]> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const project = async (from: number | null): Promise<string | null> => {
     await client.query('SAVEPOINT timeline');
     try {
-      if (from !== null) await client.query(`DELETE FROM ${rm}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, from]);
+      if (from !== null) await client.query(`DELETE FROM ${quotedSchema}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, from]);
       await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
       return null;
     } catch (error) {
@@ -171,7 +171,7 @@ export async function projectTimelineIsolating(client: PoolClient, schema: strin
     await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
     return [];
   }
-  const { rows: facts } = await client.query<{ revision: number }>(`SELECT revision FROM ${rm}.organization_facts WHERE organization_id = $1 ORDER BY revision`, [organizationId]);
+  const { rows: facts } = await client.query<{ revision: number }>(`SELECT revision FROM ${quotedSchema}.organization_facts WHERE organization_id = $1 ORDER BY revision`, [organizationId]);
   let poison = facts[facts.length - 1].revision;
   let error = whole;
   // The longest prefix that projects ends just before the poison fact.
@@ -183,14 +183,14 @@ export async function projectTimelineIsolating(client: PoolClient, schema: strin
       break;
     }
   }
-  await client.query(`DELETE FROM ${rm}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, poison]);
+  await client.query(`DELETE FROM ${quotedSchema}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, poison]);
   await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
   const { rows } = await client.query<QuarantineRow>(
-    `INSERT INTO ${rm}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
+    `INSERT INTO ${quotedSchema}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
      SELECT a.event_id, a.sequence, a.position, a.stream_id, a.revision, a.event_type, a.organization_id, a.province_code,
             CASE WHEN a.revision = $1 THEN 'failed' ELSE 'held' END,
             CASE WHEN a.revision = $1 THEN $2 ELSE 'held: an earlier event of stream ' || a.stream_id || ' is quarantined' END
-       FROM ${rm}.audit_events a
+       FROM ${quotedSchema}.audit_events a
       WHERE a.stream_id = $3 AND a.revision >= $1
      ON CONFLICT (event_id) DO NOTHING
      RETURNING ${QUARANTINE_COLUMNS}`,
@@ -207,14 +207,14 @@ export async function projectTimelineIsolating(client: PoolClient, schema: strin
  * them and the answers involving them say they are degraded.
  */
 export async function quarantineStoredNonCanonicalStreams(client: PoolClient, schema: string): Promise<QuarantinedEvent[]> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   await lockQuarantine(client, schema);
   const { rows } = await client.query<QuarantineRow>(
-    `INSERT INTO ${rm}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
+    `INSERT INTO ${quotedSchema}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
      SELECT a.event_id, a.sequence, a.position, a.stream_id, a.revision, a.event_type, a.organization_id, a.province_code,
             CASE WHEN a.revision = min(a.revision) OVER (PARTITION BY a.stream_id) THEN 'failed' ELSE 'held' END,
             'non-canonical stream id ' || a.stream_id || ': an organization''s stream is "organization-" and its UUID in lower case (projected by an older version)'
-       FROM ${rm}.audit_events a
+       FROM ${quotedSchema}.audit_events a
       WHERE a.stream_id LIKE 'organization-%' AND a.stream_id <> lower(a.stream_id)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING ${QUARANTINE_COLUMNS}`,

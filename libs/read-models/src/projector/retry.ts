@@ -49,7 +49,7 @@ export async function retryQuarantined(pool: Pool, store: EventStore): Promise<R
 }
 
 async function retryStream(client: PoolClient, schema: string, quarantined: QuarantinedEvent[], events: RecordedEvent[]): Promise<QuarantinedEvent[]> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const attempt = async (some: RecordedEvent[]): Promise<string | null> => {
     await client.query('SAVEPOINT retry');
     try {
@@ -65,7 +65,7 @@ async function retryStream(client: PoolClient, schema: string, quarantined: Quar
     }
   };
   const clear = async (ids: string[]) => {
-    await client.query(`DELETE FROM ${rm}.quarantined_events WHERE event_id = ANY($1::uuid[])`, [ids]);
+    await client.query(`DELETE FROM ${quotedSchema}.quarantined_events WHERE event_id = ANY($1::uuid[])`, [ids]);
     return quarantined.filter((event) => ids.includes(event.eventId));
   };
   if ((await attempt(events)) === null) return clear(events.map((event) => event.metadata.eventId));
@@ -77,7 +77,7 @@ async function retryStream(client: PoolClient, schema: string, quarantined: Quar
       continue;
     }
     await client.query(
-      `UPDATE ${rm}.quarantined_events SET error = $2, reason = 'failed', attempts = attempts + 1 WHERE event_id = $1`,
+      `UPDATE ${quotedSchema}.quarantined_events SET error = $2, reason = 'failed', attempts = attempts + 1 WHERE event_id = $1`,
       [event.metadata.eventId, error.slice(0, 2000)],
     );
     break;

@@ -14,7 +14,7 @@ import { schemaIdentifier } from '../generations';
  * constraint checks every row: what it forbids is still refused.
  */
 export async function dropSecondaryIndexes(client: PoolClient, schema: string, tables: string[]): Promise<string[]> {
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const restore: string[] = [];
   const { rows: constraints } = await client.query<{ table: string; name: string; definition: string }>(
     `SELECT t.relname AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
@@ -24,8 +24,8 @@ export async function dropSecondaryIndexes(client: PoolClient, schema: string, t
     [schema, tables],
   );
   for (const { table, name, definition } of constraints) {
-    await client.query(`ALTER TABLE ${rm}.${quote(table)} DROP CONSTRAINT ${quote(name)}`);
-    restore.push(`ALTER TABLE ${rm}.${quote(table)} ADD CONSTRAINT ${quote(name)} ${definition}`);
+    await client.query(`ALTER TABLE ${quotedSchema}.${quote(table)} DROP CONSTRAINT ${quote(name)}`);
+    restore.push(`ALTER TABLE ${quotedSchema}.${quote(table)} ADD CONSTRAINT ${quote(name)} ${definition}`);
   }
   const { rows: indexes } = await client.query<{ name: string; definition: string }>(
     `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition
@@ -37,7 +37,7 @@ export async function dropSecondaryIndexes(client: PoolClient, schema: string, t
     [schema, tables],
   );
   for (const { name, definition } of indexes) {
-    await client.query(`DROP INDEX ${rm}.${quote(name)}`);
+    await client.query(`DROP INDEX ${quotedSchema}.${quote(name)}`);
     restore.push(definition);
   }
   return restore;

@@ -19,7 +19,7 @@ describe('blue-green rebuild of the read models', () => {
   let commands: OrganizationCommandHandler;
   let projector: Projector;
   let first: number;
-  const rm = (n: number) => `rm_${n}`;
+  const generationSchema = (n: number) => `rm_${n}`;
 
   beforeAll(async () => {
     database = await createMigratedDatabase('rebuild');
@@ -42,19 +42,19 @@ describe('blue-green rebuild of the read models', () => {
   };
 
   it('builds a new generation equal, row for row, to the incrementally built one, then serves from it', async () => {
-    await caughtUp(rm(first));
-    const incremental = await digest(database, rm(first));
+    await caughtUp(generationSchema(first));
+    const incremental = await digest(database, generationSchema(first));
     expect(Number(incremental.organization_timeline.split(':')[0])).toBeGreaterThan(100);
 
     const phases: string[] = [];
     const result = await rebuildReadModels(database.pool, store, { batchSize: 500, onProgress: (p) => phases.push(p.phase) });
-    expect(result).toMatchObject({ generation: first + 1, schema: rm(first + 1), retired: rm(first) });
+    expect(result).toMatchObject({ generation: first + 1, schema: generationSchema(first + 1), retired: generationSchema(first) });
     expect(phases.at(-1)).toBe('done');
-    expect(await digest(database, rm(first + 1))).toEqual(incremental);
+    expect(await digest(database, generationSchema(first + 1))).toEqual(incremental);
     const { rows } = await database.pool.query(`SELECT schema_name, state FROM read_model_generations WHERE generation >= $1 ORDER BY generation`, [first]);
     expect(rows).toEqual([
-      { schema_name: rm(first), state: 'retired' },
-      { schema_name: rm(first + 1), state: 'active' },
+      { schema_name: generationSchema(first), state: 'retired' },
+      { schema_name: generationSchema(first + 1), state: 'active' },
     ]);
   });
 
@@ -77,15 +77,15 @@ describe('blue-green rebuild of the read models', () => {
     });
     await Promise.all(writes);
     expect(written).toBe(5);
-    expect(result.schema).toBe(rm(first + 2));
-    await caughtUp(rm(first + 2));
+    expect(result.schema).toBe(generationSchema(first + 2));
+    await caughtUp(generationSchema(first + 2));
     // The first was dropped (two generations back); the second is kept, retired.
     const { rows: schemas } = await database.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm\\_%' ORDER BY 1`);
-    expect(schemas.map((s) => s.nspname)).toEqual([rm(first + 1), rm(first + 2)]);
+    expect(schemas.map((s) => s.nspname)).toEqual([generationSchema(first + 1), generationSchema(first + 2)]);
     // And it equals a clean rebuild of everything, the five late writes included.
-    const live = await digest(database, rm(first + 2));
+    const live = await digest(database, generationSchema(first + 2));
     await projector.stop();
     await rebuildReadModels(database.pool, store);
-    expect(await digest(database, rm(first + 3))).toEqual(live);
+    expect(await digest(database, generationSchema(first + 3))).toEqual(live);
   });
 });

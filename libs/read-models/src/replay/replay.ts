@@ -66,14 +66,14 @@ export async function replayReadModels(pool: Pool, store: EventStore, options: R
   const started = Date.now();
   if (!REPLAY_NAME.test(options.into)) throw new ReplayRefusedError(`--into ${options.into}: use 1 to 40 of a-z, 0-9 and _`);
   const schema = `replay_${options.into}`;
-  const rm = schemaIdentifier(schema);
+  const quotedSchema = schemaIdentifier(schema);
   const stopsBefore = stopCondition(store, options.until);
 
   const { rows: existing } = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (existing.length > 0 && !options.replace) {
     throw new ReplayRefusedError(`${schema} exists already: choose another name, or --replace to drop and rebuild it`);
   }
-  if (existing.length > 0) await pool.query(`DROP SCHEMA ${rm} CASCADE`);
+  if (existing.length > 0) await pool.query(`DROP SCHEMA ${quotedSchema} CASCADE`);
   // CREATE SCHEMA fails if another replay created the same one meanwhile: nothing of theirs is touched.
   await pool.query('SELECT ktt_create_read_models($1)', [schema]);
 
@@ -101,7 +101,7 @@ export async function replayReadModels(pool: Pool, store: EventStore, options: R
     }
     // What the schema holds, for whoever finds it later (`\dn+` in psql); set last, so it also marks a finished replay.
     const until = 'position' in options.until ? `position ${options.until.position}` : `recorded at ${options.until.recordedAt}`;
-    await client.query(`COMMENT ON SCHEMA ${rm} IS ${quoteLiteral(`read models replayed until ${until}: ${events} events, finished ${new Date().toISOString()}`)}`);
+    await client.query(`COMMENT ON SCHEMA ${quotedSchema} IS ${quoteLiteral(`read models replayed until ${until}: ${events} events, finished ${new Date().toISOString()}`)}`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

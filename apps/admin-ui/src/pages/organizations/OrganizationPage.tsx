@@ -27,7 +27,7 @@ export function OrganizationPage() {
   if (id === null) return <InvalidOrganizationId raw={raw} />;
   if (id !== raw) return <Navigate replace to={{ pathname: `/organizations/${id}`, search: location.search }} state={location.state} />;
   // A new organization (a member's link) starts afresh: no open form, no old message.
-  return <OrganizationView key={id} id={id} />;
+  return <OrganizationDetails key={id} id={id} />;
 }
 
 function InvalidOrganizationId({ raw }: { raw: string }) {
@@ -66,7 +66,7 @@ function knownAtParts(iso: string | null): { date: string; time: string } {
   return { date: vietnam.slice(0, 10), time: vietnam.slice(11, 19) };
 }
 
-function OrganizationView({ id }: { id: string }) {
+function OrganizationDetails({ id }: { id: string }) {
   const t = useOrgT();
   const { locale } = useLocale();
   const api = useApi();
