@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { CommandBus } from '@nestjs/cqrs';
@@ -15,6 +16,7 @@ import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
 
 @ApiTags('plans')
 @ApiBearerAuth()
+@ProblemResponses(400)
 @Controller('api/plans')
 export class PlansController {
   constructor(
@@ -25,7 +27,9 @@ export class PlansController {
 
   @Post()
   @Requires('plans:write')
+  @ApiOperation({ summary: 'Adopt a province\'s plan and its targets' })
   @ApiCreatedResponse({ type: CommandResponseDto })
+  @ProblemResponses(409, 412, 422)
   async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
@@ -33,13 +37,17 @@ export class PlansController {
 
   @Post(':id/amendments')
   @Requires('plans:write')
+  @ApiOperation({ summary: 'Amend a plan: targets added, changed or withdrawn from a date' })
   @ApiOkResponse({ type: CommandResponseDto })
+  @ProblemResponses(404, 409, 412, 422)
   async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
   }
 
   @Get()
   @Requires('plans:read')
+  @ApiOperation({ summary: 'The plans in force at a date, with their amendments applied' })
+  @ApiOkResponse({ description: 'Every plan in force at the date' })
   async list(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const plans = await this.queries.inForce(generation, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
@@ -49,6 +57,9 @@ export class PlansController {
 
   @Get(':id')
   @Requires('plans:read')
+  @ApiOperation({ summary: 'A plan as in force at a date' })
+  @ApiOkResponse({ description: 'The plan, its targets as amended by the date' })
+  @ProblemResponses(404)
   async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
