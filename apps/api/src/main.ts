@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { seedPlans } from '@ktt/application';
 import { resolveSigningSecret, TokenService } from '@ktt/auth';
 import { loadConfig } from '@ktt/platform/config/app-config';
@@ -10,13 +8,7 @@ import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
 import { ApiModule } from './api.module';
-import { buildOpenApiDocument } from './openapi/openapi-document';
-import { installJsonBody } from './http/json-body';
-import { refuseUndecodableQuery } from './http/query-encoding';
-import { drainOnShutdown } from './http/drain';
-import { createValidationPipe } from './http/validation';
-import { serveAdminUi } from './admin-ui/serve-admin-ui';
-import { limitFailedAuthentication } from './auth/auth-failure-limit';
+import { configureHttp } from './http/configure-http';
 import { browsable, printFirstAdminToken, writeFirstAdminToken } from './first-admin-token';
 
 async function bootstrap(): Promise<void> {
@@ -39,29 +31,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
-  // Security headers; the OpenAPI UI needs its own inline scripts, so /docs goes without a CSP.
-  // No upgrade-insecure-requests: the embedded default is plain http on a LAN address, where it would send the
-  // admin UI's own scripts to https and break the page; TLS belongs to the proxy in front (which adds it back).
-  const strict = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
-  const relaxed = helmet({ contentSecurityPolicy: false });
-  app.use((req: { path: string }, res: unknown, next: () => void) =>
-    (req.path.startsWith('/docs') ? relaxed : strict)(req as never, res as never, next),
-  );
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After', 'Read-Model-Degraded'] });
-  // X-Forwarded-For names the client only when TRUST_PROXY says a proxy in front sets it: were it trusted
-  // without one, a client would rotate the header to escape the per-address limits.
-  app.set('trust proxy', config.trustProxy);
-  // First of all: an address that keeps failing authentication is answered 429 before any work is done for it.
-  if (config.authFailureLimitPerMinute > 0) app.use(limitFailedAuthentication(config.authFailureLimitPerMinute));
-  app.use(refuseUndecodableQuery);
-  const drain = drainOnShutdown(app.getHttpAdapter().getInstance());
-  installJsonBody(app.getHttpAdapter().getInstance(), config.bodyLimit);
-  app.useGlobalPipes(createValidationPipe());
-  app.disable('x-powered-by');
-  serveAdminUi(app, logger);
-
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  const { drain } = configureHttp(app, config, logger);
 
   // Our own signal handler, not Nest's shutdown hooks (which re-raise the signal and can exit before
   // the projector and the embedded PostgreSQL are stopped): Nest first finishes its in-flight requests.
