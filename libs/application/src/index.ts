@@ -1,3 +1,4 @@
+export * from './answers';
 export * from './commands/application-errors';
 export * from './commands/authorization';
 export * from './commands/command-context';

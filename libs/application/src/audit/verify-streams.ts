@@ -1,5 +1,6 @@
 import { ORGANIZATION_STREAM_PREFIX, organizationIdOfStream, REGISTRATION_NUMBER_STREAM_PREFIX } from '@ktt/domain';
 import { hashEvent, type EventStore, type Position, type RecordedEvent } from '@ktt/event-store';
+import type { BrokenEvent, OrphanReservation, VerificationResult } from '../answers';
 import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-command.handler';
 
 /**
@@ -9,33 +10,6 @@ import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-comm
  * upcast form — so an edit made past the append-only trigger, a removed or
  * reordered event, or a rewritten link is found.
  */
-
-export interface BrokenEvent {
-  streamId: string;
-  revision: number;
-  eventId: string;
-  position: Position;
-  /** `chain`: revision gap or `previousHash` not the previous event's hash; `hash`: the content does not match `hash`. */
-  reason: 'hash' | 'chain';
-}
-
-/** A registration-number reservation whose organization was never registered (EventStoreDB crash between the ordered writes). */
-export interface OrphanReservation {
-  streamId: string;
-  registrationNumber: string;
-  organizationId: string;
-  eventId: string;
-  recordedAt: string;
-}
-
-export interface VerificationResult {
-  /** Nothing found: no broken event and no orphan reservation. */
-  ok: boolean;
-  checkedEvents: number;
-  /** The first broken event in reading order (global order for every stream). */
-  firstBrokenAt?: BrokenEvent;
-  orphanReservations: OrphanReservation[];
-}
 
 export interface VerifyAllOptions {
   /** Called after each page with the number of events checked so far. */

@@ -1,24 +1,6 @@
 import { DomainError, organizationStreamId, upcast } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
-
-export interface HistoryEntry {
-  revision: number;
-  type: string;
-  data: Record<string, unknown>;
-  effectiveOn: string | null;
-  recordedAt: string;
-  recordedBy: string;
-  eventId: string;
-  hash: string;
-  previousHash: string | null;
-  schemaVersion: number;
-  correlationId: string;
-  position: string;
-  /** The correction that retracted this event, if any. */
-  correctedBy?: string;
-  /** For a correction: the event it retracts. */
-  corrects?: string;
-}
+import type { HistoryEntry } from '../answers';
 
 /** An organization's whole history, read from its stream (no read model needed). */
 export class OrganizationHistoryQueries {

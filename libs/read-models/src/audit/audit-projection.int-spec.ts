@@ -8,7 +8,8 @@ import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema, Generation, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
 import { applyAuditEvents } from './audit-projection';
-import { AuditQueries, decodeAuditCursor, type AuditEventView } from './audit-queries';
+import type { AuditEventView } from '../answers';
+import { AuditQueries, decodeAuditCursor } from './audit-queries';
 import { systemPrincipal } from '@ktt/auth';
 
 const at = (iso: string, actor = 'so-kh-dt-kien-giang') => ({ principal: systemPrincipal(actor), correlationId: randomUUID(), now: new Date(iso) });

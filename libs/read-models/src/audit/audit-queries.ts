@@ -1,4 +1,5 @@
 import { isTimestamp } from '@ktt/domain';
+import type { AuditEventView, Page } from '../answers';
 import type { Generation } from '../generations';
 
 export interface AuditFilter {
@@ -14,25 +15,6 @@ export interface AuditFilter {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
-}
-
-export interface AuditEventView {
-  eventId: string;
-  position: string;
-  streamId: string;
-  revision: number;
-  type: string;
-  /** UTC, milliseconds. */
-  recordedAt: string;
-  recordedBy: string;
-  organizationId: string | null;
-  provinceCode: string | null;
-  effectiveOn: string | null;
-  decisionRef: string | null;
-  correctsEventId: string | null;
-  correctedByEventId: string | null;
-  /** Only on an event the projector could not apply (or holds behind one): why. */
-  quarantined?: { reason: 'failed' | 'held'; error: string };
 }
 
 interface AuditRow {
@@ -79,7 +61,7 @@ export function decodeAuditCursor(cursor: string): AuditCursor | null {
  * unless a replica's clock lags: then they appear on a page not yet read).
  */
 export class AuditQueries {
-  async events(generation: Generation, filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  async events(generation: Generation, filter: AuditFilter): Promise<Page<AuditEventView>> {
     const cursor = filter.cursor === undefined ? null : decodeAuditCursor(filter.cursor);
     if (filter.cursor !== undefined && !cursor) throw new RangeError(`not an audit cursor: ${filter.cursor}`);
     const schema = generation.identifier;

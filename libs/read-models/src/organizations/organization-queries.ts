@@ -1,12 +1,7 @@
 import type { LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
+import type { OrganizationAsOf, Page } from '../answers';
 import type { Generation } from '../generations';
 import { searchText } from './timeline';
-
-/** An organization as the read model knows it on a date: its state then, the unions it belonged to, its stream's version. */
-export interface OrganizationAsOf extends OrganizationState {
-  unionIds: string[];
-  version: number;
-}
 
 /** `knownAt`: an ISO timestamp, or omitted for what is known now (every record so far). */
 export const KNOWN_NOW = 'infinity';
@@ -83,7 +78,7 @@ export class OrganizationQueries {
     return rows[0] ? toOrganizationAsOf(rows[0]) : null;
   }
 
-  async list(generation: Generation, filter: OrganizationFilter): Promise<{ items: OrganizationAsOf[]; nextCursor: string | null }> {
+  async list(generation: Generation, filter: OrganizationFilter): Promise<Page<OrganizationAsOf>> {
     const schema = generation.identifier;
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows } = await generation.pool.query<TimelineRow>(

@@ -1,7 +1,6 @@
 import type { LocalDate, MetricName } from '@ktt/domain';
+import type { Metrics } from '../answers';
 import type { Generation } from '../generations';
-
-export type Metrics = Record<MetricName, number | null>;
 
 interface CountsRow {
   cooperative_groups: string;

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { evaluateTarget, periodEnds, type LocalDate, type PeriodStep, type TargetEvaluation } from '@ktt/domain';
+import { evaluateTarget, periodEnds, type LocalDate, type PeriodStep } from '@ktt/domain';
+import type { ProvinceProgress, SeriesPoint } from '../answers';
 import type { Generation } from '../generations';
 import type { PlanQueries } from '../plans/plan-queries';
-import { metricsAt, type Metrics } from './metrics-query';
-
-export interface ProvinceProgress {
-  provinceCode: string;
-  asOf: LocalDate;
-  knownAt: string | null;
-  metrics: Metrics;
-  targets: (TargetEvaluation & { planId: string })[];
-}
+import { metricsAt } from './metrics-query';
 
 export interface PopulationEntry {
   provinceCode: string;
@@ -57,7 +50,7 @@ export class ProgressQueries {
     return { provinceCode, asOf, knownAt: knownAt ?? null, metrics, targets };
   }
 
-  async series(generation: Generation, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<{ asOf: LocalDate; metrics: Metrics }[]> {
+  async series(generation: Generation, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<SeriesPoint[]> {
     const dates = periodEnds(from, to, step);
     const byDate = await metricsAt(generation, provinceCode, dates, this.population(provinceCode), knownAt);
     return dates.map((asOf) => ({ asOf, metrics: byDate.get(asOf)! }));

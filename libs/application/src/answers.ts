@@ -1,0 +1,54 @@
+/**
+ * What the application answers besides command results, in the shapes the api sends (api.md). Types
+ * only, importing nothing: the admin UI reads these same types (`import type`), so a change of shape
+ * here fails the UI's typecheck instead of drifting from a copy.
+ */
+
+/** One event of an organization's history (GET /api/organizations/:id/events), data in its current shape. */
+export interface HistoryEntry {
+  revision: number;
+  type: string;
+  data: Record<string, unknown>;
+  effectiveOn: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  eventId: string;
+  hash: string;
+  previousHash: string | null;
+  /** The schema version it was stored in (what `hash` covers). */
+  schemaVersion: number;
+  correlationId: string;
+  position: string;
+  /** The correction that retracted this event, if any. */
+  correctedBy?: string;
+  /** For a correction: the event it retracts. */
+  corrects?: string;
+}
+
+export interface BrokenEvent {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  position: string;
+  /** `chain`: revision gap or `previousHash` not the previous event's hash; `hash`: the content does not match `hash`. */
+  reason: 'hash' | 'chain';
+}
+
+/** A registration-number reservation whose organization was never registered (EventStoreDB crash between the ordered writes). */
+export interface OrphanReservation {
+  streamId: string;
+  registrationNumber: string;
+  organizationId: string;
+  eventId: string;
+  recordedAt: string;
+}
+
+/** GET /api/audit/verify. */
+export interface VerificationResult {
+  /** Nothing found: no broken event and no orphan reservation. */
+  ok: boolean;
+  checkedEvents: number;
+  /** The first broken event in reading order (global order for every stream). */
+  firstBrokenAt?: BrokenEvent;
+  orphanReservations: OrphanReservation[];
+}
