@@ -42,6 +42,8 @@ export interface InProcessApi {
   http(): HttpAgent;
   /** The runtime the app runs on: its event store and pool, to arrange and to inspect. */
   runtime: Runtime;
+  /** The Nest app itself: its providers (the CommandBus, say) for a spec to observe. */
+  app: NestExpressApplication;
   /** `Authorization: Bearer …` for a token of this role (and provinces), signed with the app's secret. */
   auth(token: TokenRequest): { Authorization: string };
   close(): Promise<void>;
@@ -68,6 +70,7 @@ export async function startInProcessApi(env: Record<string, string> = {}): Promi
   return {
     http: () => request(app.getHttpServer()),
     runtime,
+    app,
     auth: (token) => ({ Authorization: `Bearer ${tokens.sign(token)}` }),
     async close() {
       await app.close();
