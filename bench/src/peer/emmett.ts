@@ -169,7 +169,7 @@ interface StreamState {
 }
 
 /**
- * Our OrganizationCommands.execute on Emmett: Emmett's `CommandHandler`
+ * Our OrganizationCommandHandler.execute on Emmett: Emmett's `CommandHandler`
  * (read the stream in a session, aggregate with `evolve`, run the handler,
  * append with the expected stream version; retried on a version conflict)
  * around the same pure `decide` of @ktt/domain and the same envelope (event
