@@ -10,8 +10,7 @@ import {
   type PostgresEventStore,
 } from '@event-driven-io/emmett-postgresql';
 import { Client, Pool } from 'pg';
-import { foldRecorded, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
-import { envelope } from '@ktt/application/commands/event-envelope';
+import { envelope, foldRecorded, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
 import {
   decide,
   normalizeRegistrationNumber,
