@@ -15,9 +15,13 @@ export default defineConfig({
   root: here,
   base: '/',
   resolve: {
+    // The server's own pure modules, so the UI states no shape or rule of its own (tsconfig.json has the same paths):
+    // the role → permission table, so the UI never offers what the API refuses; the domain's kinds, sectors,
+    // ratings, metrics, event types and stream names. The read side's and the application's answers are
+    // imported as types only (api/types.ts), which the build erases.
     alias: {
-      // The role → permission table is the server's own (pure, no I/O), so the UI never offers what the API refuses.
       '@ktt/auth/principal': path.resolve(here, '../../libs/auth/src/principal.ts'),
+      '@ktt/domain': path.resolve(here, '../../libs/domain/src/index.ts'),
     },
   },
   oxc: { jsx: { runtime: 'automatic' } },

@@ -27,6 +27,11 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** GET /api/me: who the token speaks for and what its role may do (what a client offers). */
+export interface Me extends Principal {
+  permissions: Permission[];
+}
+
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   registrar: ['organizations:write', 'organizations:read', 'history:read', 'progress:read', 'plans:read'],

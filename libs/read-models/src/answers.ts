@@ -30,8 +30,11 @@ export interface ProvinceProgress {
   /** null when the question gave none (now). */
   knownAt: string | null;
   metrics: Metrics;
-  targets: (TargetEvaluation & { planId: string })[];
+  targets: TargetProgress[];
 }
+
+/** One target of a progress answer: the domain's evaluation and the plan that sets it. */
+export type TargetProgress = TargetEvaluation & { planId: string };
 
 /** One point of GET /api/provinces/:code/progress/series. */
 export interface SeriesPoint {

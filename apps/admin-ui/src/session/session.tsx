@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ApiClient } from '../api/client';
+import type { Permission } from '@ktt/auth/principal';
 import type { Me } from '../api/types';
 
 /**
@@ -23,7 +24,7 @@ interface Session {
   client: ApiClient;
   signIn(token: string): Promise<void>;
   signOut(): void;
-  can(permission: string): boolean;
+  can(permission: Permission): boolean;
   /** Registrars write only for their provinces; admins everywhere; others nowhere. */
   canWriteProvince(provinceCode: string): boolean;
 }

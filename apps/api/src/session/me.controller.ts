@@ -1,14 +1,15 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { can, PERMISSIONS, type Principal } from '@ktt/auth';
+import { can, PERMISSIONS, ROLES, type Me, type Permission, type Principal } from '@ktt/auth';
 import { AnyRole } from '../auth/auth.decorators';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 
-class MeDto {
+/** The OpenAPI schema of `Me` (libs/auth/src/principal.ts), which the admin UI reads. */
+class MeDto implements Me {
   @ApiProperty({ example: 'registrar:91' }) subject!: string;
-  @ApiProperty({ enum: ['admin', 'registrar', 'auditor', 'analyst'] }) role!: Principal['role'];
+  @ApiProperty({ enum: ROLES }) role!: Principal['role'];
   @ApiProperty({ type: [String], description: 'registrars: the provinces they write for' }) provinces!: string[];
-  @ApiProperty({ type: [String], description: 'what the role may do (libs/auth/src/principal.ts)' }) permissions!: string[];
+  @ApiProperty({ enum: PERMISSIONS, isArray: true, description: 'what the role may do (libs/auth/src/principal.ts)' }) permissions!: Permission[];
 }
 
 /** Extension of api.md: who the token speaks for, so a client (the admin UI) offers only what the role may do. */

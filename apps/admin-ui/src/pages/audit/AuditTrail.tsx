@@ -1,14 +1,17 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import type { AuditEvent, Page } from '../../api/types';
+import { ORGANIZATION_EVENT_TYPES, PLAN_EVENT_TYPES, planIdOfStream, type AuditEventView, type Page } from '../../api/types';
 import { useProvinces, useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, formatTimestamp } from '../../i18n/format';
 import { useT } from '../../i18n/i18n';
 import { useApi } from '../../session/session';
-import { AUDIT_EVENT_TYPES, messages } from './messages';
+import { messages } from './messages';
+
+/** Event types of the audit trail (organization and plan streams), in the order a history runs. */
+const AUDIT_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...PLAN_EVENT_TYPES];
 
 const FILTER_KEYS = ['from', 'to', 'recordedBy', 'provinceCode', 'type', 'limit'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -55,7 +58,7 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
 
   const page = useQuery(
     () =>
-      api.get<Page<AuditEvent>>('/api/audit/events', {
+      api.get<Page<AuditEventView>>('/api/audit/events', {
         from: applied.from || undefined,
         to: applied.to ? exclusiveTo(applied.to) : undefined,
         recordedBy: applied.recordedBy.trim() || undefined,
@@ -152,7 +155,7 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
                   {t(`type.${type}`)} ({type})
                 </option>
               ))}
-              {draft.type && !(AUDIT_EVENT_TYPES as readonly string[]).includes(draft.type) ? <option value={draft.type}>{draft.type}</option> : null}
+              {draft.type && !AUDIT_EVENT_TYPES.includes(draft.type) ? <option value={draft.type}>{draft.type}</option> : null}
             </select>
           </div>
           <div className="field audit-limit">
@@ -234,8 +237,8 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
                       <Link to={`/organizations/${item.organizationId}`} aria-label={t('row.organization.label', { id: item.organizationId })} title={item.streamId}>
                         {t('row.organization', { id: short(item.organizationId) })}
                       </Link>
-                    ) : item.streamId.startsWith('plan-') ? (
-                      t('row.plan', { id: item.streamId.slice('plan-'.length) })
+                    ) : planIdOfStream(item.streamId) !== null ? (
+                      t('row.plan', { id: planIdOfStream(item.streamId)! })
                     ) : (
                       <code>{item.streamId}</code>
                     )}

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { VerifyResult } from '../../api/types';
+import { organizationIdOfStream, organizationStreamId, type VerificationResult } from '../../api/types';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatNumber, formatTimestamp } from '../../i18n/format';
 import { useLocale, useT } from '../../i18n/i18n';
@@ -10,24 +10,23 @@ import { messages } from './messages';
 /** The server's pattern for a stream id (apps/api/src/audit/verify.dto.ts). */
 const STREAM_ID = /^[a-z]+(?:-[a-z]+)*-[A-Za-z0-9/_.-]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ORGANIZATION_PREFIX = 'organization-';
 
 /** What was typed as a stream id: an organization id becomes `organization-<id>`; null when it is neither. */
 export function normalizeStreamId(text: string): string | null {
   const trimmed = text.trim();
-  if (UUID.test(trimmed)) return `${ORGANIZATION_PREFIX}${trimmed.toLowerCase()}`;
+  if (UUID.test(trimmed)) return organizationStreamId(trimmed.toLowerCase());
   return STREAM_ID.test(trimmed) ? trimmed : null;
 }
 
 /** The organization of an `organization-<id>` stream, for a link to its page. */
 export function organizationOf(streamId: string): string | null {
-  const id = streamId.startsWith(ORGANIZATION_PREFIX) ? streamId.slice(ORGANIZATION_PREFIX.length) : '';
-  return UUID.test(id) ? id : null;
+  const id = organizationIdOfStream(streamId);
+  return id !== null && UUID.test(id) ? id : null;
 }
 
 interface Outcome {
   streamId: string | null;
-  result: VerifyResult;
+  result: VerificationResult;
   finishedAt: string;
   seconds: number;
 }
@@ -75,7 +74,7 @@ export function VerifyPanel({ request }: { request: { streamId: string; nonce: n
     setError(null);
     setOutcome(null);
     try {
-      const result = await api.get<VerifyResult>('/api/audit/verify', { streamId: streamId ?? undefined });
+      const result = await api.get<VerificationResult>('/api/audit/verify', { streamId: streamId ?? undefined });
       if (mounted.current && mine === run.current) {
         setOutcome({ streamId, result, finishedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 100) / 10 });
       }

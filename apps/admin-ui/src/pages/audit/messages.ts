@@ -1,22 +1,5 @@
 import type { Messages } from '../../i18n/i18n';
 
-/** Event types of the audit trail (organization and plan streams), in the order a history runs. */
-export const AUDIT_EVENT_TYPES = [
-  'OrganizationRegistered',
-  'OrganizationRated',
-  'MemberCountChanged',
-  'ProfileChanged',
-  'OrganizationSuspended',
-  'OrganizationFoundDormant',
-  'OrganizationResumed',
-  'OrganizationDissolved',
-  'CooperativeJoinedUnion',
-  'CooperativeLeftUnion',
-  'RecordCorrected',
-  'PlanAdopted',
-  'PlanAmended',
-] as const;
-
 export const messages: Messages = {
   vi: {
     heading: 'Kiểm toán',

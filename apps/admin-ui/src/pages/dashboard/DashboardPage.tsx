@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { apiPath } from '../../api/paths';
-import type { Plan, Progress, TargetProgress } from '../../api/types';
+import type { PlanState, ProvinceProgress, TargetProgress } from '../../api/types';
 import { useProvinces, useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { DateInput } from '../../components/DateInput';
@@ -34,7 +34,7 @@ export function DashboardPage() {
   const provinceId = useId();
 
   // The default province: one the user writes for that has a plan, else the first province with a plan in force today.
-  const plansToday = useQuery(() => api.get<Plan[]>('/api/plans'), [api]);
+  const plansToday = useQuery(() => api.get<PlanState[]>('/api/plans'), [api]);
   const defaultProvince = useMemo(() => {
     if (!plansToday.data && !plansToday.error) return null;
     const withPlan = (plansToday.data ?? []).map((plan) => plan.provinceCode);
@@ -70,11 +70,11 @@ export function DashboardPage() {
   const progress = useQuery(
     () =>
       provinceCode
-        ? api.get<Progress>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined })
+        ? api.get<ProvinceProgress>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined })
         : Promise.resolve(undefined),
     [api, provinceCode, asOf, knownAt],
   );
-  const plansAsOf = useQuery(() => api.get<Plan[]>('/api/plans', { asOf, knownAt: knownAt || undefined }), [api, asOf, knownAt]);
+  const plansAsOf = useQuery(() => api.get<PlanState[]>('/api/plans', { asOf, knownAt: knownAt || undefined }), [api, asOf, knownAt]);
 
   if (!can('progress:read')) {
     return (
@@ -166,7 +166,7 @@ export function DashboardPage() {
 }
 
 /** The targets in force, plan by plan, with a one-line tally of their statuses. */
-function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: Plan[]; asOf: string }) {
+function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: PlanState[]; asOf: string }) {
   const t = useT(messages);
   const byPlan = new Map<string, TargetProgress[]>();
   for (const target of targets) byPlan.set(target.planId, [...(byPlan.get(target.planId) ?? []), target]);

@@ -1,4 +1,4 @@
-import type { Progress } from '../../api/types';
+import type { MetricName, ProvinceProgress } from '../../api/types';
 import { formatMetric } from '../../i18n/format';
 import { useLocale, useT } from '../../i18n/i18n';
 import { messages } from './messages';
@@ -10,12 +10,12 @@ import { METRIC_GROUPS } from './progress-math';
  * (the population is unknown, or the share's denominator is 0).
  * `data-testid="metric-<name>"` holds the formatted value alone.
  */
-export function MetricGroups({ progress }: { progress: Progress }) {
+export function MetricGroups({ progress }: { progress: ProvinceProgress }) {
   const t = useT(messages);
   const { locale } = useLocale();
   const known = new Set(METRIC_GROUPS.flatMap((group) => group.metrics));
-  // A metric the server adds later still shows, in a last group.
-  const extra = Object.keys(progress.metrics).filter((metric) => !known.has(metric));
+  // A metric the server adds later still shows, in a last group (until METRIC_GROUPS places it).
+  const extra = (Object.keys(progress.metrics) as MetricName[]).filter((metric) => !known.has(metric));
   const groups = extra.length ? [...METRIC_GROUPS, { key: 'other', metrics: extra }] : METRIC_GROUPS;
   return (
     <div className="dashboard-groups">

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { apiPath } from '../../api/paths';
-import type { Plan, SeriesPoint, TargetProgress } from '../../api/types';
+import type { MetricName, PlanState, SeriesPoint, TargetProgress } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, isShareMetric } from '../../i18n/format';
@@ -42,7 +42,7 @@ export function ProgressChart(props: {
   asOf: string;
   knownAt: string;
   targets: TargetProgress[];
-  plans: Plan[];
+  plans: PlanState[];
 }) {
   const t = useT(messages);
   const { locale } = useLocale();
@@ -54,8 +54,8 @@ export function ProgressChart(props: {
   const narrow = useNarrow();
 
   const targetMetrics = useMemo(() => [...new Set(props.targets.map((target) => target.metric))], [props.targets]);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const metric = chosen ?? targetMetrics[0] ?? 'cooperatives';
+  const [chosen, setChosen] = useState<MetricName | null>(null);
+  const metric: MetricName = chosen ?? targetMetrics[0] ?? 'cooperatives';
   const otherMetrics = ALL_METRICS.filter((name) => !targetMetrics.includes(name));
 
   const paths: PathLine[] = useMemo(
@@ -150,7 +150,7 @@ export function ProgressChart(props: {
       <h2 id={`${selectId}-heading`}>{t('chart.heading')}</h2>
       <div className="field dashboard-chart-select">
         <label htmlFor={selectId}>{t('chart.metric')}</label>
-        <select id={selectId} value={metric} onChange={(event) => setChosen(event.target.value)}>
+        <select id={selectId} value={metric} onChange={(event) => setChosen(event.target.value as MetricName)}>
           {targetMetrics.length ? (
             <optgroup label={t('chart.targets')}>
               {targetMetrics.map((name) => (
@@ -300,7 +300,7 @@ export function ProgressChart(props: {
  * of the paths (the ends of each dashed line); each path's value at every row
  * on or after its adoption date (the straight line, then the aim).
  */
-function buildRows(series: SeriesPoint[], metric: string, paths: PathLine[]): Row[] {
+function buildRows(series: SeriesPoint[], metric: MetricName, paths: PathLine[]): Row[] {
   const rows = new Map<string, Row>();
   for (const point of series) rows.set(point.asOf, { time: dateTime(point.asOf), date: point.asOf, actual: point.metrics[metric] ?? null });
   for (const path of paths) {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { OrganizationState, Page, Province } from '../../api/types';
+import type { OrganizationAsOf, Page, Province } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { FormSelect } from '../../components/FormFields';
 import { useApi } from '../../session/session';
@@ -41,7 +41,7 @@ export function CooperativePicker(props: {
   const results = useQuery(
     () =>
       province
-        ? api.get<Page<OrganizationState>>('/api/organizations', { kind: 'cooperative', provinceCode: province, asOf: props.asOf, q: q || undefined, limit: 12 })
+        ? api.get<Page<OrganizationAsOf>>('/api/organizations', { kind: 'cooperative', provinceCode: province, asOf: props.asOf, q: q || undefined, limit: 12 })
         : Promise.resolve({ items: [], nextCursor: null }),
     [api, province, props.asOf, q],
   );

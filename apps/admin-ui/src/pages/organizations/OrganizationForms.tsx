@@ -1,7 +1,7 @@
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError, type CommandResult } from '../../api/client';
 import { apiPath } from '../../api/paths';
-import { RATINGS, type HistoryEvent, type OrganizationState, type Province } from '../../api/types';
+import { RATINGS, type HistoryEntry, type OrganizationAsOf, type Province } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
 import { formatDate, todayInVietnam } from '../../i18n/format';
@@ -16,10 +16,10 @@ export type FormName = 'rate' | 'members' | 'profile' | 'suspend' | 'dormant' | 
 
 export interface CommandProps {
   /** The organization now (as of today, everything recorded): the state the commands are judged against. */
-  organization: OrganizationState;
+  organization: OrganizationAsOf;
   /** Its stream's version, sent as If-Match. */
   version: number;
-  events: HistoryEvent[] | undefined;
+  events: HistoryEntry[] | undefined;
   provinces: Province[] | undefined;
   names: Record<string, OrganizationSummary | null>;
   /** Done: `what` says what was recorded. */

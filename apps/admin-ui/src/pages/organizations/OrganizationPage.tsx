@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { apiPath, canonicalUuid } from '../../api/paths';
-import type { HistoryEvent, OrganizationState } from '../../api/types';
+import type { HistoryEntry, OrganizationAsOf } from '../../api/types';
 import { useProvinces, useQuery } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
 import { FormText } from '../../components/FormFields';
@@ -79,15 +79,15 @@ function OrganizationDetails({ id }: { id: string }) {
   const knownAt = params.get('knownAt') || null;
   const historyAllowed = can('history:read');
 
-  const state = useQuery(() => api.get<OrganizationState>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
+  const state = useQuery(() => api.get<OrganizationAsOf>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
   const events = useQuery(
-    () => (historyAllowed ? api.get<HistoryEvent[]>(apiPath`/api/organizations/${id}/events`) : Promise.resolve(undefined)),
+    () => (historyAllowed ? api.get<HistoryEntry[]>(apiPath`/api/organizations/${id}/events`) : Promise.resolve(undefined)),
     [api, id, historyAllowed],
   );
   // Commands are judged against the organization now and need its latest version: read it apart when the page looks at another time.
   const viewingNow = asOf === today && knownAt === null;
   const current = useQuery(
-    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationState>(apiPath`/api/organizations/${id}`)),
+    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationAsOf>(apiPath`/api/organizations/${id}`)),
     [api, id, viewingNow],
   );
   const now = viewingNow ? state.data : current.data;
@@ -370,7 +370,7 @@ function OrganizationDetails({ id }: { id: string }) {
   );
 }
 
-function StateFields({ organization, t, locale, provinceText }: { organization: OrganizationState; t: Translate; locale: 'vi' | 'en'; provinceText: string }) {
+function StateFields({ organization, t, locale, provinceText }: { organization: OrganizationAsOf; t: Translate; locale: 'vi' | 'en'; provinceText: string }) {
   const rows: [string, ReactNode][] = [
     [t('field.kind'), t(`kind.${organization.kind}`)],
     [t('field.registrationNumber'), organization.registrationNumber],

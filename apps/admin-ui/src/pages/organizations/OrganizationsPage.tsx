@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useProvinces, useQuery } from '../../api/use-query';
-import { KINDS, RATINGS, SECTORS, STATUSES, type OrganizationState, type Page } from '../../api/types';
+import { ORGANIZATION_KINDS, RATINGS, SECTORS, STATUSES, type OrganizationAsOf, type Page } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormSelect, FormText } from '../../components/FormFields';
 import { ProblemMessage } from '../../components/ProblemMessage';
@@ -65,7 +65,7 @@ export function OrganizationsPage() {
     limit,
     cursor,
   };
-  const list = useQuery(() => api.get<Page<OrganizationState>>('/api/organizations', query), [api, JSON.stringify(query)]);
+  const list = useQuery(() => api.get<Page<OrganizationAsOf>>('/api/organizations', query), [api, JSON.stringify(query)]);
   useEffect(() => list.data?.items.forEach(rememberSummary), [list.data]);
 
   const submit = (event: FormEvent) => {
@@ -107,7 +107,7 @@ export function OrganizationsPage() {
             value={value('kind')}
             onChange={(kind) => update({ kind })}
             placeholder={t('list.all')}
-            options={KINDS.map((kind) => ({ value: kind, label: t(`kind.${kind}`) }))}
+            options={ORGANIZATION_KINDS.map((kind) => ({ value: kind, label: t(`kind.${kind}`) }))}
           />
           <FormSelect
             name="status"

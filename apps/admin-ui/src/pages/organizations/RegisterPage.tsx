@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { CommandResult } from '../../api/client';
-import { KINDS, SECTORS, type OrganizationKind } from '../../api/types';
+import { ORGANIZATION_KINDS, SECTORS, type OrganizationKind } from '../../api/types';
 import { useProvinces } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
 import { FormCheckbox, FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
@@ -147,7 +147,7 @@ export function RegisterPage() {
             {...f.bind('kind', { clears: ['memberCount', 'memberCooperativeIds'] })}
             label={t('field.kind')}
             required
-            options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+            options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
           />
           <FormText {...f.bind('name')} label={t('field.name')} required maxLength={200} />
           <FormText {...f.bind('registrationNumber')} label={t('field.registrationNumber')} required maxLength={20} hint={t('form.registrationNumber')} />

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
-import type { HistoryEvent, Province } from '../../api/types';
+import type { HistoryEntry, Province } from '../../api/types';
 import { formatDate, formatTimestamp } from '../../i18n/format';
 import type { Translate } from '../../i18n/i18n';
 import { OrgLink, provinceLabel, yesNo, type OrganizationSummary } from './shared';
@@ -11,7 +11,7 @@ export const DOCUMENT_KEYS = ['decisionRef', 'noticeRef', 'document', 'documentR
 const HIDDEN_KEYS = new Set(['organizationId', 'effectiveOn', 'retractedEventId', 'retractedRevision', 'retractedType', 'replacement', ...DOCUMENT_KEYS]);
 
 /** Events a correction may retract (domain: not the registration, not a correction, each at most once). */
-export function isRetractable(event: HistoryEvent): boolean {
+export function isRetractable(event: HistoryEntry): boolean {
   return event.type !== 'OrganizationRegistered' && event.type !== 'RecordCorrected' && !event.correctedBy;
 }
 
@@ -22,7 +22,7 @@ export function eventLabel(t: Translate, type: string): string {
 }
 
 /** The ids of organizations an event's data names (founders, a joining or leaving cooperative). */
-export function idsInEvents(events: HistoryEvent[]): string[] {
+export function idsInEvents(events: HistoryEntry[]): string[] {
   const ids: string[] = [];
   const collect = (data: Record<string, unknown> | undefined) => {
     if (!data) return;
@@ -46,7 +46,7 @@ export function focusEvent(eventId: string): void {
 }
 
 /** A link within the page (hash routes: the href is the page itself; the click moves to the event). */
-function EventLink({ event, t, children }: { event: HistoryEvent | undefined; t: Translate; children?: ReactNode }) {
+function EventLink({ event, t, children }: { event: HistoryEntry | undefined; t: Translate; children?: ReactNode }) {
   const location = useLocation();
   if (!event) return <>{children}</>;
   return (
@@ -154,7 +154,7 @@ export function EventData({ data, context, hide = HIDDEN_KEYS }: { data: Record<
  * correction links back to what it retracts and shows its replacement.
  */
 export function Timeline(props: {
-  events: HistoryEvent[];
+  events: HistoryEntry[];
   t: Translate;
   provinces: Province[] | undefined;
   names: Record<string, OrganizationSummary | null>;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { apiPath, canonicalUuid } from '../../api/paths';
-import type { OrganizationKind, OrganizationState, Province } from '../../api/types';
+import type { OrganizationKind, OrganizationAsOf, Province } from '../../api/types';
 import { formatDate, todayInVietnam } from '../../i18n/format';
 import { useT, type Translate } from '../../i18n/i18n';
 import { useApi } from '../../session/session';
@@ -93,7 +93,7 @@ export function useOrganizationSummaries(ids: readonly string[]): Record<string,
         summaries.set(
           id,
           uuid
-            ? api.get<OrganizationState>(apiPath`/api/organizations/${uuid}`).then(
+            ? api.get<OrganizationAsOf>(apiPath`/api/organizations/${uuid}`).then(
                 (state) => ({ id, name: state.name, registrationNumber: state.registrationNumber, kind: state.kind, provinceCode: state.provinceCode }),
                 (error: unknown) => {
                   if (!(error instanceof ApiError && error.status === 404)) summaries.delete(id); // retry later
