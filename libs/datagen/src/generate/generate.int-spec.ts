@@ -3,6 +3,7 @@ import {
   decide,
   DomainError,
   foldHistory,
+  ORGANIZATION_EVENT_SCHEMA_VERSIONS,
   todayInVietnam,
   type OrganizationCommand,
   type OrganizationEvent,
@@ -10,7 +11,8 @@ import {
 } from '@ktt/domain';
 import { canonicalJson, PostgresEventStore, sha256, type EventStore, type StreamAppend } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import { OrganizationCommandHandler, verifyAll } from '@ktt/application';
+import { envelope, OrganizationCommandHandler, REGISTRATION_NUMBER_RESERVED, verifyAll, type ChainTip } from '@ktt/application';
+import { systemPrincipal } from '@ktt/auth';
 import { generate, GENERATOR_ACTOR, readProvinces, type GenerateSummary, type ProvinceRef } from './generate';
 
 const SEED = 7;
@@ -24,7 +26,7 @@ interface Row {
   event_id: string;
   event_type: string;
   data: Record<string, unknown>;
-  metadata: Record<string, unknown> & { recordedAt: string; recordedBy: string };
+  metadata: Record<string, unknown> & { recordedAt: string; recordedBy: string; correlationId: string };
 }
 
 function storeOf(database: MigratedDatabase): PostgresEventStore {
@@ -179,6 +181,19 @@ describe('generate --scale small, through the domain into PostgreSQL', () => {
     expect(result.orphanReservations).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.checkedEvents).toBe(summary.eventsWritten);
+  });
+
+  it('stamps every event as the command path does: its metadata and hash are what `envelope` makes of its fact, recording time, correlation and id', () => {
+    const schemaVersions = { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 };
+    let previous: ChainTip | undefined;
+    for (const [i, row] of stored.entries()) {
+      if (i > 0 && stored[i - 1].stream_id !== row.stream_id) previous = undefined;
+      const { recordedAt, correlationId } = row.metadata;
+      const context = { principal: systemPrincipal(GENERATOR_ACTOR), correlationId, now: new Date(recordedAt) };
+      const [expected] = envelope(row.stream_id, previous, [{ type: row.event_type, data: row.data }], context, schemaVersions, [row.event_id]);
+      expect({ type: row.event_type, data: row.data, metadata: row.metadata }).toEqual(expected);
+      previous = { revision: Number(row.stream_revision), metadata: expected.metadata };
+    }
   });
 
   it('breaks no rule: each stored fact is what the domain decides for its command, on the day it was recorded, against the history recorded before it', () => {
