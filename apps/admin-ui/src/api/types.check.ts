@@ -6,14 +6,14 @@
 import type { Permission } from '@ktt/auth/principal';
 import type { MetricName, OrganizationAsOf, OrganizationKind, TargetProgress } from './types';
 
-export const metric: MetricName = 'cooperatives';
+const metric: MetricName = 'cooperatives';
 // @ts-expect-error MetricName is the domain's union of its 19 metrics, not any string.
-export const noSuchMetric: MetricName = 'no_such_metric';
+const noSuchMetric: MetricName = 'no_such_metric';
 // @ts-expect-error a target's metric is a MetricName too.
-export const targetMetric: TargetProgress['metric'] = 'no_such_metric';
+const targetMetric: TargetProgress['metric'] = 'no_such_metric';
 // @ts-expect-error the kinds are the domain's.
-export const noSuchKind: OrganizationKind = 'company';
+const noSuchKind: OrganizationKind = 'company';
 // @ts-expect-error the state answer is the read model's (its status is the domain's union).
-export const noSuchStatus: OrganizationAsOf['status'] = 'closed';
+const noSuchStatus: OrganizationAsOf['status'] = 'closed';
 // @ts-expect-error permissions are the server's table's.
-export const noSuchPermission: Permission = 'everything';
+const noSuchPermission: Permission = 'everything';
