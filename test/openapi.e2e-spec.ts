@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const REDOCLY = path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
 const WRITE_OPENAPI = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'openapi', 'write-openapi.js');
 
-type Operation = { summary?: string; security?: Record<string, string[]>[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+type Operation = { summary?: string; parameters?: { in: string; name: string }[]; security?: Record<string, string[]>[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
 
 /**
  * The OpenAPI document is a contract other tools read: the one the api serves is the one `npm run lint:openapi`
@@ -79,6 +79,11 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['201', '400', '401', '403', '404', '409', '412', '422', '429', '503']),
     );
     expect(served.paths['/api/me'].get.responses['403']).toBeUndefined();
+    // Every command (organizations and plans alike) documents the headers it reads.
+    for (const { name, operation } of operations.filter(({ name }) => name.startsWith('POST '))) {
+      const headers = (operation.parameters ?? []).filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name);
+      expect({ name, headers }).toEqual({ name, headers: expect.arrayContaining(['If-Match', 'Idempotency-Key', 'X-Correlation-Id']) });
+    }
     expect(served).toMatchObject({ servers: [{ url: '/' }], security: [{ bearer: [] }] });
     expect(served.paths['/health'].get.security).toEqual([{}, { bearer: [] }]);
   });

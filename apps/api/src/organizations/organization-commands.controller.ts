@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { CommandHeaders } from '../openapi/command-headers';
 import { ProblemResponses } from '../openapi/problem-responses';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -31,8 +32,7 @@ const CooperativeId = uuidParam('cooperativeId');
 @ApiBearerAuth()
 @Requires('organizations:write')
 @ProblemResponses(400, 404, 409, 412, 422)
-@ApiHeader({ name: 'If-Match', required: false, description: '"<version>": write only if the stream is still at it (else 412)' })
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body = same answer, nothing written again' })
+@CommandHeaders()
 @Controller('api/organizations')
 export class OrganizationCommandsController {
   constructor(private readonly commandBus: CommandBus) {}

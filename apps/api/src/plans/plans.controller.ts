@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { CommandHeaders } from '../openapi/command-headers';
 import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
@@ -30,6 +31,7 @@ export class PlansController {
   @ApiOperation({ summary: 'Adopt a province\'s plan and its targets' })
   @ApiCreatedResponse({ type: CommandResponseDto })
   @ProblemResponses(409, 412, 422)
+  @CommandHeaders()
   async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...plan } = body;
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
@@ -40,6 +42,7 @@ export class PlansController {
   @ApiOperation({ summary: 'Amend a plan: targets added, changed or withdrawn from a date' })
   @ApiOkResponse({ type: CommandResponseDto })
   @ProblemResponses(404, 409, 412, 422)
+  @CommandHeaders()
   async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
   }
