@@ -5,13 +5,14 @@
  * is, makes the browser request `/plans` instead of an organization.
  */
 
-/** A UUID in any letter case (api.md: accepted in any case, stored and answered in lower case). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './types';
 
-/** The canonical (lower-case) form of a UUID, or null when `text` is not one. */
+/**
+ * The canonical (lower-case) form of a UUID, or null when `text` is not one: the domain's test, so the UI
+ * accepts exactly the ids the api does (api.md: any case on the way in, lower case after).
+ */
 export function canonicalUuid(text: string | null | undefined): string | null {
-  if (typeof text !== 'string' || !UUID.test(text)) return null;
-  return text.toLowerCase();
+  return isUuid(text) ? text.toLowerCase() : null;
 }
 
 /**

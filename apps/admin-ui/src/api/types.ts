@@ -16,6 +16,7 @@ export type {
   Target,
 } from '@ktt/domain';
 export {
+  isUuid,
   METRIC_NAMES,
   ORGANIZATION_EVENT_TYPES,
   ORGANIZATION_KINDS,

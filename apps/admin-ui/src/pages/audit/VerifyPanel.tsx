@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { organizationIdOfStream, organizationStreamId, type VerificationResult } from '../../api/types';
+import { isUuid, organizationIdOfStream, organizationStreamId, type VerificationResult } from '../../api/types';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatNumber, formatTimestamp } from '../../i18n/format';
 import { useLocale, useT } from '../../i18n/i18n';
@@ -9,19 +9,18 @@ import { messages } from './messages';
 
 /** The server's pattern for a stream id (apps/api/src/audit/verify.dto.ts). */
 const STREAM_ID = /^[a-z]+(?:-[a-z]+)*-[A-Za-z0-9/_.-]{1,100}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What was typed as a stream id: an organization id becomes `organization-<id>`; null when it is neither. */
 export function normalizeStreamId(text: string): string | null {
   const trimmed = text.trim();
-  if (UUID.test(trimmed)) return organizationStreamId(trimmed.toLowerCase());
+  if (isUuid(trimmed)) return organizationStreamId(trimmed.toLowerCase());
   return STREAM_ID.test(trimmed) ? trimmed : null;
 }
 
 /** The organization of an `organization-<id>` stream, for a link to its page. */
 export function organizationOf(streamId: string): string | null {
   const id = organizationIdOfStream(streamId);
-  return id !== null && UUID.test(id) ? id : null;
+  return isUuid(id) ? id : null;
 }
 
 interface Outcome {
