@@ -8,36 +8,41 @@ import type { MetricName, TargetProgress } from '../../api/types';
 import { formatMetric, isShareMetric } from '../../i18n/format';
 import type { Locale } from '../../i18n/i18n';
 
+type MetricGroupKey = 'size' | 'quality' | 'linkage' | 'capacity' | 'status';
+
+/**
+ * The group each metric of domain.md shows in, as a reader of a provincial report looks for them, in the
+ * order shown. A Record of every MetricName: a metric the domain adds does not compile until it is placed.
+ */
+const GROUP_OF: Record<MetricName, MetricGroupKey> = {
+  cooperative_groups: 'size',
+  cooperative_group_members: 'size',
+  cooperatives: 'size',
+  cooperative_members: 'size',
+  unions: 'size',
+  union_member_cooperatives: 'size',
+  population_share: 'size',
+  cooperatives_good_or_fair_share: 'quality',
+  rated_organizations_good_or_fair_share: 'quality',
+  cooperatives_good_or_fair_in_value_chain_share: 'linkage',
+  rated_organizations_good_or_fair_in_value_chain_share: 'linkage',
+  rated_organizations_value_chain_share: 'linkage',
+  agricultural_cooperatives_enterprise_linked_share: 'linkage',
+  managers_with_degree_share: 'capacity',
+  directors_trained_share: 'capacity',
+  high_tech_agricultural_cooperatives: 'capacity',
+  organizations_digital_adoption_share: 'capacity',
+  suspended_cooperatives: 'status',
+  dormant_cooperatives: 'status',
+};
+
+const GROUP_KEYS: MetricGroupKey[] = ['size', 'quality', 'linkage', 'capacity', 'status'];
+
 /** The metrics of domain.md, grouped as a reader of a provincial report looks for them. */
-export const METRIC_GROUPS: { key: string; metrics: MetricName[] }[] = [
-  {
-    key: 'size',
-    metrics: [
-      'cooperative_groups',
-      'cooperative_group_members',
-      'cooperatives',
-      'cooperative_members',
-      'unions',
-      'union_member_cooperatives',
-      'population_share',
-    ],
-  },
-  { key: 'quality', metrics: ['cooperatives_good_or_fair_share', 'rated_organizations_good_or_fair_share'] },
-  {
-    key: 'linkage',
-    metrics: [
-      'cooperatives_good_or_fair_in_value_chain_share',
-      'rated_organizations_good_or_fair_in_value_chain_share',
-      'rated_organizations_value_chain_share',
-      'agricultural_cooperatives_enterprise_linked_share',
-    ],
-  },
-  {
-    key: 'capacity',
-    metrics: ['managers_with_degree_share', 'directors_trained_share', 'high_tech_agricultural_cooperatives', 'organizations_digital_adoption_share'],
-  },
-  { key: 'status', metrics: ['suspended_cooperatives', 'dormant_cooperatives'] },
-];
+export const METRIC_GROUPS: { key: string; metrics: MetricName[] }[] = GROUP_KEYS.map((key) => ({
+  key,
+  metrics: (Object.keys(GROUP_OF) as MetricName[]).filter((metric) => GROUP_OF[metric] === key),
+}));
 
 export const ALL_METRICS: MetricName[] = METRIC_GROUPS.flatMap((group) => group.metrics);
 
