@@ -6,10 +6,7 @@
  * `position` as `minPosition`, so the result of a form shows at once.
  */
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldError } from './types';
 
 export interface Problem {
   type?: string;

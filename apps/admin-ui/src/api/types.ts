@@ -6,6 +6,7 @@
  */
 
 export type {
+  FieldError,
   Managers,
   MetricName,
   OrganizationKind,
@@ -17,16 +18,19 @@ export type {
 } from '@ktt/domain';
 export {
   isUuid,
+  LIMITS,
   METRIC_NAMES,
   ORGANIZATION_EVENT_TYPES,
   ORGANIZATION_KINDS,
   PLAN_EVENT_TYPES,
+  PROFILE_FLAG_NAMES,
   RATINGS,
   SECTORS,
   STATUSES,
   organizationIdOfStream,
   organizationStreamId,
   planIdOfStream,
+  todayInVietnam,
 } from '@ktt/domain';
 export type { AuditEventView, OrganizationAsOf, Page, ProvinceProgress, SeriesPoint, TargetProgress } from '@ktt/read-models/answers';
 export type { BrokenEvent, HistoryEntry, OrphanReservation, VerificationResult } from '@ktt/application/answers';

@@ -29,10 +29,8 @@ export function parseDate(text: string): string | null {
   return date.toISOString().slice(0, 10);
 }
 
-/** Today in Vietnam, YYYY-MM-DD (api.md: effective dates are Vietnam calendar dates). */
-export function todayInVietnam(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-}
+/** Today in Vietnam, YYYY-MM-DD (api.md: effective dates are Vietnam calendar dates): the domain's own. */
+export { todayInVietnam } from '../api/types';
 
 export function formatNumber(value: number | null | undefined, locale: Locale): string {
   if (value === null || value === undefined) return '—';

@@ -1,7 +1,7 @@
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError, type CommandResult } from '../../api/client';
 import { apiPath } from '../../api/paths';
-import { RATINGS, type HistoryEntry, type OrganizationAsOf, type Province } from '../../api/types';
+import { LIMITS, PROFILE_FLAG_NAMES, RATINGS, type HistoryEntry, type OrganizationAsOf, type Province } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
 import { formatDate, todayInVietnam } from '../../i18n/format';
@@ -11,6 +11,9 @@ import { CooperativePicker } from './CooperativePicker';
 import { dateProblem, integerProblem, lifetime, parseInteger, textProblem, useOrgT, yesNo, type OrganizationSummary } from './shared';
 import { eventLabel, isRetractable } from './Timeline';
 import { useFields, useSubmission, type CodeFields } from './use-submission';
+
+/** The domain's limits of free text, so the form refuses what the api would. */
+const TEXT = LIMITS.text;
 
 export type FormName = 'rate' | 'members' | 'profile' | 'suspend' | 'dormant' | 'resume' | 'dissolve' | 'join' | 'leave' | 'correct';
 
@@ -197,7 +200,6 @@ export function MembersForm(props: CommandProps) {
   );
 }
 
-const FLAGS = ['directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'] as const;
 /** A profile flag in the form: '' leaves it as it is. */
 type FlagChoice = '' | 'true' | 'false';
 
@@ -209,13 +211,13 @@ export function ProfileForm(props: CommandProps) {
       effectiveOn: '',
       'managers.total': '',
       'managers.withDegree': '',
-      ...(Object.fromEntries(FLAGS.map((flag) => [flag, ''])) as Record<(typeof FLAGS)[number], FlagChoice>),
+      ...(Object.fromEntries(PROFILE_FLAG_NAMES.map((flag) => [flag, ''])) as Record<(typeof PROFILE_FLAG_NAMES)[number], FlagChoice>),
     },
     form,
   );
   const { effectiveOn, 'managers.total': total, 'managers.withDegree': withDegree } = f.values;
   const { organization } = props;
-  const chosenFlags = Object.fromEntries(FLAGS.filter((flag) => f.values[flag] !== '').map((flag) => [flag, f.values[flag] === 'true']));
+  const chosenFlags = Object.fromEntries(PROFILE_FLAG_NAMES.filter((flag) => f.values[flag] !== '').map((flag) => [flag, f.values[flag] === 'true']));
   const managersGiven = total.trim() !== '' || withDegree.trim() !== '';
   const validate = (): FormErrors => {
     const found: FormErrors = { effectiveOn: dateProblem(t, effectiveOn, lifetime(organization)) ?? '' };
@@ -238,7 +240,7 @@ export function ProfileForm(props: CommandProps) {
       title={t('form.profile')}
       hint={t('form.profile.hint')}
       submission={form}
-      fields={['effectiveOn', 'managers', 'managers.total', 'managers.withDegree', ...FLAGS]}
+      fields={['effectiveOn', 'managers', 'managers.total', 'managers.withDegree', ...PROFILE_FLAG_NAMES]}
       onCancel={props.onCancel}
       onSubmit={(event) => form.send(event, '/profile', body, validate, t('form.profile'), DATE_CONFLICTS)}
     >
@@ -251,7 +253,7 @@ export function ProfileForm(props: CommandProps) {
           hint={t('current', { value: organization.managers ? t('field.managers.value', { ...organization.managers }) : t('unknown') })}
         />
         <FormNumber {...f.bind('managers.withDegree', { clears: ['managers'] })} label={t('field.managers.withDegree')} min={0} />
-        {FLAGS.map((flag) => (
+        {PROFILE_FLAG_NAMES.map((flag) => (
           <FormSelect
             key={flag}
             {...f.bind(flag, { clears: ['managers'] })}
@@ -276,10 +278,10 @@ export function SuspendForm(props: CommandProps) {
   const { effectiveOn, reason, until, noticeRef } = f.values;
   const validate = (): FormErrors => ({
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
-    reason: textProblem(t, reason, 1000) ?? '',
+    reason: textProblem(t, reason, TEXT.reason) ?? '',
     // The notice's end date is recorded only; it may lie in the future.
     until: until && effectiveOn && until < effectiveOn ? t('form.until.beforeStart') : '',
-    noticeRef: textProblem(t, noticeRef, 200, false) ?? '',
+    noticeRef: textProblem(t, noticeRef, TEXT.noticeRef, false) ?? '',
   });
   const body = { effectiveOn, reason: reason.trim(), ...(until ? { until } : {}), ...(noticeRef.trim() ? { noticeRef: noticeRef.trim() } : {}) };
   return (
@@ -293,9 +295,9 @@ export function SuspendForm(props: CommandProps) {
       <div className="org-form-grid">
         <EffectiveOn t={t} {...f.bind('effectiveOn')} />
         <DateInput {...f.bind('until')} label={t('field.until')} />
-        <FormText {...f.bind('noticeRef')} label={t('field.noticeRef')} maxLength={200} />
+        <FormText {...f.bind('noticeRef')} label={t('field.noticeRef')} maxLength={TEXT.noticeRef} />
       </div>
-      <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={1000} />
+      <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={TEXT.reason} />
     </Shell>
   );
 }
@@ -307,7 +309,7 @@ export function DormantForm(props: CommandProps) {
   const { effectiveOn, finding } = f.values;
   const validate = (): FormErrors => ({
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
-    finding: textProblem(t, finding, 1000) ?? '',
+    finding: textProblem(t, finding, TEXT.finding) ?? '',
   });
   return (
     <Shell
@@ -318,7 +320,7 @@ export function DormantForm(props: CommandProps) {
       onSubmit={(event) => form.send(event, '/dormancy', { effectiveOn, finding: finding.trim() }, validate, t('form.dormant'), DATE_CONFLICTS)}
     >
       <EffectiveOn t={t} {...f.bind('effectiveOn')} />
-      <FormText {...f.bind('finding')} label={t('field.finding')} required multiline maxLength={1000} />
+      <FormText {...f.bind('finding')} label={t('field.finding')} required multiline maxLength={TEXT.finding} />
     </Shell>
   );
 }
@@ -350,7 +352,7 @@ export function DissolveForm(props: CommandProps) {
   const validate = (): FormErrors => ({
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
     mode: mode ? '' : t('form.required'),
-    decisionRef: textProblem(t, decisionRef, 200) ?? '',
+    decisionRef: textProblem(t, decisionRef, TEXT.decisionRef) ?? '',
   });
   return (
     <Shell
@@ -372,7 +374,7 @@ export function DissolveForm(props: CommandProps) {
             { value: 'compulsory', label: t('mode.compulsory') },
           ]}
         />
-        <FormText {...f.bind('decisionRef')} label={t('field.decisionRef')} required maxLength={200} />
+        <FormText {...f.bind('decisionRef')} label={t('field.decisionRef')} required maxLength={TEXT.decisionRef} />
       </div>
     </Shell>
   );
@@ -472,7 +474,7 @@ export function CorrectionForm(props: CommandProps) {
   })();
   const validate = (): FormErrors => ({
     eventId: eventId ? '' : t('form.required'),
-    reason: textProblem(t, reason, 2000) ?? '',
+    reason: textProblem(t, reason, TEXT.correctionReason) ?? '',
     replacement: parsedReplacement === null ? t('form.replacement.invalid') : '',
   });
   // The server checks the replacement's own fields too: their messages are shown under it.
@@ -506,7 +508,7 @@ export function CorrectionForm(props: CommandProps) {
           label: `#${event.revision} · ${eventLabel(t, event.type)} · ${formatDate(event.effectiveOn)}`,
         }))}
       />
-      <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={2000} />
+      <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={TEXT.correctionReason} />
       <FormText {...f.bind('replacement', { error: replacementError })} label={t('field.replacement')} multiline hint={t('form.replacement.hint')} />
     </Shell>
   );

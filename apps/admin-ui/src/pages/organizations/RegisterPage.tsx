@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { CommandResult } from '../../api/client';
-import { ORGANIZATION_KINDS, SECTORS, type OrganizationKind } from '../../api/types';
+import { LIMITS, ORGANIZATION_KINDS, SECTORS, type OrganizationKind } from '../../api/types';
 import { useProvinces } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
 import { FormCheckbox, FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
@@ -88,7 +88,7 @@ export function RegisterPage() {
     const put = (path: string, message: string | undefined) => {
       if (message) found[path] = message;
     };
-    put('name', textProblem(t, name, 200));
+    put('name', textProblem(t, name, LIMITS.text.name));
     const number = registrationNumber.trim();
     put('registrationNumber', number === '' ? t('form.required') : REGISTRATION_NUMBER.test(number) ? undefined : t('form.registrationNumber'));
     put('provinceCode', provinceCode ? undefined : t('form.required'));
@@ -149,7 +149,7 @@ export function RegisterPage() {
             required
             options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
           />
-          <FormText {...f.bind('name')} label={t('field.name')} required maxLength={200} />
+          <FormText {...f.bind('name')} label={t('field.name')} required maxLength={LIMITS.text.name} />
           <FormText {...f.bind('registrationNumber')} label={t('field.registrationNumber')} required maxLength={20} hint={t('form.registrationNumber')} />
           <FormSelect
             {...f.bind('provinceCode', {
