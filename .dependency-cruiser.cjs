@@ -118,6 +118,28 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'admin-ui-reads-only-pure-server-modules',
+      severity: 'error',
+      comment:
+        'The admin UI takes its shapes and rules from the server (apps/admin-ui/src/api/types.ts) but runs in a ' +
+        'browser: it may import only modules without I/O: the domain, the answer types of the read models and ' +
+        'the application (answers.ts) and the role table (libs/auth/src/principal.ts).',
+      from: { path: '^apps/admin-ui/' },
+      to: {
+        path: '^libs/',
+        pathNot: '^libs/(domain/|read-models/src/answers\\.ts$|application/src/answers\\.ts$|auth/src/principal\\.ts$)',
+      },
+    },
+    {
+      name: 'answers-import-only-the-domain',
+      severity: 'error',
+      comment:
+        'answers.ts declares what the api sends, for the api and the admin UI alike: types that import only the ' +
+        'domain, so the browser build never reaches a database driver.',
+      from: { path: '^libs/[^/]+/src/answers\\.ts$' },
+      to: { pathNot: '^libs/domain/' },
+    },
+    {
       name: 'event-store-layering',
       severity: 'error',
       comment:
