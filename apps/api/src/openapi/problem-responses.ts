@@ -1,16 +1,20 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import type { FieldError } from '@ktt/domain';
+import type { Problem } from '../http/problem';
 
 /** One refused field of a Problem: which one (a JSON path such as `targets[3].min`) and the rule it broke. */
-export class FieldErrorSchema {
+@ApiSchema({ name: 'FieldError' })
+export class FieldErrorSchema implements FieldError {
   @ApiProperty({ example: 'registeredOn' })
   path!: string;
   @ApiProperty({ example: 'registeredOn must be a date (YYYY-MM-DD)' })
   message!: string;
 }
 
-/** RFC 9457 problem details as http/problem.ts writes them (the `Problem` schema of the document). */
-export class Problem {
+/** RFC 9457 problem details as http/problem.ts writes them: the `Problem` schema of the document, checked against its type. */
+@ApiSchema({ name: 'Problem' })
+export class ProblemSchema implements Problem {
   @ApiProperty({ example: '/problems/validation-failed' })
   type!: string;
   @ApiProperty({ example: 'The request is not valid' })
@@ -46,12 +50,12 @@ export type ProblemStatus = keyof typeof WHEN;
  */
 export function ProblemResponses(...statuses: ProblemStatus[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ApiExtraModels(Problem, FieldErrorSchema),
+    ApiExtraModels(ProblemSchema, FieldErrorSchema),
     ...statuses.map((status) =>
       ApiResponse({
         status,
         description: WHEN[status],
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(Problem) } } },
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemSchema) } } },
       }),
     ),
   );
