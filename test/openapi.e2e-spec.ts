@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Ajv from 'ajv';
 import { createTestDatabase, type TestDatabase } from '@ktt/testing/postgres/test-database';
 import { ROOT, startApi, type ApiProcess } from './support/api-process';
+import { cooperative } from './support/fixtures';
 import { httpClient } from './support/http';
 
 const run = promisify(execFile);
@@ -26,7 +28,7 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ktt-openapi-'));
     database = await createTestDatabase('e2e_openapi');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
+    api = await startApi({ DATABASE_URL: database.url });
     const answer = await httpClient(api.baseUrl).get('/docs/openapi.json');
     expect(answer.status).toBe(200);
     served = answer.body;
@@ -86,5 +88,32 @@ describe('the OpenAPI document', () => {
     }
     expect(served).toMatchObject({ servers: [{ url: '/' }], security: [{ bearer: [] }] });
     expect(served.paths['/health'].get.security).toEqual([{}, { bearer: [] }]);
+  });
+  it('describes each query answer by a schema the real answer meets (generated from the answer types)', async () => {
+    const http = httpClient(api.baseUrl, { token: api.adminToken });
+    const registered = cooperative();
+    expect((await http.post('/api/organizations', registered)).status).toBe(201);
+    const id = registered.id as string;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const operationAt = (route: string) => served.paths[route].get;
+    const asked: [string, string][] = [
+      ['/api/organizations', '/api/organizations?provinceCode=91'],
+      ['/api/organizations/{id}', `/api/organizations/${id}`],
+      ['/api/organizations/{id}/events', `/api/organizations/${id}/events`],
+      ['/api/plans', '/api/plans'],
+      ['/api/plans/{id}', `/api/plans/${(await http.get('/api/plans')).body[0].id}`],
+      ['/api/provinces/{code}/progress', '/api/provinces/91/progress'],
+      ['/api/provinces/{code}/progress/series', '/api/provinces/91/progress/series?from=2024-01-01&to=2024-12-31&step=quarter'],
+      ['/api/audit/events', '/api/audit/events'],
+      ['/api/audit/verify', '/api/audit/verify'],
+    ];
+    for (const [route, url] of asked) {
+      const answer = await http.get(url);
+      expect({ url, status: answer.status }).toEqual({ url, status: 200 });
+      const schema = (operationAt(route).responses['200'].content as Record<string, { schema: object }>)['application/json'].schema;
+      const validate = ajv.compile({ ...schema, components: served.components });
+      validate(answer.body);
+      expect({ url, errors: validate.errors ?? [] }).toEqual({ url, errors: [] });
+    }
   });
 });

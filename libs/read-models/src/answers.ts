@@ -20,6 +20,15 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** GET /api/organizations. */
+export type OrganizationPage = Page<OrganizationAsOf>;
+
+/** GET /api/audit/events. */
+export type AuditEventPage = Page<AuditEventView>;
+
+/** A plan as in force at a date (GET /api/plans, GET /api/plans/:id): the domain's own. */
+export type { PlanState } from '@ktt/domain';
+
 /** Every metric of domain.md ("Metrics"); null where it cannot be computed (no population known, no rated organization). */
 export type Metrics = Record<MetricName, number | null>;
 

@@ -1,8 +1,9 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, decodeAuditCursor } from '@ktt/read-models';
 import { Requires } from '../auth/auth.decorators';
+import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import { RequestValidationError } from '../http/problem';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
@@ -21,7 +22,7 @@ export class AuditEventsController {
   @Get('events')
   @Requires('audit:read')
   @ApiOperation({ summary: 'The audit trail: organization and plan events by recorded time' })
-  @ApiOkResponse({ description: 'A page of events: `items` and the `nextCursor` of the next page (null on the last)' })
+  @AnswerResponse('AuditEventPage', 'A page of events: `items` and the `nextCursor` of the next page (null on the last)')
   @ProblemResponses(400)
   async events(@Query() query: AuditEventsQueryDto, @Res({ passthrough: true }) res: Response) {
     // Checks that need two fields or our own token format: still request-only, so 400 before any wait.

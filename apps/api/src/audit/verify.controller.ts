@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { verifyAll, verifyStream } from '@ktt/application';
 import type { EventStore } from '@ktt/event-store';
 import { Requires } from '../auth/auth.decorators';
+import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import { EVENT_STORE } from '../tokens';
 import { VerifyQueryDto } from './verify.dto';
@@ -21,7 +22,7 @@ export class VerifyController {
   @Get('verify')
   @Requires('audit:read')
   @ApiOperation({ summary: 'Recompute the hash chain of one stream, or of every stream' })
-  @ApiOkResponse({ description: '`ok`, the events checked, the first broken event if any, and orphan reservations' })
+  @AnswerResponse('VerificationResult', '`ok`, the events checked, the first broken event if any, and orphan reservations')
   @ProblemResponses(400)
   verify(@Query() query: VerifyQueryDto) {
     return query.streamId ? verifyStream(this.store, query.streamId) : verifyAll(this.store);

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ANSWER_SCHEMAS } from './answer-responses';
 
 export const BEARER_SCHEME = 'bearer';
 
@@ -8,7 +9,7 @@ export const BEARER_SCHEME = 'bearer';
  * is built in one place for the running api (/docs) and for `npm run openapi` (no server).
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Collective economy registry')
@@ -30,4 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       )
       .build(),
   );
+  // The answers' schemas, generated from their TypeScript types (infra/openapi/answer-schemas.ts).
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...ANSWER_SCHEMAS } };
+  return document;
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
@@ -24,7 +25,7 @@ export class OrganizationQueriesController {
   @Get()
   @Requires('organizations:read')
   @ApiOperation({ summary: 'Organizations as of a date, filtered and paged' })
-  @ApiOkResponse({ description: 'A page: `items` (each an organization\'s state) and `nextCursor`' })
+  @AnswerResponse('OrganizationPage', 'A page: `items` (each an organization\'s state) and `nextCursor`')
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
@@ -36,7 +37,7 @@ export class OrganizationQueriesController {
   @Get(':id')
   @Requires('organizations:read')
   @ApiOperation({ summary: 'An organization\'s state as of a date (and as known at a time)' })
-  @ApiOkResponse({ description: 'Its state; the ETag is its stream\'s version, for If-Match' })
+  @AnswerResponse('OrganizationAsOf', 'Its state; the ETag is its stream\'s version, for If-Match')
   @ProblemResponses(404)
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
@@ -55,7 +56,7 @@ export class OrganizationQueriesController {
   @Get(':id/events')
   @Requires('history:read')
   @ApiOperation({ summary: 'An organization\'s whole recorded history, with its corrections' })
-  @ApiOkResponse({ description: 'Every event of its stream, oldest first' })
+  @AnswerResponse('HistoryEntry', 'Every event of its stream, oldest first', 'list')
   @ProblemResponses(404)
   async events(@Param('id', uuidParam('id')) id: string, @Query() query: ConsistencyQueryDto) {
     void query;

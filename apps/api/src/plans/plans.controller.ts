@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
 import { CommandHeaders } from '../openapi/command-headers';
+import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
@@ -50,7 +51,7 @@ export class PlansController {
   @Get()
   @Requires('plans:read')
   @ApiOperation({ summary: 'The plans in force at a date, with their amendments applied' })
-  @ApiOkResponse({ description: 'Every plan in force at the date' })
+  @AnswerResponse('PlanState', 'Every plan in force at the date', 'list')
   async list(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const plans = await this.queries.inForce(generation, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
@@ -61,7 +62,7 @@ export class PlansController {
   @Get(':id')
   @Requires('plans:read')
   @ApiOperation({ summary: 'A plan as in force at a date' })
-  @ApiOkResponse({ description: 'The plan, its targets as amended by the date' })
+  @AnswerResponse('PlanState', 'The plan, its targets as amended by the date')
   @ProblemResponses(404)
   async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);

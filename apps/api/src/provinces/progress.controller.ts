@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
+import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import { todayInVietnam } from '@ktt/domain';
 import { ProgressQueries } from '@ktt/read-models';
@@ -28,7 +29,7 @@ export class ProgressController {
   /** Every metric of domain.md and each target in force, as of a date. */
   @Get()
   @ApiOperation({ summary: 'A province\'s metrics and the targets in force, as of a date' })
-  @ApiOkResponse({ description: 'Every metric and each target\'s evaluation' })
+  @AnswerResponse('ProvinceProgress', 'Every metric and each target\'s evaluation')
   async get(@Param('code') code: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const answer = await this.progress.progress(generation, provinceCode(code), query.asOf ?? todayInVietnam(), query.knownAt);
@@ -38,7 +39,7 @@ export class ProgressController {
   /** One point per period end (month, quarter, year) between from and to. */
   @Get('series')
   @ApiOperation({ summary: 'A province\'s metrics at each period end between two dates' })
-  @ApiOkResponse({ description: 'One point (asOf, metrics) per month, quarter or year end' })
+  @AnswerResponse('SeriesPoint', 'One point (asOf, metrics) per month, quarter or year end', 'list')
   async series(@Param('code') code: string, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const points = await this.progress.series(generation, provinceCode(code), query.from, query.to, query.step, query.knownAt);
