@@ -7,7 +7,8 @@ import { freePort } from '@ktt/testing/free-port';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { cooperative } from '../support/fixtures';
 import { stopPostmaster } from '../support/postmaster';
-import { checkpoint, headPosition, recordFigures, sleep, spawnNode, waitFor, type Child } from '../support/reliability';
+import { startPostgresProcess, type PostgresProcess } from '../support/embedded-postgres';
+import { checkpoint, headPosition, recordFigures, sleep, waitFor } from '../support/reliability';
 
 /**
  * PostgreSQL goes away mid-load and comes back. Meanwhile the api answers 503 with
@@ -17,15 +18,14 @@ import { checkpoint, headPosition, recordFigures, sleep, spawnNode, waitFor, typ
 describe('reliability: PostgreSQL goes away and comes back', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ktt-rel-pg-'));
   let port: number;
-  let server: Child | null = null;
+  let server: PostgresProcess | null = null;
   let url: string;
   let api: ApiProcess | null = null;
   const figures: Record<string, unknown> = {};
 
   async function startServer(): Promise<string> {
-    server = spawnNode(path.join(__dirname, 'postgres-server.js'), [dataDir, String(port)], {});
-    const line = await waitFor(() => server!.output().split('\n').find((l) => l.startsWith('{')) ?? (server!.process.exitCode !== null ? Promise.reject(new Error(server!.output())) : null), 90_000, 'PostgreSQL to start');
-    return JSON.parse(line).url;
+    server = await startPostgresProcess({ dataDir, port, database: 'ktt' });
+    return server.url;
   }
 
   /** As an outage does: the server dies at once (no clean shutdown of the Node wrapper), then the postmaster stops fast. */
