@@ -2,11 +2,11 @@ import { chmod, cp, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { freePort } from '@ktt/testing/free-port';
 import { runMigrations } from '@ktt/platform/database/migrations';
+import { withClient } from '@ktt/platform/database/with-client';
 import { APP_ROLE, OWNER_ROLE } from '@ktt/platform/database/roles';
-import { spawnNode, waitFor, type Child } from './support/reliability';
+import { startPostgresProcess, type PostgresProcess } from './support/embedded-postgres';
 
 /**
  * The embedded default (architecture.md, "Runtime modes"): its roles on first
@@ -15,38 +15,13 @@ import { spawnNode, waitFor, type Child } from './support/reliability';
  */
 const ROOT = path.resolve(__dirname, '..');
 
-interface Server {
-  url: string;
-  ownerUrl: string;
-  adminUrl: string;
-  clusterDir: string;
-  stop(): Promise<void>;
-}
-
-/** startEmbeddedPostgres in a process of its own (test/support/embedded-postgres-process.js), then migrations and grants unless `prepare: false`. */
-async function startEmbeddedPostgres(options: Record<string, unknown>): Promise<Server> {
-  const child: Child = spawnNode(path.join(__dirname, 'support', 'embedded-postgres-process.js'), [JSON.stringify(options)], {});
-  const line = await waitFor(
-    () => child.output().split('\n').find((l) => l.startsWith('{"url"')) ?? (child.process.exitCode !== null ? Promise.reject(new Error(child.output())) : null),
-    90_000,
-    'the embedded PostgreSQL to start',
-  );
-  return { ...JSON.parse(line), stop: async () => void (await child.stop()) };
-}
-
 async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return withClient(url, async (client) => (await client.query(sql)).rows as T[]);
 }
 
 describe('the embedded PostgreSQL and its roles', () => {
   let dataDir: string;
-  let server: Server | null = null;
+  let server: PostgresProcess | null = null;
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'ktt-embedded-roles-'));
   });
@@ -57,7 +32,7 @@ describe('the embedded PostgreSQL and its roles', () => {
   });
 
   it('creates the owner and the application role on first start, their passwords readable by their owner only', async () => {
-    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt' });
+    server = await startPostgresProcess({ dataDir, port: await freePort(), database: 'ktt' });
     expect(new URL(server.url).username).toBe(APP_ROLE);
     expect(new URL(server.ownerUrl).username).toBe(OWNER_ROLE);
     const [who] = await query<{ user: string; superuser: boolean; owner: string }>(
@@ -73,7 +48,7 @@ describe('the embedded PostgreSQL and its roles', () => {
   it('gives a data folder made when the application connected as the superuser its roles on the next start', async () => {
     // The older layout: one superuser, the database and every object of it owned by that superuser.
     const port = await freePort();
-    server = await startEmbeddedPostgres({ dataDir, port, database: 'bootstrap', prepare: false });
+    server = await startPostgresProcess({ dataDir, port, database: 'bootstrap', prepare: false });
     await query(server.adminUrl, 'CREATE DATABASE ktt');
     const legacy = new URL(server.adminUrl);
     legacy.pathname = '/ktt';
@@ -87,7 +62,7 @@ describe('the embedded PostgreSQL and its roles', () => {
     await chmod(path.join(dataDir, 'postgres-password'), 0o644); // as the older version left it
     await server.stop();
 
-    server = await startEmbeddedPostgres({ dataDir, port, database: 'ktt' });
+    server = await startPostgresProcess({ dataDir, port, database: 'ktt' });
     const owners = await query<{ kind: string; name: string; owner: string }>(
       server.ownerUrl,
       `SELECT 'database' AS kind, datname AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'ktt'
@@ -129,7 +104,7 @@ if (!asRoot) {
 (asRoot ? describe : describe.skip)('as root, in a folder the server\'s user cannot enter', () => {
   let clone: string;
   let runtimeDir: string;
-  let server: Server | null = null;
+  let server: PostgresProcess | null = null;
   beforeAll(async () => {
     clone = await mkdtemp(path.join(tmpdir(), 'ktt-clone-')); // mode 0700, as `mktemp -d`
     runtimeDir = await mkdtemp(path.join(tmpdir(), 'ktt-runtime-'));
@@ -148,7 +123,7 @@ if (!asRoot) {
   it('starts: the binaries and the cluster go where the server can reach them, the passwords stay in the data folder', async () => {
     expect(((await stat(clone)).mode & 0o777).toString(8)).toBe('700');
     const dataDir = path.join(clone, '.data');
-    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    server = await startPostgresProcess({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
     expect(await query(server.url, 'SELECT current_user AS user')).toEqual([{ user: APP_ROLE }]);
     expect(server.clusterDir.startsWith(path.join(runtimeDir, 'clusters') + path.sep)).toBe(true);
     expect(readFileSync(path.join(dataDir, 'postgres-cluster'), 'utf8').trim()).toBe(server.clusterDir);
@@ -157,7 +132,7 @@ if (!asRoot) {
 
     // The next start finds the same cluster, and the copy of the binaries made the first time.
     await server.stop();
-    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    server = await startPostgresProcess({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
     expect(await query(server.url, `SELECT count(*)::int AS n FROM schema_migrations`)).toEqual([{ n: expect.any(Number) }]);
     await query(server.url, `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ('kept-1', 0, gen_random_uuid(), 'Kept', '{}', '{}')`);
     expect(await query(server.url, `SELECT stream_id FROM events`)).toEqual([{ stream_id: 'kept-1' }]);
@@ -167,7 +142,7 @@ if (!asRoot) {
     server = null;
     await rm(dataDir, { recursive: true, force: true });
     await mkdir(dataDir);
-    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    server = await startPostgresProcess({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
     expect(await query(server.url, `SELECT stream_id FROM events`)).toEqual([]);
 
     // The copy of the binaries is shared by every clone on the machine: one whose links point into a clone
@@ -178,7 +153,7 @@ if (!asRoot) {
     const pgLink = path.join(runtimeDir, copy, 'node_modules', 'pg');
     await rm(pgLink, { force: true });
     await symlink(path.join(tmpdir(), `ktt-deleted-clone-${process.pid}`, 'node_modules', 'pg'), pgLink);
-    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
+    server = await startPostgresProcess({ dataDir, port: await freePort(), database: 'ktt', runtimeDir, modulesDir: path.join(clone, 'node_modules') });
     expect(await query(server.url, `SELECT current_user AS user`)).toEqual([{ user: APP_ROLE }]);
     expect(existsSync(pgLink)).toBe(true);
   });

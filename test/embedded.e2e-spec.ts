@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { withClient } from '@ktt/platform/database/with-client';
 import { freePort } from '@ktt/testing/free-port';
 import { startApi, type ApiProcess } from './support/api-process';
 import { httpClient } from './support/http';
@@ -56,13 +56,7 @@ describe('the embedded PostgreSQL default', () => {
   /** SQL on the embedded server itself (its password is kept in DATA_DIR). */
   async function sql<T = any>(text: string): Promise<T[]> {
     const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
-    const client = new Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/ktt` });
-    await client.connect();
-    try {
-      return (await client.query(text)).rows as T[];
-    } finally {
-      await client.end();
-    }
+    return withClient(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/ktt`, async (client) => (await client.query(text)).rows as T[]);
   }
 
   async function register(): Promise<string> {

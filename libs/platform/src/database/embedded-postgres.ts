@@ -3,9 +3,9 @@ import { existsSync, realpathSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { adoptDatabase, APP_ROLE, ensureRoles, OWNER_ROLE, withCredentials, type RoleCredentials } from './roles';
+import { withClient } from './with-client';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster lives in `<dataDir>/postgres` (as root, elsewhere when the server's user cannot reach it). */
@@ -196,14 +196,10 @@ async function ensureOwnedByPostgresUser(clusterDir: string): Promise<void> {
 }
 
 async function createDatabaseIfMissing(adminUrl: string, database: string, owner: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}" OWNER "${owner.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 interface ServerUser {

@@ -1,7 +1,7 @@
-import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { runMigrations } from './migrations';
 import { grantApplicationRole, roleOf } from './roles';
+import { withClient } from './with-client';
 
 /**
  * Migrations as the owner, then the application role's grants. With a
@@ -35,15 +35,5 @@ export async function prepareDatabase(options: { ownerUrl: string; appUrl: strin
       { role: app, superuser: power.superuser },
       'the application connects to PostgreSQL as a role that can change or remove events (a superuser or their owner): give DATABASE_URL the application role and MIGRATION_DATABASE_URL the owner (README, "Database roles")',
     );
-  }
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }

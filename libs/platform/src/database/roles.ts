@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withClient } from './with-client';
 
 /**
  * Least privilege (architecture.md, "Runtime modes"): two database roles.
@@ -191,16 +192,6 @@ export function withCredentials(url: string, role: RoleCredentials): string {
 
 async function currentUser(client: Client): Promise<string> {
   return (await client.query<{ name: string }>('SELECT current_user AS name')).rows[0].name;
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function ident(name: string): string {

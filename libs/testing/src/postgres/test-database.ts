@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { prepareDatabase } from '@ktt/platform/database/prepare-database';
+import { withClient } from '@ktt/platform/database/with-client';
 
 export interface TestDatabase {
   /** As the application role, what the api, projector and cli connect as (DATABASE_URL). */
@@ -27,7 +28,7 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   if (!adminUrl || !ownerUrl || !appUrl) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run this spec through jest (integration or e2e project)');
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase();
   const owner = new URL(ownerUrl).username;
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name} OWNER "${owner}"`));
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name} OWNER "${owner}"`));
   const on = (url: string) => {
     const next = new URL(url);
     next.pathname = `/${name}`;
@@ -38,20 +39,10 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
     ownerUrl: on(ownerUrl),
     adminUrl: on(adminUrl),
     name,
-    drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
   await prepareDatabase({ ownerUrl: database.ownerUrl, appUrl: database.url });
   return database;
-}
-
-async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
