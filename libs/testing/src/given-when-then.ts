@@ -15,6 +15,7 @@ import {
   type PlanEvent,
   type PlanHistory,
 } from '@ktt/domain';
+import { aCooperative, freshId, type OrganizationStream } from './builders';
 
 /**
  * `given(events).when(command).then(events)` / `.thenThrows(code)` for pure
@@ -140,4 +141,48 @@ export function givenPlan(...history: ReadonlyArray<EventsOf<PlanEvent>>): Given
 /** For any other decider: `scenario(decider)(events).when(command).then(events)`. */
 export function scenario<Command, Event, History, Context>(decider: Decider<Command, Event, History, Context>) {
   return (...history: ReadonlyArray<EventsOf<Event>>) => new Given(decider, flatten(history));
+}
+
+/** A command on an existing organization, dated `on` (whatever its date field is called). */
+export type DatedCommand = (organizationId: string, on: LocalDate) => OrganizationCommand;
+
+/**
+ * The refusals every command on an existing organization shares (organization.guards.ts):
+ * a date after today, an unknown organization, a date before its registration, a date on or
+ * after its dissolution. A use case's spec calls this once with its own command maker;
+ * `organization` builds the kind the command applies to, registered on the date given.
+ */
+export function itRefusesOutsideTheOrganizationsLife(
+  command: DatedCommand,
+  {
+    dateField = 'effectiveOn',
+    organization = (registeredOn: LocalDate) => aCooperative({ effectiveOn: registeredOn }),
+  }: { dateField?: string; organization?: (registeredOn: LocalDate) => OrganizationStream } = {},
+): void {
+  const on: LocalDate = '2025-03-01';
+  const existing = (registeredOn: LocalDate = '2020-01-15') => organization(registeredOn);
+
+  describe('outside the organization’s life', () => {
+    it('refuses a command dated after today, naming its date', () => {
+      const org = existing();
+      given(org).when(command(org.id, '2026-07-01')).thenThrows('DATE_IN_FUTURE', dateField);
+    });
+
+    it('refuses an unknown organization with not found', () => {
+      given().when(command(freshId(), on)).thenThrows('ORGANIZATION_NOT_FOUND');
+    });
+
+    it('refuses a command dated the day before the registration', () => {
+      const org = existing('2025-03-02');
+      given(org).when(command(org.id, on)).thenThrows('BEFORE_REGISTRATION');
+    });
+
+    it.each([
+      ['on', '2025-03-01'],
+      ['after', '2025-02-28'],
+    ])('refuses a command dated %s the dissolution date', (_when, dissolvedOn) => {
+      const org = existing().dissolved(dissolvedOn);
+      given(org).when(command(org.id, on)).thenThrows('ORGANIZATION_DISSOLVED');
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import { aCooperative, aUnion, freshId } from '@ktt/testing/builders';
-import { given } from '@ktt/testing/given-when-then';
+import { given, itRefusesOutsideTheOrganizationsLife } from '@ktt/testing/given-when-then';
 import type { DissolveOrganization } from '../organization.commands';
+import type { OrganizationDissolved } from '../organization.events';
 
 const dissolve = (organizationId: string, overrides: Partial<DissolveOrganization> = {}): DissolveOrganization => ({
   type: 'DissolveOrganization',
@@ -11,83 +12,42 @@ const dissolve = (organizationId: string, overrides: Partial<DissolveOrganizatio
   ...overrides,
 });
 
+const dissolved = (organizationId: string, data: Partial<OrganizationDissolved['data']> = {}): OrganizationDissolved => ({
+  type: 'OrganizationDissolved',
+  data: { organizationId, effectiveOn: '2025-10-01', mode: 'voluntary', decisionRef: '12/QĐ-UBND', ...data },
+});
+
 describe('dissolving an organization', () => {
-  describe.each([
+  it.each([
     ['active', () => aCooperative()],
     ['suspended', () => aCooperative().suspended('2025-01-01')],
     ['dormant', () => aCooperative().dormant('2025-01-01')],
-  ])('when %s', (_status, build) => {
-    it('records the dissolution', () => {
-      const coop = build();
-      given(coop).when(dissolve(coop.id, { mode: 'compulsory' })).then([
-        {
-          type: 'OrganizationDissolved',
-          data: { organizationId: coop.id, effectiveOn: '2025-10-01', mode: 'compulsory', decisionRef: '12/QĐ-UBND' },
-        },
-      ]);
-    });
+    ['suspended on the same day', () => aCooperative().suspended('2025-10-01')],
+  ])('records the dissolution when %s', (_status, build) => {
+    const coop = build();
+    given(coop).when(dissolve(coop.id, { mode: 'compulsory' })).then([dissolved(coop.id, { mode: 'compulsory' })]);
   });
 
   it('dissolves a union too', () => {
     const union = aUnion([freshId(), freshId(), freshId()]);
-    given(union).when(dissolve(union.id)).then([
-      { type: 'OrganizationDissolved', data: { organizationId: union.id, effectiveOn: '2025-10-01', mode: 'voluntary', decisionRef: '12/QĐ-UBND' } },
-    ]);
+    given(union).when(dissolve(union.id)).then([dissolved(union.id)]);
   });
 
-  it('refuses a dissolution dated in the future', () => {
+  it.each([
+    ['an unknown mode', { mode: 'forced' as DissolveOrganization['mode'] }, 'mode'],
+    ['a blank decision reference', { decisionRef: '' }, 'decisionRef'],
+  ])('refuses %s', (_what, overrides: Partial<DissolveOrganization>, field) => {
     const coop = aCooperative();
-    given(coop).when(dissolve(coop.id, { effectiveOn: '2026-07-01' })).thenThrows('DATE_IN_FUTURE', 'effectiveOn');
+    given(coop).when(dissolve(coop.id, overrides)).thenThrows('VALIDATION_FAILED', field);
   });
 
-  it('refuses an unknown mode', () => {
-    const coop = aCooperative();
-    given(coop)
-      .when(dissolve(coop.id, { mode: 'forced' as DissolveOrganization['mode'] }))
-      .thenThrows('VALIDATION_FAILED', 'mode');
+  it.each([
+    ['a later suspension', () => aCooperative().suspended('2025-11-01')],
+    ['a later dissolution', () => aCooperative().dissolved('2025-12-01')],
+  ])('refuses a dissolution dated before %s: lifecycle events are ordered', (_event, build) => {
+    const coop = build();
+    given(coop).when(dissolve(coop.id)).thenThrows('LIFECYCLE_OUT_OF_ORDER');
   });
 
-  it('refuses a blank decision reference', () => {
-    const coop = aCooperative();
-    given(coop).when(dissolve(coop.id, { decisionRef: '' })).thenThrows('VALIDATION_FAILED', 'decisionRef');
-  });
-
-  describe('when a later lifecycle event is recorded', () => {
-    it('refuses a dissolution dated before it', () => {
-      const coop = aCooperative().suspended('2025-11-01');
-      given(coop).when(dissolve(coop.id)).thenThrows('LIFECYCLE_OUT_OF_ORDER');
-    });
-
-    it('accepts a dissolution on the same day', () => {
-      const coop = aCooperative().suspended('2025-10-01');
-      given(coop).when(dissolve(coop.id)).then([
-        { type: 'OrganizationDissolved', data: { organizationId: coop.id, effectiveOn: '2025-10-01', mode: 'voluntary', decisionRef: '12/QĐ-UBND' } },
-      ]);
-    });
-  });
-
-  describe('when dissolved', () => {
-    it('refuses a second dissolution dated on or after the first', () => {
-      const coop = aCooperative().dissolved('2025-10-01');
-      given(coop).when(dissolve(coop.id)).thenThrows('ORGANIZATION_DISSOLVED');
-    });
-
-    it('refuses a second dissolution dated before the first', () => {
-      const coop = aCooperative().dissolved('2025-12-01');
-      given(coop).when(dissolve(coop.id)).thenThrows('LIFECYCLE_OUT_OF_ORDER');
-    });
-  });
-
-  describe('when the organization is unknown', () => {
-    it('refuses with not found', () => {
-      given().when(dissolve(freshId())).thenThrows('ORGANIZATION_NOT_FOUND');
-    });
-  });
-
-  describe('before registration', () => {
-    it('refuses a dissolution dated before the registration', () => {
-      const coop = aCooperative({ effectiveOn: '2025-10-02' });
-      given(coop).when(dissolve(coop.id)).thenThrows('BEFORE_REGISTRATION');
-    });
-  });
+  itRefusesOutsideTheOrganizationsLife((organizationId, effectiveOn) => dissolve(organizationId, { effectiveOn }));
 });
