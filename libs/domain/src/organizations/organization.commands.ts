@@ -1,5 +1,5 @@
 import type { LocalDate } from '../common/local-date';
-import type { DissolutionMode, Managers, OrganizationKind, Rating, Sector } from './organization.types';
+import type { DissolutionMode, OrganizationKind, ProfileFields, Rating, Sector } from './organization.types';
 
 /** Commands are what a registrar asks for; `decide` turns them into events or refuses them. */
 export type OrganizationCommand =
@@ -15,7 +15,8 @@ export type OrganizationCommand =
   | LeaveUnion
   | CorrectRecord;
 
-export interface RegisterOrganization {
+/** The profile, where given; the fields not given are recorded as unknown managers and false flags. */
+export interface RegisterOrganization extends ProfileFields {
   type: 'RegisterOrganization';
   organizationId: string;
   kind: OrganizationKind;
@@ -26,12 +27,6 @@ export interface RegisterOrganization {
   registeredOn: LocalDate;
   memberCount?: number;
   memberCooperativeIds?: string[];
-  managers?: Managers;
-  directorTrained?: boolean;
-  valueChain?: boolean;
-  highTech?: boolean;
-  enterpriseLinked?: boolean;
-  digitalAdoption?: boolean;
 }
 
 export interface RateOrganization {
@@ -49,16 +44,11 @@ export interface ChangeMemberCount {
   effectiveOn: LocalDate;
 }
 
-export interface ChangeProfile {
+/** Only the fields given change; at least one is given. */
+export interface ChangeProfile extends ProfileFields {
   type: 'ChangeProfile';
   organizationId: string;
   effectiveOn: LocalDate;
-  managers?: Managers;
-  directorTrained?: boolean;
-  valueChain?: boolean;
-  highTech?: boolean;
-  enterpriseLinked?: boolean;
-  digitalAdoption?: boolean;
 }
 
 export interface SuspendOrganization {

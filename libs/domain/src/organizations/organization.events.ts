@@ -1,11 +1,5 @@
 import type { LocalDate } from '../common/local-date';
-import type {
-  DissolutionMode,
-  Managers,
-  OrganizationKind,
-  Rating,
-  Sector,
-} from './organization.types';
+import type { DissolutionMode, OrganizationKind, Profile, ProfileFields, Rating, Sector } from './organization.types';
 
 /**
  * The facts of an organization's stream (`organization-<id>`): past tense,
@@ -45,13 +39,7 @@ export type OrganizationRegistered = Fact<
     memberCount: number | null;
     /** Unions only: founding cooperatives ([] for other kinds). */
     memberCooperativeIds: string[];
-    managers: Managers | null;
-    directorTrained: boolean;
-    valueChain: boolean;
-    highTech: boolean;
-    enterpriseLinked: boolean;
-    digitalAdoption: boolean;
-  }
+  } & Profile
 >;
 
 export type OrganizationRated = Fact<'OrganizationRated', { rating: Rating; year: number }>;
@@ -59,17 +47,7 @@ export type OrganizationRated = Fact<'OrganizationRated', { rating: Rating; year
 export type MemberCountChanged = Fact<'MemberCountChanged', { memberCount: number }>;
 
 /** Only the fields given change; the others keep their values. */
-export type ProfileChanged = Fact<
-  'ProfileChanged',
-  {
-    managers?: Managers;
-    directorTrained?: boolean;
-    valueChain?: boolean;
-    highTech?: boolean;
-    enterpriseLinked?: boolean;
-    digitalAdoption?: boolean;
-  }
->;
+export type ProfileChanged = Fact<'ProfileChanged', ProfileFields>;
 
 /**
  * Schema v2 added `noticeRef` (the document reference of the suspension

@@ -34,6 +34,19 @@ export interface OrganizationHistory {
   readonly retracted: ReadonlySet<number>;
 }
 
+type LifecycleEvent = Extract<
+  OrganizationEvent,
+  { type: 'OrganizationSuspended' | 'OrganizationFoundDormant' | 'OrganizationResumed' | 'OrganizationDissolved' }
+>;
+
+/** The status each lifecycle event leaves the organization in (registration leaves it active). */
+export const STATUS_AFTER: Record<LifecycleEvent['type'], OrganizationStatus> = {
+  OrganizationSuspended: 'suspended',
+  OrganizationFoundDormant: 'dormant',
+  OrganizationResumed: 'active',
+  OrganizationDissolved: 'dissolved',
+};
+
 export function evolve(history: OrganizationHistory | null, event: OrganizationEvent): OrganizationHistory {
   if (event.type === 'OrganizationRegistered') return registered(history, event);
   if (history === null) {
@@ -50,17 +63,11 @@ function withFact(history: OrganizationHistory, event: Exclude<OrganizationEvent
     case 'OrganizationRegistered':
       throw new Error(`Corrupt stream: ${history.id} registered twice`);
     case 'OrganizationSuspended':
-      return { ...next, lifecycle: { status: 'suspended', effectiveOn: event.data.effectiveOn } };
     case 'OrganizationFoundDormant':
-      return { ...next, lifecycle: { status: 'dormant', effectiveOn: event.data.effectiveOn } };
     case 'OrganizationResumed':
-      return { ...next, lifecycle: { status: 'active', effectiveOn: event.data.effectiveOn } };
+      return { ...next, lifecycle: lifecycleAfter(event) };
     case 'OrganizationDissolved':
-      return {
-        ...next,
-        dissolvedOn: event.data.effectiveOn,
-        lifecycle: { status: 'dissolved', effectiveOn: event.data.effectiveOn },
-      };
+      return { ...next, dissolvedOn: event.data.effectiveOn, lifecycle: lifecycleAfter(event) };
     case 'OrganizationRated':
     case 'MemberCountChanged':
     case 'ProfileChanged':
@@ -70,6 +77,10 @@ function withFact(history: OrganizationHistory, event: Exclude<OrganizationEvent
     default:
       return assertNever(event);
   }
+}
+
+function lifecycleAfter(event: LifecycleEvent): OrganizationHistory['lifecycle'] {
+  return { status: STATUS_AFTER[event.type], effectiveOn: event.data.effectiveOn };
 }
 
 /**

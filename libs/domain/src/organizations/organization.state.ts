@@ -1,7 +1,7 @@
 import { assertNever } from '../common/assert-never';
 import type { LocalDate } from '../common/local-date';
 import type { OrganizationEvent } from './organization.events';
-import type { OrganizationHistory } from './organization.history';
+import { STATUS_AFTER, type OrganizationHistory } from './organization.history';
 import { PROFILE_FLAG_NAMES, type OrganizationState } from './organization.types';
 
 /**
@@ -66,16 +66,12 @@ function apply(replay: Replay, event: OrganizationEvent): Replay {
       applyProfile(state, event.data);
       return replay;
     case 'OrganizationSuspended':
-      state.status = 'suspended';
-      return replay;
     case 'OrganizationFoundDormant':
-      state.status = 'dormant';
-      return replay;
     case 'OrganizationResumed':
-      state.status = 'active';
+      state.status = STATUS_AFTER[event.type];
       return replay;
     case 'OrganizationDissolved':
-      state.status = 'dissolved';
+      state.status = STATUS_AFTER[event.type];
       state.dissolvedOn = event.data.effectiveOn;
       return replay;
     case 'CooperativeJoinedUnion':

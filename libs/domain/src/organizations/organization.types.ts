@@ -30,14 +30,6 @@ export interface Managers {
 }
 
 /** The profile flags of domain.md; every kind accepts them. */
-export interface ProfileFields {
-  managers?: Managers | null;
-  directorTrained?: boolean;
-  valueChain?: boolean;
-  highTech?: boolean;
-  enterpriseLinked?: boolean;
-  digitalAdoption?: boolean;
-}
 export const PROFILE_FLAG_NAMES = [
   'directorTrained',
   'valueChain',
@@ -45,9 +37,16 @@ export const PROFILE_FLAG_NAMES = [
   'enterpriseLinked',
   'digitalAdoption',
 ] as const;
+export type ProfileFlagName = (typeof PROFILE_FLAG_NAMES)[number];
+
+/** An organization's whole profile: its managers (null = unknown) and every flag. */
+export type Profile = { managers: Managers | null } & Record<ProfileFlagName, boolean>;
+
+/** Part of a profile, as a registration or a profile change gives it: only the fields given. */
+export type ProfileFields = { managers?: Managers } & Partial<Record<ProfileFlagName, boolean>>;
 
 /** The state of an organization as of one date (api.md, "The state of an organization"). */
-export interface OrganizationState {
+export interface OrganizationState extends Profile {
   id: string;
   kind: OrganizationKind;
   name: string;
@@ -59,12 +58,6 @@ export interface OrganizationState {
   dissolvedOn: LocalDate | null;
   memberCount: number | null;
   rating: { rating: Rating; year: number; ratedOn: LocalDate } | null;
-  managers: Managers | null;
-  directorTrained: boolean;
-  valueChain: boolean;
-  highTech: boolean;
-  enterpriseLinked: boolean;
-  digitalAdoption: boolean;
   /** Unions only: the member cooperatives in force at the date. */
   memberCooperativeIds: string[];
 }

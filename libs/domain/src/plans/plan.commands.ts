@@ -1,5 +1,5 @@
 import type { LocalDate } from '../common/local-date';
-import type { Target } from './plan.types';
+import type { PlanChanges, Target } from './plan.types';
 
 export type PlanCommand = AdoptPlan | AmendPlan;
 
@@ -17,12 +17,9 @@ export interface AdoptPlan {
   targets: Target[];
 }
 
-export interface AmendPlan {
+export interface AmendPlan extends PlanChanges {
   type: 'AmendPlan';
   planId: string;
   effectiveOn: LocalDate;
   reason: string;
-  targets?: Target[];
-  adoptedOn?: LocalDate;
-  document?: string | null;
 }

@@ -1,5 +1,5 @@
 import type { LocalDate } from '../common/local-date';
-import type { Target } from './plan.types';
+import type { PlanChanges, Target } from './plan.types';
 
 /** The facts of a plan's stream (`plan-<id>`). */
 export type PlanEvent = PlanAdopted | PlanAmended;
@@ -22,21 +22,10 @@ export interface PlanAdopted {
   };
 }
 
-/**
- * Takes effect on `effectiveOn`. `targets`, where given, replace the whole
- * list; `adoptedOn`, where given, moves the baseline of on-track; `document`
- * corrects the document number. Fields not given keep their values.
- */
+/** Takes effect on `effectiveOn`; carries only the changes given. */
 export interface PlanAmended {
   type: 'PlanAmended';
-  data: {
-    planId: string;
-    effectiveOn: LocalDate;
-    reason: string;
-    targets?: Target[];
-    adoptedOn?: LocalDate;
-    document?: string | null;
-  };
+  data: PlanChanges & { planId: string; effectiveOn: LocalDate; reason: string };
 }
 
 export const PLAN_EVENT_SCHEMA_VERSIONS: Record<PlanEventType, number> = {

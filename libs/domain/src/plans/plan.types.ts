@@ -41,6 +41,17 @@ export interface Target {
   quote: string;
 }
 
+/**
+ * What an amendment changes; fields not given keep their values. `targets`
+ * replace the whole list; `adoptedOn` moves the baseline of on-track;
+ * `document` corrects the document number.
+ */
+export interface PlanChanges {
+  targets?: Target[];
+  adoptedOn?: LocalDate;
+  document?: string | null;
+}
+
 /** Throws VALIDATION_FAILED naming the field, e.g. `targets[3].min`. Deadlines lie in the future by nature. */
 export function validateTarget(target: Target, path: string): void {
   if (typeof target !== 'object' || target === null) throw invalid(path, `${path} must be an object`);

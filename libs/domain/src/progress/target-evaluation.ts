@@ -1,16 +1,9 @@
 import type { LocalDate } from '../common/local-date';
-import type { MetricName, Target, TargetOp } from '../plans/plan.types';
+import type { Target, TargetOp } from '../plans/plan.types';
 import { assertNever } from '../common/assert-never';
 
-/** One target of a progress answer (api.md), before the plan id is added. */
-export interface TargetEvaluation {
-  metric: MetricName;
-  op: TargetOp;
-  value?: number;
-  min?: number;
-  max?: number;
-  deadline: LocalDate;
-  quote: string;
+/** One target of a progress answer (api.md), before the plan id is added: the target as given, and how it stands. */
+export interface TargetEvaluation extends Target {
   actual: number | null;
   met: boolean | null;
   attainment: number | null;
@@ -48,7 +41,8 @@ export function evaluateTarget(input: TargetEvaluationInput): TargetEvaluation {
   };
 }
 
-function targetFields(target: Target): Pick<TargetEvaluation, 'metric' | 'op' | 'value' | 'min' | 'max' | 'deadline' | 'quote'> {
+/** The target's own fields, without the ones it leaves out. */
+function targetFields(target: Target): Target {
   return {
     metric: target.metric,
     op: target.op,

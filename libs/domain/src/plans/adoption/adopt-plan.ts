@@ -5,15 +5,12 @@ import { invalid, requirePastOrToday, requireText } from '../../common/validatio
 import type { AdoptPlan } from '../plan.commands';
 import type { PlanAdopted } from '../plan.events';
 import { validateOptionalText, validateTargets } from '../plan.guards';
+import type { PlanDecisionContext } from '../decide-plan';
 import type { PlanHistory } from '../plan.history';
 import { isPlanId } from '../plan.types';
 
 /** Plans are adopted by the province; the registry records them (the admin enters them). */
-export function decideAdoption(
-  command: AdoptPlan,
-  history: PlanHistory | null,
-  { today }: { today: LocalDate },
-): PlanAdopted[] {
+export function decideAdoption(command: AdoptPlan, history: PlanHistory | null, { today }: PlanDecisionContext): PlanAdopted[] {
   const data = validateAdoption(command, today);
   if (history !== null) throw DomainError.conflict('PLAN_EXISTS', `Plan ${command.planId} is already adopted`);
   return [{ type: 'PlanAdopted', data }];

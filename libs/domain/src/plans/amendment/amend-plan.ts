@@ -5,6 +5,7 @@ import { invalid, requirePastOrToday, requireText } from '../../common/validatio
 import type { AmendPlan } from '../plan.commands';
 import type { PlanAmended } from '../plan.events';
 import { validateOptionalText, validateTargets } from '../plan.guards';
+import type { PlanDecisionContext } from '../decide-plan';
 import type { PlanHistory } from '../plan.history';
 
 /**
@@ -12,11 +13,7 @@ import type { PlanHistory } from '../plan.history';
  * placeholder adoption date is corrected. `targets: []` withdraws every target
  * from the amendment's date on.
  */
-export function decideAmendment(
-  command: AmendPlan,
-  history: PlanHistory | null,
-  { today }: { today: LocalDate },
-): PlanAmended[] {
+export function decideAmendment(command: AmendPlan, history: PlanHistory | null, { today }: PlanDecisionContext): PlanAmended[] {
   const texts = validateAmendment(command, today);
   if (history === null) throw DomainError.notFound('PLAN_NOT_FOUND', `Plan ${command.planId} is not adopted`);
   return [{ type: 'PlanAmended', data: amendmentData({ ...command, ...texts }) }];
