@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from './support/api-process';
+import type { ApiProcess } from './support/api-process';
+import { type TestApi, eventCount, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
 import { cooperative, union } from './support/fixtures';
 
@@ -10,30 +10,23 @@ import { cooperative, union } from './support/fixtures';
  * rule, nothing of it is written, and the read side keeps answering.
  */
 describe('canonical ids and one set of limits', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   let kienGiang: ReturnType<typeof httpClient>;
   let yenBai: ReturnType<typeof httpClient>;
   let auditor: ReturnType<typeof httpClient>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_canonical_limits');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('e2e_canonical_limits', { SEED_PLANS: 'false' }));
     kienGiang = httpClient(api.baseUrl, { token: api.token('registrar', ['91'], 'registrar-kg') });
     yenBai = httpClient(api.baseUrl, { token: api.token('registrar', ['15'], 'registrar-yb') });
     auditor = httpClient(api.baseUrl, { token: api.token('auditor', [], 'auditor-1') });
   });
-  afterAll(async () => {
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
-  });
+  afterAll(() => started?.stop());
 
   const streamIds = async (): Promise<string[]> =>
     (await pool.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'organization-%' ORDER BY 1`)).rows.map((r) => r.stream_id);
-  const eventCount = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
 
   /** The read side is alive: a fresh write is projected and readable (the projector did not stop). */
   async function expectReadsAnswer(): Promise<void> {
@@ -49,13 +42,13 @@ describe('canonical ids and one set of limits', () => {
     it('answers 409 ID_TAKEN to a registration with the upper-case form of an existing id, and writes no second stream', async () => {
       const existing = cooperative();
       expect((await kienGiang.post('/api/organizations', existing)).status).toBe(201);
-      const before = await eventCount();
+      const before = await eventCount(pool);
 
       const upper = existing.id.toUpperCase();
       const answer = await yenBai.post('/api/organizations', cooperative({ id: upper, provinceCode: '15', registeredOn: '2021-05-01' }));
       expect(answer.status).toBe(409);
       expect(answer.body).toMatchObject({ code: 'ID_TAKEN' });
-      expect(await eventCount()).toBe(before);
+      expect(await eventCount(pool)).toBe(before);
       expect((await streamIds()).filter((id) => id.toLowerCase() === `organization-${existing.id}`)).toEqual([`organization-${existing.id}`]);
       await expectReadsAnswer();
     });
@@ -132,7 +125,7 @@ describe('canonical ids and one set of limits', () => {
       expect(direct.status).toBe(400);
 
       const history = (await auditor.get(`/api/organizations/${body.id}/events`)).body;
-      const before = await eventCount();
+      const before = await eventCount(pool);
       const answer = await auditor.post(`/api/organizations/${body.id}/corrections`, {
         eventId: history[1].eventId,
         reason: 'Sai số thành viên',
@@ -140,7 +133,7 @@ describe('canonical ids and one set of limits', () => {
       });
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'replacement.memberCount', message: expect.stringContaining('10000000') }] });
-      expect(await eventCount()).toBe(before);
+      expect(await eventCount(pool)).toBe(before);
 
       const nul = await auditor.post(`/api/organizations/${body.id}/corrections`, {
         eventId: history[1].eventId,
@@ -149,14 +142,14 @@ describe('canonical ids and one set of limits', () => {
       });
       expect(nul.status).toBe(400);
       expect(nul.body.errors).toEqual([{ path: 'replacement.effectiveOn', message: expect.any(String) }]);
-      expect(await eventCount()).toBe(before);
+      expect(await eventCount(pool)).toBe(before);
       await expectReadsAnswer();
     });
   });
 
   describe('finding 4: input the database would refuse is a 400, never a 500', () => {
     it('refuses a NUL, a control character and a lone surrogate in text fields, naming the field', async () => {
-      const before = await eventCount();
+      const before = await eventCount(pool);
       for (const [field, value] of [
         ['name', 'HTX\u0000Tân Hiệp'],
         ['name', 'HTX\u001bTân Hiệp'],
@@ -172,7 +165,7 @@ describe('canonical ids and one set of limits', () => {
       const suspension = await kienGiang.post(`/api/organizations/${coop.id}/suspension`, { effectiveOn: '2024-01-01', reason: 'Thiếu vốn\u0000' });
       expect(suspension.status).toBe(400);
       expect(suspension.body.errors).toEqual([{ path: 'reason', message: expect.stringContaining('NUL') }]);
-      expect(await eventCount()).toBe(before + 2); // the cooperative's registration and its number reservation
+      expect(await eventCount(pool)).toBe(before + 2); // the cooperative's registration and its number reservation
     });
 
     it.each([

@@ -1,31 +1,23 @@
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from './support/api-process';
+import type { ApiProcess } from './support/api-process';
+import { type TestApi, eventCount, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
 import { cooperative } from './support/fixtures';
 
 /** A wrong record is never deleted or edited: a correction retracts it from then on. */
 describe('corrections over HTTP', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   let registrar: ReturnType<typeof httpClient>;
   let auditor: ReturnType<typeof httpClient>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_corrections');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('e2e_corrections', { SEED_PLANS: 'false' }));
     registrar = httpClient(api.baseUrl, { token: api.token('registrar', ['91'], 'registrar-kg') });
     auditor = httpClient(api.baseUrl, { token: api.token('auditor', [], 'auditor-1') });
   });
-  afterAll(async () => {
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
-  });
-
-  const eventCount = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
+  afterAll(() => started?.stop());
 
   it('retracts a wrong rating and puts the right one in its place; knownAt before the correction still shows the old answer', async () => {
     const body = cooperative({ registeredOn: '2021-01-01' });
@@ -62,7 +54,7 @@ describe('corrections over HTTP', () => {
     const body = cooperative();
     await registrar.post('/api/organizations', body);
     const [registration] = (await auditor.get(`/api/organizations/${body.id}/events`)).body;
-    const before = await eventCount();
+    const before = await eventCount(pool);
     const forbidden = await registrar.post(`/api/organizations/${body.id}/corrections`, { eventId: registration.eventId, reason: 'x' });
     expect(forbidden.status).toBe(403);
     const analyst = httpClient(api.baseUrl, { token: api.token('analyst') });
@@ -75,6 +67,6 @@ describe('corrections over HTTP', () => {
     const bad = await auditor.post(`/api/organizations/${body.id}/corrections`, { eventId: 'nope', reason: '' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['eventId', 'reason']);
-    expect(await eventCount()).toBe(before);
+    expect(await eventCount(pool)).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from './support/api-process';
+import type { ApiProcess } from './support/api-process';
+import { type TestApi, eventCount, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
 import { cooperative, union } from './support/fixtures';
 
@@ -13,17 +13,15 @@ import { cooperative, union } from './support/fixtures';
  * at least one broken part), so a 2xx is a failure too.
  */
 describe('fuzzing the command endpoints', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   let cooperativeId: string;
   let unionId: string;
   let memberId: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_fuzz');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('e2e_fuzz', { SEED_PLANS: 'false' }));
     const admin = httpClient(api.baseUrl, { token: api.adminToken });
     const create = async (body: object) => (await admin.post('/api/organizations', body)).body.id as string;
     const founders = [await create(cooperative()), await create(cooperative()), await create(cooperative())];
@@ -31,13 +29,7 @@ describe('fuzzing the command endpoints', () => {
     memberId = founders[1];
     unionId = await create(union(founders));
   });
-  afterAll(async () => {
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
-  });
-
-  const eventCount = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
+  afterAll(() => started?.stop());
 
   /** Command endpoints with a valid body each; the fuzzer breaks them. */
   const endpoints = () => [
@@ -90,7 +82,7 @@ describe('fuzzing the command endpoints', () => {
   });
 
   it('answers every hostile request with a 4xx problem and writes nothing', async () => {
-    const before = await eventCount();
+    const before = await eventCount(pool);
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, fc.context(), async (r, ctx) => {
@@ -133,7 +125,7 @@ describe('fuzzing the command endpoints', () => {
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 2000), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
     );
-    expect(await eventCount()).toBe(before);
+    expect(await eventCount(pool)).toBe(before);
     // The run reached every refusal path, not just one.
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([400, 401]));
   });

@@ -1,42 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from './support/api-process';
+import type { ApiProcess } from './support/api-process';
+import { type TestApi, eventCount, expectCommandAnswer, expectRefused, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
 import { cooperative, cooperativeGroup, union } from './support/fixtures';
 
 /** Every command and query endpoint of api.md, over HTTP, against the built app on a real PostgreSQL. */
 describe('organizations over HTTP', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   let http: ReturnType<typeof httpClient>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_orgs');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('e2e_orgs', { SEED_PLANS: 'false' }));
     http = httpClient(api.baseUrl, { token: api.adminToken });
   });
-  afterAll(async () => {
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
-  });
-
-  const eventCount = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
-
-  /** Sends a request that must be refused and checks nothing was written. */
-  async function expectRefused(send: () => Promise<{ status: number; headers: Headers; body: any }>, status: number, code?: string) {
-    const before = await eventCount();
-    const answer = await send();
-    expect(answer.status).toBe(status);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(answer.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-    if (code) expect(answer.body.code).toBe(code);
-    expect(await eventCount()).toBe(before);
-    return answer.body;
-  }
+  afterAll(() => started?.stop());
 
   async function register(body: Record<string, unknown>) {
     const answer = await http.post('/api/organizations', body);
@@ -48,9 +28,7 @@ describe('organizations over HTTP', () => {
     it('registers a cooperative: 201, id, version 0, position, ETag', async () => {
       const body = cooperative();
       const answer = await http.post('/api/organizations', body);
-      expect(answer.status).toBe(201);
-      expect(answer.body).toEqual({ id: body.id, version: 0, position: expect.any(String) });
-      expect(answer.headers.get('etag')).toBe('"0"');
+      expectCommandAnswer(answer, 201, body.id, 0);
       const state = await http.get(`/api/organizations/${body.id}`);
       expect(state.body).toMatchObject({ id: body.id, kind: 'cooperative', status: 'active', memberCount: 12, rating: null, version: 0 });
     });
@@ -82,7 +60,7 @@ describe('organizations over HTTP', () => {
     });
 
     it('refuses, with the field named, what the request alone shows (400) and writes nothing', async () => {
-      const problem = await expectRefused(
+      const problem = await expectRefused(pool,
         () => http.post('/api/organizations', { ...cooperative(), memberCount: 'many', sector: 'mining', surprise: true }),
         400,
         'VALIDATION_FAILED',
@@ -97,14 +75,14 @@ describe('organizations over HTTP', () => {
       ['managers with more degrees than managers', { managers: { total: 2, withDegree: 3 } }, 'managers.withDegree'],
       ['a bad registration number', { registrationNumber: 'AB CD' }, 'registrationNumber'],
     ])('refuses %s with 400 naming %s', async (_what, overrides, path) => {
-      const problem = await expectRefused(() => http.post('/api/organizations', cooperative(overrides)), 400);
+      const problem = await expectRefused(pool, () => http.post('/api/organizations', cooperative(overrides)), 400);
       expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
     });
 
     it('refuses a union with fewer than three founding cooperatives (400)', async () => {
       const founders = [cooperative(), cooperative()];
       for (const founder of founders) await register(founder);
-      await expectRefused(() => http.post('/api/organizations', union(founders.map((f) => f.id))), 400);
+      await expectRefused(pool, () => http.post('/api/organizations', union(founders.map((f) => f.id))), 400);
     });
 
     it('refuses a union founded by something that is not a cooperative (409 NOT_A_COOPERATIVE)', async () => {
@@ -112,32 +90,32 @@ describe('organizations over HTTP', () => {
       await register(group);
       const founders = [cooperative(), cooperative()];
       for (const founder of founders) await register(founder);
-      await expectRefused(() => http.post('/api/organizations', union([...founders.map((f) => f.id), group.id])), 409, 'NOT_A_COOPERATIVE');
+      await expectRefused(pool, () => http.post('/api/organizations', union([...founders.map((f) => f.id), group.id])), 409, 'NOT_A_COOPERATIVE');
     });
 
     it('keeps registration numbers unique for ever, compared trimmed and upper-cased (409)', async () => {
       const first = cooperative({ registrationNumber: 'kg-2020/77' });
       await register(first);
-      await expectRefused(() => http.post('/api/organizations', cooperative({ registrationNumber: ' KG-2020/77 ' })), 409, 'REGISTRATION_NUMBER_TAKEN');
+      await expectRefused(pool, () => http.post('/api/organizations', cooperative({ registrationNumber: ' KG-2020/77 ' })), 409, 'REGISTRATION_NUMBER_TAKEN');
       await http.post(`/api/organizations/${first.id}/dissolution`, { effectiveOn: '2021-01-01', mode: 'voluntary', decisionRef: 'QĐ 1/2021' });
-      await expectRefused(() => http.post('/api/organizations', cooperative({ registrationNumber: 'KG-2020/77' })), 409, 'REGISTRATION_NUMBER_TAKEN');
+      await expectRefused(pool, () => http.post('/api/organizations', cooperative({ registrationNumber: 'KG-2020/77' })), 409, 'REGISTRATION_NUMBER_TAKEN');
     });
 
     it('treats a registration number typed in decomposed Unicode as the same number', async () => {
       const composed = `HTX-Ô${Date.now() % 100000}`.normalize('NFC');
       await register(cooperative({ registrationNumber: composed }));
-      await expectRefused(() => http.post('/api/organizations', cooperative({ registrationNumber: composed.normalize('NFD') })), 409, 'REGISTRATION_NUMBER_TAKEN');
+      await expectRefused(pool, () => http.post('/api/organizations', cooperative({ registrationNumber: composed.normalize('NFD') })), 409, 'REGISTRATION_NUMBER_TAKEN');
     });
 
     it('refuses an id that is taken (409 ID_TAKEN)', async () => {
       const first = cooperative();
       await register(first);
-      await expectRefused(() => http.post('/api/organizations', cooperative({ id: first.id })), 409, 'ID_TAKEN');
+      await expectRefused(pool, () => http.post('/api/organizations', cooperative({ id: first.id })), 409, 'ID_TAKEN');
     });
 
     it('answers malformed JSON and oversized bodies with problem+json', async () => {
-      await expectRefused(() => http.post('/api/organizations', '{"kind": "cooperative",'), 400, 'MALFORMED_JSON');
-      await expectRefused(() => http.post('/api/organizations', { ...cooperative(), name: 'x'.repeat(200_000) }), 413, 'PAYLOAD_TOO_LARGE');
+      await expectRefused(pool, () => http.post('/api/organizations', '{"kind": "cooperative",'), 400, 'MALFORMED_JSON');
+      await expectRefused(pool, () => http.post('/api/organizations', { ...cooperative(), name: 'x'.repeat(200_000) }), 413, 'PAYLOAD_TOO_LARGE');
     });
   });
 
@@ -166,8 +144,8 @@ describe('organizations over HTTP', () => {
     });
 
     it('refuses an empty profile change (400) and a change before registration (409)', async () => {
-      await expectRefused(() => http.post(`/api/organizations/${id}/profile`, { effectiveOn: '2021-01-01' }), 400);
-      await expectRefused(() => http.post(`/api/organizations/${id}/membership`, { memberCount: 9, effectiveOn: '2018-01-01' }), 409, 'BEFORE_REGISTRATION');
+      await expectRefused(pool, () => http.post(`/api/organizations/${id}/profile`, { effectiveOn: '2021-01-01' }), 400);
+      await expectRefused(pool, () => http.post(`/api/organizations/${id}/membership`, { memberCount: 9, effectiveOn: '2018-01-01' }), 409, 'BEFORE_REGISTRATION');
     });
 
     it('walks the lifecycle: suspend, resume, found dormant, resume, dissolve', async () => {
@@ -182,15 +160,15 @@ describe('organizations over HTTP', () => {
         expect(answer.status).toBe(200);
         expect((await http.get(`/api/organizations/${id}?asOf=${body.effectiveOn}`)).body.status).toBe(status);
       }
-      await expectRefused(() => http.post(`/api/organizations/${id}/resumption`, { effectiveOn: '2023-10-01' }), 409, 'INVALID_TRANSITION');
-      await expectRefused(() => http.post(`/api/organizations/${id}/suspension`, { effectiveOn: '2023-01-01', reason: 'late' }), 409, 'LIFECYCLE_OUT_OF_ORDER');
+      await expectRefused(pool, () => http.post(`/api/organizations/${id}/resumption`, { effectiveOn: '2023-10-01' }), 409, 'INVALID_TRANSITION');
+      await expectRefused(pool, () => http.post(`/api/organizations/${id}/suspension`, { effectiveOn: '2023-01-01', reason: 'late' }), 409, 'LIFECYCLE_OUT_OF_ORDER');
       const dissolved = await http.post(`/api/organizations/${id}/dissolution`, { effectiveOn: '2024-05-01', mode: 'compulsory', decisionRef: 'QĐ 55/QĐ-UBND' });
       expect(dissolved.status).toBe(200);
       expect((await http.get(`/api/organizations/${id}`)).body).toMatchObject({ status: 'dissolved', dissolvedOn: '2024-05-01' });
     });
 
     it('refuses what is dated on or after the dissolution but accepts a late record dated before it', async () => {
-      await expectRefused(() => http.post(`/api/organizations/${id}/ratings`, { rating: 'good', year: 2024, ratedOn: '2024-05-01' }), 409, 'ORGANIZATION_DISSOLVED');
+      await expectRefused(pool, () => http.post(`/api/organizations/${id}/ratings`, { rating: 'good', year: 2024, ratedOn: '2024-05-01' }), 409, 'ORGANIZATION_DISSOLVED');
       const late = await http.post(`/api/organizations/${id}/ratings`, { rating: 'good', year: 2023, ratedOn: '2023-12-20' });
       expect(late.status).toBe(200);
     });
@@ -198,12 +176,12 @@ describe('organizations over HTTP', () => {
     it('refuses a rating of a cooperative group (409 NOT_RATED_KIND) and member counts of a union', async () => {
       const group = cooperativeGroup();
       await register(group);
-      await expectRefused(() => http.post(`/api/organizations/${group.id}/ratings`, { rating: 'good', year: 2021, ratedOn: '2021-12-01' }), 409, 'NOT_RATED_KIND');
+      await expectRefused(pool, () => http.post(`/api/organizations/${group.id}/ratings`, { rating: 'good', year: 2021, ratedOn: '2021-12-01' }), 409, 'NOT_RATED_KIND');
     });
 
     it('answers 404 for an unknown organization and 400 for an id that is not a UUID', async () => {
-      await expectRefused(() => http.post(`/api/organizations/${randomUUID()}/ratings`, { rating: 'good', year: 2021, ratedOn: '2021-12-01' }), 404, 'ORGANIZATION_NOT_FOUND');
-      await expectRefused(() => http.post('/api/organizations/not-a-uuid/ratings', { rating: 'good', year: 2021, ratedOn: '2021-12-01' }), 400);
+      await expectRefused(pool, () => http.post(`/api/organizations/${randomUUID()}/ratings`, { rating: 'good', year: 2021, ratedOn: '2021-12-01' }), 404, 'ORGANIZATION_NOT_FOUND');
+      await expectRefused(pool, () => http.post('/api/organizations/not-a-uuid/ratings', { rating: 'good', year: 2021, ratedOn: '2021-12-01' }), 400);
       expect((await http.get(`/api/organizations/${randomUUID()}`)).status).toBe(404);
     });
   });
@@ -219,10 +197,10 @@ describe('organizations over HTTP', () => {
 
       const joined = await http.post(`/api/organizations/${theUnion.id}/members`, { cooperativeId: joiner.id, effectiveOn: '2023-01-01' });
       expect(joined.status).toBe(200);
-      await expectRefused(() => http.post(`/api/organizations/${theUnion.id}/members`, { cooperativeId: joiner.id, effectiveOn: '2023-02-01' }), 409, 'ALREADY_A_MEMBER');
+      await expectRefused(pool, () => http.post(`/api/organizations/${theUnion.id}/members`, { cooperativeId: joiner.id, effectiveOn: '2023-02-01' }), 409, 'ALREADY_A_MEMBER');
       const left = await http.post(`/api/organizations/${theUnion.id}/members/${joiner.id}/leave`, { effectiveOn: '2024-01-01' });
       expect(left.status).toBe(200);
-      await expectRefused(() => http.post(`/api/organizations/${theUnion.id}/members/${joiner.id}/leave`, { effectiveOn: '2024-02-01' }), 409, 'NOT_A_MEMBER');
+      await expectRefused(pool, () => http.post(`/api/organizations/${theUnion.id}/members/${joiner.id}/leave`, { effectiveOn: '2024-02-01' }), 409, 'NOT_A_MEMBER');
 
       expect((await http.get(`/api/organizations/${theUnion.id}?asOf=2023-06-30`)).body.memberCooperativeIds).toContain(joiner.id);
       expect((await http.get(`/api/organizations/${theUnion.id}?asOf=2024-06-30`)).body.memberCooperativeIds).not.toContain(joiner.id);
@@ -235,12 +213,12 @@ describe('organizations over HTTP', () => {
       const coop = cooperative();
       await register(group);
       await register(coop);
-      await expectRefused(() => http.post(`/api/organizations/${coop.id}/members`, { cooperativeId: coop.id, effectiveOn: '2023-01-01' }), 409, 'NOT_APPLICABLE_TO_KIND');
+      await expectRefused(pool, () => http.post(`/api/organizations/${coop.id}/members`, { cooperativeId: coop.id, effectiveOn: '2023-01-01' }), 409, 'NOT_APPLICABLE_TO_KIND');
       const founders = [cooperative(), cooperative(), cooperative()];
       for (const founder of founders) await register(founder);
       const theUnion = union(founders.map((f) => f.id));
       await register(theUnion);
-      await expectRefused(() => http.post(`/api/organizations/${theUnion.id}/members`, { cooperativeId: group.id, effectiveOn: '2023-01-01' }), 409, 'NOT_A_COOPERATIVE');
+      await expectRefused(pool, () => http.post(`/api/organizations/${theUnion.id}/members`, { cooperativeId: group.id, effectiveOn: '2023-01-01' }), 409, 'NOT_A_COOPERATIVE');
     });
   });
 
@@ -274,12 +252,12 @@ describe('organizations over HTTP', () => {
       const ok = await http.post(`/api/organizations/${body.id}/membership`, { memberCount: 20, effectiveOn: '2021-01-01' }, { 'if-match': '"0"' });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('etag')).toBe('"1"');
-      await expectRefused(
+      await expectRefused(pool,
         () => http.post(`/api/organizations/${body.id}/membership`, { memberCount: 21, effectiveOn: '2021-02-01' }, { 'if-match': '"0"' }),
         412,
         'VERSION_MISMATCH',
       );
-      await expectRefused(() => http.post(`/api/organizations/${body.id}/membership`, { memberCount: 21, effectiveOn: '2021-02-01' }, { 'if-match': 'yesterday' }), 400);
+      await expectRefused(pool, () => http.post(`/api/organizations/${body.id}/membership`, { memberCount: 21, effectiveOn: '2021-02-01' }, { 'if-match': 'yesterday' }), 400);
     });
 
     it('with If-Match, exactly one of concurrent writers at one version wins; the others get 412', async () => {
@@ -328,11 +306,11 @@ describe('organizations over HTTP', () => {
       const key = `key-${randomUUID()}`;
       const first = await http.post('/api/organizations', body, { 'idempotency-key': key });
       expect(first.status).toBe(201);
-      const before = await eventCount();
+      const before = await eventCount(pool);
       const again = await http.post('/api/organizations', { ...body }, { 'idempotency-key': key });
       expect(again.status).toBe(201);
       expect(again.body).toEqual(first.body);
-      expect(await eventCount()).toBe(before);
+      expect(await eventCount(pool)).toBe(before);
     });
 
     it('compares bodies as canonical JSON (key order does not matter)', async () => {
@@ -348,7 +326,7 @@ describe('organizations over HTTP', () => {
       const body = cooperative();
       const key = `key-${randomUUID()}`;
       await http.post('/api/organizations', body, { 'idempotency-key': key });
-      await expectRefused(() => http.post('/api/organizations', { ...body, name: 'Another' }, { 'idempotency-key': key }), 422, 'IDEMPOTENCY_KEY_REUSED');
+      await expectRefused(pool, () => http.post('/api/organizations', { ...body, name: 'Another' }, { 'idempotency-key': key }), 422, 'IDEMPOTENCY_KEY_REUSED');
     });
 
     it('stores one event for concurrent retries with the same key', async () => {

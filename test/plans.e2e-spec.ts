@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import type { TestDatabase } from '@ktt/testing/postgres/test-database';
 import { ROOT, startApi, type ApiProcess } from './support/api-process';
+import { type TestApi, eventCount, expectCommandAnswer, expectRefused, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
 
 const SEEDED = ['kien-giang-251-kh-ubnd-2023', 'yen-bai-ctr-tu-20-nq-tw'];
@@ -31,21 +32,18 @@ describe('plans over HTTP', () => {
   let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   let http: ReturnType<typeof httpClient>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_plans');
-    api = await startApi({ DATABASE_URL: database.url }); // SEED_PLANS defaults to true
-    pool = testPool(database.url, 2);
+    ({ database, api, pool } = started = await startTestApi('e2e_plans')); // SEED_PLANS defaults to true
     http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
+    await api?.stop(); // the api the restart test started, when it did
+    await started?.stop();
   });
 
-  const eventCount = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
   const planStreamCounts = async () =>
     Object.fromEntries(
       (await pool.query(`SELECT stream_id, count(*)::int AS n FROM events WHERE stream_id LIKE 'plan-%' GROUP BY 1`)).rows.map((row) => [row.stream_id, row.n]),
@@ -56,17 +54,6 @@ describe('plans over HTTP', () => {
    * domain rules `targets[0].min`; both name the field, so compare in one notation.
    */
   const paths = (problem: { errors: { path: string }[] }) => problem.errors.map((e) => e.path.replace(/\.(\d+)(?=\.|$)/g, '[$1]'));
-
-  async function expectRefused(send: () => Promise<{ status: number; headers: Headers; body: any }>, status: number, code?: string) {
-    const before = await eventCount();
-    const answer = await send();
-    expect(answer.status).toBe(status);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(answer.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-    if (code) expect(answer.body.code).toBe(code);
-    expect(await eventCount()).toBe(before);
-    return answer.body;
-  }
 
   describe('the seeded plans', () => {
     it('are adopted on first start and listed with their targets', async () => {
@@ -102,11 +89,11 @@ describe('plans over HTTP', () => {
     });
 
     it('are not adopted again when the api starts again on the same database', async () => {
-      const before = await eventCount();
+      const before = await eventCount(pool);
       await api.stop();
       api = await startApi({ DATABASE_URL: database.url });
       http = httpClient(api.baseUrl, { token: api.adminToken });
-      expect(await eventCount()).toBe(before);
+      expect(await eventCount(pool)).toBe(before);
       expect(await planStreamCounts()).toEqual(Object.fromEntries(SEEDED.map((id) => [`plan-${id}`, 1])));
       const listed = (await http.get('/api/plans')).body.map((plan: { id: string }) => plan.id);
       for (const id of SEEDED) expect(listed.filter((listedId: string) => listedId === id)).toHaveLength(1);
@@ -117,9 +104,7 @@ describe('plans over HTTP', () => {
     it('adopts a new plan: 201, id, version 0, position; it is listed and readable', async () => {
       const plan = aPlan();
       const answer = await http.post('/api/plans', plan);
-      expect(answer.status).toBe(201);
-      expect(answer.body).toEqual({ id: plan.id, version: 0, position: expect.any(String) });
-      expect(answer.headers.get('etag')).toBe('"0"');
+      expectCommandAnswer(answer, 201, plan.id, 0);
       const state = await http.get(`/api/plans/${plan.id}`);
       expect(state.status).toBe(200);
       expect(state.body).toMatchObject({ id: plan.id, provinceCode: '91', adoptedOn: '2023-01-10', document: '12/KH-UBND', targets: plan.targets, amendments: 0 });
@@ -130,8 +115,8 @@ describe('plans over HTTP', () => {
     it('refuses an id that is adopted already (409 PLAN_EXISTS) and writes nothing', async () => {
       const plan = aPlan();
       expect((await http.post('/api/plans', plan)).status).toBe(201);
-      await expectRefused(() => http.post('/api/plans', { ...plan, title: 'Another title' }), 409, 'PLAN_EXISTS');
-      await expectRefused(() => http.post('/api/plans', aPlan({ id: SEEDED[0] })), 409, 'PLAN_EXISTS');
+      await expectRefused(pool, () => http.post('/api/plans', { ...plan, title: 'Another title' }), 409, 'PLAN_EXISTS');
+      await expectRefused(pool, () => http.post('/api/plans', aPlan({ id: SEEDED[0] })), 409, 'PLAN_EXISTS');
     });
 
     it.each([
@@ -148,20 +133,20 @@ describe('plans over HTTP', () => {
       ['a bad id', { id: 'Has Spaces' }, 'id'],
       ['an unknown field', { surprise: true }, 'surprise'],
     ])('refuses %s with 400 naming the field and writes nothing', async (_what, overrides, path) => {
-      const problem = await expectRefused(() => http.post('/api/plans', aPlan(overrides)), 400);
+      const problem = await expectRefused(pool, () => http.post('/api/plans', aPlan(overrides)), 400);
       expect(paths(problem)).toContain(path);
     });
 
     it('names targets[0].min, exactly, for a "between" target without min (VALIDATION_FAILED)', async () => {
       const targets = [{ metric: 'cooperatives_good_or_fair_share', op: 'between', max: 0.85, deadline: '2030-12-31', quote: 'q' }];
-      const problem = await expectRefused(() => http.post('/api/plans', aPlan({ targets })), 400, 'VALIDATION_FAILED');
+      const problem = await expectRefused(pool, () => http.post('/api/plans', aPlan({ targets })), 400, 'VALIDATION_FAILED');
       expect(problem.errors).toEqual([{ path: 'targets[0].min', message: expect.any(String) }]);
     });
 
     it('refuses a target of the second position with the index in the path', async () => {
       const plan = aPlan();
       const targets = [plan.targets[0], { metric: 'cooperatives', op: 'at_least', value: 'many', deadline: '2030-12-31', quote: 'q' }];
-      const problem = await expectRefused(() => http.post('/api/plans', { ...plan, targets }), 400, 'VALIDATION_FAILED');
+      const problem = await expectRefused(pool, () => http.post('/api/plans', { ...plan, targets }), 400, 'VALIDATION_FAILED');
       expect(paths(problem)).toContain('targets[1].value');
     });
   });
@@ -172,9 +157,7 @@ describe('plans over HTTP', () => {
       expect((await http.post('/api/plans', plan)).status).toBe(201);
       const newTargets = [{ metric: 'cooperatives', op: 'at_least', value: 800, deadline: '2030-12-31', quote: 'ít nhất 800 hợp tác xã' }];
       const answer = await http.post(`/api/plans/${plan.id}/amendments`, { effectiveOn: '2024-06-01', reason: 'Điều chỉnh chỉ tiêu', targets: newTargets });
-      expect(answer.status).toBe(200);
-      expect(answer.body).toEqual({ id: plan.id, version: 1, position: expect.any(String) });
-      expect(answer.headers.get('etag')).toBe('"1"');
+      expectCommandAnswer(answer, 200, plan.id, 1);
 
       const before = await http.get(`/api/plans/${plan.id}?asOf=2024-05-31`);
       expect(before.status).toBe(200);
@@ -201,7 +184,7 @@ describe('plans over HTTP', () => {
     });
 
     it('of an unknown plan: 404 PLAN_NOT_FOUND and nothing written', async () => {
-      await expectRefused(
+      await expectRefused(pool,
         () => http.post('/api/plans/no-such-plan/amendments', { effectiveOn: '2024-01-01', reason: 'r', targets: [] }),
         404,
         'PLAN_NOT_FOUND',
@@ -209,8 +192,8 @@ describe('plans over HTTP', () => {
     });
 
     it('refuses an amendment that changes nothing, or is dated in the future (400)', async () => {
-      await expectRefused(() => http.post(`/api/plans/${SEEDED[0]}/amendments`, { effectiveOn: '2024-01-01', reason: 'nothing' }), 400);
-      const problem = await expectRefused(
+      await expectRefused(pool, () => http.post(`/api/plans/${SEEDED[0]}/amendments`, { effectiveOn: '2024-01-01', reason: 'nothing' }), 400);
+      const problem = await expectRefused(pool,
         () => http.post(`/api/plans/${SEEDED[0]}/amendments`, { effectiveOn: '2099-01-01', reason: 'later', targets: [] }),
         400,
         'DATE_IN_FUTURE',

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { recordFigures, startLoadWorker, waitFor, type LoadReport } from '../support/reliability';
 
@@ -12,20 +12,19 @@ const WORKERS = 3;
  * sent) its idempotency record are all there or none is.
  */
 describe('reliability: api crash under write load', () => {
-  let database: TestDatabase;
+  let database: MigratedDatabase;
   let pool: Pool;
   let api: ApiProcess | null = null;
   const figures: Record<string, unknown> = { rounds: ROUNDS };
 
   beforeAll(async () => {
-    database = await createTestDatabase('rel_api_crash');
-    pool = testPool(database.url, 2);
+    database = await createMigratedDatabase('rel_api_crash', 2);
+    pool = database.pool;
   });
   afterAll(async () => {
     await api?.kill();
     recordFigures('apiCrash', figures);
-    await pool?.end();
-    await database?.drop();
+    await database?.dispose();
   });
 
   it(`SIGKILL under load, ${ROUNDS} times: every acknowledged command is stored, none half-stored`, async () => {

@@ -1,29 +1,25 @@
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from '../support/api-process';
+import type { ApiProcess } from '../support/api-process';
+import { type TestApi, startTestApi } from '../support/test-api';
 import { httpClient } from '../support/http';
 import { cooperative } from '../support/fixtures';
 import { recordFigures, startLoadWorker } from '../support/reliability';
 
 /** Concurrent writers to one organization, and a few thousand commands from several processes. */
 describe('reliability: concurrent writers', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   let http: ReturnType<typeof httpClient>;
   const figures: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    database = await createTestDatabase('rel_writers');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('rel_writers', { SEED_PLANS: 'false' }));
     http = httpClient(api.baseUrl, { token: api.adminToken });
   });
   afterAll(async () => {
     recordFigures('concurrentWriters', figures);
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
+    await started?.stop();
   });
 
   const CLIENTS = 50;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from '../support/api-process';
+import type { ApiProcess } from '../support/api-process';
+import { type TestApi, eventCount, startTestApi } from '../support/test-api';
 import { httpClient } from '../support/http';
 import { cooperative } from '../support/fixtures';
 import { recordFigures, waitFor } from '../support/reliability';
@@ -15,24 +15,18 @@ import { recordFigures, waitFor } from '../support/reliability';
  * odd Unicode at the length limit) are accepted and must project.
  */
 describe('reliability: hostile input', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   const figures: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    database = await createTestDatabase('rel_hostile');
-    api = await startApi({ DATABASE_URL: database.url });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('rel_hostile'));
   });
   afterAll(async () => {
     recordFigures('hostileInput', figures);
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
+    await started?.stop();
   });
-
-  const eventCount = async () => (await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n;
 
   it('refuses every hostile request with a 4xx, writes nothing for them, and the read side keeps going', async () => {
     const admin = httpClient(api.baseUrl, { token: api.adminToken });
@@ -119,7 +113,7 @@ describe('reliability: hostile input', () => {
     add('forged token', () => httpClient(api.baseUrl, { token: `${api.adminToken.slice(0, -4)}AAAA` }).post('/api/organizations', cooperative()));
     add('metrics without its token', () => anonymous.get('/metrics'));
 
-    const before = await eventCount();
+    const before = await eventCount(pool);
     const statuses: Record<string, Record<number, number>> = {};
     const serverErrors: string[] = [];
     for (const request of requests) {
@@ -129,7 +123,7 @@ describe('reliability: hostile input', () => {
       if (status >= 500) serverErrors.push(`${request.kind}: ${status}`);
       if (status < 400) serverErrors.push(`${request.kind}: accepted with ${status}`);
     }
-    const after = await eventCount();
+    const after = await eventCount(pool);
 
     // A few hostile-looking but valid writes: accepted, and they must project.
     const oddName = `Hợp tác xã ${'\u0301'.repeat(3)}𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ `.padEnd(200, 'ạ');
@@ -147,7 +141,7 @@ describe('reliability: hostile input', () => {
     figures.kinds = Object.keys(statuses).length;
     figures.statusesByKind = statuses;
     figures.serverErrors = serverErrors.length;
-    figures.writesFromRefusedRequests = Number(after) - Number(before);
+    figures.writesFromRefusedRequests = after - before;
     figures.acceptedHostileLooking = accepted.filter((answer) => answer.status < 300).length;
     figures.projectorStops = health.status === 200 ? 0 : 1;
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
+import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import {
   activeSchema,
   checkpoint,
@@ -22,16 +22,16 @@ const ROUNDS = 5;
  * catch-up and during rebuilds; after a restart the read models equal a clean rebuild's, row for row.
  */
 describe('reliability: projector crashes', () => {
-  let database: TestDatabase;
+  let database: MigratedDatabase;
   let pool: Pool;
   let projector: Child | null = null;
   const figures: Record<string, unknown> = { rounds: ROUNDS };
 
   beforeAll(async () => {
-    database = await createTestDatabase('rel_projector');
+    database = await createMigratedDatabase('rel_projector', 3);
+    pool = database.pool;
     const started = Date.now();
     await runCli(['demo', '--scale', '0.05'], database.url, 240_000);
-    pool = testPool(database.url, 3);
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM events');
     figures.events = rows[0].n;
     figures.demoSeconds = (Date.now() - started) / 1000;
@@ -39,8 +39,7 @@ describe('reliability: projector crashes', () => {
   afterAll(async () => {
     await projector?.kill();
     recordFigures('projectorCrash', figures);
-    await pool?.end();
-    await database?.drop();
+    await database?.dispose();
   });
 
   const caughtUp = async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase } from '@ktt/testing/postgres/test-database';
-import { startApi, type ApiProcess } from '../support/api-process';
+import type { ApiProcess } from '../support/api-process';
+import { type TestApi, startTestApi } from '../support/test-api';
 import { cooperative } from '../support/fixtures';
 import { recordFigures, sleep } from '../support/reliability';
 
@@ -12,21 +12,17 @@ const TRIES = 40;
  * event, also when its first try is still running (aborted after a few ms, retried at once).
  */
 describe('reliability: retries with the same Idempotency-Key', () => {
-  let database: TestDatabase;
   let api: ApiProcess;
   let pool: Pool;
+  let started: TestApi;
   const figures: Record<string, unknown> = { tries: TRIES };
 
   beforeAll(async () => {
-    database = await createTestDatabase('rel_retries');
-    api = await startApi({ DATABASE_URL: database.url, SEED_PLANS: 'false' });
-    pool = testPool(database.url, 2);
+    ({ api, pool } = started = await startTestApi('rel_retries', { SEED_PLANS: 'false' }));
   });
   afterAll(async () => {
     recordFigures('retries', figures);
-    await api?.stop();
-    await pool?.end();
-    await database?.drop();
+    await started?.stop();
   });
 
   async function post(path: string, body: unknown, key: string, abortAfterMs?: number) {

@@ -11,9 +11,9 @@ export interface MigratedDatabase extends TestDatabase {
  * A fresh database of its own with every migration applied (one per test
  * file or test), and a pool as the application role (test-database.ts).
  */
-export async function createMigratedDatabase(prefix = 'test'): Promise<MigratedDatabase> {
+export async function createMigratedDatabase(prefix = 'test', poolSize = 20): Promise<MigratedDatabase> {
   const database = await createTestDatabase(prefix);
-  const pool = testPool(database.url, 20);
+  const pool = testPool(database.url, poolSize);
   return {
     ...database,
     pool,
