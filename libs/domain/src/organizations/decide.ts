@@ -16,6 +16,28 @@ import { decideJoin } from './union-membership/join-union';
 import { decideLeave } from './union-membership/leave-union';
 import { decideCorrection } from './correction/correct-record';
 
+/** One use case's decision: what its command adds to the organization's stream, or a DomainError. */
+type Decision<Command extends OrganizationCommand> = (
+  command: Command,
+  history: OrganizationHistory | null,
+  context: DecisionContext,
+) => OrganizationEvent[];
+
+/** The use case of each command type; a command type without one does not compile. */
+const DECISIONS: { [Type in OrganizationCommand['type']]: Decision<Extract<OrganizationCommand, { type: Type }>> } = {
+  RegisterOrganization: decideRegistration,
+  RateOrganization: decideRating,
+  ChangeMemberCount: decideMemberCountChange,
+  ChangeProfile: decideProfileChange,
+  SuspendOrganization: decideSuspension,
+  FindOrganizationDormant: decideDormancy,
+  ResumeOrganization: decideResumption,
+  DissolveOrganization: decideDissolution,
+  JoinUnion: decideJoin,
+  LeaveUnion: decideLeave,
+  CorrectRecord: (command, history, context) => decideCorrection(command, history, context, decide),
+};
+
 /**
  * Pure: what the command adds to the organization's stream, or a DomainError.
  * Checks come in tiers: the request alone (400), then existence (404), then
@@ -26,32 +48,9 @@ export function decide(
   history: OrganizationHistory | null,
   context: DecisionContext,
 ): OrganizationEvent[] {
-  switch (command.type) {
-    case 'RegisterOrganization':
-      return decideRegistration(command, history, context);
-    case 'RateOrganization':
-      return decideRating(command, history, context);
-    case 'ChangeMemberCount':
-      return decideMemberCountChange(command, history, context);
-    case 'ChangeProfile':
-      return decideProfileChange(command, history, context);
-    case 'SuspendOrganization':
-      return decideSuspension(command, history, context);
-    case 'FindOrganizationDormant':
-      return decideDormancy(command, history, context);
-    case 'ResumeOrganization':
-      return decideResumption(command, history, context);
-    case 'DissolveOrganization':
-      return decideDissolution(command, history, context);
-    case 'JoinUnion':
-      return decideJoin(command, history, context);
-    case 'LeaveUnion':
-      return decideLeave(command, history, context);
-    case 'CorrectRecord':
-      return decideCorrection(command, history, context, decide);
-    default:
-      return assertNever(command);
-  }
+  // The table's type pairs each entry with its command type; TypeScript cannot follow that pairing through the lookup.
+  const decision = DECISIONS[command.type] as Decision<OrganizationCommand>;
+  return decision(command, history, context);
 }
 
 /**

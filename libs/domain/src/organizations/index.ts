@@ -7,3 +7,4 @@ export * from './organization.streams';
 export * from './decision-context';
 export * from './decide';
 export { normalizeRegistrationNumber, normalizeName, requireRegistrationNumber } from './registration/registration-number';
+export { CORRECTION_REPLACEMENT_FIELDS } from './correction/correct-record';

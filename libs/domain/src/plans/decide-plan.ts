@@ -1,14 +1,10 @@
 import { assertNever } from '../common/assert-never';
-import type { LocalDate } from '../common/local-date';
 import { decideAdoption } from './adoption/adopt-plan';
 import { decideAmendment } from './amendment/amend-plan';
 import type { PlanCommand } from './plan.commands';
 import type { PlanEvent } from './plan.events';
+import type { PlanDecisionContext } from './plan-decision-context';
 import type { PlanHistory } from './plan.history';
-
-export interface PlanDecisionContext {
-  today: LocalDate;
-}
 
 export function decidePlan(command: PlanCommand, history: PlanHistory | null, context: PlanDecisionContext): PlanEvent[] {
   switch (command.type) {

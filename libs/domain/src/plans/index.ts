@@ -3,3 +3,4 @@ export * from './plan.events';
 export * from './plan.commands';
 export * from './plan.history';
 export * from './decide-plan';
+export * from './plan-decision-context';

@@ -6,6 +6,7 @@ import type { CorrectRecord, OrganizationCommand } from '../organization.command
 import type { OrganizationEvent, RecordCorrected } from '../organization.events';
 import { evolve, type OrganizationHistory } from '../organization.history';
 import { requireHistory } from '../organization.guards';
+import { PROFILE_FLAG_NAMES } from '../organization.types';
 
 /** The command that records each kind of fact: a replacement is decided as that command would be. */
 const COMMAND_FOR: Record<RecordCorrected['data']['retractedType'], OrganizationCommand['type']> = {
@@ -20,11 +21,11 @@ const COMMAND_FOR: Record<RecordCorrected['data']['retractedType'], Organization
   CooperativeLeftUnion: 'LeaveUnion',
 };
 
-/** The fields each replacement may carry: those of its command's HTTP body. */
-const REPLACEMENT_FIELDS: Record<RecordCorrected['data']['retractedType'], readonly string[]> = {
+/** The fields each replacement may carry: those of its command's HTTP body (exported for the specs that build replacements). */
+export const CORRECTION_REPLACEMENT_FIELDS: Record<RecordCorrected['data']['retractedType'], readonly string[]> = {
   OrganizationRated: ['rating', 'year', 'ratedOn'],
   MemberCountChanged: ['memberCount', 'effectiveOn'],
-  ProfileChanged: ['effectiveOn', 'managers', 'directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'],
+  ProfileChanged: ['effectiveOn', 'managers', ...PROFILE_FLAG_NAMES],
   OrganizationSuspended: ['effectiveOn', 'reason', 'until', 'noticeRef'],
   OrganizationFoundDormant: ['effectiveOn', 'finding'],
   OrganizationResumed: ['effectiveOn'],
@@ -74,8 +75,8 @@ export function decideCorrection(
     throw invalid('replacement', 'replacement must be an object with the fields of the corrected record');
   }
   for (const key of Object.keys(command.replacement)) {
-    if (!REPLACEMENT_FIELDS[target.type].includes(key)) {
-      throw invalid(`replacement.${key}`, `${key} is not a field of a ${target.type} (allowed: ${REPLACEMENT_FIELDS[target.type].join(', ')})`);
+    if (!CORRECTION_REPLACEMENT_FIELDS[target.type].includes(key)) {
+      throw invalid(`replacement.${key}`, `${key} is not a field of a ${target.type} (allowed: ${CORRECTION_REPLACEMENT_FIELDS[target.type].join(', ')})`);
     }
   }
   const without = evolve(h, retraction(null));

@@ -5,7 +5,7 @@ import { invalid, requirePastOrToday, requireText } from '../../common/validatio
 import type { AmendPlan } from '../plan.commands';
 import type { PlanAmended } from '../plan.events';
 import { validateOptionalText, validateTargets } from '../plan.guards';
-import type { PlanDecisionContext } from '../decide-plan';
+import type { PlanDecisionContext } from '../plan-decision-context';
 import type { PlanHistory } from '../plan.history';
 
 /**
