@@ -81,24 +81,23 @@ describe('translateError: wrong expected version', () => {
 });
 
 describe('translateError: unavailable', () => {
+  /** The server's answer when a write reaches a follower: the leader's endpoint in the trailer metadata. */
+  const notLeader = () =>
+    converted(
+      serviceError(status.NOT_FOUND, 'Leader info available', {
+        exception: 'not-leader',
+        'leader-endpoint-host': '10.0.0.2',
+        'leader-endpoint-port': '2113',
+      }),
+      NotLeaderError,
+    );
   const cases: Array<[string, () => Error]> = [
     ['UnavailableError (gRPC UNAVAILABLE)', () => converted(serviceError(status.UNAVAILABLE, 'No connection established'), UnavailableError)],
     ['UnavailableError ("write after end" workaround)', () => converted(serviceError(status.INTERNAL, 'write after end'), UnavailableError)],
     ['DeadlineExceededError (gRPC DEADLINE_EXCEEDED)', () => converted(serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'), DeadlineExceededError)],
     ['DeadlineExceededError (server Timeout detail)', () => new DeadlineExceededError()],
     ['TimeoutError (gRPC ABORTED)', () => converted(serviceError(status.ABORTED, 'Operation timed out'), TimeoutError)],
-    [
-      'NotLeaderError',
-      () =>
-        converted(
-          serviceError(status.NOT_FOUND, 'Leader info available', {
-            exception: 'not-leader',
-            'leader-endpoint-host': '10.0.0.2',
-            'leader-endpoint-port': '2113',
-          }),
-          NotLeaderError,
-        ),
-    ],
+    ['NotLeaderError', notLeader],
     ['CancelledError (cancelled by the server)', () => converted(serviceError(status.CANCELLED, 'Server shutting down'), CancelledError)],
     ['discovery giving up', () => new Error('Failed to discover after 10 attempts.')],
     ['an unconverted gRPC UNAVAILABLE ServiceError', () => serviceError(status.UNAVAILABLE, 'Connection dropped')],
@@ -114,14 +113,7 @@ describe('translateError: unavailable', () => {
   });
 
   it('keeps the leader endpoint on the cause of a NotLeaderError', () => {
-    const error = converted(
-      serviceError(status.NOT_FOUND, 'Leader info available', {
-        exception: 'not-leader',
-        'leader-endpoint-host': '10.0.0.2',
-        'leader-endpoint-port': '2113',
-      }),
-      NotLeaderError,
-    );
+    const error = notLeader();
     expect(error.leader).toEqual({ address: '10.0.0.2', port: 2113 });
   });
 });
