@@ -53,6 +53,26 @@ describe('the embedded PostgreSQL default', () => {
     http = httpClient(api.baseUrl, { token: firstAdminToken });
   }
 
+  /**
+   * Writes, kills the api (SIGKILL) and starts it again on the port `nextPort` gives: the embedded server
+   * outlives its parent and holds the data directory until the new start stops it; nothing acknowledged is lost.
+   */
+  async function crashAndRestart(year: number, nextPort: () => Promise<number>): Promise<void> {
+    const id = await register();
+    await rate(id, year);
+    const orphan = postmasterPid(dataDir)!;
+    await api!.kill();
+    api = undefined;
+    expect(isAlive(orphan)).toBe(true);
+    expect(postmasterPid(dataDir)).toBe(orphan);
+
+    await start(await nextPort());
+    expect(isAlive(orphan)).toBe(false);
+    expect(postmasterPid(dataDir)).not.toBe(orphan);
+    await expectEverythingKept();
+    await register();
+  }
+
   /** SQL on the embedded server itself (its password is kept in DATA_DIR). */
   async function sql<T = any>(text: string): Promise<T[]> {
     const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
@@ -146,40 +166,15 @@ describe('the embedded PostgreSQL default', () => {
 
   it(
     'comes up after SIGKILL on a new port, stopping the orphaned server, with every acknowledged event',
-    async () => {
-      const id = await register();
-      await rate(id, 2022);
-      const orphan = postmasterPid(dataDir)!;
-      await api!.kill();
-      api = undefined;
-      // The embedded server survives the crash of its parent and holds the data directory.
-      expect(isAlive(orphan)).toBe(true);
-      expect(postmasterPid(dataDir)).toBe(orphan);
-
-      await start(await freePort());
-      expect(isAlive(orphan)).toBe(false);
-      expect(postmasterPid(dataDir)).not.toBe(orphan);
-      await expectEverythingKept();
-      await register();
-    },
+    () => crashAndRestart(2022, freePort),
     SLOW,
   );
 
   it(
     'comes up after SIGKILL on the same port (the orphan holds it until stopped), with every acknowledged event',
     async () => {
-      const id = await register();
-      await rate(id, 2023);
       const samePort = port;
-      const orphan = postmasterPid(dataDir)!;
-      await api!.kill();
-      api = undefined;
-      expect(isAlive(orphan)).toBe(true);
-
-      await start(samePort);
-      expect(isAlive(orphan)).toBe(false);
-      await expectEverythingKept();
-      await register();
+      await crashAndRestart(2023, async () => samePort);
 
       const pid = postmasterPid(dataDir)!;
       await api!.stop();
