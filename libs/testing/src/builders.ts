@@ -12,8 +12,10 @@ import {
   type PlanAmended,
   type PlanEvent,
   type PlanHistory,
+  type Profile,
   type ProfileChanged,
   type Rating,
+  type RegisterOrganization,
   type Target,
 } from '@ktt/domain';
 
@@ -117,12 +119,33 @@ function registration(kind: OrganizationKind, overrides: Partial<RegistrationDat
     sector: 'agriculture',
     memberCount: kind === 'union' ? null : kind === 'cooperative' ? 7 : 3,
     memberCooperativeIds: [],
-    managers: null,
-    directorTrained: false,
-    valueChain: false,
-    highTech: false,
-    enterpriseLinked: false,
-    digitalAdoption: false,
+    ...NO_PROFILE,
+    ...overrides,
+  };
+}
+
+/** The profile of a registration that gives none: managers unknown, every flag false. */
+export const NO_PROFILE: Profile = {
+  managers: null,
+  directorTrained: false,
+  valueChain: false,
+  highTech: false,
+  enterpriseLinked: false,
+  digitalAdoption: false,
+};
+
+/** A registrar's request to register a cooperative, with a fresh id; `overrides` vary it. */
+export function aRegisterCommand(overrides: Partial<RegisterOrganization> = {}): RegisterOrganization {
+  return {
+    type: 'RegisterOrganization',
+    organizationId: freshId(),
+    kind: 'cooperative',
+    name: 'HTX Nông nghiệp Tân Hiệp',
+    registrationNumber: 'KG-0001',
+    provinceCode: '91',
+    sector: 'agriculture',
+    registeredOn: '2024-03-01',
+    memberCount: 12,
     ...overrides,
   };
 }

@@ -186,3 +186,17 @@ export function itRefusesOutsideTheOrganizationsLife(
     });
   });
 }
+
+/** One invalid request: what is wrong, the change to a valid command that makes it so, and the field the answer names. */
+export type InvalidCase<Command> = [what: string, change: Partial<Command>, field: string];
+
+/** A table of requests a cooperative's command refuses as VALIDATION_FAILED, each naming its field. */
+export function itRefusesInvalid<Command extends OrganizationCommand>(
+  command: (organizationId: string, change: Partial<Command>) => Command,
+  cases: ReadonlyArray<InvalidCase<Command>>,
+): void {
+  it.each<InvalidCase<Command>>([...cases])('refuses %s', (_what, change, field) => {
+    const coop = aCooperative();
+    given(coop).when(command(coop.id, change)).thenThrows('VALIDATION_FAILED', field);
+  });
+}

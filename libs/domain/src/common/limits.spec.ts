@@ -1,6 +1,6 @@
-import { aCooperative, aUnion, freshId } from '@ktt/testing/builders';
+import { aCooperative, aRegisterCommand, aUnion, freshId } from '@ktt/testing/builders';
 import { given } from '@ktt/testing/given-when-then';
-import type { CorrectRecord, RegisterOrganization } from '../organizations/organization.commands';
+import type { CorrectRecord } from '../organizations/organization.commands';
 import { canonicalUuid, isCanonicalUuid } from './identity';
 import { LIMITS } from './limits';
 import { parseKnownAt, parseTimestamp } from './timestamp';
@@ -8,18 +8,7 @@ import { textProblem } from './validation';
 
 /** One set of limits in the domain, passed by every path that appends. */
 describe('the domain limits', () => {
-  const register = (overrides: Partial<RegisterOrganization> = {}): RegisterOrganization => ({
-    type: 'RegisterOrganization',
-    organizationId: freshId(),
-    kind: 'cooperative',
-    name: 'HTX Nông nghiệp Tân Hiệp',
-    registrationNumber: 'KG-0001',
-    provinceCode: '91',
-    sector: 'agriculture',
-    registeredOn: '2024-03-01',
-    memberCount: 12,
-    ...overrides,
-  });
+  const register = aRegisterCommand;
 
   describe('text', () => {
     it.each([

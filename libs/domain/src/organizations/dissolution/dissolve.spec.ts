@@ -1,5 +1,5 @@
 import { aCooperative, aUnion, freshId } from '@ktt/testing/builders';
-import { given, itRefusesOutsideTheOrganizationsLife } from '@ktt/testing/given-when-then';
+import { given, itRefusesInvalid, itRefusesOutsideTheOrganizationsLife } from '@ktt/testing/given-when-then';
 import type { DissolveOrganization } from '../organization.commands';
 import type { OrganizationDissolved } from '../organization.events';
 
@@ -33,13 +33,10 @@ describe('dissolving an organization', () => {
     given(union).when(dissolve(union.id)).then([dissolved(union.id)]);
   });
 
-  it.each([
+  itRefusesInvalid(dissolve, [
     ['an unknown mode', { mode: 'forced' as DissolveOrganization['mode'] }, 'mode'],
     ['a blank decision reference', { decisionRef: '' }, 'decisionRef'],
-  ])('refuses %s', (_what, overrides: Partial<DissolveOrganization>, field) => {
-    const coop = aCooperative();
-    given(coop).when(dissolve(coop.id, overrides)).thenThrows('VALIDATION_FAILED', field);
-  });
+  ]);
 
   it.each([
     ['a later suspension', () => aCooperative().suspended('2025-11-01')],

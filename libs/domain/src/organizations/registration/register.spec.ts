@@ -1,23 +1,11 @@
-import { aCooperative, aCooperativeGroup, aUnion, freshId } from '@ktt/testing/builders';
+import { aCooperative, aCooperativeGroup, aRegisterCommand, aUnion, freshId, NO_PROFILE } from '@ktt/testing/builders';
 import { given, TODAY } from '@ktt/testing/given-when-then';
 import type { RegisterOrganization } from '../organization.commands';
 import type { OrganizationRegistered } from '../organization.events';
 import { referencedOrganizationIds } from '../decide';
 
-function register(overrides: Partial<RegisterOrganization> = {}): RegisterOrganization {
-  return {
-    type: 'RegisterOrganization',
-    organizationId: freshId(),
-    kind: 'cooperative',
-    name: 'HTX Nông nghiệp Tân Hiệp',
-    registrationNumber: 'KG-0001',
-    provinceCode: '91',
-    sector: 'agriculture',
-    registeredOn: '2024-03-01',
-    memberCount: 12,
-    ...overrides,
-  };
-}
+/** A cooperative's registration: HTX Nông nghiệp Tân Hiệp, KG-0001, province 91, agriculture, 12 members, on 2024-03-01. */
+const register = aRegisterCommand;
 
 function registerUnion(founders: string[], overrides: Partial<RegisterOrganization> = {}): RegisterOrganization {
   return register({ kind: 'union', memberCount: undefined, memberCooperativeIds: founders, ...overrides });
@@ -37,12 +25,7 @@ function registered(organizationId: string, data: Partial<OrganizationRegistered
       sector: 'agriculture',
       memberCount: 12,
       memberCooperativeIds: [],
-      managers: null,
-      directorTrained: false,
-      valueChain: false,
-      highTech: false,
-      enterpriseLinked: false,
-      digitalAdoption: false,
+      ...NO_PROFILE,
       ...data,
     },
   };
@@ -56,21 +39,16 @@ describe('registering an organization', () => {
     });
 
     it('normalises the registration number (trimmed, upper-case) and the name (NFC, trimmed)', () => {
-      const decomposed = '  HTX Tân Hiệp '.normalize('NFD');
-      const [event] = given()
-        .when(register({ registrationNumber: '  kg-12/ab ', name: decomposed }))
-        .events();
-      expect(event.type === 'OrganizationRegistered' && event.data).toMatchObject({
-        registrationNumber: 'KG-12/AB',
-        name: 'HTX Tân Hiệp'.normalize('NFC'),
-      });
+      const command = register({ registrationNumber: '  kg-12/ab ', name: '  HTX Tân Hiệp '.normalize('NFD') });
+      given().when(command).then([
+        registered(command.organizationId, { registrationNumber: 'KG-12/AB', name: 'HTX Tân Hiệp'.normalize('NFC') }),
+      ]);
     });
 
     it('copies the profile given', () => {
-      const [event] = given()
-        .when(register({ managers: { total: 4, withDegree: 1 }, valueChain: true, directorTrained: true }))
-        .events();
-      expect(event.data).toMatchObject({ managers: { total: 4, withDegree: 1 }, valueChain: true, directorTrained: true, highTech: false });
+      const profile = { managers: { total: 4, withDegree: 1 }, valueChain: true, directorTrained: true };
+      const command = register(profile);
+      given().when(command).then([registered(command.organizationId, profile)]);
     });
 
     it('accepts a registration dated today', () => {
@@ -160,8 +138,10 @@ describe('registering an organization', () => {
     it('records its founding cooperatives and no member count', () => {
       const coops = founders();
       const ids = coops.map((c) => c.id);
-      const [event] = given().withOthers(...coops).when(registerUnion(ids)).events();
-      expect(event.data).toMatchObject({ kind: 'union', memberCount: null, memberCooperativeIds: ids });
+      const command = registerUnion(ids);
+      given().withOthers(...coops).when(command).then([
+        registered(command.organizationId, { kind: 'union', memberCount: null, memberCooperativeIds: ids }),
+      ]);
     });
 
     it('accepts founders registered on the union’s registration date', () => {

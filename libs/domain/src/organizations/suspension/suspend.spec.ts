@@ -1,5 +1,5 @@
 import { aCooperative } from '@ktt/testing/builders';
-import { given, itRefusesOutsideTheOrganizationsLife } from '@ktt/testing/given-when-then';
+import { given, itRefusesInvalid, itRefusesOutsideTheOrganizationsLife } from '@ktt/testing/given-when-then';
 import type { SuspendOrganization } from '../organization.commands';
 import type { OrganizationSuspended } from '../organization.events';
 
@@ -44,15 +44,12 @@ describe('suspending an organization', () => {
       given(coop).when(suspend(coop.id)).then([suspended(coop.id)]);
     });
 
-    it.each([
+    itRefusesInvalid(suspend, [
       ['a blank notice reference', { noticeRef: ' ' }, 'noticeRef'],
       ['an overlong notice reference', { noticeRef: 'x'.repeat(201) }, 'noticeRef'],
       ['an end date before the suspension', { until: '2025-02-28' }, 'until'],
       ['a blank reason', { reason: ' ' }, 'reason'],
-    ])('refuses %s', (_what, overrides: Partial<SuspendOrganization>, field) => {
-      const coop = aCooperative();
-      given(coop).when(suspend(coop.id, overrides)).thenThrows('VALIDATION_FAILED', field);
-    });
+    ]);
   });
 
   it.each([

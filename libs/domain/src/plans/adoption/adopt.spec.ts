@@ -5,8 +5,8 @@ import type { AdoptPlan } from '../plan.commands';
 import type { PlanAdopted } from '../plan.events';
 import type { Target } from '../plan.types';
 
-const adopt = (overrides: Partial<AdoptPlan> = {}): AdoptPlan => ({
-  type: 'AdoptPlan',
+/** The plan every test adopts, unless it varies a field. */
+const PLAN = {
   planId: 'kien-giang-251-kh-ubnd-2023',
   provinceCode: '91',
   document: '251/KH-UBND',
@@ -14,26 +14,14 @@ const adopt = (overrides: Partial<AdoptPlan> = {}): AdoptPlan => ({
   issuer: 'Ủy ban nhân dân tỉnh Kiên Giang',
   adoptedOn: '2023-10-20',
   targets: [aTarget()],
-  ...overrides,
-});
+};
 
+const adopt = (overrides: Partial<AdoptPlan> = {}): AdoptPlan => ({ type: 'AdoptPlan', ...PLAN, ...overrides });
 
-/** The adoption `adopt()`'s defaults decide, with the fields a test varies. */
+/** The adoption `adopt()`'s defaults decide (omitted texts null, effective on the adoption date), with the fields a test varies. */
 const adopted = (data: Partial<PlanAdopted['data']> = {}): PlanAdopted => ({
   type: 'PlanAdopted',
-  data: {
-    planId: 'kien-giang-251-kh-ubnd-2023',
-    provinceCode: '91',
-    document: '251/KH-UBND',
-    title: 'Kế hoạch về việc tiếp tục đổi mới kinh tế tập thể',
-    issuer: 'Ủy ban nhân dân tỉnh Kiên Giang',
-    adoptedOn: '2023-10-20',
-    source: null,
-    note: null,
-    targets: [aTarget()],
-    effectiveOn: '2023-10-20',
-    ...data,
-  },
+  data: { ...PLAN, source: null, note: null, effectiveOn: '2023-10-20', ...data },
 });
 
 describe('adopting a plan', () => {
