@@ -30,40 +30,18 @@ describe('period ends of a progress series', () => {
       ]);
     });
 
-    it('ends February on the 29th in a leap year', () => {
-      expect(periodEnds('2024-02-01', '2024-03-31', 'month')).toEqual(['2024-02-29', '2024-03-31']);
-    });
-
-    it('ends February on the 28th in a century year that is not a leap year', () => {
-      expect(periodEnds('2100-02-01', '2100-02-28', 'month')).toEqual(['2100-02-28']);
-    });
-
-    it('ends February on the 29th in 2000, a leap century', () => {
-      expect(periodEnds('2000-02-10', '2000-02-29', 'month')).toEqual(['2000-02-29']);
-    });
-
-    it('closes the month that holds from, not from itself', () => {
-      expect(periodEnds('2024-01-15', '2024-02-29', 'month')).toEqual(['2024-01-31', '2024-02-29']);
-    });
-
-    it('appends to when it cuts a month short', () => {
-      expect(periodEnds('2024-01-15', '2024-03-10', 'month')).toEqual(['2024-01-31', '2024-02-29', '2024-03-10']);
-    });
-
-    it('gives only to when the range lies inside one month', () => {
-      expect(periodEnds('2024-02-03', '2024-02-20', 'month')).toEqual(['2024-02-20']);
-    });
-
-    it('gives one point for a single day', () => {
-      expect(periodEnds('2024-02-29', '2024-02-29', 'month')).toEqual(['2024-02-29']);
-    });
-
-    it('includes from when it is itself a month end', () => {
-      expect(periodEnds('2024-01-31', '2024-02-29', 'month')).toEqual(['2024-01-31', '2024-02-29']);
-    });
-
-    it('crosses the turn of the year', () => {
-      expect(periodEnds('2024-11-30', '2025-01-31', 'month')).toEqual(['2024-11-30', '2024-12-31', '2025-01-31']);
+    it.each([
+      ['ends February on the 29th in a leap year', '2024-02-01', '2024-03-31', ['2024-02-29', '2024-03-31']],
+      ['ends February on the 28th in a century year that is not a leap year', '2100-02-01', '2100-02-28', ['2100-02-28']],
+      ['ends February on the 29th in 2000, a leap century', '2000-02-10', '2000-02-29', ['2000-02-29']],
+      ['closes the month that holds from, not from itself', '2024-01-15', '2024-02-29', ['2024-01-31', '2024-02-29']],
+      ['appends to when it cuts a month short', '2024-01-15', '2024-03-10', ['2024-01-31', '2024-02-29', '2024-03-10']],
+      ['gives only to when the range lies inside one month', '2024-02-03', '2024-02-20', ['2024-02-20']],
+      ['gives one point for a single day', '2024-02-29', '2024-02-29', ['2024-02-29']],
+      ['includes from when it is itself a month end', '2024-01-31', '2024-02-29', ['2024-01-31', '2024-02-29']],
+      ['crosses the turn of the year', '2024-11-30', '2025-01-31', ['2024-11-30', '2024-12-31', '2025-01-31']],
+    ])('%s', (_case, from, to, ends) => {
+      expect(periodEnds(from, to, 'month')).toEqual(ends);
     });
   });
 

@@ -1,7 +1,7 @@
+import { aTarget } from '@ktt/testing/builders';
 import { readDataJson } from '@ktt/testing/data-files';
 import type { Target } from '../plans/plan.types';
-import { evaluateTarget, type TargetEvaluationInput } from './target-evaluation';
-
+import { evaluateTarget, type TargetEvaluation, type TargetEvaluationInput } from './target-evaluation';
 
 interface PlanFile {
   id: string;
@@ -11,14 +11,8 @@ interface PlanFile {
 
 const planFile = (id: string): PlanFile => readDataJson<PlanFile>(`plans/${id}.json`);
 
-const target = (overrides: Partial<Target> = {}): Target => ({
-  metric: 'cooperatives',
-  op: 'at_least',
-  value: 100,
-  deadline: '2030-12-31',
-  quote: 'ít nhất 100 hợp tác xã',
-  ...overrides,
-});
+/** An "at least 100 cooperatives by 2030" target, varied by each test. */
+const target = (overrides: Partial<Target> = {}): Target => aTarget({ op: 'at_least', value: 100, quote: 'ít nhất 100 hợp tác xã', ...overrides });
 
 const range = (min: number, max: number): Partial<Target> => ({
   metric: 'cooperatives_good_or_fair_share',
@@ -39,95 +33,36 @@ const evaluate = (t: Partial<Target>, actual: number | null, more: Partial<Targe
   });
 
 describe('evaluating a target', () => {
-  describe('at_least ("ít nhất", "đạt", "là")', () => {
-    it('is met when the actual value equals the value', () => {
-      expect(evaluate({ op: 'at_least', value: 100 }, 100)).toMatchObject({ met: true, attainment: 1 });
+  describe('met and attainment, per op', () => {
+    const between = range(0.7, 0.85);
+    it.each<[string, Partial<Target>, number, Partial<TargetEvaluation>]>([
+      ['at_least ("ít nhất", "đạt", "là") is met when the actual value equals the value', { op: 'at_least', value: 100 }, 100, { met: true, attainment: 1 }],
+      ['at_least is met above the value, with attainment above 1', { op: 'at_least', value: 100 }, 120, { met: true, attainment: 1.2 }],
+      ['at_least is not met below the value, with attainment actual ÷ value', { op: 'at_least', value: 100 }, 80, { met: false, attainment: 0.8 }],
+      ['more_than ("trên") is not met when the actual value only equals the value', { op: 'more_than', value: 100 }, 100, { met: false, attainment: 1 }],
+      ['more_than is met above the value', { op: 'more_than', value: 100 }, 101, { met: true, attainment: 1.01 }],
+      ['more_than is not met below the value', { op: 'more_than', value: 100 }, 50, { met: false, attainment: 0.5 }],
+      ['approximately ("khoảng") is met at 95 % of the value', { op: 'approximately', value: 700 }, 665, { met: true, attainment: 665 / 700 }],
+      ['approximately is not met just below 95 % of the value', { op: 'approximately', value: 700 }, 664, { met: false, attainment: 664 / 700 }],
+      ['approximately is met above the value too', { op: 'approximately', value: 700 }, 800, { met: true, attainment: 800 / 700 }],
+      ['between ("từ 70% - 85%") is met inside the range, not above max', between, 0.77, { met: true, attainment: 0.77 / 0.7, aboveMax: false }],
+      ['between is met at min exactly', between, 0.7, { met: true, attainment: 1, aboveMax: false }],
+      ['between is met at max exactly, which is not above max', between, 0.85, { met: true, attainment: 0.85 / 0.7, aboveMax: false }],
+      ['between stays met above max and reports aboveMax', between, 0.9, { met: true, attainment: 0.9 / 0.7, aboveMax: true }],
+      ['between is not met below min', between, 0.35, { met: false, attainment: 0.5, aboveMax: false }],
+      ['at_most ("xử lý dứt điểm") is met at the value, with attainment 1', { op: 'at_most', value: 5 }, 5, { met: true, attainment: 1 }],
+      ['at_most is met below the value, with attainment still 1', { op: 'at_most', value: 5 }, 2, { met: true, attainment: 1 }],
+      ['at_most is not met above the value, with attainment value ÷ actual', { op: 'at_most', value: 5 }, 20, { met: false, attainment: 0.25 }],
+      ['at_most with value 0 is met at 0', { op: 'at_most', value: 0 }, 0, { met: true, attainment: 1 }],
+      ['at_most with value 0 is 0 % attained while any are left', { op: 'at_most', value: 0 }, 3, { met: false, attainment: 0 }],
+    ])('%s', (_case, t, actual, expected) => {
+      expect(evaluate(t, actual)).toMatchObject(expected);
     });
 
-    it('is met above the value, with attainment above 1', () => {
-      expect(evaluate({ op: 'at_least', value: 100 }, 120)).toMatchObject({ met: true, attainment: 1.2 });
-    });
-
-    it('is not met below the value, with attainment actual ÷ value', () => {
-      expect(evaluate({ op: 'at_least', value: 100 }, 80)).toMatchObject({ met: false, attainment: 0.8 });
-    });
-  });
-
-  describe('more_than ("trên")', () => {
-    it('is not met when the actual value only equals the value', () => {
-      expect(evaluate({ op: 'more_than', value: 100 }, 100)).toMatchObject({ met: false, attainment: 1 });
-    });
-
-    it('is met above the value', () => {
-      expect(evaluate({ op: 'more_than', value: 100 }, 101)).toMatchObject({ met: true, attainment: 1.01 });
-    });
-
-    it('is not met below the value', () => {
-      expect(evaluate({ op: 'more_than', value: 100 }, 50)).toMatchObject({ met: false, attainment: 0.5 });
-    });
-  });
-
-  describe('approximately ("khoảng")', () => {
-    it('is met at 95 % of the value', () => {
-      expect(evaluate({ op: 'approximately', value: 700 }, 665)).toMatchObject({ met: true, attainment: 665 / 700 });
-    });
-
-    it('is not met just below 95 % of the value', () => {
-      expect(evaluate({ op: 'approximately', value: 700 }, 664)).toMatchObject({ met: false, attainment: 664 / 700 });
-    });
-
-    it('is met above the value too', () => {
-      expect(evaluate({ op: 'approximately', value: 700 }, 800)).toMatchObject({ met: true });
-    });
-  });
-
-  describe('between ("từ 70% - 85%")', () => {
-    it('is met inside the range, not above max', () => {
-      expect(evaluate(range(0.7, 0.85), 0.77)).toMatchObject({ met: true, attainment: 0.77 / 0.7, aboveMax: false });
-    });
-
-    it('is met at min exactly', () => {
-      expect(evaluate(range(0.7, 0.85), 0.7)).toMatchObject({ met: true, attainment: 1, aboveMax: false });
-    });
-
-    it('is met at max exactly, which is not above max', () => {
-      expect(evaluate(range(0.7, 0.85), 0.85)).toMatchObject({ met: true, aboveMax: false });
-    });
-
-    it('stays met above max and reports aboveMax', () => {
-      expect(evaluate(range(0.7, 0.85), 0.9)).toMatchObject({ met: true, attainment: 0.9 / 0.7, aboveMax: true });
-    });
-
-    it('is not met below min', () => {
-      expect(evaluate(range(0.7, 0.85), 0.35)).toMatchObject({ met: false, attainment: 0.5, aboveMax: false });
-    });
-
-    it('carries min and max, and no value', () => {
-      const evaluation = evaluate(range(0.7, 0.85), 0.8);
+    it('carries min and max of a between target, and no value', () => {
+      const evaluation = evaluate(between, 0.8);
       expect(evaluation).toMatchObject({ min: 0.7, max: 0.85 });
       expect(evaluation).not.toHaveProperty('value');
-    });
-  });
-
-  describe('at_most ("xử lý dứt điểm")', () => {
-    it('is met at the value, with attainment 1', () => {
-      expect(evaluate({ op: 'at_most', value: 5 }, 5)).toMatchObject({ met: true, attainment: 1 });
-    });
-
-    it('is met below the value, with attainment still 1', () => {
-      expect(evaluate({ op: 'at_most', value: 5 }, 2)).toMatchObject({ met: true, attainment: 1 });
-    });
-
-    it('is not met above the value, with attainment value ÷ actual', () => {
-      expect(evaluate({ op: 'at_most', value: 5 }, 20)).toMatchObject({ met: false, attainment: 0.25 });
-    });
-
-    it('with value 0 is met at 0', () => {
-      expect(evaluate({ op: 'at_most', value: 0 }, 0)).toMatchObject({ met: true, attainment: 1 });
-    });
-
-    it('with value 0 is 0 % attained while any are left', () => {
-      expect(evaluate({ op: 'at_most', value: 0 }, 3)).toMatchObject({ met: false, attainment: 0 });
     });
   });
 
