@@ -1,5 +1,6 @@
 import { aPlan, aTarget } from '@ktt/testing/builders';
 import { givenPlan } from '@ktt/testing/given-when-then';
+import type { DomainErrorCode } from '../../common/domain-error';
 import type { AmendPlan } from '../plan.commands';
 
 const amend = (planId: string, overrides: Partial<AmendPlan> = {}): AmendPlan => ({
@@ -22,16 +23,10 @@ describe('amending a plan', () => {
 
     it('records a corrected adoption date and document', () => {
       const plan = aPlan({ adoptedOn: '2022-12-31', document: null });
-      const [event] = givenPlan(plan)
-        .when(amend(plan.id, { effectiveOn: '2022-11-20', adoptedOn: '2022-11-20', document: '05-CTr/TU' }))
-        .events();
-      expect(event.data).toEqual({
-        planId: plan.id,
-        effectiveOn: '2022-11-20',
-        reason: 'Điều chỉnh chỉ tiêu',
-        adoptedOn: '2022-11-20',
-        document: '05-CTr/TU',
-      });
+      const change = { effectiveOn: '2022-11-20', adoptedOn: '2022-11-20', document: '05-CTr/TU' };
+      givenPlan(plan).when(amend(plan.id, change)).then([
+        { type: 'PlanAmended', data: { planId: plan.id, reason: 'Điều chỉnh chỉ tiêu', ...change } },
+      ]);
     });
 
     it('accepts an amendment dated before the adoption', () => {
@@ -48,31 +43,15 @@ describe('amending a plan', () => {
       ]);
     });
 
-    it('refuses an amendment that gives none of targets, adoptedOn, document', () => {
+    it.each<[string, Partial<AmendPlan>, DomainErrorCode, string]>([
+      ['an amendment that gives none of targets, adoptedOn, document', {}, 'VALIDATION_FAILED', ''],
+      ['an invalid target, naming it', { targets: [aTarget(), aTarget({ value: undefined })] }, 'VALIDATION_FAILED', 'targets[1].value'],
+      ['a blank reason', { reason: '', document: 'X' }, 'VALIDATION_FAILED', 'reason'],
+      ['an amendment dated in the future', { effectiveOn: '2026-07-01', document: 'X' }, 'DATE_IN_FUTURE', 'effectiveOn'],
+      ['an adoption date in the future', { adoptedOn: '2026-07-01' }, 'DATE_IN_FUTURE', 'adoptedOn'],
+    ])('refuses %s', (_what, change, code, field) => {
       const plan = aPlan();
-      givenPlan(plan).when(amend(plan.id)).thenThrows('VALIDATION_FAILED', '');
-    });
-
-    it('refuses an invalid target, naming it', () => {
-      const plan = aPlan();
-      givenPlan(plan)
-        .when(amend(plan.id, { targets: [aTarget(), aTarget({ value: undefined })] }))
-        .thenThrows('VALIDATION_FAILED', 'targets[1].value');
-    });
-
-    it('refuses an amendment dated in the future', () => {
-      const plan = aPlan();
-      givenPlan(plan).when(amend(plan.id, { effectiveOn: '2026-07-01', document: 'X' })).thenThrows('DATE_IN_FUTURE', 'effectiveOn');
-    });
-
-    it('refuses an adoption date in the future', () => {
-      const plan = aPlan();
-      givenPlan(plan).when(amend(plan.id, { adoptedOn: '2026-07-01' })).thenThrows('DATE_IN_FUTURE', 'adoptedOn');
-    });
-
-    it('refuses a blank reason', () => {
-      const plan = aPlan();
-      givenPlan(plan).when(amend(plan.id, { reason: '', document: 'X' })).thenThrows('VALIDATION_FAILED', 'reason');
+      givenPlan(plan).when(amend(plan.id, change)).thenThrows(code, field);
     });
   });
 
