@@ -1,17 +1,30 @@
 import { aCooperative } from '@ktt/testing/builders';
 import { given } from '@ktt/testing/given-when-then';
 import type { CorrectRecord } from '../organization.commands';
+import type { RecordCorrected } from '../organization.events';
 import { stateAsOf } from '../organization.state';
 import { evolve } from '../organization.history';
+
+// Event ids are lower-case UUIDs, as every stored one is; the revision is what the domain judges by.
+const eventId = (revision: number) => `00000000-0000-4000-8000-${String(revision).padStart(12, '0')}`;
 
 const correct = (organizationId: string, retractedRevision: number, overrides: Partial<CorrectRecord> = {}): CorrectRecord => ({
   type: 'CorrectRecord',
   organizationId,
-  // Event ids are lower-case UUIDs, as every stored one is; the revision is what the domain judges by.
-  retractedEventId: `00000000-0000-4000-8000-${String(retractedRevision).padStart(12, '0')}`,
+  retractedEventId: eventId(retractedRevision),
   retractedRevision,
   reason: 'Nhập nhầm kết quả phân loại',
   ...overrides,
+});
+
+/** The correction `correct()`'s defaults decide for the fact at that revision. */
+const corrected = (
+  organizationId: string,
+  retractedRevision: number,
+  data: Pick<RecordCorrected['data'], 'effectiveOn' | 'retractedType' | 'replacement'>,
+): RecordCorrected => ({
+  type: 'RecordCorrected',
+  data: { organizationId, retractedRevision, retractedEventId: eventId(retractedRevision), reason: 'Nhập nhầm kết quả phân loại', ...data },
 });
 
 describe('correcting a record', () => {
@@ -19,7 +32,7 @@ describe('correcting a record', () => {
     it('retracts it: the organization is as if it had never been rated', () => {
       const coop = aCooperative({ effectiveOn: '2022-01-10' }).rated('weak', 2023, '2023-12-15');
       const [correction] = given(coop).when(correct(coop.id, 1)).events();
-      expect(correction).toMatchObject({ type: 'RecordCorrected', data: { retractedRevision: 1, retractedType: 'OrganizationRated', replacement: null, effectiveOn: '2023-12-15' } });
+      expect(correction).toEqual(corrected(coop.id, 1, { effectiveOn: '2023-12-15', retractedType: 'OrganizationRated', replacement: null }));
       const after = evolve(coop.history(), correction);
       expect(stateAsOf(after, '2024-06-30')!.rating).toBeNull();
       expect(after.recorded).toHaveLength(3); // history keeps both: the rating and its correction
@@ -28,7 +41,13 @@ describe('correcting a record', () => {
     it('puts the right rating in its place, judged by the rating rules', () => {
       const coop = aCooperative({ effectiveOn: '2022-01-10' }).rated('weak', 2023, '2023-12-15');
       const [correction] = given(coop).when(correct(coop.id, 1, { replacement: { rating: 'good', year: 2023, ratedOn: '2023-12-15' } })).events();
-      expect(correction.data).toMatchObject({ replacement: { type: 'OrganizationRated', data: { rating: 'good', year: 2023 } } });
+      expect(correction).toEqual(
+        corrected(coop.id, 1, {
+          effectiveOn: '2023-12-15',
+          retractedType: 'OrganizationRated',
+          replacement: { type: 'OrganizationRated', data: { organizationId: coop.id, effectiveOn: '2023-12-15', rating: 'good', year: 2023 } },
+        }),
+      );
       expect(stateAsOf(evolve(coop.history(), correction), '2024-06-30')!.rating).toEqual({ rating: 'good', year: 2023, ratedOn: '2023-12-15' });
     });
 
@@ -43,6 +62,7 @@ describe('correcting a record', () => {
     it('retracts it, and the organization exists again, open to new records', () => {
       const coop = aCooperative({ effectiveOn: '2020-01-01' }).dissolved('2023-01-01');
       const [correction] = given(coop).when(correct(coop.id, 1)).events();
+      expect(correction).toEqual(corrected(coop.id, 1, { effectiveOn: '2023-01-01', retractedType: 'OrganizationDissolved', replacement: null }));
       const after = evolve(coop.history(), correction);
       expect(after.dissolvedOn).toBeNull();
       expect(stateAsOf(after, '2024-01-01')!.status).toBe('active');
