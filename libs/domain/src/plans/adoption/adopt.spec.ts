@@ -31,8 +31,10 @@ describe('adopting a plan', () => {
 
   it.each(listDataJson('plans'))('accepts the seeded plan %s', (file) => {
     const { id, ...plan } = readDataJson<Omit<AdoptPlan, 'type' | 'planId'> & { id: string }>(`plans/${file}`);
-    const [event] = givenPlan().when({ type: 'AdoptPlan', planId: id, ...plan }).events();
-    expect(event.data).toMatchObject({ planId: id, targets: plan.targets, effectiveOn: plan.adoptedOn });
+    const { document = null, source = null, note = null } = plan;
+    givenPlan().when({ type: 'AdoptPlan', planId: id, ...plan }).then([
+      { type: 'PlanAdopted', data: { planId: id, ...plan, document, source, note, effectiveOn: plan.adoptedOn } },
+    ]);
   });
 
   it('refuses a plan already adopted', () => {
