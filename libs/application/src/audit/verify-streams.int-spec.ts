@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { hashEvent, PostgresEventStore } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { hashEvent, type PostgresEventStore } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 import { OrganizationCommandHandler, REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-command.handler';
 import { verifyAll, verifyStream } from './verify-streams';
@@ -44,8 +45,7 @@ describe('verifying the hash chains on PostgreSQL', () => {
   };
 
   beforeEach(async () => {
-    database = await createMigratedDatabase('verify');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('verify'));
     commands = new OrganizationCommandHandler(store);
   });
   afterEach(() => database.dispose());

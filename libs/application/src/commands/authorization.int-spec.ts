@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, systemPrincipal, type Principal } from '@ktt/auth';
-import { PostgresEventStore } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import type { OrganizationCommand } from '@ktt/domain';
 import { OrganizationCommandHandler, type OrganizationCommandSent } from '../organizations/organization-command.handler';
 import { PlanCommandHandler } from '../plans/plan-command.handler';
@@ -41,8 +42,7 @@ describe('authorization in the application', () => {
   });
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('authz_app');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('authz_app'));
     commands = new OrganizationCommandHandler(store);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type PoolClient } from 'pg';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { runEventStoreConformance, testEvent, waitFor } from '../conformance/event-store.conformance';
 import type { RecordedEvent } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
@@ -17,8 +18,7 @@ describe('PostgreSQL event store specifics', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
   beforeAll(async () => {
-    database = await createMigratedDatabase('pg_specifics');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('pg_specifics'));
   });
   afterAll(() => database.dispose());
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pino from 'pino';
 import { OrganizationCommandHandler, seedPlans } from '@ktt/application';
-import { PostgresEventStore } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema, Generation, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
@@ -25,8 +26,7 @@ describe('audit trail read model', () => {
   let ratingEventId: string;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('audit');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('audit'));
     commands = new OrganizationCommandHandler(store);
     await seedPlans(store, path.resolve(__dirname, '../../../../data/plans'));
     const register = (id: string, provinceCode: string, number: string, actor: string, now: string) =>

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { PostgresEventStore, type Position } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore, Position } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { Projector } from '../projector/projector';
 import { PositionBeyondHeadError, ReadModelBehindError, ReadYourWrites } from './read-your-writes';
 
@@ -24,8 +25,7 @@ describe('read your writes', () => {
     ).position;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('read_your_writes');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('read_your_writes'));
   });
   afterEach(async () => {
     await projector?.stop();

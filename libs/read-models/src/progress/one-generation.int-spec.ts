@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Pool } from 'pg';
 import type { LocalDate } from '@ktt/domain';
-import { PostgresEventStore, type EventToAppend } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore, EventToAppend } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema, Generation } from '../generations';
 import { Projector } from '../projector/projector';
@@ -36,8 +37,7 @@ describe('one generation per answer', () => {
   });
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('one_generation');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('one_generation'));
     const ids = [randomUUID(), randomUUID()];
     for (const id of ids) await store.append([{ streamId: `organization-${id}`, expectedRevision: 'no_stream', events: [registration(id)] }]);
     const projector = new Projector(database.pool, store, pino({ level: 'silent' }));

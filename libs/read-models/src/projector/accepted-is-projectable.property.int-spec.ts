@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { systemPrincipal } from '@ktt/auth';
 import { DomainError, LIMITS, METRIC_NAMES, type OrganizationCommand, type PlanCommand } from '@ktt/domain';
-import { PostgresEventStore } from '@ktt/event-store';
+import type { PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, rebuildReadModels, schemaIdentifier } from '@ktt/read-models';
 import { digestSchema } from '@ktt/testing/postgres/digest';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { assertParameters, projectToHead } from '../progress/progress-property.test-harness';
 import { OrganizationCommandHandler, PlanCommandHandler } from '@ktt/application';
 
@@ -348,8 +349,7 @@ describe('accepted ⇒ projectable: hostile commands through the real applicatio
   async function freshDatabaseEvery(runs: number): Promise<void> {
     if (database && runsOnDatabase < runs) return;
     await database?.dispose();
-    database = await createMigratedDatabase('hostile');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('hostile'));
     organizations = new OrganizationCommandHandler(store);
     plans = new PlanCommandHandler(store);
     runsOnDatabase = 0;

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { OrganizationCommandHandler } from '@ktt/application';
 import { PostgresEventStore, type RecordedEvent } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { applyOrganizationEvents } from '../organizations/organization-projection';
 import { readCheckpoint } from './apply-batch';
@@ -122,8 +123,7 @@ describe('one active projector per generation', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;
   beforeAll(async () => {
-    database = await createMigratedDatabase('projector_lock');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('projector_lock'));
   });
   afterAll(() => database.dispose());
 

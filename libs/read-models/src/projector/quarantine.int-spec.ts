@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { PostgresEventStore, type EventToAppend } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore, EventToAppend } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema } from '../generations';
 import { Projector } from './projector';
@@ -57,8 +58,7 @@ describe('quarantine of events the projector cannot apply', () => {
   });
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('quarantine');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('quarantine'));
     schema = await activeSchema(database.pool);
   });
   afterAll(() => database.dispose());

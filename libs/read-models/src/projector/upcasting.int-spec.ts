@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { foldRecorded, OrganizationCommandHandler, OrganizationHistoryQueries, verifyAll } from '@ktt/application';
 import { stateAsOf, type LocalDate } from '@ktt/domain';
-import { hashEvent, PostgresEventStore } from '@ktt/event-store';
+import { hashEvent, type PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, applyOrganizationEvents } from '@ktt/read-models';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 import { systemPrincipal } from '@ktt/auth';
 
@@ -22,8 +23,7 @@ describe('reading a stored v1 OrganizationSuspended through the upcaster (Postgr
   const streamId = `organization-${id}`;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('upcasting');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('upcasting'));
     commands = new OrganizationCommandHandler(store);
     await commands.execute({
       command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'Hợp tác xã Vĩnh Thạnh', registrationNumber: 'UP-1', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },

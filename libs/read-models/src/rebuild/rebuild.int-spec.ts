@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { OrganizationCommandHandler } from '@ktt/application';
 import { loadDemo } from '@ktt/datagen';
-import { PostgresEventStore } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema } from '../generations';
 import { Projector } from '../projector/projector';
@@ -22,8 +23,7 @@ describe('blue-green rebuild of the read models', () => {
   const generationSchema = (n: number) => `rm_${n}`;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('rebuild');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('rebuild'));
     commands = new OrganizationCommandHandler(store);
     const summary = await loadDemo(commands, { scale: 0.02, today: '2026-06-30' });
     expect(summary.refusals).toBe(0);

@@ -4,8 +4,9 @@ import pino from 'pino';
 import type { Pool } from 'pg';
 import { OrganizationCommandHandler } from '@ktt/application';
 import { loadDemo } from '@ktt/datagen';
-import { PostgresEventStore } from '@ktt/event-store';
-import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import type { PostgresEventStore } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema, Generation } from '../generations';
 import { Projector } from '../projector/projector';
@@ -24,8 +25,7 @@ describe('replay of the read models into a side schema', () => {
   let projector: Projector;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase('replay');
-    store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+    ({ store } = database = await createEventStoreDatabase('replay'));
     commands = new OrganizationCommandHandler(store);
     expect((await loadDemo(commands, { scale: 0.01, today: '2026-06-30' })).refusals).toBe(0);
     projector = new Projector(database.pool, store, pino({ level: 'silent' }));
