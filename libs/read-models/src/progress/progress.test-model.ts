@@ -15,6 +15,13 @@ export const FLAGS = ['valueChain', 'highTech', 'enterpriseLinked', 'digitalAdop
 export type Flag = (typeof FLAGS)[number];
 
 const MINIMUM_MEMBERS: Record<string, number> = { cooperative: 5, cooperative_group: 2 };
+/** The status each lifecycle command leaves the organization in (domain.md, "Lifecycle"). */
+const STATUS_AFTER = {
+  SuspendOrganization: 'suspended',
+  FindOrganizationDormant: 'dormant',
+  ResumeOrganization: 'active',
+  DissolveOrganization: 'dissolved',
+} as const satisfies Record<string, OrganizationStatus>;
 
 interface Change<T> {
   effectiveOn: LocalDate;
@@ -245,16 +252,10 @@ export class RegistryModel {
         }
         return;
       case 'SuspendOrganization':
-        org.lifecycle.push({ ...at(command.effectiveOn), value: 'suspended' });
-        return;
       case 'FindOrganizationDormant':
-        org.lifecycle.push({ ...at(command.effectiveOn), value: 'dormant' });
-        return;
       case 'ResumeOrganization':
-        org.lifecycle.push({ ...at(command.effectiveOn), value: 'active' });
-        return;
       case 'DissolveOrganization':
-        org.lifecycle.push({ ...at(command.effectiveOn), value: 'dissolved' });
+        org.lifecycle.push({ ...at(command.effectiveOn), value: STATUS_AFTER[command.type] });
         return;
       case 'JoinUnion':
       case 'LeaveUnion': {
