@@ -159,13 +159,14 @@ export function itRefusesOutsideTheOrganizationsLife(
     organization = (registeredOn: LocalDate) => aCooperative({ effectiveOn: registeredOn }),
   }: { dateField?: string; organization?: (registeredOn: LocalDate) => OrganizationStream } = {},
 ): void {
+  // Fixed dates around `on`, all before TODAY except the one day after it.
   const on: LocalDate = '2025-03-01';
   const existing = (registeredOn: LocalDate = '2020-01-15') => organization(registeredOn);
 
   describe('outside the organization’s life', () => {
     it('refuses a command dated after today, naming its date', () => {
       const org = existing();
-      given(org).when(command(org.id, '2026-07-01')).thenThrows('DATE_IN_FUTURE', dateField);
+      given(org).when(command(org.id, '2026-07-01')).thenThrows('DATE_IN_FUTURE', dateField); // TODAY + 1
     });
 
     it('refuses an unknown organization with not found', () => {
