@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandResult } from '@ktt/application';
 
@@ -19,4 +20,17 @@ export function answer(result: CommandResult, res: Response): CommandResponseDto
   res.setHeader('ETag', `"${result.version}"`);
   if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
   return { id: result.id, version: result.version, position: result.position };
+}
+
+/**
+ * A command route: POST `path` (the controller's own path when undefined), its summary, and the
+ * command answer in the OpenAPI document, 201 for a route that creates (a registration, an adoption)
+ * and 200 for the others, as `answer` sends them.
+ */
+export function CommandRoute(path: string | undefined, summary: string, answers: 'created' | 'ok' = 'ok') {
+  return applyDecorators(
+    Post(path),
+    ...(answers === 'created' ? [HttpCode(201), ApiCreatedResponse({ type: CommandResponseDto })] : [ApiOkResponse({ type: CommandResponseDto })]),
+    ApiOperation({ summary }),
+  );
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
 import { CommandHeaders } from '../openapi/command-headers';
 import { AnswerResponse } from '../openapi/answer-responses';
@@ -9,7 +9,7 @@ import { DomainError, todayInVietnam } from '@ktt/domain';
 import { CommandBus } from '@nestjs/cqrs';
 import { PlanCommandMessage, type CommandContext, type CommandResult } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
-import { answer, CommandResponseDto } from '../http/command-answer';
+import { answer, CommandRoute } from '../http/command-answer';
 import { RequestContext } from '../http/request-context';
 import { TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
@@ -27,10 +27,8 @@ export class PlansController {
     private readonly consistency: ReadConsistency,
   ) {}
 
-  @Post()
+  @CommandRoute(undefined, 'Adopt a province\'s plan and its targets', 'created')
   @Requires('plans:write')
-  @ApiOperation({ summary: 'Adopt a province\'s plan and its targets' })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   @ProblemResponses(409, 412, 422)
   @CommandHeaders()
   async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
@@ -38,10 +36,8 @@ export class PlansController {
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
   }
 
-  @Post(':id/amendments')
+  @CommandRoute(':id/amendments', 'Amend a plan: targets added, changed or withdrawn from a date')
   @Requires('plans:write')
-  @ApiOperation({ summary: 'Amend a plan: targets added, changed or withdrawn from a date' })
-  @ApiOkResponse({ type: CommandResponseDto })
   @ProblemResponses(404, 409, 412, 422)
   @CommandHeaders()
   async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
