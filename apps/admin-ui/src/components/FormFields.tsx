@@ -25,6 +25,20 @@ function describedBy(id: string, error?: string, hint?: ReactNode): string | und
   return ids.length ? ids.join(' ') : undefined;
 }
 
+/** What every text, number and select control carries: its id (the field's, or a generated one), name, value, and its error and hint tied to it. */
+function useControl(props: FieldProps & { value: string }) {
+  const generated = useId();
+  const id = props.id ?? generated;
+  return {
+    id,
+    name: props.name,
+    value: props.value,
+    required: props.required,
+    'aria-invalid': props.error ? true : undefined,
+    'aria-describedby': describedBy(id, props.error, props.hint),
+  };
+}
+
 function Shell(props: FieldProps & { id: string; children: ReactNode }) {
   return (
     <div className={`field${props.className ? ` ${props.className}` : ''}`}>
@@ -58,20 +72,9 @@ export function FormText(
     type?: 'text' | 'search';
   },
 ) {
-  const generated = useId();
-  const id = props.id ?? generated;
-  const common = {
-    id,
-    name: props.name,
-    value: props.value,
-    required: props.required,
-    maxLength: props.maxLength,
-    placeholder: props.placeholder,
-    'aria-invalid': props.error ? true : undefined,
-    'aria-describedby': describedBy(id, props.error, props.hint),
-  };
+  const common = { ...useControl(props), maxLength: props.maxLength, placeholder: props.placeholder };
   return (
-    <Shell {...props} id={id}>
+    <Shell {...props} id={common.id}>
       {props.multiline ? (
         <textarea {...common} rows={3} onChange={(event) => props.onChange(event.target.value)} />
       ) : (
@@ -88,23 +91,10 @@ export function FormText(
 
 /** An integer typed as text (digits only on mobile keyboards); the form parses and checks it. */
 export function FormNumber(props: FieldProps & { value: string; onChange(value: string): void; min?: number }) {
-  const generated = useId();
-  const id = props.id ?? generated;
+  const control = useControl(props);
   return (
-    <Shell {...props} id={id}>
-      <input
-        id={id}
-        name={props.name}
-        type="number"
-        inputMode="numeric"
-        step={1}
-        min={props.min}
-        value={props.value}
-        required={props.required}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy(id, props.error, props.hint)}
-        onChange={(event) => props.onChange(event.target.value)}
-      />
+    <Shell {...props} id={control.id}>
+      <input {...control} type="number" inputMode="numeric" step={1} min={props.min} onChange={(event) => props.onChange(event.target.value)} />
     </Shell>
   );
 }
@@ -117,19 +107,10 @@ export interface FormOption {
 export function FormSelect(
   props: FieldProps & { value: string; onChange(value: string): void; options: FormOption[]; placeholder?: string },
 ) {
-  const generated = useId();
-  const id = props.id ?? generated;
+  const control = useControl(props);
   return (
-    <Shell {...props} id={id}>
-      <select
-        id={id}
-        name={props.name}
-        value={props.value}
-        required={props.required}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy(id, props.error, props.hint)}
-        onChange={(event) => props.onChange(event.target.value)}
-      >
+    <Shell {...props} id={control.id}>
+      <select {...control} onChange={(event) => props.onChange(event.target.value)}>
         {props.placeholder !== undefined ? <option value="">{props.placeholder}</option> : null}
         {props.options.map((option) => (
           <option key={option.value} value={option.value}>
