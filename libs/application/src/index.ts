@@ -10,3 +10,4 @@ export * from './plans/plan-command.handler';
 export * from './plans/seed-plans';
 export * from './audit/verify-streams';
 export * from './tokens/token-revocations';
+export * from './administrative-units/load-administrative-map';

@@ -4,6 +4,7 @@ export * from './common/assert-never';
 export * from './organizations';
 export * from './plans';
 export * from './progress';
+export * from './administrative-units';
 export * from './upcasting';
 export * from './common/identity';
 export * from './common/limits';

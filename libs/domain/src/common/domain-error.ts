@@ -28,9 +28,10 @@ export type ConflictCode =
 export type InvalidCode =
   | 'VALIDATION_FAILED'
   | 'DATE_IN_FUTURE'
-  | 'BELOW_MINIMUM_MEMBERS';
+  | 'BELOW_MINIMUM_MEMBERS'
+  | 'UNKNOWN_PROVINCE';
 
-export type NotFoundCode = 'ORGANIZATION_NOT_FOUND' | 'PLAN_NOT_FOUND' | 'EVENT_NOT_FOUND';
+export type NotFoundCode = 'ORGANIZATION_NOT_FOUND' | 'PLAN_NOT_FOUND' | 'EVENT_NOT_FOUND' | 'UNKNOWN_PROVINCE';
 
 export type DomainErrorCode = ConflictCode | InvalidCode | NotFoundCode;
 

@@ -1,0 +1,2 @@
+export * from './administrative-map';
+export * from './reference-data';
