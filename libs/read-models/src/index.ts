@@ -21,4 +21,5 @@ export * from './audit/audit-queries';
 export * from './replay/replay';
 export * from './projector/quarantine';
 export * from './projector/retry';
+export { isConnectionError } from './projector/connection-errors';
 export * from './consistency/degraded';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '@ktt/domain';
 import { EventStoreUnavailableError } from '@ktt/event-store';
 import { IdempotencyKeyReusedError, PreconditionFailedError, TooMuchContentionError } from '@ktt/application';
-import { PositionBeyondHeadError, ReadModelBehindError, StreamQuarantinedError } from '@ktt/read-models';
+import { isConnectionError, PositionBeyondHeadError, ReadModelBehindError, StreamQuarantinedError } from '@ktt/read-models';
 import { AuthenticationError, ForbiddenError } from '@ktt/auth';
 import { ThrottlerException } from '@nestjs/throttler';
 import { problem, RequestValidationError, type Problem } from './problem';
@@ -77,10 +77,4 @@ function fromHttpException(error: HttpException): Problem {
   }
   const codes: Record<number, string> = { 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
   return problem(status, codes[status] ?? `HTTP_${status}`, error.name.replace(/Exception$/, ''), detail);
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03'].includes(code) || code.startsWith('08') ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '');
 }

@@ -1,6 +1,6 @@
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
 
-/** The database is unreachable or shutting down (not a projection bug): wait, never fail for it. */
+/** The database is unreachable or shutting down (not a bug): the projector waits for it, the api answers 503 STORAGE_UNAVAILABLE. */
 export function isConnectionError(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string } | null;
   if (!e) return false;
