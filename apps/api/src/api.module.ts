@@ -7,7 +7,7 @@ import { TokenService } from '@ktt/auth';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
-import { OrganizationHistoryQueries, TokenRevocations } from '@ktt/application';
+import { loadAdministrativeMap, OrganizationHistoryQueries, TokenRevocations } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
 import { AuditQueries, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
@@ -22,11 +22,11 @@ import { AuditEventsController } from './audit/audit-events.controller';
 import { HealthController } from './operations/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './operations/metrics';
 import { registerQuarantineMetrics } from './operations/quarantine-metrics';
-import { EVENT_STORE, LOGGER, METRICS_TOKEN, PG_POOL, PROJECTOR, PROVINCES } from './tokens';
+import { EVENT_STORE, LOGGER, METRICS_TOKEN, PG_POOL, PROJECTOR } from './tokens';
 import { VerifyController } from './audit/verify.controller';
 import { MeController } from './session/me.controller';
 import { ProvincesController } from './provinces/provinces.controller';
-import { readFileSync } from 'node:fs';
+import { AdministrativeMap } from '@ktt/domain';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -54,10 +54,7 @@ export class ApiModule implements NestModule {
         { provide: PG_POOL, useValue: runtime.pool },
         { provide: LOGGER, useValue: logger },
         { provide: PROJECTOR, useValue: projector },
-        {
-          provide: PROVINCES,
-          useValue: (JSON.parse(readFileSync(path.join(runtime.dataDir, 'reference', 'provinces.json'), 'utf8')) as { provinces: unknown[] }).provinces,
-        },
+        { provide: AdministrativeMap, useValue: loadAdministrativeMap(runtime.dataDir) },
         // Commands go through the CommandBus to their handlers; queries are plain injected services.
         ...commandHandlers(runtime),
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },

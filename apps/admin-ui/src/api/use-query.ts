@@ -32,8 +32,12 @@ export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): Q
   return { ...state, reload: () => setTick((n) => n + 1) };
 }
 
-/** The 63 provinces (codes as before 1 July 2025, domain.md) with their names. */
+/**
+ * The 63 provinces (codes as before 1 July 2025, domain.md) with their names. Asked as of 30 June 2025:
+ * the list defaults to today's 34, but the read models still count organizations under the codes they
+ * were recorded with, so pickers and labels keep the 63 until the UI follows the map (issue 15).
+ */
 export function useProvinces(): QueryState<Province[]> {
   const api = useApi();
-  return useQuery(() => api.get<Province[]>('/api/provinces'), [api]);
+  return useQuery(() => api.get<Province[]>('/api/provinces?asOf=2025-06-30'), [api]);
 }

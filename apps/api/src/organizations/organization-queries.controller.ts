@@ -4,7 +4,7 @@ import { Requires } from '../auth/auth.decorators';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
-import { DomainError, todayInVietnam } from '@ktt/domain';
+import { AdministrativeMap, DomainError, todayInVietnam } from '@ktt/domain';
 import { OrganizationHistoryQueries } from '@ktt/application';
 import { OrganizationQueries } from '@ktt/read-models';
 import { uuidParam } from '../http/uuid-param';
@@ -20,6 +20,7 @@ export class OrganizationQueriesController {
     private readonly organizations: OrganizationQueries,
     private readonly history: OrganizationHistoryQueries,
     private readonly consistency: ReadConsistency,
+    private readonly map: AdministrativeMap,
   ) {}
 
   @Get()
@@ -27,6 +28,7 @@ export class OrganizationQueriesController {
   @ApiOperation({ summary: 'Organizations as of a date, filtered and paged' })
   @AnswerResponse('OrganizationPage', 'A page: `items` (each an organization\'s state) and `nextCursor`')
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
+    if (query.provinceCode !== undefined) this.map.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
     const generation = await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
     const page = await this.organizations.list(generation, { ...filters, asOf, limit });

@@ -1,25 +1,47 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { AdministrativeMap, todayInVietnam, type ProvinceInForce } from '@ktt/domain';
 import { AnyRole } from '../auth/auth.decorators';
-import { PROVINCES } from '../tokens';
+import { AsOfQueryDto } from '../http/query.dtos';
+import { ProblemResponses } from '../openapi/problem-responses';
 
 export class ProvinceDto {
-  @ApiProperty({ example: '91' }) provinceCode!: string;
-  @ApiProperty({ example: 'Kiên Giang' }) name!: string;
+  @ApiProperty({ example: '91' }) code!: string;
+  @ApiProperty({ example: '91', description: 'the same as `code`: the field of the first version of this answer, kept for its clients' })
+  provinceCode!: string;
+  @ApiProperty({ example: 'An Giang' }) name!: string;
+  @ApiProperty({
+    type: [String],
+    example: ['89', '91'],
+    description: 'the codes, on the map of the day before it came into force, of the provinces it was formed from; a province that was not merged lists its own code',
+  })
+  predecessors!: string[];
+  @ApiPropertyOptional({ example: '91', description: 'set on a province that a later reorganization ended: the code of the province its territory went to' })
+  successor?: string;
 }
 
-/** Extension of api.md: the 63 provinces as they were before 1 July 2025 (data/reference/provinces.json), for pickers. */
+/** A province of the map as answered: `provinceCode` stays beside `code` for the clients of the first version. */
+function toDto(province: ProvinceInForce): ProvinceDto {
+  return { code: province.code, provinceCode: province.code, name: province.name, predecessors: province.predecessors, ...(province.successor ? { successor: province.successor } : {}) };
+}
+
+/**
+ * The provinces in force on a date (api.md, GET /api/provinces): the 63 up to 30 June 2025, the 34 from
+ * 1 July 2025 (data/reference/administrative-units-2025.json). From reference data, not the read models,
+ * so `minPosition` is met at once.
+ */
 @ApiTags('provinces')
 @ApiBearerAuth()
 @Controller('api/provinces')
 export class ProvincesController {
-  constructor(@Inject(PROVINCES) private readonly provinces: ProvinceDto[]) {}
+  constructor(private readonly map: AdministrativeMap) {}
 
   @Get()
   @AnyRole()
-  @ApiOperation({ summary: 'The provinces, for pickers' })
+  @ProblemResponses(400)
+  @ApiOperation({ summary: 'The provinces in force on a date (default today in Vietnam), with their predecessors' })
   @ApiOkResponse({ type: [ProvinceDto] })
-  list(): ProvinceDto[] {
-    return this.provinces;
+  list(@Query() query: AsOfQueryDto): ProvinceDto[] {
+    return this.map.provincesInForce(query.asOf ?? todayInVietnam()).map(toDto);
   }
 }
