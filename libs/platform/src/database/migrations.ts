@@ -16,6 +16,11 @@ export async function runMigrations(url: string, logger?: Logger): Promise<strin
     url,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
+    // The owner's default search path starts with "$user": a schema of the owner's name, which the application
+    // role may create (it makes every generation's schema), would shadow public.schema_migrations and the tables
+    // the migrations name, and a trigger of the application role's there would run as the owner. Public only.
+    schema: 'public',
+    extra: { options: '-c search_path=public' },
     logging: false,
   });
   await dataSource.initialize();

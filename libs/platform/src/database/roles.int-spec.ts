@@ -4,6 +4,7 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { rebuildReadModels } from '@ktt/read-models';
 import { testEvent } from '@ktt/event-store/conformance/event-store.conformance';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { runMigrations } from './migrations';
 
 /**
  * Least privilege (architecture.md, "Runtime modes"): the
@@ -78,6 +79,28 @@ describe('the application database role', () => {
       { nspname: first.schema, owner: 'ktt_app' },
       { nspname: second.schema, owner: 'ktt_app' },
     ]);
+  });
+
+  it('cannot plant what the owner runs: a schema named after the owner is not on the owner\'s search path', async () => {
+    // The owner's default search path is "$user", public: a schema of that name, which the application role may
+    // create (it creates every generation's schema), would come first. A table there named schema_migrations,
+    // with a trigger of the application role's, would run as the owner when the migrations record themselves.
+    const { rows } = await app.query<{ owner: string }>(`SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'events'`);
+    const planted = `"${rows[0].owner}"`;
+    await app.query(`CREATE SCHEMA ${planted}`);
+    try {
+      await app.query(`CREATE TABLE ${planted}.schema_migrations (id serial PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`);
+      await app.query(`CREATE FUNCTION ${planted}.escalate() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN EXECUTE 'ALTER TABLE public.events DISABLE TRIGGER events_append_only'; RETURN NEW; END $$`);
+      await app.query(`CREATE TRIGGER escalate BEFORE INSERT ON ${planted}.schema_migrations FOR EACH ROW EXECUTE FUNCTION ${planted}.escalate()`);
+
+      await expect(runMigrations(database.ownerUrl)).resolves.toEqual([]);
+      const { rows: triggers } = await app.query(`SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'public.events'::regclass AND tgname = 'events_append_only'`);
+      expect(triggers).toEqual([{ tgenabled: 'O' }]);
+      expect((await app.query(`SELECT count(*)::int AS n FROM ${planted}.schema_migrations`)).rows[0].n).toBe(0);
+    } finally {
+      await app.query(`DROP SCHEMA ${planted} CASCADE`);
+    }
   });
 
   it('appends and reads events', async () => {
