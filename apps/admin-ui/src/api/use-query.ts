@@ -39,5 +39,5 @@ export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): Q
  */
 export function useProvinces(): QueryState<Province[]> {
   const api = useApi();
-  return useQuery(() => api.get<Province[]>('/api/provinces?asOf=2025-06-30'), [api]);
+  return useQuery(() => api.get<Province[]>('/api/provinces', { asOf: '2025-06-30' }), [api]);
 }
