@@ -13,6 +13,7 @@ const LOST: Record<string, () => Error> = {
   timedOut: () => Object.assign(new Error('read ETIMEDOUT'), { code: 'ETIMEDOUT' }),
   brokenPipe: () => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
   notQueryable: () => new Error('Client has encountered a connection error and is not queryable'),
+  tooManyConnections: () => Object.assign(new Error('sorry, too many clients already'), { code: '53300', severity: 'FATAL' }),
 };
 
 @Controller('fail')

@@ -220,7 +220,8 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+// 53300: too many connections (max_connections, a role's or database's limit): unavailable for now, not a bug.
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '53300', '57P01', '57P02', '57P03']);
 
 /** PostgreSQL's errors in the port's terms (style.md §8). */
 export function translatePostgresError(error: unknown, appends: StreamAppend[]): unknown {

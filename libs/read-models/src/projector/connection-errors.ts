@@ -1,4 +1,5 @@
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
+// 53300: the server has no connection to give (max_connections, a role's or database's limit): it passes.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '53300', '57P01', '57P02', '57P03']);
 
 /** The database is unreachable or shutting down (not a bug): the projector waits for it, the api answers 503 STORAGE_UNAVAILABLE. */
 export function isConnectionError(error: unknown): boolean {

@@ -4,6 +4,7 @@ import { OrganizationCommandHandler } from '@ktt/application';
 import { PostgresEventStore, type RecordedEvent } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
+import { testPool } from '@ktt/testing/postgres/test-database';
 import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { applyOrganizationEvents } from '../organizations/organization-projection';
 import { readCheckpoint } from './apply-batch';
@@ -154,5 +155,53 @@ describe('one active projector per generation', () => {
     const schema = await activeSchema(database.pool);
     const { rows } = await database.pool.query(`SELECT member_count FROM ${schema}.organization_timeline WHERE organization_id = $1 AND upper_inf(known) ORDER BY lower(valid)`, [id]);
     expect(rows.map((r) => r.member_count)).toEqual([3, 4]);
+  });
+});
+
+describe('projector when PostgreSQL refuses more connections', () => {
+  let database: MigratedDatabase;
+  // As the superuser, whom the database's connection limit does not hold back.
+  let admin: ReturnType<typeof testPool>;
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase('projector_full');
+    admin = testPool(database.adminUrl, 2);
+  });
+  afterAll(async () => {
+    await admin.query(`ALTER DATABASE ${database.name} CONNECTION LIMIT -1`);
+    await admin.end();
+    await database.dispose();
+  });
+
+  it('waits while the server has no connection to give (53300) and goes on after, never stopping for good', async () => {
+    // Clients closed as soon as they are idle: each batch needs a new connection, as after a quiet spell.
+    const pool = testPool(database.url, 5);
+    Object.assign(pool.options, { idleTimeoutMillis: 1 });
+    const store = new PostgresEventStore({ pool, connectionString: database.url });
+    const projector = new Projector(pool, store, pino({ level: 'silent' }));
+    const adminStore = new PostgresEventStore({ pool: admin, connectionString: database.adminUrl });
+    const writer = new OrganizationCommandHandler(adminStore);
+    const register = (registrationNumber: string) =>
+      writer.execute({
+        command: { type: 'RegisterOrganization', organizationId: randomUUID(), kind: 'cooperative_group', name: 'Tổ hợp tác', registrationNumber, provinceCode: '91', sector: 'other', registeredOn: '2024-01-01', memberCount: 3 },
+        context: context(),
+      });
+    try {
+      const first = await register('FULL-1');
+      await projector.start();
+      await waitFor(() => projector.status().position === first.position, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the idle clients close
+
+      await admin.query(`ALTER DATABASE ${database.name} CONNECTION LIMIT 0`);
+      const second = await register('FULL-2');
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // the projector's reads are refused meanwhile
+      expect(projector.status().state).not.toBe('failed');
+
+      await admin.query(`ALTER DATABASE ${database.name} CONNECTION LIMIT -1`);
+      await waitFor(() => projector.status().state === 'running' && projector.status().position === second.position, 15_000);
+    } finally {
+      await projector.stop();
+      await pool.end();
+    }
   });
 });
