@@ -88,4 +88,16 @@ describe('blue-green rebuild of the read models', () => {
     await rebuildReadModels(database.pool, store);
     expect(await digest(database, generationSchema(first + 3))).toEqual(live);
   });
+
+  it('gives its connections back to the pool with synchronous_commit as the server has it', async () => {
+    await rebuildReadModels(database.pool, store);
+    const clients = await Promise.all(Array.from({ length: database.pool.totalCount }, () => database.pool.connect()));
+    try {
+      const settings = await Promise.all(clients.map(async (client) => (await client.query('SHOW synchronous_commit')).rows[0].synchronous_commit));
+      expect(settings.length).toBeGreaterThan(1);
+      expect(new Set(settings)).toEqual(new Set(['on']));
+    } finally {
+      for (const client of clients) client.release();
+    }
+  });
 });

@@ -121,7 +121,7 @@ export async function rebuildReadModels(
       for (const other of others) await other.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      for (const other of others) other.release();
+      for (const other of others) await releaseToPool(other);
     }
   };
 
@@ -157,7 +157,21 @@ export async function rebuildReadModels(
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    await releaseToPool(client);
+  }
+}
+
+/**
+ * The pool is shared (an api process that rebuilds, a test): a connection goes
+ * back with synchronous_commit as the server's default, or an append made on it
+ * later could be acknowledged before it is flushed and lost to a crash.
+ */
+async function releaseToPool(client: PoolClient): Promise<void> {
+  try {
+    await client.query('RESET synchronous_commit');
     client.release();
+  } catch (error) {
+    client.release(error as Error); // a broken connection is destroyed, not reused
   }
 }
 
