@@ -15,6 +15,10 @@ const WINDOW_MS = 60_000;
  */
 export function limitFailedAuthentication(perMinute: number) {
   const windows = new Map<string, { start: number; failures: number }>();
+  // Ended windows are swept once a window's time, never per request: with many addresses failing
+  // (IPv6, a proxy) a sweep on every new address would cost each of their requests a scan of the map.
+  const sweep = setInterval(() => prune(windows, Date.now()), WINDOW_MS);
+  sweep.unref();
   return (req: Request, res: Response, next: NextFunction): void => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const now = Date.now();
@@ -37,10 +41,7 @@ export function limitFailedAuthentication(perMinute: number) {
       const at = Date.now();
       const current = windows.get(address);
       if (current && at - current.start < WINDOW_MS) current.failures++;
-      else {
-        if (windows.size >= 10_000) prune(windows, at);
-        windows.set(address, { start: at, failures: 1 });
-      }
+      else windows.set(address, { start: at, failures: 1 });
     });
     next();
   };
