@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { systemPrincipal } from '@ktt/auth';
-import { DomainError, LIMITS, METRIC_NAMES, type OrganizationCommand, type PlanCommand } from '@ktt/domain';
+import { CORRECTION_REPLACEMENT_FIELDS, DomainError, LIMITS, METRIC_NAMES, type OrganizationCommand, type PlanCommand } from '@ktt/domain';
 import type { PostgresEventStore } from '@ktt/event-store';
 import { activeSchema, rebuildReadModels, schemaIdentifier } from '@ktt/read-models';
 import { digestSchema } from '@ktt/testing/postgres/digest';
@@ -315,17 +315,7 @@ async function toCommand(drawn: Intent, state: RunState, store: PostgresEventSto
 }
 
 /** The fields of the command that records each kind of event (what a correction's replacement holds). */
-const FIELDS_OF: Record<string, string[]> = {
-  OrganizationRated: ['rating', 'year', 'ratedOn'],
-  MemberCountChanged: ['memberCount', 'effectiveOn'],
-  ProfileChanged: ['effectiveOn', 'managers', ...FLAGS],
-  OrganizationSuspended: ['effectiveOn', 'reason', 'until', 'noticeRef'],
-  OrganizationFoundDormant: ['effectiveOn', 'finding'],
-  OrganizationResumed: ['effectiveOn'],
-  OrganizationDissolved: ['effectiveOn', 'mode', 'decisionRef'],
-  CooperativeJoinedUnion: ['cooperativeId', 'effectiveOn'],
-  CooperativeLeftUnion: ['cooperativeId', 'effectiveOn'],
-};
+const FIELDS_OF: Partial<Record<string, readonly string[]>> = CORRECTION_REPLACEMENT_FIELDS;
 
 // ---------------------------------------------------------------------------------------------
 
