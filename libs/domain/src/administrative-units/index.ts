@@ -1,2 +1,3 @@
 export * from './administrative-map';
 export * from './reference-data';
+export * from './reorganization';
