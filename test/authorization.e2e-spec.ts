@@ -87,6 +87,15 @@ describe('authorization matrix', () => {
       }),
     },
     { name: 'POST /api/plans/{id}/amendments', access: 'plans:write', prepare: async () => ({ method: 'POST', path: '/api/plans/kien-giang-251-kh-ubnd-2023/amendments', body: { effectiveOn: '2024-01-01', reason: 'sửa số văn bản', document: '251/KH-UBND' } }) },
+    {
+      name: 'POST /api/plans/{id}/end',
+      access: 'plans:write',
+      prepare: async () => {
+        const id = `plan-${randomUUID().slice(0, 8)}`;
+        expect((await admin.post('/api/plans', { id, title: 'Kế hoạch', issuer: 'UBND', provinceCode: '91', adoptedOn: '2024-01-01', targets: [{ metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 HTX' }] })).status).toBe(201);
+        return { method: 'POST', path: `/api/plans/${id}/end`, body: { effectiveOn: '2024-06-01', reason: 'bãi bỏ' } };
+      },
+    },
     { name: 'GET /api/organizations', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/organizations?provinceCode=91' }) },
     { name: 'GET /api/organizations/{id}', access: 'read', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}` }) },
     { name: 'GET /api/organizations/{id}/events', access: 'history:read', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}/events` }) },

@@ -79,7 +79,6 @@ function toOpenApi30(node: unknown, definitions: Record<string, Schema>): unknow
     const types = (schema.type as string[]).filter((type) => type !== 'null');
     if (types.length < schema.type.length) schema.nullable = true;
     schema.type = types.length === 1 ? types[0] : types;
-    if (Array.isArray(schema.enum)) schema.enum = (schema.enum as unknown[]).filter((value) => value !== null);
   }
   for (const key of ['anyOf', 'oneOf'] as const) {
     const members = schema[key] as Schema[] | undefined;
@@ -93,6 +92,8 @@ function toOpenApi30(node: unknown, definitions: Record<string, Schema>): unknow
       // referenced schema itself, copied in with `nullable` beside its type.
       const target = typeof others[0].$ref === 'string' ? definitions[others[0].$ref.replace('#/definitions/', '')] : others[0];
       Object.assign(schema, target, { nullable: true });
+      // OpenAPI 3.0.3: `nullable` does not widen an `enum`; a nullable enum lists null itself.
+      if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
     } else {
       schema[key] = others;
     }

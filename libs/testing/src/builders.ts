@@ -197,6 +197,14 @@ export class PlanStream {
     this.events.push({ type: 'PlanAmended', data: { planId: this.id, reason: 'Amended', ...change } });
     return this;
   }
+
+  ended(end: { effectiveOn: string; supersededBy?: string | null; reason?: string; document?: string | null }): this {
+    this.events.push({
+      type: 'PlanEnded',
+      data: { planId: this.id, reason: 'Ended', supersededBy: null, document: null, ...end },
+    });
+    return this;
+  }
 }
 
 export function aPlan(overrides: Partial<PlanAdopted['data']> = {}): PlanStream {

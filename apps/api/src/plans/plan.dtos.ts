@@ -42,3 +42,14 @@ export class AmendPlanDto {
   @ApiPropertyOptional({ format: 'date', description: 'moves the baseline' }) @IsOptional() @IsLocalDate() adoptedOn?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @NormalizeText() @IsText({ max: TEXT.planDocument }) document?: string | null;
 }
+
+export class EndPlanDto {
+  @ApiProperty({ format: 'date', description: 'the first day the plan is no longer in force' }) @IsLocalDate() effectiveOn!: string;
+  @ApiProperty() @NormalizeText() @IsText({ max: TEXT.planReason, multiline: true }) reason!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'an-giang-2026-kh', description: 'the adopted plan that supersedes it; omitted or null = repealed' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsString() @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'supersededBy must be a plan id: 1–100 lower-case letters, digits and "-"' })
+  supersededBy?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'the decision that ends it' }) @IsOptional() @NormalizeText() @IsText({ max: TEXT.planDocument }) document?: string | null;
+}

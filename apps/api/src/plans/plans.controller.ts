@@ -14,7 +14,7 @@ import { RequestContext } from '../http/request-context';
 import { TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 import { planIdParam } from '../http/uuid-param';
-import { AdoptPlanDto, AmendPlanDto } from './plan.dtos';
+import { AdoptPlanDto, AmendPlanDto, EndPlanDto } from './plan.dtos';
 
 @ApiTags('plans')
 @ApiBearerAuth()
@@ -42,6 +42,14 @@ export class PlansController {
   @CommandHeaders()
   async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
+  }
+
+  @CommandRoute(':id/end', 'End a plan by an event: repealed, or superseded by a named adopted plan, from a date')
+  @Requires('plans:write')
+  @ProblemResponses(404, 409, 412, 422)
+  @CommandHeaders()
+  async end(@Param('id', planIdParam()) id: string, @Body() body: EndPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'EndPlan', planId: id }, context)), res);
   }
 
   @Get()

@@ -3,6 +3,7 @@ import type { ICommand, ICommandHandler } from '@nestjs/cqrs';
 import {
   decidePlan,
   foldPlanHistory,
+  isPlanId,
   PLAN_EVENT_SCHEMA_VERSIONS,
   planStreamId,
   todayInVietnam,
@@ -36,11 +37,20 @@ export class PlanCommandHandler implements ICommandHandler<PlanCommandMessage, C
         schemaVersions: PLAN_EVENT_SCHEMA_VERSIONS,
         authorize: () => requirePermission(context.principal, 'plans:write'),
         decide: async (history) => ({
-          facts: decidePlan(command, foldRecordedPlan(history), { today: todayInVietnam(context.now) }),
+          facts: decidePlan(command, foldRecordedPlan(history), {
+            today: todayInVietnam(context.now),
+            supersedingPlan: await this.supersedingPlan(command),
+          }),
         }),
       },
       context,
     );
+  }
+
+  /** A plan is superseded only by an adopted plan: read its stream (an invalid id is refused by the decision). */
+  private async supersedingPlan(command: PlanCommand): Promise<PlanHistory | null | undefined> {
+    if (command.type !== 'EndPlan' || !command.supersededBy || !isPlanId(command.supersededBy)) return undefined;
+    return foldRecordedPlan(await this.store.readStream(planStreamId(command.supersededBy)));
   }
 }
 

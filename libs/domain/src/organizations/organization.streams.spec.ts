@@ -53,7 +53,7 @@ describe('event types', () => {
   });
 
   it('lists every plan event type', () => {
-    const expected: PlanEventType[] = ['PlanAdopted', 'PlanAmended'];
+    const expected: PlanEventType[] = ['PlanAdopted', 'PlanAmended', 'PlanEnded'];
     expect(PLAN_EVENT_TYPES).toEqual(expected);
   });
 });

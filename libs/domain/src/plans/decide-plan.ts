@@ -1,6 +1,7 @@
 import { assertNever } from '../common/assert-never';
 import { decideAdoption } from './adoption/adopt-plan';
 import { decideAmendment } from './amendment/amend-plan';
+import { decideEnd } from './end/end-plan';
 import type { PlanCommand } from './plan.commands';
 import type { PlanEvent } from './plan.events';
 import type { PlanDecisionContext } from './plan-decision-context';
@@ -12,6 +13,8 @@ export function decidePlan(command: PlanCommand, history: PlanHistory | null, co
       return decideAdoption(command, history, context);
     case 'AmendPlan':
       return decideAmendment(command, history, context);
+    case 'EndPlan':
+      return decideEnd(command, history, context);
     default:
       return assertNever(command);
   }

@@ -1,7 +1,7 @@
 import type { LocalDate } from '../common/local-date';
 import type { PlanChanges, Target } from './plan.types';
 
-export type PlanCommand = AdoptPlan | AmendPlan;
+export type PlanCommand = AdoptPlan | AmendPlan | EndPlan;
 
 /** A plan as in `plans/*.json` (api.md: `POST /api/plans`). */
 export interface AdoptPlan {
@@ -22,4 +22,14 @@ export interface AmendPlan extends PlanChanges {
   planId: string;
   effectiveOn: LocalDate;
   reason: string;
+}
+
+/** Repeal (no `supersededBy`) or supersede by a named, adopted plan; effective on `effectiveOn`. */
+export interface EndPlan {
+  type: 'EndPlan';
+  planId: string;
+  effectiveOn: LocalDate;
+  reason: string;
+  supersededBy?: string | null;
+  document?: string | null;
 }

@@ -1,6 +1,6 @@
 import { assertNever } from '../common/assert-never';
 import type { LocalDate } from '../common/local-date';
-import type { PlanAdopted, PlanAmended, PlanEvent } from './plan.events';
+import type { PlanAdopted, PlanAmended, PlanEnded, PlanEvent } from './plan.events';
 import type { Target } from './plan.types';
 
 /** A plan's stream, folded: the adoption and its amendments in recorded order. */
@@ -8,7 +8,12 @@ export interface PlanHistory {
   readonly id: string;
   readonly adoption: PlanAdopted['data'];
   readonly amendments: readonly PlanAmended['data'][];
+  /** The event that ended it (repeal or supersede), if any. */
+  readonly end: PlanEnded['data'] | null;
 }
+
+/** How a plan has ended: by an event, or because its last deadline has passed. */
+export type PlanEndReason = 'repealed' | 'superseded' | 'deadlines';
 
 /** A plan as of one date: the targets in force then. */
 /** The plan as in force at a date: its adoption's facts, as amended by then. */
@@ -16,16 +21,25 @@ export type PlanState = Omit<PlanAdopted['data'], 'planId' | 'effectiveOn'> & {
   id: string;
   /** How many amendments are in force at the date. */
   amendments: number;
+  /** The date it ended, as of the date asked: an end event in effect by then, or its last deadline once passed. */
+  endedOn: LocalDate | null;
+  endReason: PlanEndReason | null;
+  /** The plan that superseded it (endReason `superseded`). */
+  supersededBy: string | null;
 };
 
 export function evolvePlan(history: PlanHistory | null, event: PlanEvent): PlanHistory {
   switch (event.type) {
     case 'PlanAdopted':
       if (history !== null) throw new Error(`Corrupt stream: plan ${history.id} adopted twice`);
-      return { id: event.data.planId, adoption: event.data, amendments: [] };
+      return { id: event.data.planId, adoption: event.data, amendments: [], end: null };
     case 'PlanAmended':
       if (history === null) throw new Error(`Corrupt stream: plan ${event.data.planId} amended before adoption`);
       return { ...history, amendments: [...history.amendments, event.data] };
+    case 'PlanEnded':
+      if (history === null) throw new Error(`Corrupt stream: plan ${event.data.planId} ended before adoption`);
+      if (history.end !== null) throw new Error(`Corrupt stream: plan ${history.id} ended twice`);
+      return { ...history, end: event.data };
     default:
       return assertNever(event);
   }
@@ -46,7 +60,33 @@ export function planAsOf(history: PlanHistory, asOf: LocalDate): PlanState | nul
   const amendments = history.amendments
     .filter((amendment) => amendment.effectiveOn <= asOf)
     .sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : 0));
-  return amendments.reduce(applyAmendment, adoptedState(history));
+  const state = amendments.reduce(applyAmendment, adoptedState(history));
+  return withEnd(state, history.end, asOf);
+}
+
+/** The end in effect at a date: an ended plan keeps its facts but has no targets in force. */
+export function planEndedBy(history: PlanHistory, asOf: LocalDate): PlanEnded['data'] | null {
+  return history.end !== null && history.end.effectiveOn <= asOf ? history.end : null;
+}
+
+/**
+ * An end event in effect withdraws every target (the plan is no longer in
+ * force); a plan whose last deadline lies before the date keeps its targets
+ * (they are judged as missed or met) and is reported as ended by its deadlines.
+ */
+function withEnd(state: PlanState, end: PlanEnded['data'] | null, asOf: LocalDate): PlanState {
+  if (end !== null && end.effectiveOn <= asOf) {
+    return {
+      ...state,
+      targets: [],
+      endedOn: end.effectiveOn,
+      endReason: end.supersededBy !== null ? 'superseded' : 'repealed',
+      supersededBy: end.supersededBy,
+    };
+  }
+  const lastDeadline = state.targets.reduce<LocalDate | null>((last, target) => (last === null || target.deadline > last ? target.deadline : last), null);
+  if (lastDeadline !== null && lastDeadline < asOf) return { ...state, endedOn: lastDeadline, endReason: 'deadlines' };
+  return state;
 }
 
 export function planInForceFrom(history: PlanHistory): LocalDate {
@@ -68,6 +108,9 @@ function adoptedState({ adoption }: PlanHistory): PlanState {
     note: adoption.note,
     targets: adoption.targets.map((target) => ({ ...target })),
     amendments: 0,
+    endedOn: null,
+    endReason: null,
+    supersededBy: null,
   };
 }
 

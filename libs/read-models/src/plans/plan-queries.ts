@@ -3,8 +3,20 @@ import type { Generation } from '../generations';
 
 /** Plans and the targets in force at a date, folded from the projected plan facts (a handful of plans) of one generation. */
 export class PlanQueries {
-  /** `knownAt`: only what was recorded by then (adoptions and amendments recorded later do not count). */
+  /**
+   * `knownAt`: only what was recorded by then (adoptions and amendments recorded later do not count).
+   * A plan ended by an event (repeal, supersede) on or before `asOf` is not in force; one ended by its deadlines is.
+   */
   async inForce(generation: Generation, asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
+    return (await this.asOf(generation, asOf, provinceCode, knownAt)).filter((plan) => plan.endReason !== 'repealed' && plan.endReason !== 'superseded');
+  }
+
+  /** A plan stays readable after its end: its facts, no targets, and how and when it ended. */
+  async get(generation: Generation, id: string, asOf: LocalDate, knownAt?: string): Promise<PlanState | null> {
+    return (await this.asOf(generation, asOf, undefined, knownAt)).find((plan) => plan.id === id) ?? null;
+  }
+
+  private async asOf(generation: Generation, asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
     const { rows } = await generation.pool.query<{ plan_id: string; event_type: string; data: PlanEvent['data'] }>(
       `SELECT plan_id, event_type, data FROM ${generation.identifier}.plan_facts WHERE recorded_at <= $1::timestamptz ORDER BY plan_id, revision`,
       [knownAt],
@@ -22,9 +34,5 @@ export class PlanQueries {
       if (plan && (!provinceCode || plan.provinceCode === provinceCode)) plans.push(plan);
     }
     return plans;
-  }
-
-  async get(generation: Generation, id: string, asOf: LocalDate, knownAt?: string): Promise<PlanState | null> {
-    return (await this.inForce(generation, asOf, undefined, knownAt)).find((plan) => plan.id === id) ?? null;
   }
 }

@@ -371,7 +371,7 @@ describe('accepted ⇒ projectable: hostile commands through the real applicatio
           const counts = (tally.byType[command.type] ??= { accepted: 0, refused: 0 });
           const spoiled = state.spoiled ? (tally.spoiled[state.spoiled] ??= { accepted: 0, refused: 0 }) : { accepted: 0, refused: 0 };
           try {
-            const result = command.type === 'AdoptPlan' || command.type === 'AmendPlan' ? await plans.execute({ command, context }) : await organizations.execute({ command, context });
+            const result = command.type === 'AdoptPlan' || command.type === 'AmendPlan' || command.type === 'EndPlan' ? await plans.execute({ command, context }) : await organizations.execute({ command, context });
             counts.accepted += 1;
             spoiled.accepted += 1;
             tally.accepted += 1;

@@ -90,6 +90,7 @@ export const messages: Messages = {
     'type.RecordCorrected': 'Đính chính bản ghi',
     'type.PlanAdopted': 'Ban hành kế hoạch',
     'type.PlanAmended': 'Sửa đổi kế hoạch',
+    'type.PlanEnded': 'Chấm dứt kế hoạch',
   },
   en: {
     heading: 'Audit',
@@ -180,5 +181,6 @@ export const messages: Messages = {
     'type.RecordCorrected': 'Record corrected',
     'type.PlanAdopted': 'Plan adopted',
     'type.PlanAmended': 'Plan amended',
+    'type.PlanEnded': 'Plan ended',
   },
 };

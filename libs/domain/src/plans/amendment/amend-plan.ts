@@ -6,6 +6,7 @@ import type { AmendPlan } from '../plan.commands';
 import type { PlanAmended } from '../plan.events';
 import { validateOptionalText, validateTargets } from '../plan.guards';
 import type { PlanDecisionContext } from '../plan-decision-context';
+import { conflict } from '../end/end-plan';
 import type { PlanHistory } from '../plan.history';
 
 /**
@@ -16,6 +17,10 @@ import type { PlanHistory } from '../plan.history';
 export function decideAmendment(command: AmendPlan, history: PlanHistory | null, { today }: PlanDecisionContext): PlanAmended[] {
   const texts = validateAmendment(command, today);
   if (history === null) throw DomainError.notFound('PLAN_NOT_FOUND', `Plan ${command.planId} is not adopted`);
+  // An ended plan is history: a change effective from its end on would change nothing in force.
+  if (history.end !== null && command.effectiveOn >= history.end.effectiveOn) {
+    throw conflict('PLAN_ENDED', 'effectiveOn', `Plan ${command.planId} ended on ${history.end.effectiveOn}`);
+  }
   return [{ type: 'PlanAmended', data: amendmentData({ ...command, ...texts }) }];
 }
 
