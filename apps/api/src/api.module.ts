@@ -7,7 +7,7 @@ import { TokenService } from '@ktt/auth';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
-import { loadAdministrativeMap, OrganizationHistoryQueries, TokenRevocations } from '@ktt/application';
+import { AdministrativeUnits, firstMapOf, OrganizationHistoryQueries, readAdministrativeUnitsReference, TokenRevocations } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
 import { AuditQueries, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { EVENT_STORE, LOGGER, METRICS_TOKEN, PG_POOL, PROJECTOR } from './tokens
 import { VerifyController } from './audit/verify.controller';
 import { MeController } from './session/me.controller';
 import { ProvincesController } from './provinces/provinces.controller';
+import { ReorganizationsController } from './administrative-units/reorganizations.controller';
 import { AdministrativeMap } from '@ktt/domain';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
@@ -42,7 +43,7 @@ export class ApiModule implements NestModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },
@@ -54,7 +55,10 @@ export class ApiModule implements NestModule {
         { provide: PG_POOL, useValue: runtime.pool },
         { provide: LOGGER, useValue: logger },
         { provide: PROJECTOR, useValue: projector },
-        { provide: AdministrativeMap, useValue: loadAdministrativeMap(runtime.dataDir) },
+        { provide: AdministrativeUnits, useValue: new AdministrativeUnits(runtime.eventStore, firstMapOf(readAdministrativeUnitsReference(runtime.dataDir))) },
+        // The map as recorded when the api starts (after the merger is seeded, main.ts), for the
+        // UNKNOWN_PROVINCE checks; GET /api/provinces folds the stream on each request.
+        { provide: AdministrativeMap, inject: [AdministrativeUnits], useFactory: (units: AdministrativeUnits) => units.map() },
         // Commands go through the CommandBus to their handlers; queries are plain injected services.
         ...commandHandlers(runtime),
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },

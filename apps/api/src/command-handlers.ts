@@ -1,6 +1,15 @@
 import type { Provider } from '@nestjs/common';
 import { CommandHandler } from '@nestjs/cqrs';
-import { OrganizationCommandHandler, OrganizationCommandMessage, PlanCommandHandler, PlanCommandMessage } from '@ktt/application';
+import {
+  AdministrativeUnitsCommandHandler,
+  firstMapOf,
+  OrganizationCommandHandler,
+  OrganizationCommandMessage,
+  PlanCommandHandler,
+  PlanCommandMessage,
+  readAdministrativeUnitsReference,
+  ReorganizeProvincesMessage,
+} from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
 import { refuseIfQuarantined } from '@ktt/read-models';
 
@@ -12,6 +21,7 @@ import { refuseIfQuarantined } from '@ktt/read-models';
  */
 CommandHandler(OrganizationCommandMessage)(OrganizationCommandHandler);
 CommandHandler(PlanCommandMessage)(PlanCommandHandler);
+CommandHandler(ReorganizeProvincesMessage)(AdministrativeUnitsCommandHandler);
 
 /** Factories, not values: the bus finds a handler's message by the instance's class only for factory providers. */
 export function commandHandlers(runtime: Runtime): Provider[] {
@@ -21,5 +31,9 @@ export function commandHandlers(runtime: Runtime): Provider[] {
       useFactory: () => new OrganizationCommandHandler(runtime.eventStore, (id, authorize) => refuseIfQuarantined(runtime.pool, id, authorize)),
     },
     { provide: PlanCommandHandler, useFactory: () => new PlanCommandHandler(runtime.eventStore) },
+    {
+      provide: AdministrativeUnitsCommandHandler,
+      useFactory: () => new AdministrativeUnitsCommandHandler(runtime.eventStore, firstMapOf(readAdministrativeUnitsReference(runtime.dataDir))),
+    },
   ];
 }

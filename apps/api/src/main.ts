@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { seedPlans } from '@ktt/application';
+import { seedAdministrativeUnits, seedPlans } from '@ktt/application';
 import { resolveSigningSecret, TokenService } from '@ktt/auth';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
@@ -18,6 +18,8 @@ async function bootstrap(): Promise<void> {
   const signing = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
   const tokens = new TokenService(signing.secret);
   const firstAdmin = signing.created ? await writeFirstAdminToken(tokens, config.dataDir) : null;
+  // The map is law, not a demo: the 2025 merger is recorded on first start whatever SEED_PLANS says.
+  if (await seedAdministrativeUnits(runtime.eventStore, runtime.dataDir)) logger.info('the 2025 reorganization of the provinces recorded from reference data');
   if (config.seedPlans) {
     const adopted = await seedPlans(runtime.eventStore, runtime.plansDir);
     if (adopted.length > 0) logger.info({ plans: adopted }, 'seeded plans adopted');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { loadAdministrativeMap, OrganizationCommandHandler, revokeToken, seedPlans, verifyAll } from '@ktt/application';
+import { loadAdministrativeMap, OrganizationCommandHandler, revokeToken, seedAdministrativeUnits, seedPlans, verifyAll } from '@ktt/application';
 import { generate, GENERATE_SCALES, loadDemo, readProvinces, type DemoSummary, type GenerateScale, type GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
@@ -62,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write('migrations applied\n');
         return 0;
       case 'seed-plans': {
+        // As the api does on start: the 2025 merger first (once), since plans are judged on the map.
+        if (await seedAdministrativeUnits(runtime.eventStore, runtime.dataDir)) process.stdout.write('recorded the 2025 reorganization of the provinces\n');
         const adopted = await seedPlans(runtime.eventStore, runtime.plansDir);
         process.stdout.write(adopted.length ? `adopted: ${adopted.join(', ')}\n` : 'every plan was adopted already\n');
         return 0;

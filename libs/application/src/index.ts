@@ -11,3 +11,5 @@ export * from './plans/seed-plans';
 export * from './audit/verify-streams';
 export * from './tokens/token-revocations';
 export * from './administrative-units/load-administrative-map';
+export * from './administrative-units/administrative-units';
+export * from './administrative-units/administrative-units-command.handler';

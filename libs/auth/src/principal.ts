@@ -13,7 +13,8 @@ export interface Principal {
 /**
  * What each role may do. Registrars read what analysts read plus organization
  * histories (they need to see what was entered); only auditors and admins
- * read the audit endpoints; plans are adopted and amended by admins.
+ * read the audit endpoints; plans are adopted and amended, and
+ * reorganizations of the map recorded, by admins.
  */
 export const PERMISSIONS = [
   'organizations:write',
@@ -24,6 +25,7 @@ export const PERMISSIONS = [
   'plans:write',
   'audit:read',
   'corrections:write',
+  'administrative-units:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

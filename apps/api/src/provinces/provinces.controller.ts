@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AdministrativeMap, todayInVietnam, type ProvinceInForce } from '@ktt/domain';
+import { AdministrativeUnits } from '@ktt/application';
+import { todayInVietnam, type ProvinceInForce } from '@ktt/domain';
 import { AnyRole } from '../auth/auth.decorators';
 import { AsOfQueryDto } from '../http/query.dtos';
 import { ProblemResponses } from '../openapi/problem-responses';
@@ -26,22 +27,23 @@ function toDto(province: ProvinceInForce): ProvinceDto {
 }
 
 /**
- * The provinces in force on a date (api.md, GET /api/provinces): the 63 up to 30 June 2025, the 34 from
- * 1 July 2025 (data/reference/administrative-units-2025.json). From reference data, not the read models,
- * so `minPosition` is met at once.
+ * The provinces in force on a date (api.md, GET /api/provinces): the 63 of the reference data up to the
+ * first reorganization, then the map each reorganization of the `administrative-units` stream made (the
+ * 2025 merger, seeded on first start: the 34 from 1 July 2025). Folded from the stream on each request,
+ * not the read models, so `minPosition` is met at once. The map is law: no `knownAt`.
  */
 @ApiTags('provinces')
 @ApiBearerAuth()
 @Controller('api/provinces')
 export class ProvincesController {
-  constructor(private readonly map: AdministrativeMap) {}
+  constructor(private readonly units: AdministrativeUnits) {}
 
   @Get()
   @AnyRole()
   @ProblemResponses(400)
   @ApiOperation({ summary: 'The provinces in force on a date (default today in Vietnam), with their predecessors' })
   @ApiOkResponse({ type: [ProvinceDto] })
-  list(@Query() query: AsOfQueryDto): ProvinceDto[] {
-    return this.map.provincesInForce(query.asOf ?? todayInVietnam()).map(toDto);
+  async list(@Query() query: AsOfQueryDto): Promise<ProvinceDto[]> {
+    return (await this.units.map()).provincesInForce(query.asOf ?? todayInVietnam()).map(toDto);
   }
 }
