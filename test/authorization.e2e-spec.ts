@@ -8,7 +8,7 @@ import { cooperative, union } from './support/fixtures';
 
 type Caller = 'admin' | 'registrar-91' | 'registrar-15' | 'auditor' | 'analyst' | 'no token' | 'expired' | 'other key' | 'not bearer';
 const CALLERS: Caller[] = ['admin', 'registrar-91', 'registrar-15', 'auditor', 'analyst', 'no token', 'expired', 'other key', 'not bearer'];
-type Access = 'health' | 'metrics' | 'organizations:write' | 'history:read' | 'read' | 'plans:write' | 'corrections:write';
+type Access = 'health' | 'metrics' | 'organizations:write' | 'history:read' | 'read' | 'plans:write' | 'corrections:write' | 'administrative-units:write';
 
 interface Endpoint {
   name: string;
@@ -96,6 +96,12 @@ describe('authorization matrix', () => {
         return { method: 'POST', path: `/api/plans/${id}/end`, body: { effectiveOn: '2024-06-01', reason: 'bãi bỏ' } };
       },
     },
+    {
+      name: 'POST /api/administrative-units/reorganizations',
+      access: 'administrative-units:write',
+      // Hà Nội going on unchanged in 2030: each admin call corrects the one before (same date), changing nothing else.
+      prepare: async () => ({ method: 'POST', path: '/api/administrative-units/reorganizations', body: { effectiveOn: '2030-01-01', document: 'NQ thử', provinces: [{ code: '01', name: 'Hà Nội', predecessors: ['01'] }] } }),
+    },
     { name: 'GET /api/organizations', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/organizations?provinceCode=91' }) },
     { name: 'GET /api/organizations/{id}', access: 'read', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}` }) },
     { name: 'GET /api/organizations/{id}/events', access: 'history:read', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}/events` }) },
@@ -120,6 +126,7 @@ describe('authorization matrix', () => {
       case 'organizations:write':
         return caller === 'admin' || caller === 'registrar-91' ? 200 : 403; // every organization here is in 91
       case 'plans:write':
+      case 'administrative-units:write':
         return caller === 'admin' ? 200 : 403;
       case 'corrections:write':
         return caller === 'admin' || caller === 'auditor' ? 200 : 403;
