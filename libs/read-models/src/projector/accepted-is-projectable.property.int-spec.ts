@@ -148,7 +148,7 @@ const makeIntentArb = (hostile: fc.Arbitrary<number>) => fc
       [fc.constantFrom('suspend', 'dormant', 'resume', 'dissolve'), 4],
       [fc.constantFrom('join', 'leave'), 3],
       [fc.constant('correct'), 6],
-      [fc.constantFrom('adopt', 'amend'), 1],
+      [fc.constantFrom('adopt', 'amend', 'end'), 1],
     ),
     org: fc.nat(),
     other: fc.nat(),
@@ -217,6 +217,7 @@ const USES: Record<string, FieldName[]> = {
   correct: ['idForm', 'otherIdForm', 'correctionReason', 'replacement'],
   adopt: ['provinceCode', 'title', 'date', 'decisionRef', 'metric', 'op', 'value', 'quote'],
   amend: ['date', 'correctionReason', 'metric', 'op', 'value', 'quote'],
+  end: ['date', 'correctionReason'],
 };
 const FIELD_OF: Record<string, FieldName> = {
   rating: 'rating', year: 'year', ratedOn: 'date', memberCount: 'memberCount', effectiveOn: 'date', managers: 'managers', reason: 'reason',
@@ -308,6 +309,12 @@ async function toCommand(drawn: Intent, state: RunState, store: PostgresEventSto
     case 'amend': {
       const planId = state.plans[intent.org % Math.max(1, state.plans.length)] ?? 'hp-none';
       return { type: 'AmendPlan', planId, effectiveOn: intent.date as string, reason: intent.correctionReason as string, targets: [{ metric: intent.metric, op: intent.op, value: intent.value, deadline: '2031-12-31', quote: intent.quote }] as never };
+    }
+    case 'end': {
+      // Repeal, or supersede by another plan of the run (or by one that does not exist): a second end is refused.
+      const planId = state.plans[intent.org % Math.max(1, state.plans.length)] ?? 'hp-none';
+      const supersededBy = intent.org % 3 === 0 ? null : intent.org % 3 === 1 ? (state.plans[(intent.org + 1) % Math.max(1, state.plans.length)] ?? 'hp-none') : 'hp-none';
+      return { type: 'EndPlan', planId, effectiveOn: intent.date as string, reason: intent.correctionReason as string, supersededBy };
     }
     default:
       return null;
