@@ -1,7 +1,10 @@
 import { readDataJson } from '@ktt/testing/data-files';
 import { Given } from '@ktt/testing/given-when-then';
+import { isCanonicalStreamId, organizationIdOfStream } from '../organizations';
+import { planIdOfStream } from '../plans';
 import type { AdministrativeUnitsReference } from './reference-data';
 import {
+  ADMINISTRATIVE_UNITS_EVENT_TYPES,
   administrativeUnitsStreamId,
   decideReorganization,
   foldAdministrativeMap,
@@ -40,8 +43,15 @@ const merged = (overrides: Partial<ProvincesReorganized['data']> = {}): Province
 });
 
 describe('the administrative-units stream', () => {
-  it('is one stream, named administrative-units', () => {
+  it('is one stream, named administrative-units, holding ProvincesReorganized events', () => {
     expect(administrativeUnitsStreamId()).toBe('administrative-units');
+    expect(ADMINISTRATIVE_UNITS_EVENT_TYPES).toEqual(['ProvincesReorganized']);
+  });
+
+  it('is neither an organization nor a plan stream, and canonical: the store takes it, the projector passes it by', () => {
+    expect(organizationIdOfStream(administrativeUnitsStreamId())).toBeNull();
+    expect(planIdOfStream(administrativeUnitsStreamId())).toBeNull();
+    expect(isCanonicalStreamId(administrativeUnitsStreamId())).toBe(true);
   });
 });
 

@@ -32,6 +32,9 @@ export type AdministrativeUnitsEvent = ProvincesReorganized;
 
 export const ADMINISTRATIVE_UNITS_EVENT_SCHEMA_VERSIONS: Record<AdministrativeUnitsEvent['type'], number> = { ProvincesReorganized: 1 };
 
+/** Every event type of the stream (complete: the record above must name each). */
+export const ADMINISTRATIVE_UNITS_EVENT_TYPES = Object.keys(ADMINISTRATIVE_UNITS_EVENT_SCHEMA_VERSIONS) as readonly AdministrativeUnitsEvent['type'][];
+
 /** A document number or title (e.g. "202/2025/QH15"), and a province's name. */
 const DOCUMENT_MAX = 200;
 const NAME_MAX = 100;
