@@ -14,7 +14,7 @@ const USAGE = `usage: npm run cli -- <command>
 
 commands:
   migrate      apply pending migrations (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR)
-  seed-plans   adopt the plans in data/plans that are not adopted yet
+  seed-plans   record the 2025 reorganization of the provinces if not yet recorded, then adopt the plans in data/plans that are not adopted yet
   demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
                through the command path as system:demo; a rerun writes nothing new
                [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
