@@ -108,7 +108,14 @@ describe('reorganizations of the provinces over HTTP', () => {
     expect(after.map((p: { code: string }) => p.code)).not.toContain('91');
   });
 
-  it('refuses a reorganization dated before the latest one with 409 REORGANIZATION_OUT_OF_ORDER, writing nothing', async () => {
-    await expectRefused(database.pool, () => admin.post('/api/administrative-units/reorganizations', { ...LATER, effectiveOn: '2026-06-01' }), 409, 'REORGANIZATION_OUT_OF_ORDER');
+  it('refuses a reorganization that would break the one recorded for a later date with 409 BREAKS_LATER_REORGANIZATION, writing nothing', async () => {
+    // 96 into 91 from 2026-06-01 would leave the 2027 reorganization naming 96, no longer in force.
+    const problem = await expectRefused(
+      database.pool,
+      () => admin.post('/api/administrative-units/reorganizations', { ...LATER, effectiveOn: '2026-06-01', provinces: [{ code: '91', name: 'An Giang', predecessors: ['91', '96'] }] }),
+      409,
+      'BREAKS_LATER_REORGANIZATION',
+    );
+    expect(problem.errors.map((e: { path: string }) => e.path)).toEqual(['effectiveOn']);
   });
 });

@@ -112,7 +112,21 @@ describe('recording a reorganization', () => {
       .thenThrows(code, path);
   });
 
-  it('refuses a reorganization dated before the latest one: it would change the map the later one was judged on', () => {
-    givenMap([merged()]).when({ ...MERGE, effectiveOn: '2029-06-01' }).thenThrows('REORGANIZATION_OUT_OF_ORDER', 'effectiveOn');
+  it('takes a reorganization dated between two recorded ones when the later one still holds', () => {
+    const between = { ...MERGE, effectiveOn: '2029-06-01', provinces: [{ code: '05', name: 'A2', predecessors: ['01'] }] };
+    givenMap([merged()]).when(between).then([{ type: 'ProvincesReorganized', data: { effectiveOn: '2029-06-01', document: MERGE.document, provinces: between.provinces } }]);
+  });
+
+  it('refuses a reorganization that would break one recorded for a later date (409 BREAKS_LATER_REORGANIZATION)', () => {
+    // 02 merged into 03 on 2029-06-01 would leave the 2030 merger naming 02, no longer in force.
+    givenMap([merged()])
+      .when({ ...MERGE, effectiveOn: '2029-06-01', provinces: [{ code: '03', name: 'BC', predecessors: ['02', '03'] }] })
+      .thenThrows('BREAKS_LATER_REORGANIZATION', 'effectiveOn');
+  });
+
+  it('corrects an earlier reorganization while a later one still holds on the corrected map', () => {
+    const later: ProvincesReorganized = { type: 'ProvincesReorganized', data: { effectiveOn: '2031-01-01', document: 'NQ 2', provinces: [{ code: '01', name: 'ABC', predecessors: ['01', '03'] }] } };
+    givenMap([merged(), later]).when({ ...MERGE, provinces: [{ code: '03', name: 'B và C', predecessors: ['02', '03'] }] }).then([merged({ provinces: [{ code: '03', name: 'B và C', predecessors: ['02', '03'] }] })]);
+    givenMap([merged(), later]).when({ ...MERGE, provinces: [{ code: '02', name: 'AB', predecessors: ['01', '02'] }] }).thenThrows('BREAKS_LATER_REORGANIZATION', 'effectiveOn');
   });
 });

@@ -64,9 +64,10 @@ function dayBefore(date: LocalDate): LocalDate {
 }
 
 /**
- * Decides a reorganization against the map folded so far (pure). Rules: `effectiveOn` a calendar date
- * not before the latest reorganization (the same date is a correction of it, judged on the map of the
- * day before, as the one it replaces was); codes of two digits; names and the document NFC text without
+ * Decides a reorganization against the map folded so far (pure). Rules: `effectiveOn` a calendar date,
+ * in the past or the future (a law names its date ahead); the date of a recorded reorganization makes
+ * this its correction, judged on the map of the day before as the one it replaces was; a reorganization
+ * recorded for a later date must still hold on the map this one makes; codes of two digits; names and the document NFC text without
  * control characters; every predecessor a province in force the day before, going to one new province
  * only; a listed code that is not among its own predecessors must not be a province that goes on. A
  * province neither listed nor named as a predecessor goes on unchanged, so every province in force the
@@ -93,10 +94,6 @@ export function decideReorganization(command: ReorganizeProvinces, first: readon
   });
 
   const reorganizations = foldReorganizations(history);
-  const latest = reorganizations.at(-1)?.effectiveOn;
-  if (latest !== undefined && command.effectiveOn < latest) {
-    throw conflict('REORGANIZATION_OUT_OF_ORDER', 'effectiveOn', `effectiveOn ${command.effectiveOn} is before the latest reorganization (${latest}): only it can be corrected, or a later one recorded`);
-  }
   const before = new AdministrativeMap(first, reorganizations).provincesInForce(dayBefore(command.effectiveOn));
   const inForce = new Set(before.map((p) => p.code));
   const takenBy = new Map<string, string>();
@@ -115,11 +112,17 @@ export function decideReorganization(command: ReorganizeProvinces, first: readon
     }
   });
   const event: ProvincesReorganized = { type: 'ProvincesReorganized', data: { effectiveOn: command.effectiveOn, document, provinces } };
-  // The map's own checks as the last word: what is accepted always folds.
-  new AdministrativeMap(first, foldReorganizations([...history, event]));
+  // A reorganization recorded for a later date was judged on the map this one changes: it must still
+  // hold (its predecessors in force the day before it), or the history would not fold.
+  try {
+    new AdministrativeMap(first, foldReorganizations([...history, event]));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw conflict('BREAKS_LATER_REORGANIZATION', 'effectiveOn', `effectiveOn ${command.effectiveOn}: a reorganization recorded for a later date would no longer hold (${why}); correct that one first`);
+  }
   return [event];
 }
 
-function conflict(code: 'PREDECESSOR_NOT_IN_FORCE' | 'PREDECESSOR_LISTED_TWICE' | 'PROVINCE_CODE_IN_USE' | 'REORGANIZATION_OUT_OF_ORDER', path: string, message: string): DomainError {
+function conflict(code: 'PREDECESSOR_NOT_IN_FORCE' | 'PREDECESSOR_LISTED_TWICE' | 'PROVINCE_CODE_IN_USE' | 'BREAKS_LATER_REORGANIZATION', path: string, message: string): DomainError {
   return new DomainError('conflict', code, message, [{ path, message }]);
 }
