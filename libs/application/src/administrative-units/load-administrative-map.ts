@@ -3,8 +3,10 @@ import path from 'node:path';
 import { administrativeMapFromReference, type AdministrativeMap, type AdministrativeUnitsReference } from '@ktt/domain';
 
 /**
- * The map of provinces from the project's reference data (data/reference/administrative-units-2025.json).
- * Read once at start: until the reorganization is recorded as an event (issue 15), the file is the map.
+ * The map of provinces from the project's reference data alone (data/reference/administrative-units-2025.json),
+ * without the database: `cli token` judges its --province codes on it. The api reads the map as recorded
+ * (AdministrativeUnits: the reference's 63, then the administrative-units stream), which a later
+ * reorganization changes.
  */
 export function loadAdministrativeMap(dataDir: string): AdministrativeMap {
   const file = path.join(dataDir, 'reference', 'administrative-units-2025.json');
