@@ -66,6 +66,19 @@ describe('provinces and their map over HTTP', () => {
     });
   });
 
+  it('knows a code first named by a reorganization recorded after the api started, without a restart', async () => {
+    // Warm the checks on the map as it was, so a map read once and kept would still refuse 97.
+    await expectRefused(started.pool, () => http.get('/api/provinces/97/progress?asOf=2027-06-30'), 404, 'UNKNOWN_PROVINCE');
+    const reorganization = { effectiveOn: '2027-01-01', document: 'Nghị quyết thử nghiệm', provinces: [{ code: '97', name: 'Tỉnh thử nghiệm', predecessors: ['96'] }] };
+    expect((await http.post('/api/administrative-units/reorganizations', reorganization)).status).toBe(200);
+    // A province with no organizations answers as a known one does: 200, its code, nothing counted.
+    const progress = await http.get('/api/provinces/97/progress?asOf=2027-06-30');
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({ provinceCode: '97', metrics: expect.objectContaining({ cooperatives: 0 }) });
+    expect((await http.get('/api/organizations?provinceCode=97')).status).toBe(200);
+    expect((await http.get('/api/audit/events?provinceCode=97')).status).toBe(200);
+  });
+
   it('still answers every code of the 63, before and after the merger, as before this change', async () => {
     for (const code of ['89', '91', '10', '15']) {
       expect((await http.get(`/api/provinces/${code}/progress?asOf=2026-01-01`)).status).toBe(200);

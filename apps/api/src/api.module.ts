@@ -27,7 +27,6 @@ import { VerifyController } from './audit/verify.controller';
 import { MeController } from './session/me.controller';
 import { ProvincesController } from './provinces/provinces.controller';
 import { ReorganizationsController } from './administrative-units/reorganizations.controller';
-import { AdministrativeMap } from '@ktt/domain';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -55,10 +54,9 @@ export class ApiModule implements NestModule {
         { provide: PG_POOL, useValue: runtime.pool },
         { provide: LOGGER, useValue: logger },
         { provide: PROJECTOR, useValue: projector },
+        // The map as recorded, read on each use (the UNKNOWN_PROVINCE checks, GET /api/provinces): a
+        // reorganization recorded later, by this process or another, counts without a restart.
         { provide: AdministrativeUnits, useValue: new AdministrativeUnits(runtime.eventStore, firstMapOf(readAdministrativeUnitsReference(runtime.dataDir))) },
-        // The map as recorded when the api starts (after the merger is seeded, main.ts), for the
-        // UNKNOWN_PROVINCE checks; GET /api/provinces folds the stream on each request.
-        { provide: AdministrativeMap, inject: [AdministrativeUnits], useFactory: (units: AdministrativeUnits) => units.map() },
         // Commands go through the CommandBus to their handlers; queries are plain injected services.
         ...commandHandlers(runtime),
         { provide: OrganizationHistoryQueries, useValue: new OrganizationHistoryQueries(runtime.eventStore) },

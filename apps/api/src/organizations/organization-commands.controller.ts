@@ -4,10 +4,9 @@ import { Requires } from '../auth/auth.decorators';
 import { CommandHeaders } from '../openapi/command-headers';
 import { ProblemResponses } from '../openapi/problem-responses';
 import { CommandBus } from '@nestjs/cqrs';
-import { AdministrativeMap } from '@ktt/domain';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { OrganizationCommandMessage, type CommandContext, type CommandResult, type OrganizationCommandSent } from '@ktt/application';
+import { AdministrativeUnits, OrganizationCommandMessage, type CommandContext, type CommandResult, type OrganizationCommandSent } from '@ktt/application';
 import { answer, CommandResponseDto, CommandRoute } from '../http/command-answer';
 import { RequestContext } from '../http/request-context';
 import { uuidParam } from '../http/uuid-param';
@@ -38,14 +37,14 @@ const CooperativeId = uuidParam('cooperativeId');
 export class OrganizationCommandsController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly map: AdministrativeMap,
+    private readonly units: AdministrativeUnits,
   ) {}
 
   @CommandRoute(undefined, 'Register a cooperative group, a cooperative or a union', 'created')
-  register(@Body() body: RegisterOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async register(@Body() body: RegisterOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     // A code that never named a province is refused here, before the command is decided (400 UNKNOWN_PROVINCE);
     // which codes are in force on the registration date is the rest of issue 15.
-    this.map.requireKnownProvinceCode(body.provinceCode, 'provinceCode');
+    await this.units.requireKnownProvinceCode(body.provinceCode, 'provinceCode');
     const { id, ...rest } = body;
     return this.run({ ...rest, type: 'RegisterOrganization', organizationId: id ?? randomUUID() }, context, res);
   }

@@ -4,8 +4,8 @@ import { Requires } from '../auth/auth.decorators';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
-import { AdministrativeMap, DomainError, todayInVietnam } from '@ktt/domain';
-import { OrganizationHistoryQueries } from '@ktt/application';
+import { DomainError, todayInVietnam } from '@ktt/domain';
+import { AdministrativeUnits, OrganizationHistoryQueries } from '@ktt/application';
 import { OrganizationQueries } from '@ktt/read-models';
 import { uuidParam } from '../http/uuid-param';
 import { OrganizationListQueryDto, TemporalQueryDto, ConsistencyQueryDto } from '../http/query.dtos';
@@ -20,7 +20,7 @@ export class OrganizationQueriesController {
     private readonly organizations: OrganizationQueries,
     private readonly history: OrganizationHistoryQueries,
     private readonly consistency: ReadConsistency,
-    private readonly map: AdministrativeMap,
+    private readonly units: AdministrativeUnits,
   ) {}
 
   @Get()
@@ -28,7 +28,7 @@ export class OrganizationQueriesController {
   @ApiOperation({ summary: 'Organizations as of a date, filtered and paged' })
   @AnswerResponse('OrganizationPage', 'A page: `items` (each an organization\'s state) and `nextCursor`')
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
-    if (query.provinceCode !== undefined) this.map.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
+    if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
     const generation = await this.consistency.prepare(query);
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
     const page = await this.organizations.list(generation, { ...filters, asOf, limit });

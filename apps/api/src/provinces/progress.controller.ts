@@ -4,16 +4,17 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
-import { AdministrativeMap, todayInVietnam } from '@ktt/domain';
+import { todayInVietnam } from '@ktt/domain';
+import { AdministrativeUnits } from '@ktt/application';
 import { ProgressQueries } from '@ktt/read-models';
 import { RequestValidationError } from '../http/problem';
 import { SeriesQueryDto, TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 
 /** Two digits (else 400), and a code that named a province on some date (else 404 UNKNOWN_PROVINCE: api.md, "Queries"). */
-function provinceCode(code: string, map: AdministrativeMap): string {
+async function provinceCode(code: string, units: AdministrativeUnits): Promise<string> {
   if (!/^\d{2}$/.test(code)) throw new RequestValidationError([{ path: 'path:code', message: 'code must be a two-digit province code' }]);
-  map.requireKnownProvinceCode(code, 'path:code', 'url-path');
+  await units.requireKnownProvinceCode(code, 'path:code', 'url-path');
   return code;
 }
 
@@ -26,7 +27,7 @@ export class ProgressController {
   constructor(
     private readonly progress: ProgressQueries,
     private readonly consistency: ReadConsistency,
-    private readonly map: AdministrativeMap,
+    private readonly units: AdministrativeUnits,
   ) {}
 
   /** Every metric of domain.md and each target in force, as of a date. */
@@ -35,7 +36,7 @@ export class ProgressController {
   @AnswerResponse('ProvinceProgress', 'Every metric and each target\'s evaluation')
   async get(@Param('code') code: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
-    const answer = await this.progress.progress(generation, provinceCode(code, this.map), query.asOf ?? todayInVietnam(), query.knownAt);
+    const answer = await this.progress.progress(generation, await provinceCode(code, this.units), query.asOf ?? todayInVietnam(), query.knownAt);
     return markDegraded(answer, await this.consistency.degraded(generation, { province: answer.provinceCode }, res));
   }
 
@@ -45,7 +46,7 @@ export class ProgressController {
   @AnswerResponse('SeriesPoint', 'One point (asOf, metrics) per month, quarter or year end', 'list')
   async series(@Param('code') code: string, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
-    const points = await this.progress.series(generation, provinceCode(code, this.map), query.from, query.to, query.step, query.knownAt);
+    const points = await this.progress.series(generation, await provinceCode(code, this.units), query.from, query.to, query.step, query.knownAt);
     await this.consistency.degraded(generation, { province: code }, res); // an array: the header says it
     return points;
   }

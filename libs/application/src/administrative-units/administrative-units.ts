@@ -29,8 +29,24 @@ export class AdministrativeUnits {
     readonly first: FirstMap,
   ) {}
 
+  // The last fold and the hash of the stream's last event it folded. Every reorganization or correction
+  // appends an event, so an unchanged last hash means an unchanged map: each call still reads the stream
+  // (one indexed read of a handful of events, so a reorganization recorded by this or any other process
+  // counts at once, with no TTL or restart), and folds it again only when it grew.
+  private folded: { lastHash: string | null; map: AdministrativeMap } | null = null;
+
   async map(): Promise<AdministrativeMap> {
-    return foldAdministrativeMap(this.first, recordedReorganizations(await this.store.readStream(administrativeUnitsStreamId())));
+    const events = await this.store.readStream(administrativeUnitsStreamId());
+    const lastHash = events.at(-1)?.metadata.hash ?? null;
+    if (this.folded && this.folded.lastHash === lastHash) return this.folded.map;
+    const map = foldAdministrativeMap(this.first, recordedReorganizations(events));
+    this.folded = { lastHash, map };
+    return map;
+  }
+
+  /** 400 (or 404 for a URL path) UNKNOWN_PROVINCE for a code that names no province on any date of the map as recorded now. */
+  async requireKnownProvinceCode(code: string, path: string, where: 'body-or-query' | 'url-path' = 'body-or-query'): Promise<void> {
+    (await this.map()).requireKnownProvinceCode(code, path, where);
   }
 }
 
