@@ -64,6 +64,17 @@ describe('provinces and their map over HTTP', () => {
       const problem = await expectRefused(started.pool, () => http.post('/api/organizations', cooperative({ provinceCode: code })), 400, 'UNKNOWN_PROVINCE');
       expect(problem.errors).toEqual([{ path: 'provinceCode', message: expect.stringContaining(code) }]);
     });
+
+    it('is 400 UNKNOWN_PROVINCE when a plan is adopted for it, and nothing is written', async () => {
+      const plan = { id: `kh-unknown-${code}`, title: 'Kế hoạch', issuer: 'UBND', provinceCode: code, adoptedOn: '2024-01-01', targets: [{ metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 HTX' }] };
+      const problem = await expectRefused(started.pool, () => http.post('/api/plans', plan), 400, 'UNKNOWN_PROVINCE');
+      expect(problem.errors).toEqual([{ path: 'provinceCode', message: expect.stringContaining(code) }]);
+    });
+
+    it('is 400 UNKNOWN_PROVINCE as the audit trail\'s provinceCode filter', async () => {
+      const problem = await expectRefused(started.pool, () => http.get(`/api/audit/events?provinceCode=${code}`), 400, 'UNKNOWN_PROVINCE');
+      expect(problem.errors).toEqual([{ path: 'provinceCode', message: expect.stringContaining(code) }]);
+    });
   });
 
   it('knows a code first named by a reorganization recorded after the api started, without a restart', async () => {

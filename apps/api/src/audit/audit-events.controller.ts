@@ -2,6 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, decodeAuditCursor } from '@ktt/read-models';
+import { AdministrativeUnits } from '@ktt/application';
 import { Requires } from '../auth/auth.decorators';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
@@ -16,6 +17,7 @@ export class AuditEventsController {
   constructor(
     private readonly audit: AuditQueries,
     private readonly consistency: ReadConsistency,
+    private readonly units: AdministrativeUnits,
   ) {}
 
   /** Organization and plan events by recorded time, oldest first, with who recorded them and their corrections. */
@@ -30,6 +32,7 @@ export class AuditEventsController {
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) errors.push({ path: 'to', message: 'to must not be before from' });
     if (query.cursor !== undefined && !decodeAuditCursor(query.cursor)) errors.push({ path: 'cursor', message: 'cursor must be a nextCursor from an earlier answer' });
     if (errors.length > 0) throw new RequestValidationError(errors);
+    if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
     const generation = await this.consistency.prepare(query);
     const { limit = 50, minPosition: _m, ...filter } = query;
     const page = await this.audit.events(generation, { ...filter, limit });

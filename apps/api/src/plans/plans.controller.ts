@@ -7,7 +7,7 @@ import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { CommandBus } from '@nestjs/cqrs';
-import { PlanCommandMessage, type CommandContext, type CommandResult } from '@ktt/application';
+import { AdministrativeUnits, PlanCommandMessage, type CommandContext, type CommandResult } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
 import { answer, CommandRoute } from '../http/command-answer';
 import { RequestContext } from '../http/request-context';
@@ -25,6 +25,7 @@ export class PlansController {
     private readonly commandBus: CommandBus,
     private readonly queries: PlanQueries,
     private readonly consistency: ReadConsistency,
+    private readonly units: AdministrativeUnits,
   ) {}
 
   @CommandRoute(undefined, 'Adopt a province\'s plan and its targets', 'created')
@@ -32,6 +33,8 @@ export class PlansController {
   @ProblemResponses(409, 412, 422)
   @CommandHeaders()
   async adopt(@Body() body: AdoptPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    // A code that never named a province is refused before the command is decided (400 UNKNOWN_PROVINCE, nothing written).
+    await this.units.requireKnownProvinceCode(body.provinceCode, 'provinceCode');
     const { id, ...plan } = body;
     return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
   }
