@@ -5,7 +5,7 @@ import { CommandHeaders } from '../openapi/command-headers';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
-import { DomainError, todayInVietnam } from '@ktt/domain';
+import { DomainError, todayInVietnam, type PlanCommand } from '@ktt/domain';
 import { CommandBus } from '@nestjs/cqrs';
 import { AdministrativeUnits, PlanCommandMessage, type CommandContext, type CommandResult } from '@ktt/application';
 import { PlanQueries } from '@ktt/read-models';
@@ -36,7 +36,7 @@ export class PlansController {
     // A code that never named a province is refused before the command is decided (400 UNKNOWN_PROVINCE, nothing written).
     await this.units.requireKnownProvinceCode(body.provinceCode, 'provinceCode');
     const { id, ...plan } = body;
-    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...plan, type: 'AdoptPlan', planId: id }, context)), res);
+    return this.run({ ...plan, type: 'AdoptPlan', planId: id }, context, res);
   }
 
   @CommandRoute(':id/amendments', 'Amend a plan: targets added, changed or withdrawn from a date')
@@ -44,7 +44,7 @@ export class PlansController {
   @ProblemResponses(404, 409, 412, 422)
   @CommandHeaders()
   async amend(@Param('id', planIdParam()) id: string, @Body() body: AmendPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'AmendPlan', planId: id }, context)), res);
+    return this.run({ ...body, type: 'AmendPlan', planId: id }, context, res);
   }
 
   @CommandRoute(':id/end', 'End a plan by an event: repealed, or superseded by a named adopted plan, from a date')
@@ -52,7 +52,7 @@ export class PlansController {
   @ProblemResponses(404, 409, 412, 422)
   @CommandHeaders()
   async end(@Param('id', planIdParam()) id: string, @Body() body: EndPlanDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage({ ...body, type: 'EndPlan', planId: id }, context)), res);
+    return this.run({ ...body, type: 'EndPlan', planId: id }, context, res);
   }
 
   @Get()
@@ -78,5 +78,10 @@ export class PlansController {
     const degraded = await this.consistency.degraded(generation, { plans: true }, res);
     if (!plan) throw DomainError.notFound('PLAN_NOT_FOUND', `no plan ${id} in force on ${asOf}`);
     return markDegraded(plan, degraded);
+  }
+
+  /** Through the command bus to PlanCommandHandler, where the use case is. */
+  private async run(command: PlanCommand, context: CommandContext, res: Response) {
+    return answer(await this.commandBus.execute<PlanCommandMessage, CommandResult>(new PlanCommandMessage(command, context)), res);
   }
 }
