@@ -63,6 +63,7 @@ describe('the 2025 map (data/reference/administrative-units-2025.json)', () => {
       code: 'UNKNOWN_PROVINCE',
       message: 'provinceCode 00 names no province on any date',
       errors: [{ path: 'provinceCode', message: 'provinceCode 00 names no province on any date' }],
+      extensions: {},
     });
     const inPath = caught(() => map.requireKnownProvinceCode('99', 'path:code', 'url-path'));
     expect({ kind: inPath.kind, code: inPath.code, errors: inPath.errors }).toEqual({

@@ -30,7 +30,10 @@ export type ConflictCode =
   | 'PREDECESSOR_NOT_IN_FORCE'
   | 'PREDECESSOR_LISTED_TWICE'
   | 'PROVINCE_CODE_IN_USE'
-  | 'BREAKS_LATER_REORGANIZATION';
+  | 'BREAKS_LATER_REORGANIZATION'
+  | 'PROVINCE_NOT_IN_FORCE'
+  | 'FORMER_PROVINCE_REQUIRED'
+  | 'NOT_A_PREDECESSOR';
 
 export type InvalidCode =
   | 'VALIDATION_FAILED'
@@ -38,7 +41,7 @@ export type InvalidCode =
   | 'BELOW_MINIMUM_MEMBERS'
   | 'UNKNOWN_PROVINCE';
 
-export type NotFoundCode = 'ORGANIZATION_NOT_FOUND' | 'PLAN_NOT_FOUND' | 'EVENT_NOT_FOUND' | 'UNKNOWN_PROVINCE';
+export type NotFoundCode = 'ORGANIZATION_NOT_FOUND' | 'PLAN_NOT_FOUND' | 'EVENT_NOT_FOUND' | 'UNKNOWN_PROVINCE' | 'PROVINCE_NOT_IN_FORCE';
 
 export type DomainErrorCode = ConflictCode | InvalidCode | NotFoundCode;
 
@@ -54,6 +57,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly errors: FieldError[] = [],
+    /** Members the problem document carries beside its standard ones (e.g. `successor` of PROVINCE_NOT_IN_FORCE). */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'DomainError';
