@@ -190,7 +190,7 @@ describe('"as of X, known at T" against a plain fold of the events recorded up t
         const dates = withDayBefore(eventDatesOf(model), ...probeDates, LAST_EFFECTIVE, TODAY, '2018-12-31').sort();
         const listDates = [...new Set([probeDates[0], LAST_EFFECTIVE])];
         const generation = await Generation.active(provinces.pool);
-        const knownNow = await metricsAt(generation, provinceCode, dates, null);
+        const knownNow = await metricsAt(generation, [provinceCode], dates, () => null);
 
         for (const instant of [...instants].sort((a, b) => a - b)) {
           const knownAt = new Date(instant);

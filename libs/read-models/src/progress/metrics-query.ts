@@ -28,26 +28,62 @@ interface CountsRow {
 }
 
 /**
- * Every metric of domain.md for one province at one or more dates: the
- * organizations that exist at each date (rows in force, not dissolved) are
- * aggregated from the timeline, read through its covering province index
- * (migration 1732900000000) without visiting the table.
+ * A territory as the timeline stores it: the units (first-map province
+ * codes) that make it, or `'all'` for the whole country (no province filter).
+ */
+export type Units = readonly string[] | 'all';
+
+/** The population of the asked territory on a date (the latest year ≤ its year), or null where none is sourced. */
+export type PopulationOn = (date: LocalDate) => number | null;
+
+/**
+ * Every metric of domain.md for one territory at one or more dates: the
+ * organizations that exist at each date (rows in force, not dissolved) whose
+ * seat's unit is one of `units` are aggregated from the timeline, read
+ * through its covering province index (migration 1732900000000) without
+ * visiting the table.
  */
 export async function metricsAt(
   generation: Generation,
-  provinceCode: string,
+  units: Units,
   dates: LocalDate[],
-  population: number | null,
+  populationOn: PopulationOn,
   knownAt = 'infinity',
 ): Promise<Map<LocalDate, Metrics>> {
   const days = [...new Set(dates)].sort();
-  if (days.length === 0) return new Map();
+  if (days.length === 0 || (units !== 'all' && units.length === 0)) return new Map(days.map((day) => [day, toMetrics(EMPTY, populationOn(day))]));
   const counting = days.length <= FEW_DATES ? countersAtEachDate : countersBySweep;
   const [counters, memberships] = await Promise.all([
-    counting(generation, provinceCode, days, knownAt),
-    unionMemberCooperatives(generation, provinceCode, days, knownAt),
+    counting(generation, units, days, knownAt),
+    unionMemberCooperatives(generation, units, days, knownAt),
   ]);
-  return new Map(days.map((day, i) => [day, toMetrics({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, population)]));
+  return new Map(days.map((day, i) => [day, toMetrics({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, populationOn(day))]));
+}
+
+const EMPTY = {} as CountsRow;
+
+/**
+ * The condition "the row's unit is one of the territory's", on `column`,
+ * with the units as parameter `$position` (a text[]; null for the whole
+ * country, which the planner folds away: node-postgres plans each statement
+ * with its parameters' values).
+ *
+ * The btree indexes (the covering one of rows known now) serve
+ * `= ANY($n)`; a GiST index cannot search an array, so with `gist` (a past
+ * `knownAt`, served by the GiST index on (province_code, valid, known)) the
+ * condition is one equality per unit, OR-ed: a bitmap OR of GiST scans.
+ * The array's elements are constants once planned, so each equality is an
+ * index condition.
+ */
+export function unitsCondition(units: Units, column: string, position: number, gist = false): string {
+  if (units === 'all') return `$${position}::text[] IS NULL`;
+  if (!gist || units.length === 1) return units.length === 1 ? `${column} = ($${position}::text[])[1]` : `${column} = ANY($${position}::text[])`;
+  return `(${units.map((_unit, i) => `${column} = ($${position}::text[])[${i + 1}]`).join(' OR ')})`;
+}
+
+/** The units parameter of `unitsCondition`. */
+export function unitsParameter(units: Units): string[] | null {
+  return units === 'all' ? null : [...units];
 }
 
 /**
@@ -129,15 +165,16 @@ function knownWhen(knownAt: string, position: number): { condition: string; para
 const VALID_UNTIL = `coalesce(upper(valid), 'infinity'::date)`;
 
 /** The organizations in force and not dissolved at each date: one lookup per date, run in parallel. */
-async function countersAtEachDate(generation: Generation, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+async function countersAtEachDate(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+  const inTerritory = unitsCondition(units, 'province_code', 1, knownAt !== 'infinity');
   return Promise.all(
     days.map(async (day) => {
       const known = knownWhen(knownAt, 3);
       const { rows } = await generation.pool.query<Record<string, string | null>>(
         `SELECT ${AT_A_DATE}
            FROM ${generation.identifier}.organization_timeline
-          WHERE province_code = $1 AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'`,
-        [provinceCode, day, ...known.parameters],
+          WHERE ${inTerritory} AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'`,
+        [unitsParameter(units), day, ...known.parameters],
       );
       return Object.fromEntries(COUNTERS.map(({ name }) => [name, String(rows[0][name] ?? 0)]));
     }),
@@ -151,22 +188,23 @@ async function countersAtEachDate(generation: Generation, provinceCode: string, 
  * after the last; running sums over the dates give each date's counters (a
  * sweep).
  */
-async function countersBySweep(generation: Generation, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
+async function countersBySweep(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
   const known = knownWhen(knownAt, 6);
+  const inTerritory = unitsCondition(units, 'province_code', 1, knownAt !== 'infinity');
   const { rows } = await generation.pool.query<Record<string, string | null> & { i: number }>(
     `WITH r AS MATERIALIZED (
        SELECT ${COUNTED_COLUMNS},
               width_bucket(lower(valid) - 1, $2::date[]) AS s,
               CASE WHEN upper_inf(valid) THEN $3 ELSE width_bucket(upper(valid) - 1, $2::date[]) END AS e
          FROM ${generation.identifier}.organization_timeline
-        WHERE province_code = $1 AND ${known.condition} AND status <> 'dissolved'
+        WHERE ${inTerritory} AND ${known.condition} AND status <> 'dissolved'
           AND ${VALID_UNTIL} > $4::date AND valid && daterange($4::date, $5::date, '[]')
      )
      SELECT d.i, ${AS_DELTAS}
        FROM r CROSS JOIN LATERAL (VALUES (r.s, 1), (r.e, -1)) AS d(i, sign)
       WHERE r.s < r.e AND d.i < $3
       GROUP BY d.i`,
-    [provinceCode, days, days.length, days[0], days[days.length - 1], ...known.parameters],
+    [unitsParameter(units), days, days.length, days[0], days[days.length - 1], ...known.parameters],
   );
   const running: number[] = COUNTERS.map(() => 0);
   const byIndex = new Map(rows.map((row) => [row.i, row]));
@@ -177,18 +215,18 @@ async function countersBySweep(generation: Generation, provinceCode: string, day
   });
 }
 
-/** Memberships in force where both sides exist, counted in the union's province (few rows: a join per date). */
-async function unionMemberCooperatives(generation: Generation, provinceCode: string, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
+/** Memberships in force where both sides exist, counted in the union's territory (few rows: a join per date). */
+async function unionMemberCooperatives(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
   const { rows } = await generation.pool.query<{ day: string; n: string }>(
     `SELECT d.as_of::text AS day, count(*) AS n
        FROM unnest($2::date[]) AS d(as_of)
-       JOIN ${generation.identifier}.union_memberships m ON m.union_province_code = $1 AND m.valid @> d.as_of AND m.known @> $3::timestamptz
+       JOIN ${generation.identifier}.union_memberships m ON ${unitsCondition(units, 'm.union_province_code', 1, true)} AND m.valid @> d.as_of AND m.known @> $3::timestamptz
       WHERE EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline c
                      WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
         AND EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline u
                      WHERE u.organization_id = m.union_id AND u.valid @> d.as_of AND u.known @> $3::timestamptz AND u.status <> 'dissolved')
       GROUP BY d.as_of`,
-    [provinceCode, days, knownAt],
+    [unitsParameter(units), days, knownAt],
   );
   return new Map(rows.map((row) => [row.day, row.n]));
 }

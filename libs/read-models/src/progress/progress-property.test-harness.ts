@@ -415,10 +415,10 @@ export async function metricsEachWay(pool: Pool, provinceCode: string, dates: Lo
   const days = [...new Set(dates)].sort();
   if (days.length <= FEW_DATES) throw new Error(`metricsEachWay needs more than ${FEW_DATES} dates to exercise the sweep, got ${days.length}`);
   const generation = await Generation.active(pool);
-  const sweep = await metricsAt(generation, provinceCode, days, null, knownAt);
+  const sweep = await metricsAt(generation, [provinceCode], days, () => null, knownAt);
   const perDate = new Map<LocalDate, Metrics>();
   for (let i = 0; i < days.length; i += FEW_DATES) {
-    const few = await metricsAt(generation, provinceCode, days.slice(i, i + FEW_DATES), null, knownAt);
+    const few = await metricsAt(generation, [provinceCode], days.slice(i, i + FEW_DATES), () => null, knownAt);
     few.forEach((metrics, day) => perDate.set(day, metrics));
   }
   return [

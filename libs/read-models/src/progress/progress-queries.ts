@@ -33,7 +33,7 @@ export class ProgressQueries {
     // The baseline of each target is the actual value on its plan's adoption date: one statement for all dates.
     const dates = [asOf, ...new Set(plans.map((plan) => plan.adoptedOn))];
     // The baseline is taken with the same knownAt as the question (domain.md, "On track").
-    const byDate = await metricsAt(generation, provinceCode, dates, this.population(provinceCode), knownAt);
+    const byDate = await metricsAt(generation, [provinceCode], dates, () => this.population(provinceCode), knownAt);
     const metrics = byDate.get(asOf)!;
     const targets = plans.flatMap((plan) =>
       plan.targets.map((target) => ({
@@ -52,7 +52,7 @@ export class ProgressQueries {
 
   async series(generation: Generation, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<SeriesPoint[]> {
     const dates = periodEnds(from, to, step);
-    const byDate = await metricsAt(generation, provinceCode, dates, this.population(provinceCode), knownAt);
+    const byDate = await metricsAt(generation, [provinceCode], dates, () => this.population(provinceCode), knownAt);
     return dates.map((asOf) => ({ asOf, metrics: byDate.get(asOf)! }));
   }
 
