@@ -10,7 +10,7 @@ import {
   type PostgresEventStore,
 } from '@event-driven-io/emmett-postgresql';
 import { Client, Pool } from 'pg';
-import { envelope, foldRecorded, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
+import { envelope, foldRecorded, referenceAdministrativeMap, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
 import {
   decide,
   normalizeRegistrationNumber,
@@ -221,7 +221,7 @@ export function emmettOrganizationCommands(store: PostgresEventStore) {
         const folded = foldRecorded(state.events);
         const referenced = referencedOrganizationIds(command);
         const others = new Map(await Promise.all(referenced.map(async (id) => [id, await history(id)] as const)));
-        const facts = decide(command, folded, { today: todayInVietnam(context.now), others });
+        const facts = decide(command, folded, { today: todayInVietnam(context.now), others, map: referenceAdministrativeMap() });
         if (command.type === 'RegisterOrganization') {
           const registrationNumber = normalizeRegistrationNumber(command.registrationNumber);
           const reservationStream = registrationNumberStreamId(registrationNumber);

@@ -93,6 +93,11 @@ export class OrganizationStream {
     return this.push({ type: 'CooperativeLeftUnion', data: { ...this.base(effectiveOn), cooperativeId: idOf(cooperative) } });
   }
 
+  /** The seat moves: `formerProvinceCode` as the decision records it (the unit in a merged province, else null). */
+  relocated(provinceCode: string, effectiveOn: LocalDate, formerProvinceCode: string | null = null): this {
+    return this.push({ type: 'OrganizationRelocated', data: { ...this.base(effectiveOn), provinceCode, formerProvinceCode } });
+  }
+
   private base(effectiveOn: LocalDate) {
     return { organizationId: this.id, effectiveOn };
   }

@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
+  administrativeMapFromReference,
   DomainError,
   decide,
   decidePlan,
   foldHistory,
   foldPlanHistory,
+  type AdministrativeMap,
+  type AdministrativeUnitsReference,
   type DecisionContext,
   type DomainErrorCode,
   type LocalDate,
@@ -114,8 +119,17 @@ export function othersFrom(
 const organizationDecider: Decider<OrganizationCommand, OrganizationEvent, OrganizationHistory, DecisionContext> = {
   decide,
   fold: foldHistory,
-  initialContext: () => ({ today: TODAY, others: new Map() }),
+  initialContext: () => ({ today: TODAY, others: new Map(), map: referenceMap() }),
 };
+
+let reference: AdministrativeMap | null = null;
+
+/** The map of provinces of the project's reference data (the 63, then the 2025 merger), read once. */
+export function referenceMap(): AdministrativeMap {
+  const file = path.resolve(__dirname, '..', '..', '..', 'data', 'reference', 'administrative-units-2025.json');
+  reference ??= administrativeMapFromReference(JSON.parse(readFileSync(file, 'utf8')) as AdministrativeUnitsReference);
+  return reference;
+}
 
 const planDecider: Decider<PlanCommand, PlanEvent, PlanHistory, PlanDecisionContext> = {
   decide: decidePlan,

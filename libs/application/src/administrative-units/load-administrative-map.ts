@@ -12,3 +12,18 @@ export function loadAdministrativeMap(dataDir: string): AdministrativeMap {
   const file = path.join(dataDir, 'reference', 'administrative-units-2025.json');
   return administrativeMapFromReference(JSON.parse(readFileSync(file, 'utf8')) as AdministrativeUnitsReference);
 }
+
+/** The project's data directory (reference data), from this module's place in the source tree or in dist. */
+export const PROJECT_DATA_DIR = path.resolve(__dirname, '..', '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'data');
+
+let referenceMap: AdministrativeMap | null = null;
+
+/**
+ * The map of the reference data alone, read once: for callers that decide commands without an event
+ * store to read the map from (the generator's planning, specs). What is appended to a store is
+ * judged on the map as recorded there (AdministrativeUnits), which starts as this one.
+ */
+export function referenceAdministrativeMap(): AdministrativeMap {
+  referenceMap ??= loadAdministrativeMap(PROJECT_DATA_DIR);
+  return referenceMap;
+}

@@ -1,4 +1,5 @@
 import { can, canWriteProvince, ForbiddenError, type Permission, type Principal } from '@ktt/auth';
+import type { AdministrativeMap, LocalDate } from '@ktt/domain';
 
 /**
  * Authorization in the application (api.md, "Authentication"): every command
@@ -10,9 +11,49 @@ export function requirePermission(principal: Principal, permission: Permission):
   if (!can(principal, permission)) throw new ForbiddenError(`the role ${principal.role} may not ${permission.replace(':', ' ')}`);
 }
 
-/** A registrar writes only for the provinces in its token (admins for all). */
+/** A registrar writes only for the provinces in its token (admins for all): the codes as written, for callers without a map. */
 export function requireProvince(principal: Principal, provinceCode: string): void {
   if (!canWriteProvince(principal, provinceCode)) {
     throw new ForbiddenError(`${principal.subject} may not write for province ${provinceCode}`);
   }
+}
+
+/**
+ * The territory a registrar's token covers, as units (first-map provinces): its codes read on
+ * today's map, so a token for `91` covers the merged An Giang (units 89 and 91) once the merger is
+ * in force. A code of the token not in force today covers nothing (tokens are minted for codes in
+ * force; one minted before a reorganization is refused and should be minted again).
+ */
+export function tokenUnits(principal: Principal, map: AdministrativeMap, today: LocalDate): ReadonlySet<string> {
+  return new Set(principal.provinces.flatMap((code) => map.unitsOf(code, today) ?? []));
+}
+
+/**
+ * A registrar writes for an organization only when its seat on the command's effective date lies
+ * within the token's territory (`tokenUnits`): `seatUnits` are the units the seat lies in (one for a
+ * recorded seat; those of the named province where the command does not tell which). Admins write
+ * for every province. An empty `seatUnits` (a code that names no province) is left to the decision
+ * (400 UNKNOWN_PROVINCE): it names no one's territory.
+ */
+export function requireSeatInTerritory(
+  principal: Principal,
+  map: AdministrativeMap,
+  today: LocalDate,
+  seatUnits: readonly string[],
+  seat: string,
+): void {
+  if (principal.role === 'admin') return;
+  if (principal.role !== 'registrar') throw new ForbiddenError(`the role ${principal.role} may not write for a province`);
+  const covered = tokenUnits(principal, map, today);
+  if (seatUnits.every((unit) => covered.has(unit))) return;
+  throw new ForbiddenError(`${principal.subject} may not write for ${seat}: it lies outside ${describeToken(principal, map, today)}`);
+}
+
+function describeToken(principal: Principal, map: AdministrativeMap, today: LocalDate): string {
+  const codes = principal.provinces.map((code) => {
+    if (map.provinceOn(code, today)) return code;
+    const successor = map.successorOn(code, today);
+    return successor ? `${code} (not in force on ${today}: now part of ${successor})` : `${code} (not in force on ${today})`;
+  });
+  return codes.length > 0 ? `the provinces of its token on ${today} (${codes.join(', ')})` : 'its token, which names no province';
 }

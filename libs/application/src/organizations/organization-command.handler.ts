@@ -4,6 +4,10 @@ import {
   decide,
   DomainError,
   foldHistory,
+  isValidLocalDate,
+  seatOn,
+  type AdministrativeMap,
+  type LocalDate,
   normalizeRegistrationNumber,
   ORGANIZATION_EVENT_SCHEMA_VERSIONS,
   organizationStreamId,
@@ -19,7 +23,9 @@ import {
 import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { decideAndAppend, type CommandSpec, type Decision } from '../commands/decide-and-append';
-import { requirePermission, requireProvince } from '../commands/authorization';
+import { requirePermission, requireSeatInTerritory } from '../commands/authorization';
+import { AdministrativeUnits, firstMapOf, readAdministrativeUnitsReference } from '../administrative-units/administrative-units';
+import { PROJECT_DATA_DIR } from '../administrative-units/load-administrative-map';
 
 export const REGISTRATION_NUMBER_RESERVED = 'RegistrationNumberReserved';
 
@@ -47,22 +53,36 @@ export type QuarantineCheck = (organizationId: string, authorize: (provinceCode:
 
 /** Every organization use case: authorize, load, fold, decide, append (through `decideAndAppend`). */
 export class OrganizationCommandHandler implements ICommandHandler<OrganizationCommandMessage, CommandResult> {
+  private readonly administrativeUnits: AdministrativeUnits;
+
+  /**
+   * `administrativeUnits`: the map as recorded, on which seats are judged and tokens read; by
+   * default the one of `store` over the project's reference data (what the api injects too).
+   */
   constructor(
     private readonly store: EventStore,
     private readonly refuseIfQuarantined?: QuarantineCheck,
-  ) {}
+    administrativeUnits?: AdministrativeUnits,
+  ) {
+    this.administrativeUnits = administrativeUnits ?? new AdministrativeUnits(store, firstMapOf(readAdministrativeUnitsReference(PROJECT_DATA_DIR)));
+  }
 
   async execute({ command, context }: Pick<OrganizationCommandMessage, 'command' | 'context'>): Promise<CommandResult> {
+    // One map for the whole command: authorization and decision read the same one.
+    const map = await this.administrativeUnits.map();
+    const today = todayInVietnam(context.now);
     if (this.refuseIfQuarantined) {
       // A union's membership is judged by the union's province: the cooperative's stream is checked, not its province.
       for (const id of streamsWritten(command)) {
-        await this.refuseIfQuarantined(id, (provinceCode) => authorize(command, context, id === command.organizationId ? provinceCode : null));
+        await this.refuseIfQuarantined(id, (provinceCode) =>
+          authorize(command, context, map, today, id === command.organizationId && provinceCode !== null ? { units: recordedUnits(map, provinceCode, today), seat: `province ${provinceCode}` } : null),
+        );
       }
     }
-    return decideAndAppend(this.store, this.spec(command, context), context);
+    return decideAndAppend(this.store, this.spec(command, context, map, today), context);
   }
 
-  private spec(command: OrganizationCommandSent, context: CommandContext): CommandSpec {
+  private spec(command: OrganizationCommandSent, context: CommandContext, map: AdministrativeMap, today: LocalDate): CommandSpec {
     // Authorization and decision judge the same history: fold it once.
     const folds = new WeakMap<RecordedEvent[], OrganizationHistory | null>();
     const fold = (history: RecordedEvent[]) => {
@@ -75,13 +95,12 @@ export class OrganizationCommandHandler implements ICommandHandler<OrganizationC
       id: command.organizationId,
       streamId: organizationStreamId(command.organizationId),
       schemaVersions: { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, [REGISTRATION_NUMBER_RESERVED]: 1 },
-      // For a union's membership the province is the union's: the union owns it.
-      authorize: (history) =>
-        authorize(command, context, command.type === 'RegisterOrganization' ? command.provinceCode : (fold(history)?.registration.provinceCode ?? null)),
+      // For a union's membership the seat is the union's: the union owns it.
+      authorize: (history) => authorize(command, context, map, today, seatOfCommand(command, fold(history), map, today)),
       decide: async (history): Promise<Decision> => {
         const decided: OrganizationCommand = command.type === 'CorrectRecord' ? withRetractedRevision(command, history) : command;
         const others = await this.loadHistories(referencedOrganizationIds(decided));
-        const facts = decide(decided, fold(history), { today: todayInVietnam(context.now), others });
+        const facts = decide(decided, fold(history), { today, others, map });
         const number = registrationNumber();
         if (number === null) return { facts };
         // The reservation goes first: on EventStoreDB a crash after it leaves a reservation that verify reports.
@@ -98,15 +117,68 @@ export class OrganizationCommandHandler implements ICommandHandler<OrganizationC
   }
 }
 
+/** Where a command writes, for authorization: the units its seat lies in on the command's date, and how to name it. */
+interface SeatClaim {
+  units: string[];
+  seat: string;
+}
+
 /**
  * The application's own authorization (api.md, "Authentication"). Auditors and
  * admins correct any province's records: the role decides, not the province.
- * `provinceCode` null: none known yet (an id with no stream: the decision answers 404).
+ * `seat` null: none known yet (an id with no stream: the decision answers 404).
  */
-function authorize(command: OrganizationCommandSent, context: CommandContext, provinceCode: string | null): void {
+function authorize(command: OrganizationCommandSent, context: CommandContext, map: AdministrativeMap, today: LocalDate, seat: SeatClaim | null): void {
   if (command.type === 'CorrectRecord') return requirePermission(context.principal, 'corrections:write');
   requirePermission(context.principal, 'organizations:write');
-  if (provinceCode !== null) requireProvince(context.principal, provinceCode);
+  if (seat !== null) requireSeatInTerritory(context.principal, map, today, seat.units, seat.seat);
+}
+
+/**
+ * The seat a command writes for, on its effective date (api.md: a token covers an organization
+ * whose seat on the command's effective date lies in its territory): a registration's new seat, a
+ * relocation's destination, otherwise the organization's recorded seat (a union's for its
+ * membership). Judged before the decision, so a date or code the decision will refuse still names
+ * a seat here: an invalid date reads as today, a date before registration as the registration's seat.
+ */
+function seatOfCommand(command: OrganizationCommandSent, history: OrganizationHistory | null, map: AdministrativeMap, today: LocalDate): SeatClaim | null {
+  if (command.type === 'CorrectRecord') return null;
+  if (command.type === 'RegisterOrganization') return namedSeat(map, command, dateOr(command.registeredOn, today));
+  if (command.type === 'RelocateOrganization') return namedSeat(map, command, dateOr(command.effectiveOn, today));
+  if (history === null) return null;
+  const date = dateOr(command.type === 'RateOrganization' ? command.ratedOn : command.effectiveOn, today);
+  const seat = seatOn(history, date < history.registeredOn ? history.registeredOn : date)!;
+  return { units: [seat.unit], seat: `organization ${history.id}, seated in ${describeUnit(map, seat.unit, date)} on ${date}` };
+}
+
+/** The units a seat named by a command lies in on `date`: the former province where it names one of the code's, else the code's whole territory. */
+function namedSeat(map: AdministrativeMap, seat: { provinceCode: unknown; formerProvinceCode?: unknown }, date: LocalDate): SeatClaim {
+  const code = typeof seat.provinceCode === 'string' ? seat.provinceCode : '';
+  const former = typeof seat.formerProvinceCode === 'string' ? seat.formerProvinceCode : null;
+  const name = `province ${code}${former ? ` (former ${former})` : ''} on ${date}`;
+  if (!map.isKnownProvinceCode(code)) return { units: [], seat: name };
+  const units = map.unitsOf(code, date);
+  if (units === null) return { units: recordedUnits(map, code, date), seat: name };
+  return { units: former !== null && units.includes(former) ? [former] : units, seat: name };
+}
+
+/** A code as a record holds it: a first-map code is a unit itself (also after it ended); a later code, its territory on `date`. */
+function recordedUnits(map: AdministrativeMap, code: string, date: LocalDate): string[] {
+  return map.unitsOf(code, FIRST_MAP_DATE) ?? map.unitsOf(code, date) ?? [];
+}
+
+/** A date on the first map (before any reorganization): a first-map code is in force on it. */
+const FIRST_MAP_DATE = '1900-01-01';
+
+function describeUnit(map: AdministrativeMap, unit: string, date: LocalDate): string {
+  // A record from before codes were checked against the map may hold a code that names no province.
+  if (map.unitsOf(unit, FIRST_MAP_DATE) === null) return `province ${unit}`;
+  const province = map.provinceOfUnit(unit, date);
+  return province.code === unit && province.predecessors.length === 1 ? `province ${unit}` : `province ${province.code} (former ${unit})`;
+}
+
+function dateOr(value: unknown, today: LocalDate): LocalDate {
+  return isValidLocalDate(value) ? (value as LocalDate) : today;
 }
 
 /** The organizations whose streams a command may write: its own, and the cooperative of a membership change. */

@@ -15,6 +15,7 @@ import { decideSuspension } from './suspension/suspend-organization';
 import { decideJoin } from './union-membership/join-union';
 import { decideLeave } from './union-membership/leave-union';
 import { decideCorrection } from './correction/correct-record';
+import { decideRelocation } from './relocation/relocate-organization';
 
 /** One use case's decision: what its command adds to the organization's stream, or a DomainError. */
 type Decision<Command extends OrganizationCommand> = (
@@ -35,6 +36,7 @@ const DECISIONS: { [Type in OrganizationCommand['type']]: Decision<Extract<Organ
   DissolveOrganization: decideDissolution,
   JoinUnion: decideJoin,
   LeaveUnion: decideLeave,
+  RelocateOrganization: decideRelocation,
   CorrectRecord: (command, history, context) => decideCorrection(command, history, context, decide),
 };
 
@@ -77,6 +79,7 @@ function referencedIds(command: OrganizationCommand): unknown[] {
     case 'ResumeOrganization':
     case 'DissolveOrganization':
     case 'LeaveUnion':
+    case 'RelocateOrganization':
       return [];
     case 'CorrectRecord': {
       // A replacement join names a cooperative whose history the rules consult.

@@ -8,3 +8,4 @@ export * from './decision-context';
 export * from './decide';
 export { normalizeRegistrationNumber, normalizeName, requireRegistrationNumber } from './registration/registration-number';
 export { CORRECTION_REPLACEMENT_FIELDS } from './correction/correct-record';
+export { judgeSeatOn, validateSeat, type JudgedSeat } from './seat';

@@ -13,6 +13,7 @@ export type OrganizationCommand =
   | DissolveOrganization
   | JoinUnion
   | LeaveUnion
+  | RelocateOrganization
   | CorrectRecord;
 
 /** The profile, where given; the fields not given are recorded as unknown managers and false flags. */
@@ -23,6 +24,8 @@ export interface RegisterOrganization extends ProfileFields {
   name: string;
   registrationNumber: string;
   provinceCode: string;
+  /** Required where `provinceCode` names a merged province on `registeredOn` (domain.md, "Administrative units"). */
+  formerProvinceCode?: string | null;
   sector: Sector;
   registeredOn: LocalDate;
   memberCount?: number;
@@ -94,6 +97,15 @@ export interface LeaveUnion {
   type: 'LeaveUnion';
   organizationId: string;
   cooperativeId: string;
+  effectiveOn: LocalDate;
+}
+
+/** Moves the seat to `provinceCode` (and, in a merged province, the former territory `formerProvinceCode`) from `effectiveOn`. */
+export interface RelocateOrganization {
+  type: 'RelocateOrganization';
+  organizationId: string;
+  provinceCode: string;
+  formerProvinceCode?: string | null;
   effectiveOn: LocalDate;
 }
 

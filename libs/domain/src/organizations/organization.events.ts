@@ -17,6 +17,7 @@ export type OrganizationEvent =
   | OrganizationDissolved
   | CooperativeJoinedUnion
   | CooperativeLeftUnion
+  | OrganizationRelocated
   | RecordCorrected;
 
 export type OrganizationEventType = OrganizationEvent['type'];
@@ -34,6 +35,13 @@ export type OrganizationRegistered = Fact<
     /** Normalised: trimmed, upper-case. */
     registrationNumber: string;
     provinceCode: string;
+    /**
+     * The first-map province (before 1 July 2025) whose former territory holds the seat, recorded
+     * when `provinceCode` names a merged province on `effectiveOn` (domain.md, "Administrative
+     * units"); null where the province has one unit. Absent from events recorded before the map
+     * had a history: the seat's unit is then `provinceCode` (see `seatUnit`).
+     */
+    formerProvinceCode?: string | null;
     sector: Sector;
     /** null for unions. */
     memberCount: number | null;
@@ -76,6 +84,26 @@ export type CooperativeJoinedUnion = Fact<'CooperativeJoinedUnion', { cooperativ
 export type CooperativeLeftUnion = Fact<'CooperativeLeftUnion', { cooperativeId: string }>;
 
 /**
+ * The seat moves to another province (or, within a merged province, to another former territory)
+ * from `effectiveOn` on. `formerProvinceCode` as in OrganizationRegistered: the unit when
+ * `provinceCode` names a merged province on `effectiveOn`, else null.
+ */
+export type OrganizationRelocated = Fact<
+  'OrganizationRelocated',
+  { provinceCode: string; formerProvinceCode: string | null }
+>;
+
+/**
+ * The first-map province whose territory holds a seat recorded as `{ provinceCode, formerProvinceCode }`
+ * (a registration's or a relocation's): the former province where one is named, else the code
+ * itself. It holds for every record, also old ones under a code that has ended since (domain.md,
+ * "Old codes in old events"); the read models store a seat as this unit.
+ */
+export function seatUnit(seat: { provinceCode: string; formerProvinceCode?: string | null }): string {
+  return seat.formerProvinceCode ?? seat.provinceCode;
+}
+
+/**
  * A wrong record is never deleted or edited: a correction retracts it (and
  * may put replacement facts in its place) from the moment the correction is
  * recorded. `effectiveOn` repeats the retracted event's, so the correction
@@ -104,6 +132,7 @@ export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, n
   OrganizationDissolved: 1,
   CooperativeJoinedUnion: 1,
   CooperativeLeftUnion: 1,
+  OrganizationRelocated: 1,
   RecordCorrected: 1,
 };
 

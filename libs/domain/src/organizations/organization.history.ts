@@ -1,6 +1,6 @@
 import { assertNever } from '../common/assert-never';
 import type { LocalDate } from '../common/local-date';
-import type { OrganizationEvent, OrganizationRegistered } from './organization.events';
+import { seatUnit, type OrganizationEvent, type OrganizationRegistered } from './organization.events';
 import type { OrganizationKind, OrganizationStatus } from './organization.types';
 
 /**
@@ -73,6 +73,7 @@ function withFact(history: OrganizationHistory, event: Exclude<OrganizationEvent
     case 'ProfileChanged':
     case 'CooperativeJoinedUnion':
     case 'CooperativeLeftUnion':
+    case 'OrganizationRelocated':
       return next;
     default:
       return assertNever(event);
@@ -128,4 +129,45 @@ function registered(history: OrganizationHistory | null, event: OrganizationRegi
     recorded: [event],
     retracted: new Set(),
   };
+}
+
+/** Where the seat is from a date on: as its record (registration or relocation) names it, and its unit (`seatUnit`). */
+export interface Seat {
+  provinceCode: string;
+  formerProvinceCode: string | null;
+  unit: string;
+  /** The effective date of the record that put the seat there. */
+  effectiveOn: LocalDate;
+}
+
+/**
+ * The seat on `date` (null before registration): the relocation in force with the greatest
+ * effective date ≤ `date` (of two on one day, the one recorded later), else the registration's.
+ */
+export function seatOn(history: OrganizationHistory, date: LocalDate): Seat | null {
+  if (date < history.registeredOn) return null;
+  let seat = seatOf(history.registration);
+  for (const event of history.events) {
+    if (event.type !== 'OrganizationRelocated' || event.data.effectiveOn > date || event.data.effectiveOn < seat.effectiveOn) continue;
+    seat = seatOf(event.data);
+  }
+  return seat;
+}
+
+/** The seat's unit on `date` (see `seatOn`); null before registration. */
+export function seatUnitOn(history: OrganizationHistory, date: LocalDate): string | null {
+  return seatOn(history, date)?.unit ?? null;
+}
+
+/** The latest relocation in force by effective date (null when the seat never moved). */
+export function lastRelocationOn(history: OrganizationHistory): LocalDate | null {
+  let latest: LocalDate | null = null;
+  for (const event of history.events) {
+    if (event.type === 'OrganizationRelocated' && (latest === null || event.data.effectiveOn > latest)) latest = event.data.effectiveOn;
+  }
+  return latest;
+}
+
+function seatOf(data: { provinceCode: string; formerProvinceCode?: string | null; effectiveOn: LocalDate }): Seat {
+  return { provinceCode: data.provinceCode, formerProvinceCode: data.formerProvinceCode ?? null, unit: seatUnit(data), effectiveOn: data.effectiveOn };
 }

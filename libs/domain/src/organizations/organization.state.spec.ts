@@ -19,6 +19,7 @@ describe('the state as of a date', () => {
         name: expect.any(String),
         registrationNumber: expect.any(String),
         provinceCode: '91',
+        formerProvinceCode: '91',
         sector: 'agriculture',
         status: 'active',
         registeredOn: '2024-05-01',

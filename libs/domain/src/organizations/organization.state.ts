@@ -1,6 +1,6 @@
 import { assertNever } from '../common/assert-never';
 import type { LocalDate } from '../common/local-date';
-import type { OrganizationEvent } from './organization.events';
+import { seatUnit, type OrganizationEvent } from './organization.events';
 import { STATUS_AFTER, type OrganizationHistory } from './organization.history';
 import { PROFILE_FLAG_NAMES, type OrganizationState } from './organization.types';
 
@@ -34,6 +34,7 @@ function initialReplay(history: OrganizationHistory): Replay {
     name: r.name,
     registrationNumber: r.registrationNumber,
     provinceCode: r.provinceCode,
+    formerProvinceCode: seatUnit(r),
     sector: r.sector,
     status: 'active',
     registeredOn: r.effectiveOn,
@@ -73,6 +74,10 @@ function apply(replay: Replay, event: OrganizationEvent): Replay {
     case 'OrganizationDissolved':
       state.status = STATUS_AFTER[event.type];
       state.dissolvedOn = event.data.effectiveOn;
+      return replay;
+    case 'OrganizationRelocated':
+      state.provinceCode = event.data.provinceCode;
+      state.formerProvinceCode = seatUnit(event.data);
       return replay;
     case 'CooperativeJoinedUnion':
       members.add(event.data.cooperativeId);

@@ -47,6 +47,7 @@ describe('event types', () => {
       'OrganizationDissolved',
       'CooperativeJoinedUnion',
       'CooperativeLeftUnion',
+      'OrganizationRelocated',
       'RecordCorrected',
     ];
     expect(ORGANIZATION_EVENT_TYPES).toEqual(expected);

@@ -51,7 +51,14 @@ export interface OrganizationState extends Profile {
   kind: OrganizationKind;
   name: string;
   registrationNumber: string;
+  /** The province code as the seat's record (registration or latest relocation) names it. */
   provinceCode: string;
+  /**
+   * The seat's unit: the first-map province (before 1 July 2025) whose territory holds the seat
+   * (`seatUnit` of the seat's record), always set; the province in force at a date is the one
+   * holding this unit on that date's map.
+   */
+  formerProvinceCode: string;
   sector: Sector;
   status: OrganizationStatus;
   registeredOn: LocalDate;

@@ -19,6 +19,7 @@ const COMMAND_FOR: Record<RecordCorrected['data']['retractedType'], Organization
   OrganizationDissolved: 'DissolveOrganization',
   CooperativeJoinedUnion: 'JoinUnion',
   CooperativeLeftUnion: 'LeaveUnion',
+  OrganizationRelocated: 'RelocateOrganization',
 };
 
 /** The fields each replacement may carry: those of its command's HTTP body (exported for the specs that build replacements). */
@@ -32,6 +33,7 @@ export const CORRECTION_REPLACEMENT_FIELDS: Record<RecordCorrected['data']['retr
   OrganizationDissolved: ['effectiveOn', 'mode', 'decisionRef'],
   CooperativeJoinedUnion: ['cooperativeId', 'effectiveOn'],
   CooperativeLeftUnion: ['cooperativeId', 'effectiveOn'],
+  OrganizationRelocated: ['provinceCode', 'formerProvinceCode', 'effectiveOn'],
 };
 
 /**
@@ -91,7 +93,7 @@ function withPathPrefix<T>(decide: () => T): T {
     return decide();
   } catch (error) {
     if (error instanceof DomainError && error.kind === 'invalid') {
-      throw new DomainError(error.kind, error.code, error.message, error.errors.map((e) => ({ ...e, path: e.path ? `replacement.${e.path}` : 'replacement' })));
+      throw new DomainError(error.kind, error.code, error.message, error.errors.map((e) => ({ ...e, path: e.path ? `replacement.${e.path}` : 'replacement' })), error.extensions);
     }
     throw error;
   }

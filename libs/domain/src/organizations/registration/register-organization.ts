@@ -14,6 +14,7 @@ import {
   PROFILE_FLAG_NAMES,
   SECTORS,
 } from '../organization.types';
+import { judgeSeatOn, validateSeat, type JudgedSeat } from '../seat';
 import { normalizeName, normalizeRegistrationNumber, requireRegistrationNumber } from './registration-number';
 
 export function decideRegistration(
@@ -25,19 +26,21 @@ export function decideRegistration(
   if (history !== null) {
     throw DomainError.conflict('ID_TAKEN', `An organization with id ${command.organizationId} is already registered`);
   }
+  // The seat on the map of the registration date (domain.md, "Administrative units").
+  const seat = judgeSeatOn(context.map, command, command.registeredOn);
   const founders = command.kind === 'union' ? (command.memberCooperativeIds ?? []) : [];
   for (const id of founders) requireCooperativeOn(otherHistory(context, id), id, command.registeredOn);
-  return [registrationEvent(command, founders)];
+  return [registrationEvent(command, founders, seat)];
 }
 
-function validateRegistration(command: RegisterOrganization, { today }: DecisionContext): void {
+function validateRegistration(command: RegisterOrganization, { today, map }: DecisionContext): void {
   requireId(command.organizationId, 'id');
   requireOneOf(command.kind, ORGANIZATION_KINDS, 'kind');
   requireOneOf(command.sector, SECTORS, 'sector');
   requireText(command.name, 'name', { max: LIMITS.text.name });
   if (typeof command.registrationNumber !== 'string') throw invalid('registrationNumber', 'registrationNumber must be a text');
   requireRegistrationNumber(normalizeRegistrationNumber(command.registrationNumber));
-  if (!/^\d{2}$/.test(command.provinceCode ?? '')) throw invalid('provinceCode', 'provinceCode must be two digits');
+  validateSeat(map, command);
   requirePastOrToday(command.registeredOn, 'registeredOn', today);
   if (command.kind === 'union') validateUnionFounding(command);
   else validateMemberCount(command);
@@ -76,7 +79,7 @@ function validateUnionFounding(command: RegisterOrganization): void {
   if (new Set(ids).size !== ids.length) throw invalid('memberCooperativeIds', 'memberCooperativeIds holds duplicates');
 }
 
-function registrationEvent(command: RegisterOrganization, founders: string[]): OrganizationRegistered {
+function registrationEvent(command: RegisterOrganization, founders: string[], seat: JudgedSeat): OrganizationRegistered {
   return {
     type: 'OrganizationRegistered',
     data: {
@@ -85,7 +88,8 @@ function registrationEvent(command: RegisterOrganization, founders: string[]): O
       kind: command.kind,
       name: normalizeName(command.name),
       registrationNumber: normalizeRegistrationNumber(command.registrationNumber),
-      provinceCode: command.provinceCode,
+      provinceCode: seat.provinceCode,
+      formerProvinceCode: seat.formerProvinceCode,
       sector: command.sector,
       memberCount: command.kind === 'union' ? null : (command.memberCount as number),
       memberCooperativeIds: [...founders],

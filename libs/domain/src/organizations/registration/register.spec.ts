@@ -22,6 +22,7 @@ function registered(organizationId: string, data: Partial<OrganizationRegistered
       name: 'HTX Nông nghiệp Tân Hiệp',
       registrationNumber: 'KG-0001',
       provinceCode: '91',
+      formerProvinceCode: null,
       sector: 'agriculture',
       memberCount: 12,
       memberCooperativeIds: [],
@@ -52,8 +53,9 @@ describe('registering an organization', () => {
     });
 
     it('accepts a registration dated today', () => {
-      const command = register({ registeredOn: TODAY });
-      given().when(command).then([registered(command.organizationId, { effectiveOn: TODAY })]);
+      // Today (2026) 91 is the merged An Giang: the seat names its former province.
+      const command = register({ registeredOn: TODAY, formerProvinceCode: '91' });
+      given().when(command).then([registered(command.organizationId, { effectiveOn: TODAY, formerProvinceCode: '91' })]);
     });
 
     it('accepts exactly 5 members', () => {
