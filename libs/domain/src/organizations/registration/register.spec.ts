@@ -226,3 +226,33 @@ describe('registering an organization', () => {
     });
   });
 });
+
+describe('registering on the map of the registration date (domain.md, "Administrative units")', () => {
+  it('refuses 89 after the merger with PROVINCE_NOT_IN_FORCE naming its successor 91', () => {
+    const error = given().when(register({ provinceCode: '89', registeredOn: '2026-01-05' })).thenThrows('PROVINCE_NOT_IN_FORCE', 'provinceCode');
+    expect(error.extensions).toEqual({ successor: '91' });
+    expect(error.kind).toBe('conflict');
+  });
+
+  it('asks a merged province for the former province, which must be one of its predecessors', () => {
+    given().when(register({ registeredOn: '2026-01-05' })).thenThrows('FORMER_PROVINCE_REQUIRED', 'formerProvinceCode');
+    given().when(register({ registeredOn: '2026-01-05', formerProvinceCode: '10' })).thenThrows('NOT_A_PREDECESSOR', 'formerProvinceCode');
+  });
+
+  it('records the former province of a seat in a merged province', () => {
+    const command = register({ registeredOn: '2026-01-05', formerProvinceCode: '89' });
+    given().when(command).then([registered(command.organizationId, { effectiveOn: '2026-01-05', formerProvinceCode: '89' })]);
+  });
+
+  it('records no former province before the merger or in a province that was not merged', () => {
+    const before = register({ provinceCode: '89', registeredOn: '2025-06-30', formerProvinceCode: '89' });
+    given().when(before).then([registered(before.organizationId, { effectiveOn: '2025-06-30', provinceCode: '89' })]);
+    const unchanged = register({ provinceCode: '01', registeredOn: '2026-01-05' });
+    given().when(unchanged).then([registered(unchanged.organizationId, { effectiveOn: '2026-01-05', provinceCode: '01' })]);
+  });
+
+  it('refuses a code that never named a province with 400 UNKNOWN_PROVINCE', () => {
+    given().when(register({ provinceCode: '99' })).thenThrows('UNKNOWN_PROVINCE', 'provinceCode');
+    given().when(register({ registeredOn: '2026-01-05', formerProvinceCode: '00' })).thenThrows('UNKNOWN_PROVINCE', 'formerProvinceCode');
+  });
+});
