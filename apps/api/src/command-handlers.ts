@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { CommandHandler } from '@nestjs/cqrs';
 import {
+  AdministrativeUnits,
   AdministrativeUnitsCommandHandler,
   firstMapOf,
   OrganizationCommandHandler,
@@ -28,7 +29,10 @@ export function commandHandlers(runtime: Runtime): Provider[] {
   return [
     {
       provide: OrganizationCommandHandler,
-      useFactory: () => new OrganizationCommandHandler(runtime.eventStore, (id, authorize) => refuseIfQuarantined(runtime.pool, id, authorize)),
+      // The same map as the rest of the api (as recorded, read on each command): seats are judged and tokens read on it.
+      inject: [AdministrativeUnits],
+      useFactory: (units: AdministrativeUnits) =>
+        new OrganizationCommandHandler(runtime.eventStore, (id, authorize) => refuseIfQuarantined(runtime.pool, id, authorize), units),
     },
     { provide: PlanCommandHandler, useFactory: () => new PlanCommandHandler(runtime.eventStore) },
     {

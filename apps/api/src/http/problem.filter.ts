@@ -37,7 +37,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof DomainError) {
       const status = DOMAIN_STATUS[error.kind];
       const title = status === 400 ? 'The request is not valid' : status === 404 ? 'Not found' : 'Refused by the recorded history';
-      return problem(status, error.code, title, error.message, error.errors);
+      return problem(status, error.code, title, error.message, error.errors, error.extensions);
     }
     if (error instanceof PreconditionFailedError) {
       return problem(412, error.code, 'The stream is not at the version in If-Match', error.message);

@@ -8,10 +8,19 @@ export interface Problem {
   detail: string;
   code: string;
   errors?: FieldError[];
+  /** PROVINCE_NOT_IN_FORCE: the code in force that took the territory over (api.md, "Commands"). */
+  successor?: string;
+  /** FORMER_PROVINCE_REQUIRED, NOT_A_PREDECESSOR: the former provinces the seat may name. */
+  predecessors?: string[];
 }
 
-export function problem(status: number, code: string, title: string, detail: string, errors?: FieldError[]): Problem {
+/**
+ * `extensions`: members beside the standard ones (RFC 9457 §3.2), e.g. `successor`; they never
+ * replace a standard member.
+ */
+export function problem(status: number, code: string, title: string, detail: string, errors?: FieldError[], extensions: Readonly<Record<string, unknown>> = {}): Problem {
   return {
+    ...extensions,
     type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title,
     status,

@@ -27,6 +27,10 @@ export class ProblemSchema implements Problem {
   code!: string;
   @ApiPropertyOptional({ type: [FieldErrorSchema], description: 'Each refused field and the rule it broke' })
   errors?: FieldErrorSchema[];
+  @ApiPropertyOptional({ example: '91', description: 'PROVINCE_NOT_IN_FORCE: the province code in force on the date that took the territory over' })
+  successor?: string;
+  @ApiPropertyOptional({ type: [String], example: ['89', '91'], description: 'FORMER_PROVINCE_REQUIRED, NOT_A_PREDECESSOR: the former provinces formerProvinceCode may name' })
+  predecessors?: string[];
 }
 
 /** The error answers of api.md, each as application/problem+json. */
@@ -35,7 +39,7 @@ const WHEN = {
   401: 'No valid, unrevoked bearer token',
   403: 'The token\'s role or provinces do not allow this',
   404: 'Not found (or not yet registered at the date asked)',
-  409: 'Refused by the recorded history (a rule of domain.md), or the stream is quarantined',
+  409: 'Refused by the recorded history (a rule of domain.md; e.g. PROVINCE_NOT_IN_FORCE with `successor`, FORMER_PROVINCE_REQUIRED, NOT_A_PREDECESSOR, ALREADY_SEATED_THERE), or the stream is quarantined',
   412: 'If-Match names another version than the stream\'s latest',
   422: 'The Idempotency-Key was used before with another request',
   429: 'Too many requests for this token or address (see Retry-After)',

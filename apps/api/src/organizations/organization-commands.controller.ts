@@ -6,7 +6,7 @@ import { ProblemResponses } from '../openapi/problem-responses';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { AdministrativeUnits, OrganizationCommandMessage, type CommandContext, type CommandResult, type OrganizationCommandSent } from '@ktt/application';
+import { OrganizationCommandMessage, type CommandContext, type CommandResult, type OrganizationCommandSent } from '@ktt/application';
 import { answer, CommandResponseDto, CommandRoute } from '../http/command-answer';
 import { RequestContext } from '../http/request-context';
 import { uuidParam } from '../http/uuid-param';
@@ -20,6 +20,7 @@ import {
   LeaveUnionDto,
   RateOrganizationDto,
   RegisterOrganizationDto,
+  RelocateOrganizationDto,
   ResumeOrganizationDto,
   SuspendOrganizationDto,
 } from './organization.dtos';
@@ -35,18 +36,19 @@ const CooperativeId = uuidParam('cooperativeId');
 @CommandHeaders()
 @Controller('api/organizations')
 export class OrganizationCommandsController {
-  constructor(
-    private readonly commandBus: CommandBus,
-    private readonly units: AdministrativeUnits,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
+  /** The seat is judged on the map of registeredOn by the domain (400 UNKNOWN_PROVINCE, 409 PROVINCE_NOT_IN_FORCE, FORMER_PROVINCE_REQUIRED, NOT_A_PREDECESSOR). */
   @CommandRoute(undefined, 'Register a cooperative group, a cooperative or a union', 'created')
-  async register(@Body() body: RegisterOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    // A code that never named a province is refused here, before the command is decided (400 UNKNOWN_PROVINCE);
-    // which codes are in force on the registration date is the rest of issue 15.
-    await this.units.requireKnownProvinceCode(body.provinceCode, 'provinceCode');
+  register(@Body() body: RegisterOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { id, ...rest } = body;
     return this.run({ ...rest, type: 'RegisterOrganization', organizationId: id ?? randomUUID() }, context, res);
+  }
+
+  /** A registrar of the destination: the token's territory on today's map holds the new seat. */
+  @CommandRoute(':id/relocation', "Move the seat to another province (or, in a merged province, another former province) from effectiveOn; 409 ALREADY_SEATED_THERE where it is already")
+  relocate(@Param('id', Uuid) id: string, @Body() body: RelocateOrganizationDto, @RequestContext() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run({ ...body, type: 'RelocateOrganization', organizationId: id }, context, res);
   }
 
   @CommandRoute(':id/ratings', 'Record a yearly rating')

@@ -21,6 +21,16 @@ import { CanonicalId, IsId, IsLocalDate, IsText, NormalizeText } from '../http/v
 const TEXT = LIMITS.text;
 const MEMBERS = LIMITS.memberCount;
 
+const PROVINCE_CODE = /^\d{2}$/;
+
+const FORMER_PROVINCE_CODE = {
+  example: '89',
+  type: String,
+  nullable: true,
+  description:
+    'where provinceCode names a merged province on the date (e.g. 91 from 2025-07-01: former 89 An Giang or 91 Kiên Giang), the former province whose territory holds the seat: required there (409 FORMER_PROVINCE_REQUIRED), one of its predecessors (409 NOT_A_PREDECESSOR); elsewhere omitted',
+};
+
 export class ManagersDto {
   @ApiProperty({ minimum: 0, maximum: LIMITS.managers.max }) @IsInt() @Min(0) @Max(LIMITS.managers.max) total!: number;
   @ApiProperty({ minimum: 0, maximum: LIMITS.managers.max, description: '0 ≤ withDegree ≤ total' }) @IsInt() @Min(0) @Max(LIMITS.managers.max) withDegree!: number;
@@ -43,7 +53,10 @@ export class RegisterOrganizationDto extends ProfileFlagsDto {
   @ApiProperty({ example: '1801234567', description: '1–20 letters, digits, "-" and "/"; compared trimmed and upper-cased' })
   @NormalizeText() @IsString() @Matches(/^[\p{L}\p{Nd}/-]{1,20}$/u, { message: 'registrationNumber must be 1–20 letters, digits, "-" or "/"' })
   registrationNumber!: string;
-  @ApiProperty({ example: '91' }) @IsString() @Matches(/^\d{2}$/, { message: 'provinceCode must be a two-digit province code' }) provinceCode!: string;
+  @ApiProperty({ example: '91', description: 'a province in force on registeredOn (409 PROVINCE_NOT_IN_FORCE naming the successor otherwise; 400 UNKNOWN_PROVINCE for a code that never named one)' })
+  @IsString() @Matches(PROVINCE_CODE, { message: 'provinceCode must be a two-digit province code' }) provinceCode!: string;
+  @ApiPropertyOptional(FORMER_PROVINCE_CODE)
+  @IsOptional() @IsString() @Matches(PROVINCE_CODE, { message: 'formerProvinceCode must be a two-digit province code' }) formerProvinceCode?: string | null;
   @ApiProperty({ enum: SECTORS }) @IsIn(SECTORS) sector!: (typeof SECTORS)[number];
   @ApiProperty({ format: 'date' }) @IsLocalDate() registeredOn!: string;
   @ApiPropertyOptional({ minimum: MEMBERS.min, maximum: MEMBERS.max, description: 'not for unions; at least 5 for a cooperative, 2 for a group' })
@@ -98,6 +111,15 @@ export class JoinUnionDto {
 
 export class LeaveUnionDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() effectiveOn!: string;
+}
+
+export class RelocateOrganizationDto {
+  @ApiProperty({ example: '91', description: 'the destination: a province in force on effectiveOn (409 PROVINCE_NOT_IN_FORCE naming the successor otherwise); a registrar of the destination records it' })
+  @IsString() @Matches(PROVINCE_CODE, { message: 'provinceCode must be a two-digit province code' }) provinceCode!: string;
+  @ApiPropertyOptional(FORMER_PROVINCE_CODE)
+  @IsOptional() @IsString() @Matches(PROVINCE_CODE, { message: 'formerProvinceCode must be a two-digit province code' }) formerProvinceCode?: string | null;
+  @ApiProperty({ format: 'date', description: 'the seat is in the destination from this date on (not before registration or the latest relocation)' })
+  @IsLocalDate() effectiveOn!: string;
 }
 
 export class CorrectRecordDto {
