@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { loadAdministrativeMap, OrganizationCommandHandler, revokeToken, seedAdministrativeUnits, seedPlans, verifyAll } from '@ktt/application';
+import { loadAdministrativeMap, OrganizationCommandHandler, tokenProvincesProblem, revokeToken, seedAdministrativeUnits, seedPlans, verifyAll } from '@ktt/application';
 import { generate, GENERATE_SCALES, loadDemo, readProvinces, type DemoSummary, type GenerateScale, type GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime, PROJECT_ROOT } from '@ktt/platform/runtime';
 import { rebuildReadModels } from '@ktt/read-models';
 import { parseReplayUntil, replayQueryHints, replayReadModels, retryQuarantined, type QuarantinedEvent } from '@ktt/read-models';
+import { todayInVietnam } from '@ktt/domain';
 import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -187,10 +188,10 @@ async function printToken(config: ReturnType<typeof loadConfig>, args: string[])
   }
   if (!role || !ROLES.includes(role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   if (!Number.isFinite(days) || days <= 0 || days > MAX_TOKEN_DAYS) throw new Error(`--days must be a number of days from 1 to ${MAX_TOKEN_DAYS}`);
-  // A token for a code that never named a province could write nothing the api accepts: refuse it now.
-  const map = loadAdministrativeMap(path.join(PROJECT_ROOT, 'data'));
-  const unknown = provinces.filter((code) => !map.isKnownProvinceCode(code));
-  if (unknown.length > 0) throw new Error(`--province ${unknown.join(', ')}: names no province on any date (data/reference/administrative-units-2025.json)`);
+  // A token's provinces are read on today's map (api.md): a code not in force today (89 since the 2025 merger)
+  // or one that never named a province would cover nothing, so it is refused now, naming the code in force.
+  const problem = tokenProvincesProblem(loadAdministrativeMap(path.join(PROJECT_ROOT, 'data')), provinces, todayInVietnam(new Date()));
+  if (problem !== null) throw new Error(`${problem} (data/reference/administrative-units-2025.json)`);
   const { secret } = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
   const minted = new TokenService(secret).mint({ role: role as Role, provinces, subject, expiresInSeconds: Math.round(days * 24 * 3600) });
   process.stdout.write(

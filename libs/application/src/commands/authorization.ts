@@ -57,3 +57,20 @@ function describeToken(principal: Principal, map: AdministrativeMap, today: Loca
   });
   return codes.length > 0 ? `the provinces of its token on ${today} (${codes.join(', ')})` : 'its token, which names no province';
 }
+
+/**
+ * Why a token may not name these provinces, or null when it may (api.md: registrar tokens name
+ * provinces in force): each code must be in force on `today`; the message names the code that
+ * holds the territory now (`89` in 2026 → `91`), or says that a code never named a province.
+ */
+export function tokenProvincesProblem(map: AdministrativeMap, provinces: readonly string[], today: LocalDate): string | null {
+  const problems = provinces.flatMap((code) => {
+    if (!map.isKnownProvinceCode(code)) return [`${code} names no province on any date`];
+    if (map.provinceOn(code, today)) return [];
+    const successor = map.successorOn(code, today);
+    if (successor === null) return [`${code} is not in force on ${today}`];
+    const province = map.provinceOn(successor, today)!;
+    return [`${code} is not in force on ${today}: its territory is part of ${successor} (${province.name}); mint the token for ${successor}, which covers it`];
+  });
+  return problems.length > 0 ? `--province ${problems.join('; ')}` : null;
+}
