@@ -11,7 +11,7 @@ import { schemaIdentifier } from '../generations';
  *
  * Runs after the organization and plan facts of the same batch are stored, so
  * the province of a later event is found from its stream's registration (or
- * adoption) fact even when both arrive in one batch. Idempotent: rows are
+ * adoption) fact, or its latest relocation, even when both arrive in one batch. Idempotent: rows are
  * keyed by event id, and the correction links are set to the same values again.
  * `checkpoint` names the projection whose checkpoint row counts the events applied (see `sequence`).
  */
@@ -37,15 +37,18 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
                                       organization_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
      SELECT u.event_id, u.position, u.stream_id, u.revision, u.event_type, u.recorded_at, u.recorded_by,
             u.organization_id,
-            -- the province is the registration's (organizations never move) or the adoption's (plans)
-            coalesce(u.province_code, o.data->>'provinceCode', p.data->>'provinceCode'),
+            -- where: the seat's unit as the event itself names it (a registration, a relocation), else as the latest
+            -- registration or relocation before it in its stream names it; a plan's adopting province
+            coalesce(u.province_code, o.unit, p.data->>'provinceCode'),
             u.effective_on, u.decision_ref, u.corrects_event_id, u.sequence
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::text[],
                    $8::uuid[], $9::text[], $10::text[], $11::date[], $12::text[], $13::uuid[], $14::bigint[])
          AS u(event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
               organization_id, plan_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
-       LEFT JOIN ${quotedSchema}.organization_facts o
-         ON o.organization_id = u.organization_id AND o.revision = 0 AND o.event_type = 'OrganizationRegistered'
+       LEFT JOIN LATERAL (
+         SELECT coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode') AS unit FROM ${quotedSchema}.organization_facts f
+          WHERE f.organization_id = u.organization_id AND f.revision < u.revision AND f.event_type IN ('OrganizationRegistered', 'OrganizationRelocated')
+          ORDER BY f.revision DESC LIMIT 1) o ON u.organization_id IS NOT NULL
        LEFT JOIN ${quotedSchema}.plan_facts p
          ON p.plan_id = u.plan_id AND p.revision = 0 AND p.event_type = 'PlanAdopted'
      ON CONFLICT (event_id) DO NOTHING`,
@@ -59,7 +62,7 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
       rows.map(({ event }) => event.metadata.recordedBy),
       rows.map(({ event }) => organizationIdOfStream(event.streamId)),
       rows.map(({ event }) => planIdOfStream(event.streamId)),
-      rows.map(({ event }) => (STARTS_A_STREAM.has(event.type) ? text(event.data.provinceCode) : null)),
+      rows.map(({ event }) => (NAMES_A_SEAT.has(event.type) ? text(event.data.formerProvinceCode) ?? text(event.data.provinceCode) : null)),
       rows.map(({ event }) => text(event.data.effectiveOn)),
       rows.map(({ event }) => decisionRef(event.data)),
       rows.map(({ event }) => (event.type === 'RecordCorrected' ? text(event.data.retractedEventId) : null)),
@@ -79,8 +82,11 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
   }
 }
 
-/** The events that carry their stream's province; later ones take it from these. */
-const STARTS_A_STREAM = new Set(['OrganizationRegistered', 'PlanAdopted']);
+/**
+ * The events that name a place: an organization's seat (its unit: `formerProvinceCode ?? provinceCode`,
+ * domain.md "Administrative units") or a plan's adopting province; later events take it from these.
+ */
+const NAMES_A_SEAT = new Set(['OrganizationRegistered', 'OrganizationRelocated', 'PlanAdopted']);
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;

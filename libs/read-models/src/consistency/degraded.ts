@@ -16,13 +16,14 @@ export interface Degraded {
 /**
  * What an answer involves:
  * - `organization`: one organization;
- * - `province`: a province's organizations (and the plans, whose targets a
+ * - `province`: a province's organizations, by the codes their registrations name (a territory: its
+ *   units and its code) (and the plans, whose targets a
  *   province's progress evaluates); a quarantined organization whose province
  *   is unknown (its registration is the poison event) may be anywhere, so it counts too;
  * - `plans`: the plans;
  * - `all`: everything (a list without a province filter, the audit trail).
  */
-export type DegradedScope = { organization: string } | { province: string } | { plans: true } | { all: true };
+export type DegradedScope = { organization: string } | { province: string | readonly string[] } | { plans: true } | { all: true };
 
 /** Null when nothing the answer involves is quarantined (the usual case: one indexed look at a small table). */
 export async function degradedFor(generation: Generation, scope: DegradedScope): Promise<Degraded | null> {
@@ -30,7 +31,7 @@ export async function degradedFor(generation: Generation, scope: DegradedScope):
     'organization' in scope
       ? ['organization_id = $1::uuid', [scope.organization]]
       : 'province' in scope
-        ? [`province_code = $1 OR (organization_id IS NOT NULL AND province_code IS NULL) OR stream_id LIKE 'plan-%'`, [scope.province]]
+        ? [`province_code = ANY($1::text[]) OR (organization_id IS NOT NULL AND province_code IS NULL) OR stream_id LIKE 'plan-%'`, [typeof scope.province === 'string' ? [scope.province] : [...scope.province]]]
         : 'plans' in scope
           ? [`stream_id LIKE 'plan-%'`, []]
           : ['true', []];

@@ -167,7 +167,7 @@ function versionRows(id: string, folded: OrganizationHistory | null) {
   const memberships = new Map<string, { key: string; row: Record<string, unknown> }>();
   if (folded?.kind === 'union') {
     for (const range of membershipRanges(id, segments)) {
-      const row = { union_id: range.unionId, cooperative_id: range.cooperativeId, valid: `[${range.from},${range.to ?? ''})`, union_province_code: segments[0].state.provinceCode };
+      const row = { union_id: range.unionId, cooperative_id: range.cooperativeId, valid: `[${range.from},${range.to ?? ''})`, union_province_code: range.unionUnit };
       const key = JSON.stringify(row);
       memberships.set(`${range.cooperativeId}|${row.valid}`, { key, row });
     }
@@ -238,7 +238,8 @@ function timelineRow(id: string, from: string, to: string | null, state: Organiz
     name: state.name,
     search_text: searchText(state.name, state.registrationNumber),
     registration_number: state.registrationNumber,
-    province_code: state.provinceCode,
+    // The seat's unit (the first-map province holding it), not the code as recorded: a territory is a set of units.
+    province_code: state.formerProvinceCode,
     sector: state.sector,
     status: state.status,
     registered_on: state.registeredOn,

@@ -12,6 +12,8 @@ export interface MembershipRange {
   cooperativeId: string;
   from: string;
   to: string | null;
+  /** The union's seat unit over the range (memberships count in the union's territory). */
+  unionUnit: string;
 }
 
 /**
@@ -32,21 +34,26 @@ export function computeTimeline(history: OrganizationHistory): TimelineSegment[]
   return segments;
 }
 
-/** A union's memberships as ranges, adjacent ranges of one cooperative merged. */
+/**
+ * A union's memberships as ranges, adjacent ranges of one cooperative merged
+ * while the union's seat stays in one unit: a relocation of the union ends
+ * its memberships' ranges and opens them again in its new unit.
+ */
 export function membershipRanges(unionId: string, segments: TimelineSegment[]): MembershipRange[] {
   const ranges: MembershipRange[] = [];
   const open = new Map<string, MembershipRange>();
   for (const segment of segments) {
     const present = new Set(segment.state.memberCooperativeIds);
+    const unit = segment.state.formerProvinceCode;
     for (const [cooperativeId, range] of open) {
-      if (!present.has(cooperativeId)) {
+      if (!present.has(cooperativeId) || range.unionUnit !== unit) {
         range.to = segment.from;
         open.delete(cooperativeId);
       }
     }
     for (const cooperativeId of present) {
       if (open.has(cooperativeId)) continue;
-      const range = { unionId, cooperativeId, from: segment.from, to: null };
+      const range = { unionId, cooperativeId, from: segment.from, to: null, unionUnit: unit };
       open.set(cooperativeId, range);
       ranges.push(range);
     }

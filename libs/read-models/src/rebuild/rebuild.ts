@@ -84,12 +84,13 @@ export async function rebuildReadModels(
    */
   const projectTimelines = async (client: PoolClient): Promise<void> => {
     const quotedSchema = schemaIdentifier(schema);
-    // Every organization's stream starts with its registration (revision 0). Province by province, so
+    // Every organization's stream starts with its registration (revision 0). Unit by unit (the seat's
+    // first-map province, as the timeline's province_code holds it), so
     // that a province's rows lie together in the table and in the GiST indexes built after the load:
     // built over rows in id order, the province index visited 3,521 pages to find one province's 7,642
     // rows in force at a date, and about 300 when built over rows in province order (manual-measurements.md).
     const { rows: registered } = await client.query<{ organization_id: string }>(
-      `SELECT organization_id FROM ${quotedSchema}.organization_facts WHERE revision = 0 ORDER BY data->>'provinceCode', organization_id`,
+      `SELECT organization_id FROM ${quotedSchema}.organization_facts WHERE revision = 0 ORDER BY coalesce(data->>'formerProvinceCode', data->>'provinceCode'), organization_id`,
     );
     const ids = registered.map((row) => row.organization_id);
     let next = 0;
