@@ -15,6 +15,10 @@ export interface Problem {
   detail?: string;
   code?: string;
   errors?: FieldError[];
+  /** PROVINCE_NOT_IN_FORCE: the code in force on that date that took the territory (api.md). */
+  successor?: string;
+  /** FORMER_PROVINCE_REQUIRED, NOT_A_PREDECESSOR: the former provinces to choose among. */
+  predecessors?: string[];
 }
 
 export class ApiError extends Error {

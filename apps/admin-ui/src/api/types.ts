@@ -17,6 +17,7 @@ export type {
   Target,
 } from '@ktt/domain';
 export {
+  AdministrativeMap,
   isUuid,
   LIMITS,
   METRIC_NAMES,
@@ -32,12 +33,37 @@ export {
   planIdOfStream,
   todayInVietnam,
 } from '@ktt/domain';
+import type { OrganizationAsOf, ProvinceProgress, SeriesPoint, TargetProgress } from '@ktt/read-models/answers';
 export type { AuditEventView, OrganizationAsOf, Page, ProvinceProgress, SeriesPoint, TargetProgress } from '@ktt/read-models/answers';
 export type { BrokenEvent, HistoryEntry, OrphanReservation, VerificationResult } from '@ktt/application/answers';
 export type { Me } from '@ktt/auth/principal';
 
-/** A province of data/reference/provinces.json (GET /api/provinces), for pickers. */
+/** A province in force on a date (GET /api/provinces?asOf=), for pickers and labels. */
 export interface Province {
+  code: string;
+  /** The first version's name of `code`, kept by the server as an alias. */
   provinceCode: string;
   name: string;
+  /** Codes on the map of the day before it came into force; a province that was not merged lists its own code. */
+  predecessors: string[];
+  /** Set on a province that a later reorganization ended: the code its territory went to. */
+  successor?: string;
 }
+
+/** A code on the boundaries of a date, as answers name it (api.md: `territory`, `planTerritory`). */
+export interface TerritoryView {
+  code: string;
+  boundariesOn: string;
+  name: string;
+  predecessors?: string[];
+}
+
+/**
+ * The fields of the 2025 reorganization in the answers (api.md), optional here so the UI works with a
+ * server that does not send them yet: progress names its territory and each target its plan's; a series
+ * point says whether the code was in force; the state names the former province of the seat.
+ */
+export type ProvinceProgressView = ProvinceProgress & { territory?: TerritoryView; targets: TargetProgressView[] };
+export type TargetProgressView = TargetProgress & { planTerritory?: TerritoryView };
+export type SeriesPointView = SeriesPoint & { inForce?: boolean; future?: boolean };
+export type OrganizationView = OrganizationAsOf & { formerProvinceCode?: string | null };

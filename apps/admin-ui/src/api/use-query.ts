@@ -33,11 +33,11 @@ export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): Q
 }
 
 /**
- * The 63 provinces (codes as before 1 July 2025, domain.md) with their names. Asked as of 30 June 2025:
- * the list defaults to today's 34, but the read models still count organizations under the codes they
- * were recorded with, so pickers and labels keep the 63 until the UI follows the map (issue 15).
+ * The 63 provinces of the first map (before 1 July 2025, domain.md): the *units* a seat is recorded in,
+ * which the audit trail names (its `provinceCode` is the seat's unit). Pickers of a province in force
+ * on a date use `useProvincesOn` (api/administrative-map.ts) instead.
  */
-export function useProvinces(): QueryState<Province[]> {
+export function useUnitProvinces(): QueryState<Province[]> {
   const api = useApi();
   return useQuery(() => api.get<Province[]>('/api/provinces', { asOf: '2025-06-30' }), [api]);
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ORGANIZATION_EVENT_TYPES, PLAN_EVENT_TYPES, planIdOfStream, type AuditEventView, type Page } from '../../api/types';
-import { useProvinces, useQuery } from '../../api/use-query';
+import { useUnitProvinces, useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, formatTimestamp } from '../../i18n/format';
@@ -43,7 +43,7 @@ const short = (id: string) => id.slice(0, 8);
 export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string): void }) {
   const t = useT(messages);
   const api = useApi();
-  const provinces = useProvinces();
+  const provinces = useUnitProvinces();
   const id = useId();
   const [params, setParams] = useSearchParams();
   const applied = filterOf(params);

@@ -1,10 +1,12 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { apiPath } from '../../api/paths';
-import type { PlanState, ProvinceProgress, TargetProgress } from '../../api/types';
-import { useProvinces, useQuery } from '../../api/use-query';
+import { useAdministrativeMap, useProvincesOn, type MapHistory } from '../../api/administrative-map';
+import type { PlanState, Province, ProvinceProgressView, TargetProgressView } from '../../api/types';
+import { useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { DateInput } from '../../components/DateInput';
+import { ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, formatTimestamp, todayInVietnam } from '../../i18n/format';
 import { useT } from '../../i18n/i18n';
@@ -14,6 +16,7 @@ import { messages } from './messages';
 import { ProgressChart } from './ProgressChart';
 import { statusOf } from './progress-math';
 import { TargetCard } from './TargetCard';
+import { planTerritoryText, provinceOption, ProvinceNotInForce, territoryText } from './territory';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -21,31 +24,38 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * Province dashboard (route `/`): where a province stands against its plan
  * targets as of a date, optionally as the system knew it at a moment
  * (domain.md, "Two clocks"). The choice lives in the URL
- * (`#/?province=91&asOf=2025-12-31&knownAt=…`), so a view can be shared and
- * reloaded.
+ * (`#/?province=91&asOf=2025-12-31&knownAt=…&boundariesOn=…`), so a view can be
+ * shared and reloaded. The province is one of those in force on the date asked
+ * (the 63 before 1 July 2025, the 34 after), or, with `boundariesOn`, a territory
+ * fixed on the boundaries of another date (a former province after the merger).
  */
 export function DashboardPage() {
   const t = useT(messages);
   const api = useApi();
   const { me, can } = useSession();
   const [params, setParams] = useSearchParams();
-  const provinces = useProvinces();
   const today = todayInVietnam();
   const provinceId = useId();
+  const history = useAdministrativeMap();
 
   // The default province: one the user writes for that has a plan, else the first province with a plan in force today.
   const plansToday = useQuery(() => api.get<PlanState[]>('/api/plans'), [api]);
   const defaultProvince = useMemo(() => {
     if (!plansToday.data && !plansToday.error) return null;
     const withPlan = (plansToday.data ?? []).map((plan) => plan.provinceCode);
-    return me?.provinces.find((code) => withPlan.includes(code)) ?? withPlan[0] ?? me?.provinces[0] ?? provinces.data?.[0]?.provinceCode ?? null;
-  }, [plansToday.data, plansToday.error, me, provinces.data]);
+    return me?.provinces.find((code) => withPlan.includes(code)) ?? withPlan[0] ?? me?.provinces[0] ?? null;
+  }, [plansToday.data, plansToday.error, me]);
 
   const provinceParam = params.get('province');
   const provinceCode = provinceParam && /^\d{2}$/.test(provinceParam) ? provinceParam : defaultProvince;
   const asOfParam = params.get('asOf');
   const asOf = asOfParam && DATE.test(asOfParam) ? asOfParam : today;
   const knownAt = params.get('knownAt') ?? '';
+  const boundariesParam = params.get('boundariesOn');
+  const boundariesOn = boundariesParam && DATE.test(boundariesParam) ? boundariesParam : null;
+  // The picker lists the provinces of the map the territory is drawn on: the date asked, or the fixed boundaries.
+  const mapDate = boundariesOn ?? asOf;
+  const provinces = useProvincesOn(mapDate);
   // What is typed in the date field; an empty field means today, and stays empty while the user types.
   const [asOfDraft, setAsOfDraft] = useState(asOf);
   // The URL changed from outside (the navigation link, back): the field follows.
@@ -70,9 +80,9 @@ export function DashboardPage() {
   const progress = useQuery(
     () =>
       provinceCode
-        ? api.get<ProvinceProgress>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined })
+        ? api.get<ProvinceProgressView>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined, boundariesOn: boundariesOn ?? undefined })
         : Promise.resolve(undefined),
-    [api, provinceCode, asOf, knownAt],
+    [api, provinceCode, asOf, knownAt, boundariesOn],
   );
   const plansAsOf = useQuery(() => api.get<PlanState[]>('/api/plans', { asOf, knownAt: knownAt || undefined }), [api, asOf, knownAt]);
 
@@ -85,10 +95,15 @@ export function DashboardPage() {
     );
   }
 
-  const provinceName = (code: string | null) => provinces.data?.find((province) => province.provinceCode === code)?.name ?? code ?? '';
-  const planProvinces = new Set((plansToday.data ?? []).map((plan) => plan.provinceCode));
+  const provinceName = (code: string | null) => provinces.data?.find((province) => province.code === code)?.name ?? code ?? '';
+  const withPlan = (province: Province) => hasPlan(history, plansToday.data ?? [], province.code, mapDate);
   const data = progress.data;
-  const provincePlans = (plansAsOf.data ?? []).filter((plan) => plan.provinceCode === data?.provinceCode);
+  // The territory asked: the server's answer names it (with its boundaries date); an older server's, the code on the map of the date.
+  const territory = data ? (data.territory ?? { code: data.provinceCode, boundariesOn: boundariesOn ?? data.asOf, name: provinceName(data.provinceCode) }) : null;
+  const territoryName = territory ? territoryText(t, history, territory) : '';
+  const targetPlanIds = new Set((data?.targets ?? []).map((target) => target.planId));
+  const provincePlans = (plansAsOf.data ?? []).filter((plan) => targetPlanIds.has(plan.id) || plan.provinceCode === data?.provinceCode);
+  const selectedListed = provinceCode !== null && (provinces.data ?? []).some((province) => province.code === provinceCode);
 
   return (
     <div className="dashboard">
@@ -100,21 +115,21 @@ export function DashboardPage() {
             {!provinceCode ? <option value="">{t('state.loading')}</option> : null}
             {provinces.data ? (
               <>
+                {/* A code not in force on the date (89 after the merger) stays selectable: the page says where its territory went. */}
+                {provinceCode && !selectedListed ? <option value={provinceCode}>{provinceCode}</option> : null}
                 <optgroup label={t('province.withPlan')}>
-                  {provinces.data
-                    .filter((province) => planProvinces.has(province.provinceCode))
-                    .map((province) => (
-                      <option key={province.provinceCode} value={province.provinceCode}>
-                        {province.name} ({province.provinceCode})
-                      </option>
-                    ))}
+                  {provinces.data.filter(withPlan).map((province) => (
+                    <option key={province.code} value={province.code}>
+                      {provinceOption(t, history, province, mapDate)}
+                    </option>
+                  ))}
                 </optgroup>
                 <optgroup label={t('province.others')}>
                   {provinces.data
-                    .filter((province) => !planProvinces.has(province.provinceCode))
+                    .filter((province) => !withPlan(province))
                     .map((province) => (
-                      <option key={province.provinceCode} value={province.provinceCode}>
-                        {province.name} ({province.provinceCode})
+                      <option key={province.code} value={province.code}>
+                        {provinceOption(t, history, province, mapDate)}
                       </option>
                     ))}
                 </optgroup>
@@ -135,15 +150,36 @@ export function DashboardPage() {
             }}
           />
           <p className="hint">{t('asOf.hint', { today: formatDate(today) })}</p>
+          <p className="hint" data-testid="province-count">
+            {provinces.data ? t('province.count', { n: provinces.data.length, date: formatDate(mapDate) }) : ''}
+          </p>
         </div>
         <DashboardMomentInput label={t('field.knownAt')} value={knownAt} endOfDay hint={t('knownAt.hint')} onChange={(iso) => update({ knownAt: iso || null })} />
       </form>
       <ProblemMessage error={provinces.error} />
-      <ProblemMessage error={progress.error} />
+      {boundariesOn ? (
+        <div className="card dashboard-boundaries" role="status" data-testid="fixed-boundaries">
+          <p>{t('boundaries.notice', { territory: territoryName || provinceCode || '', date: formatDate(boundariesOn) })}</p>
+          <button type="button" className="secondary" onClick={() => update({ boundariesOn: null })}>
+            {t('boundaries.clear')}
+          </button>
+        </div>
+      ) : null}
+      {provinceCode ? (
+        <ProvinceNotInForce
+          error={progress.error}
+          code={provinceCode}
+          asOf={asOf}
+          history={history}
+          onSwitch={(code) => update({ province: code, boundariesOn: null })}
+          onFormer={(code, date) => update({ province: code, boundariesOn: date })}
+        />
+      ) : null}
+      {progress.error instanceof ApiError && progress.error.problem.code === 'PROVINCE_NOT_IN_FORCE' ? null : <ProblemMessage error={progress.error} />}
 
       {data ? (
         <p className="dashboard-summary" aria-live="polite">
-          <strong>{t('summary.asOf', { province: provinceName(data.provinceCode), asOf: formatDate(data.asOf) })}</strong>,{' '}
+          <strong data-testid="dashboard-territory">{t('summary.asOf', { province: territoryName, asOf: formatDate(data.asOf) })}</strong>,{' '}
           {data.knownAt ? t('summary.knownAt', { knownAt: formatTimestamp(data.knownAt) }) : t('summary.knownNow')}.
           {progress.loading ? <span className="dashboard-updating"> {t('summary.updating')}</span> : null}
         </p>
@@ -157,8 +193,16 @@ export function DashboardPage() {
             <h2 id="dashboard-metrics-heading">{t('metrics.heading')}</h2>
             <MetricGroups progress={data} />
           </section>
-          <Targets targets={data.targets} plans={provincePlans} asOf={data.asOf} />
-          <ProgressChart provinceCode={data.provinceCode} asOf={data.asOf} knownAt={knownAt} targets={data.targets} plans={provincePlans} />
+          <Targets targets={data.targets} plans={provincePlans} asOf={data.asOf} history={history} />
+          <ProgressChart
+            provinceCode={data.provinceCode}
+            asOf={data.asOf}
+            knownAt={knownAt}
+            boundariesOn={boundariesOn}
+            targets={data.targets}
+            plans={provincePlans}
+            history={history}
+          />
         </div>
       ) : null}
     </div>
@@ -166,9 +210,9 @@ export function DashboardPage() {
 }
 
 /** The targets in force, plan by plan, with a one-line tally of their statuses. */
-function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: PlanState[]; asOf: string }) {
+function Targets({ targets, plans, asOf, history }: { targets: TargetProgressView[]; plans: PlanState[]; asOf: string; history: MapHistory | null }) {
   const t = useT(messages);
-  const byPlan = new Map<string, TargetProgress[]>();
+  const byPlan = new Map<string, TargetProgressView[]>();
   for (const target of targets) byPlan.set(target.planId, [...(byPlan.get(target.planId) ?? []), target]);
   const tally = { met: 0, onTrack: 0, behind: 0, other: 0 };
   for (const target of targets) {
@@ -177,7 +221,7 @@ function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: P
     else tally.other += 1;
   }
   // The quote of each target as the plan in force states it (planId + metric + deadline), else the progress answer's.
-  const quoteOf = (target: TargetProgress) =>
+  const quoteOf = (target: TargetProgressView) =>
     plans
       .find((plan) => plan.id === target.planId)
       ?.targets.find((candidate) => candidate.metric === target.metric && candidate.deadline === target.deadline)?.quote ??
@@ -194,6 +238,9 @@ function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: P
       {[...byPlan.entries()].map(([planId, planTargets]) => {
         const plan = plans.find((candidate) => candidate.id === planId);
         const sorted = [...planTargets].sort((a, b) => a.deadline.localeCompare(b.deadline));
+        // Each plan is evaluated on its own territory (api.md, planTerritory): "former Kiên Giang" after the merger.
+        const planTerritory = planTargets.find((target) => target.planTerritory)?.planTerritory;
+        const territory = planTerritory ? planTerritoryText(t, history, planTerritory, asOf) : null;
         return (
           <section key={planId} className="dashboard-plan" aria-labelledby={`dashboard-plan-${planId}`}>
             <h3 id={`dashboard-plan-${planId}`}>{plan?.title ?? planId}</h3>
@@ -205,9 +252,20 @@ function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: P
               })}
               {plan?.amendments ? ` · ${t('plan.amendments', { n: plan.amendments })}` : ''}
             </p>
+            {planTerritory && territory ? (
+              <p className="dashboard-plan-territory" data-testid={`plan-territory-${planId}`}>
+                {t('plan.territory', { territory: `${territory} (${planTerritory.code})`, date: formatDate(planTerritory.boundariesOn) })}
+              </p>
+            ) : null}
             <div className="dashboard-targets">
               {sorted.map((target) => (
-                <TargetCard key={`${target.metric}-${target.deadline}`} target={target} adoptedOn={plan?.adoptedOn ?? null} quote={quoteOf(target)} />
+                <TargetCard
+                  key={`${target.metric}-${target.deadline}`}
+                  target={target}
+                  adoptedOn={plan?.adoptedOn ?? null}
+                  quote={quoteOf(target)}
+                  territory={target.planTerritory ? planTerritoryText(t, history, target.planTerritory, asOf) : null}
+                />
               ))}
             </div>
           </section>
@@ -215,4 +273,17 @@ function Targets({ targets, plans, asOf }: { targets: TargetProgress[]; plans: P
       })}
     </section>
   );
+}
+
+/**
+ * Whether a plan covers (part of) the province `code` on `date`: its territory (the adopting province on
+ * the boundaries of its adoption date) lies within the province's. Without the map, the codes are compared.
+ */
+function hasPlan(history: MapHistory | null, plans: PlanState[], code: string, date: string): boolean {
+  const units = history?.map.unitsOf(code, date) ?? null;
+  return plans.some((plan) => {
+    if (!units) return plan.provinceCode === code;
+    const planUnits = history!.map.unitsOf(plan.provinceCode, plan.adoptedOn);
+    return planUnits !== null && planUnits.every((unit) => units.includes(unit));
+  });
 }

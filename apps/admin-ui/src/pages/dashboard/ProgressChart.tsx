@@ -1,7 +1,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { apiPath } from '../../api/paths';
-import type { MetricName, PlanState, SeriesPoint, TargetProgress } from '../../api/types';
+import { addDays, type MapHistory } from '../../api/administrative-map';
+import type { MetricName, PlanState, SeriesPointView, TargetProgress } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, isShareMetric } from '../../i18n/format';
@@ -15,6 +16,8 @@ const ACTUAL_COLOUR = '#0b5394';
 const PATH_COLOURS = ['#b3261e', '#6a3d9a', '#1d6b2f'];
 const PATH_DASHES = ['8 4', '3 3', '12 4 3 4'];
 const GUIDE_COLOUR = '#4a5360';
+const FIXED_COLOUR = '#b45f06';
+const REORGANIZED_COLOUR = '#b3261e';
 
 interface PathLine {
   key: string;
@@ -27,6 +30,7 @@ interface Row {
   time: number;
   date: string;
   actual?: number | null;
+  fixed?: number | null;
   [path: string]: number | string | null | undefined;
 }
 
@@ -36,13 +40,22 @@ interface Row {
  * metric the straight path from its baseline on the plan's adoption date to
  * its aim on the deadline (dashed). A caption says in words whether the
  * province is ahead of or behind each path; a table holds the same numbers.
+ *
+ * Each point is counted on the map of its own date (api.md), so the line of a
+ * merged province steps up on the merger's date: a red line marks it, and a
+ * second, comparable line on fixed boundaries (`boundariesOn`, the territory
+ * of the as-of date) can be added. Months when the code was not in force
+ * (`inForce: false`) are gaps.
  */
 export function ProgressChart(props: {
   provinceCode: string;
   asOf: string;
   knownAt: string;
+  /** The dashboard's fixed boundaries, if any: every point is then counted on them. */
+  boundariesOn: string | null;
   targets: TargetProgress[];
   plans: PlanState[];
+  history: MapHistory | null;
 }) {
   const t = useT(messages);
   const { locale } = useLocale();
@@ -51,6 +64,8 @@ export function ProgressChart(props: {
   const captionId = useId();
   const tableId = useId();
   const [showTable, setShowTable] = useState(false);
+  const [fixedShown, setFixedShown] = useState(false);
+  const fixedId = useId();
   const narrow = useNarrow();
 
   const targetMetrics = useMemo(() => [...new Set(props.targets.map((target) => target.metric))], [props.targets]);
@@ -77,21 +92,41 @@ export function ProgressChart(props: {
   const from = `${fromYear}-01-01`;
   const series = useQuery(
     () =>
-      api.get<SeriesPoint[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
+      api.get<SeriesPointView[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
         from,
         to: props.asOf,
         step: 'month',
         knownAt: props.knownAt || undefined,
+        boundariesOn: props.boundariesOn ?? undefined,
       }),
-    [api, props.provinceCode, from, props.asOf, props.knownAt],
+    [api, props.provinceCode, from, props.asOf, props.knownAt, props.boundariesOn],
   );
+  // The dates in the chart's range on which this code's territory changed (the 2025 merger for 91 and 15).
+  const steps = props.boundariesOn || !props.history ? [] : territoryChanges(props.history, props.provinceCode, from, props.asOf);
+  // The comparable line: every point on the boundaries of the as-of date (asked only when shown).
+  const fixedBoundaries = props.asOf;
+  const fixedSeries = useQuery(
+    () =>
+      fixedShown && !props.boundariesOn
+        ? api.get<SeriesPointView[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
+            from,
+            to: props.asOf,
+            step: 'month',
+            knownAt: props.knownAt || undefined,
+            boundariesOn: fixedBoundaries,
+          })
+        : Promise.resolve(undefined),
+    [api, props.provinceCode, from, props.asOf, props.knownAt, props.boundariesOn, fixedShown],
+  );
+  const fixed = fixedShown && !props.boundariesOn ? fixedSeries.data : undefined;
 
   const lastDate = [props.asOf, ...paths.map((path) => path.target.deadline)].sort().at(-1)!;
-  const rows = useMemo(() => buildRows(series.data ?? [], metric, paths), [series.data, metric, paths]);
+  const rows = useMemo(() => buildRows(series.data ?? [], metric, paths, fixed), [series.data, metric, paths, fixed]);
   const format = (value: number | null | undefined) => formatValue(metric, value, locale);
   const metricName = t(`metric.${metric}`);
 
-  const points = (series.data ?? []).filter((point) => point.metrics[metric] !== undefined);
+  const points = (series.data ?? []).filter((point) => point.inForce !== false && point.metrics[metric] !== undefined);
+  const someNotInForce = (series.data ?? []).some((point) => point.inForce === false);
   const first = points.find((point) => point.metrics[metric] !== null);
   const last = points.at(-1);
   const captionParts: string[] = [];
@@ -169,7 +204,17 @@ export function ProgressChart(props: {
           </optgroup>
         </select>
       </div>
+      {props.boundariesOn ? null : (
+        <div className="field checkbox dashboard-fixed">
+          <input id={fixedId} type="checkbox" checked={fixedShown} onChange={(event) => setFixedShown(event.target.checked)} aria-describedby={`${fixedId}-hint`} />
+          <label htmlFor={fixedId}>{t('chart.fixed', { date: formatDate(fixedBoundaries) })}</label>
+          <p className="hint" id={`${fixedId}-hint`}>
+            {t('chart.fixed.hint', { date: formatDate(fixedBoundaries) })}
+          </p>
+        </div>
+      )}
       <ProblemMessage error={series.error} />
+      <ProblemMessage error={fixedSeries.error} />
       <figure className="dashboard-figure" data-testid="progress-chart" aria-busy={series.loading} aria-describedby={captionId}>
         <div className="dashboard-chart-box" aria-hidden={rows.length === 0 ? true : undefined}>
           {rows.length ? (
@@ -213,6 +258,15 @@ export function ProgressChart(props: {
                     label={narrow ? undefined : { value: t('chart.adoptedLine'), position: 'insideTopRight', fill: GUIDE_COLOUR, fontSize: 12 }}
                   />
                 ))}
+                {steps.map((date) => (
+                  <ReferenceLine
+                    key={`reorganized-${date}`}
+                    x={dateTime(date)}
+                    stroke={REORGANIZED_COLOUR}
+                    strokeWidth={1.5}
+                    label={narrow ? undefined : { value: t('chart.reorganizedLine'), position: 'insideBottomRight', fill: REORGANIZED_COLOUR, fontSize: 12 }}
+                  />
+                ))}
                 <ReferenceLine
                   x={dateTime(props.asOf)}
                   stroke={GUIDE_COLOUR}
@@ -227,6 +281,18 @@ export function ProgressChart(props: {
                   dot={false}
                   isAnimationActive={false}
                 />
+                {fixed ? (
+                  <Line
+                    type="linear"
+                    dataKey="fixed"
+                    name={t('chart.fixedLine', { date: formatDate(fixedBoundaries) })}
+                    stroke={FIXED_COLOUR}
+                    strokeWidth={2}
+                    strokeDasharray="1 3"
+                    dot={false}
+                    isAnimationActive={false}
+                  />
+                ) : null}
                 {paths.map((path, index) => (
                   <Line
                     key={path.key}
@@ -250,6 +316,13 @@ export function ProgressChart(props: {
         <p className="hint dashboard-chart-guides">
           {adoptionDates.length ? `${t('chart.guide.adopted', { date: adoptionDates.map((date) => formatDate(date)).join(', ') })} ` : ''}
           {t('chart.guide.asOf', { date: formatDate(props.asOf) })}
+          {steps.map((date) => (
+            <span key={date} data-testid="chart-reorganized">
+              {' '}
+              {t('chart.guide.reorganized', { date: formatDate(date) })}
+            </span>
+          ))}
+          {someNotInForce ? ` ${t('chart.notInForce')}` : ''}
         </p>
         <figcaption id={captionId} className="dashboard-caption" aria-live="polite">
           {captionParts.map((part) => (
@@ -269,6 +342,7 @@ export function ProgressChart(props: {
                 <tr>
                   <th scope="col">{t('chart.table.date')}</th>
                   <th scope="col">{t('chart.table.actual')}</th>
+                  {fixed ? <th scope="col">{t('chart.table.fixed', { date: formatDate(fixedBoundaries) })}</th> : null}
                   {paths.map((path) => (
                     <th scope="col" key={path.key}>
                       {t('chart.table.path', { deadline: formatDate(path.target.deadline) })}
@@ -281,6 +355,7 @@ export function ProgressChart(props: {
                   <tr key={row.time}>
                     <th scope="row">{formatDate(row.date)}</th>
                     <td>{row.actual === undefined ? '' : format(row.actual)}</td>
+                    {fixed ? <td>{row.fixed === undefined ? '' : format(row.fixed)}</td> : null}
                     {paths.map((path) => (
                       <td key={path.key}>{typeof row[path.key] === 'number' ? format(row[path.key] as number) : ''}</td>
                     ))}
@@ -300,9 +375,16 @@ export function ProgressChart(props: {
  * of the paths (the ends of each dashed line); each path's value at every row
  * on or after its adoption date (the straight line, then the aim).
  */
-function buildRows(series: SeriesPoint[], metric: MetricName, paths: PathLine[]): Row[] {
+function buildRows(series: SeriesPointView[], metric: MetricName, paths: PathLine[], fixed?: SeriesPointView[]): Row[] {
   const rows = new Map<string, Row>();
-  for (const point of series) rows.set(point.asOf, { time: dateTime(point.asOf), date: point.asOf, actual: point.metrics[metric] ?? null });
+  // A point where the code names no province (inForce: false) is a gap, whatever its metrics say.
+  const valueOf = (point: SeriesPointView) => (point.inForce === false ? null : (point.metrics[metric] ?? null));
+  for (const point of series) rows.set(point.asOf, { time: dateTime(point.asOf), date: point.asOf, actual: valueOf(point) });
+  for (const point of fixed ?? []) {
+    const row = rows.get(point.asOf) ?? { time: dateTime(point.asOf), date: point.asOf };
+    row.fixed = valueOf(point);
+    rows.set(point.asOf, row);
+  }
   for (const path of paths) {
     for (const date of [path.adoptedOn, path.target.deadline]) {
       if (!rows.has(date)) rows.set(date, { time: dateTime(date), date });
@@ -329,4 +411,14 @@ function useNarrow(): boolean {
     return () => list.removeEventListener('change', onChange);
   }, []);
   return narrow;
+}
+
+/** The dates in (from, to] on which the territory `code` names changed (a merger into it, or its end). */
+function territoryChanges(history: MapHistory, code: string, from: string, to: string): string[] {
+  return history.changes.filter((change) => {
+    if (change <= from || change > to) return false;
+    const before = history.map.unitsOf(code, addDays(change, -1));
+    const after = history.map.unitsOf(code, change);
+    return (before ?? []).join() !== (after ?? []).join();
+  });
 }

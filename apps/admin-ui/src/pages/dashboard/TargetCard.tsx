@@ -38,7 +38,18 @@ export function StatusBadge({ status }: { status: TargetStatus }) {
  * deadline, the plan, and the source sentence (a tooltip on hover and a
  * disclosure for keyboard and screen-reader users).
  */
-export function TargetCard({ target, adoptedOn, quote }: { target: TargetProgress; adoptedOn: string | null; quote: string | null }) {
+export function TargetCard({
+  target,
+  adoptedOn,
+  quote,
+  territory = null,
+}: {
+  target: TargetProgress;
+  adoptedOn: string | null;
+  quote: string | null;
+  /** The territory the target is evaluated on, in words ("former Kiên Giang"), when the answer names it. */
+  territory?: string | null;
+}) {
   const t = useT(messages);
   const { locale } = useLocale();
   const headingId = useId();
@@ -63,6 +74,11 @@ export function TargetCard({ target, adoptedOn, quote }: { target: TargetProgres
       <p className="dashboard-target-aim">
         <span className="dashboard-target-label">{t('target.aim')}:</span> <strong>{describeAim(target, t, locale)}</strong>
       </p>
+      {territory ? (
+        <p className="dashboard-target-aim dashboard-target-territory" data-testid="target-territory">
+          <span className="dashboard-target-label">{t('target.territory')}:</span> <strong>{territory}</strong>
+        </p>
+      ) : null}
       <p className="dashboard-target-aim">
         <span className="dashboard-target-label">{t('target.deadline')}:</span> <strong>{formatDate(target.deadline)}</strong>
       </p>

@@ -1,13 +1,15 @@
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError, type CommandResult } from '../../api/client';
 import { apiPath } from '../../api/paths';
-import { LIMITS, PROFILE_FLAG_NAMES, RATINGS, type HistoryEntry, type OrganizationAsOf, type Province } from '../../api/types';
+import { useProvincesOn } from '../../api/administrative-map';
+import { LIMITS, PROFILE_FLAG_NAMES, RATINGS, type HistoryEntry, type OrganizationAsOf } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
 import { formatDate, todayInVietnam } from '../../i18n/format';
 import type { Translate } from '../../i18n/i18n';
 import { useApi } from '../../session/session';
 import { CooperativePicker } from './CooperativePicker';
+import { formerToSend, SEAT_CONFLICTS, SeatFields, seatProblems, useSeat } from './SeatFields';
 import { dateProblem, integerProblem, lifetime, parseInteger, textProblem, useOrgT, yesNo, type OrganizationSummary } from './shared';
 import { eventLabel, isRetractable } from './Timeline';
 import { useFields, useSubmission, type CodeFields } from './use-submission';
@@ -15,7 +17,7 @@ import { useFields, useSubmission, type CodeFields } from './use-submission';
 /** The domain's limits of free text, so the form refuses what the api would. */
 const TEXT = LIMITS.text;
 
-export type FormName = 'rate' | 'members' | 'profile' | 'suspend' | 'dormant' | 'resume' | 'dissolve' | 'join' | 'leave' | 'correct';
+export type FormName = 'rate' | 'members' | 'profile' | 'suspend' | 'dormant' | 'resume' | 'dissolve' | 'relocate' | 'join' | 'leave' | 'correct';
 
 export interface CommandProps {
   /** The organization now (as of today, everything recorded): the state the commands are judged against. */
@@ -23,7 +25,6 @@ export interface CommandProps {
   /** Its stream's version, sent as If-Match. */
   version: number;
   events: HistoryEntry[] | undefined;
-  provinces: Province[] | undefined;
   names: Record<string, OrganizationSummary | null>;
   /** Done: `what` says what was recorded. */
   onDone(what: string): void;
@@ -380,6 +381,56 @@ export function DissolveForm(props: CommandProps) {
   );
 }
 
+/**
+ * POST /api/organizations/{id}/relocation: the seat moves to a province in force on the effective date
+ * (a registrar: one within its token's territory, as the destination's registrar writes it), with the
+ * former province where that province was formed from several (also a move between two former
+ * territories of one merged province).
+ */
+export function RelocationForm(props: CommandProps) {
+  const t = useOrgT();
+  const form = useCommand(props);
+  const f = useFields({ effectiveOn: '', provinceCode: '', formerProvinceCode: '' }, form);
+  const { effectiveOn, provinceCode, formerProvinceCode } = f.values;
+  const seat = useSeat(effectiveOn, provinceCode);
+  const validate = (): FormErrors => {
+    const problems = seatProblems(t, seat, effectiveOn, provinceCode, formerProvinceCode);
+    return {
+      effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
+      provinceCode: problems.provinceCode ?? '',
+      formerProvinceCode: problems.formerProvinceCode ?? '',
+    };
+  };
+  const former = formerToSend(seat, formerProvinceCode);
+  return (
+    <Shell
+      title={t('form.relocate')}
+      hint={t('form.relocate.hint')}
+      submission={form}
+      fields={['effectiveOn', 'provinceCode', 'formerProvinceCode']}
+      onCancel={props.onCancel}
+      onSubmit={(event) =>
+        form.send(event, '/relocation', { provinceCode, ...(former ? { formerProvinceCode: former } : {}), effectiveOn }, validate, t('form.relocate'), {
+          ...DATE_CONFLICTS,
+          ...SEAT_CONFLICTS,
+        })
+      }
+    >
+      <div className="org-form-grid">
+        <EffectiveOn t={t} {...f.bind('effectiveOn', { clears: ['provinceCode', 'formerProvinceCode'] })} />
+        <SeatFields
+          t={t}
+          seat={seat}
+          date={effectiveOn}
+          provinceLabel={t('field.destination')}
+          province={f.bind('provinceCode', { clears: ['formerProvinceCode'], onChange: () => f.set('formerProvinceCode', '') })}
+          former={f.bind('formerProvinceCode')}
+        />
+      </div>
+    </Shell>
+  );
+}
+
 const MEMBERSHIP_CONFLICTS: CodeFields = {
   ...DATE_CONFLICTS,
   ALREADY_A_MEMBER: 'cooperativeId',
@@ -393,6 +444,8 @@ export function JoinForm(props: CommandProps) {
   const form = useCommand(props);
   const f = useFields({ cooperativeId: [] as string[], effectiveOn: '' }, form);
   const { cooperativeId: chosen, effectiveOn } = f.values;
+  // A union may admit a cooperative of another province: the provinces in force on the joining date.
+  const provinces = useProvincesOn(effectiveOn || todayInVietnam());
   const validate = (): FormErrors => ({
     cooperativeId: chosen.length ? '' : t('form.required'),
     effectiveOn: dateProblem(t, effectiveOn, lifetime(props.organization)) ?? '',
@@ -410,7 +463,7 @@ export function JoinForm(props: CommandProps) {
         {...f.bind('cooperativeId')}
         legend={t('field.cooperativeId')}
         provinceCode={props.organization.provinceCode}
-        provinces={props.provinces}
+        provinces={provinces.data}
         asOf={effectiveOn || todayInVietnam()}
         max={1}
         exclude={props.organization.memberCooperativeIds}
@@ -522,6 +575,7 @@ export const FORMS: Record<FormName, (props: CommandProps) => ReactNode> = {
   dormant: DormantForm,
   resume: ResumeForm,
   dissolve: DissolveForm,
+  relocate: RelocationForm,
   join: JoinForm,
   leave: LeaveForm,
   correct: CorrectionForm,

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { apiPath, canonicalUuid } from '../../api/paths';
-import type { HistoryEntry, OrganizationAsOf } from '../../api/types';
-import { useProvinces, useQuery } from '../../api/use-query';
+import { unitName, useAdministrativeMap, useProvincesOn, type MapHistory } from '../../api/administrative-map';
+import type { HistoryEntry, OrganizationView } from '../../api/types';
+import { useQuery } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
 import { FormText } from '../../components/FormFields';
 import { ProblemMessage } from '../../components/ProblemMessage';
@@ -12,6 +13,7 @@ import { useLocale, type Translate } from '../../i18n/i18n';
 import { useApi, useSession } from '../../session/session';
 import { FORMS, type CommandProps, type FormName } from './OrganizationForms';
 import { OrgLink, provinceLabel, rememberSummary, StatusBadge, useOrganizationSummaries, useOrgT, yesNo } from './shared';
+import { ProvinceHistory } from './ProvinceHistory';
 import { idsInEvents, Timeline } from './Timeline';
 
 /**
@@ -72,14 +74,16 @@ function OrganizationDetails({ id }: { id: string }) {
   const api = useApi();
   const { can, canWriteProvince } = useSession();
   const location = useLocation();
-  const provinces = useProvinces();
   const [params, setParams] = useSearchParams();
   const today = todayInVietnam();
   const asOf = params.get('asOf') || today;
+  // The state names the province in force on asOf: its name is that of asOf's map.
+  const provinces = useProvincesOn(asOf);
+  const history = useAdministrativeMap();
   const knownAt = params.get('knownAt') || null;
   const historyAllowed = can('history:read');
 
-  const state = useQuery(() => api.get<OrganizationAsOf>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
+  const state = useQuery(() => api.get<OrganizationView>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
   const events = useQuery(
     () => (historyAllowed ? api.get<HistoryEntry[]>(apiPath`/api/organizations/${id}/events`) : Promise.resolve(undefined)),
     [api, id, historyAllowed],
@@ -87,7 +91,7 @@ function OrganizationDetails({ id }: { id: string }) {
   // Commands are judged against the organization now and need its latest version: read it apart when the page looks at another time.
   const viewingNow = asOf === today && knownAt === null;
   const current = useQuery(
-    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationAsOf>(apiPath`/api/organizations/${id}`)),
+    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationView>(apiPath`/api/organizations/${id}`)),
     [api, id, viewingNow],
   );
   const now = viewingNow ? state.data : current.data;
@@ -172,7 +176,6 @@ function OrganizationDetails({ id }: { id: string }) {
           organization: now,
           version,
           events: events.data,
-          provinces: provinces.data,
           names,
           eventId: name === 'correct' ? correctEventId : undefined,
           onDone: (what) => {
@@ -201,6 +204,8 @@ function OrganizationDetails({ id }: { id: string }) {
     if (now.status === 'suspended' || now.status === 'dormant') available.push('resume');
     if (!dissolved) available.push('dissolve');
   }
+  // A relocation is written by a registrar of the destination (api.md), so it is offered to every writer; the form offers its provinces.
+  if (now && can('organizations:write') && !dissolved) available.push('relocate');
   if (now && can('corrections:write') && historyAllowed) available.push('correct');
   const toggle = (name: FormName) => {
     setMessage(null);
@@ -282,7 +287,13 @@ function OrganizationDetails({ id }: { id: string }) {
             {t('org.stateHeading', { date: formatDate(asOf) })}
             {knownAt ? ` · ${t('org.stateKnownAt', { time: formatTimestamp(knownAt) })}` : ''}
           </h2>
-          <StateFields organization={organization} t={t} locale={locale} provinceText={provinceLabel(provinces.data, organization.provinceCode)} />
+          <StateFields
+            organization={organization}
+            t={t}
+            locale={locale}
+            provinceText={provinceLabel(provinces.data, organization.provinceCode)}
+            formerText={formerProvinceText(history, organization, asOf)}
+          />
           {organization.kind === 'union' ? (
             <>
               <h3>{t('org.members', { date: formatDate(asOf) })}</h3>
@@ -345,6 +356,14 @@ function OrganizationDetails({ id }: { id: string }) {
         </section>
       ) : null}
 
+      {historyAllowed && events.data && !notFound ? (
+        <section className="card" aria-labelledby="org-province-history-heading">
+          <h2 id="org-province-history-heading">{t('history.heading')}</h2>
+          <p className="hint">{t('history.hint')}</p>
+          <ProvinceHistory events={events.data} history={history} until={today} t={t} />
+        </section>
+      ) : null}
+
       {historyAllowed ? (
         <section>
           <h2 id="org-timeline-heading">{t('org.timeline')}</h2>
@@ -355,7 +374,7 @@ function OrganizationDetails({ id }: { id: string }) {
             <Timeline
               events={events.data}
               t={t}
-              provinces={provinces.data}
+              history={history}
               names={names}
               asOf={asOf}
               knownAt={knownAt}
@@ -370,11 +389,36 @@ function OrganizationDetails({ id }: { id: string }) {
   );
 }
 
-function StateFields({ organization, t, locale, provinceText }: { organization: OrganizationAsOf; t: Translate; locale: 'vi' | 'en'; provinceText: string }) {
+/**
+ * The former province of the seat (api.md: `formerProvinceCode`, always set), worth showing where the
+ * province in force was formed from several or the seat's former province has another code.
+ */
+function formerProvinceText(history: MapHistory | null, organization: OrganizationView, asOf: string): string | null {
+  const former = organization.formerProvinceCode;
+  if (!former) return null;
+  const merged = (history?.map.unitsOf(organization.provinceCode, asOf) ?? []).length > 1;
+  if (!merged && former === organization.provinceCode) return null;
+  return `${unitName(history, former)} (${former})`;
+}
+
+function StateFields({
+  organization,
+  t,
+  locale,
+  provinceText,
+  formerText,
+}: {
+  organization: OrganizationView;
+  t: Translate;
+  locale: 'vi' | 'en';
+  provinceText: string;
+  formerText: string | null;
+}) {
   const rows: [string, ReactNode][] = [
     [t('field.kind'), t(`kind.${organization.kind}`)],
     [t('field.registrationNumber'), organization.registrationNumber],
     [t('field.provinceCode'), provinceText],
+    ...(formerText ? ([[t('field.formerProvince'), formerText]] as [string, ReactNode][]) : []),
     [t('field.sector'), t(`sector.${organization.sector}`)],
     [t('field.status'), <StatusBadge key="status" status={organization.status} t={t} />],
     [t('field.registeredOn'), formatDate(organization.registeredOn)],

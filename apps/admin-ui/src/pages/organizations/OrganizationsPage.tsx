@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useProvinces, useQuery } from '../../api/use-query';
+import { useProvincesOn } from '../../api/administrative-map';
+import { useQuery } from '../../api/use-query';
 import { ORGANIZATION_KINDS, RATINGS, SECTORS, STATUSES, type OrganizationAsOf, type Page } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormSelect, FormText } from '../../components/FormFields';
@@ -26,10 +27,11 @@ export function OrganizationsPage() {
   const { locale } = useLocale();
   const api = useApi();
   const { can } = useSession();
-  const provinces = useProvinces();
   const [params, setParams] = useSearchParams();
   const value = (name: Filter) => params.get(name) ?? '';
   const asOf = value('asOf') || todayInVietnam();
+  // The provinces in force on the list's date: an organization is listed under the province holding its seat then.
+  const provinces = useProvincesOn(asOf);
   const limit = PAGE_SIZES.includes(value('limit')) ? value('limit') : '50';
   const cursors = (params.get('cursors') ?? '').split(',').filter(Boolean);
   const cursor = cursors[cursors.length - 1];
@@ -73,7 +75,11 @@ export function OrganizationsPage() {
     update({ q: qDraft.trim() });
   };
   const anyFilter = FILTERS.some((name) => name !== 'limit' && value(name));
-  const provinceOptions = (provinces.data ?? []).map((province) => ({ value: province.provinceCode, label: `${province.name} (${province.provinceCode})` }));
+  const provinceOptions = (provinces.data ?? []).map((province) => ({ value: province.code, label: `${province.name} (${province.code})` }));
+  // A code chosen on another date that is not in force on this one (89 after the merger) stays shown; the server's answer says why.
+  if (value('provinceCode') && provinces.data && !provinceOptions.some((option) => option.value === value('provinceCode'))) {
+    provinceOptions.unshift({ value: value('provinceCode'), label: value('provinceCode') });
+  }
   const pageNumber = cursors.length + 1;
   const items = list.data?.items ?? [];
 

@@ -2,12 +2,12 @@ import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { CommandResult } from '../../api/client';
 import { LIMITS, ORGANIZATION_KINDS, SECTORS, type OrganizationKind } from '../../api/types';
-import { useProvinces } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
 import { FormCheckbox, FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
 import { todayInVietnam } from '../../i18n/format';
 import { useApi, useSession } from '../../session/session';
 import { CooperativePicker } from './CooperativePicker';
+import { formerToSend, SEAT_CONFLICTS, SeatFields, seatProblems, useSeat } from './SeatFields';
 import {
   dateProblem,
   integerProblem,
@@ -28,6 +28,7 @@ const FIELDS = [
   'name',
   'registrationNumber',
   'provinceCode',
+  'formerProvinceCode',
   'sector',
   'registeredOn',
   'memberCount',
@@ -41,8 +42,10 @@ const FIELDS = [
 /**
  * POST /api/organizations. The fields depend on the kind: a member count for
  * cooperatives (≥ 5) and groups (≥ 2), founding cooperatives (≥ 3, chosen by
- * search among the province's) for unions; the profile is optional. A
- * registrar registers only in its provinces. On success: the new
+ * search among the province's) for unions; the profile is optional. The
+ * province is one in force on the registration date (a registrar: within its
+ * token's territory), with the former province where that one was formed from
+ * several (SeatFields). On success: the new
  * organization's page (read-your-writes through the client's minPosition).
  */
 export function RegisterPage() {
@@ -50,8 +53,6 @@ export function RegisterPage() {
   const api = useApi();
   const navigate = useNavigate();
   const { me, can } = useSession();
-  const provinces = useProvinces();
-  const allowed = me?.role === 'admin' ? (provinces.data ?? []) : (provinces.data ?? []).filter((p) => me?.provinces.includes(p.provinceCode));
   const form = useSubmission();
   const f = useFields(
     {
@@ -59,6 +60,7 @@ export function RegisterPage() {
       name: '',
       registrationNumber: '',
       provinceCode: me?.role === 'registrar' && me.provinces.length === 1 ? me.provinces[0] : '',
+      formerProvinceCode: '',
       sector: '',
       registeredOn: '',
       memberCount: '',
@@ -70,7 +72,8 @@ export function RegisterPage() {
     },
     form,
   );
-  const { kind, name, registrationNumber, provinceCode, sector, registeredOn, memberCount, memberCooperativeIds: founders } = f.values;
+  const { kind, name, registrationNumber, provinceCode, formerProvinceCode, sector, registeredOn, memberCount, memberCooperativeIds: founders } = f.values;
+  const seat = useSeat(registeredOn, provinceCode);
   const { 'managers.total': managersTotal, 'managers.withDegree': managersWithDegree } = f.values;
   const { errors } = form;
 
@@ -91,7 +94,9 @@ export function RegisterPage() {
     put('name', textProblem(t, name, LIMITS.text.name));
     const number = registrationNumber.trim();
     put('registrationNumber', number === '' ? t('form.required') : REGISTRATION_NUMBER.test(number) ? undefined : t('form.registrationNumber'));
-    put('provinceCode', provinceCode ? undefined : t('form.required'));
+    const seatProblem = seatProblems(t, seat, registeredOn, provinceCode, formerProvinceCode);
+    put('provinceCode', seatProblem.provinceCode);
+    put('formerProvinceCode', seatProblem.formerProvinceCode);
     put('sector', sector ? undefined : t('form.required'));
     put('registeredOn', dateProblem(t, registeredOn));
     if (kind === 'union') {
@@ -119,6 +124,7 @@ export function RegisterPage() {
       name: name.trim(),
       registrationNumber: registrationNumber.trim(),
       provinceCode,
+      ...(formerToSend(seat, formerProvinceCode) ? { formerProvinceCode } : {}),
       sector,
       registeredOn,
       ...(kind === 'union' ? { memberCooperativeIds: founders } : { memberCount: parseInteger(memberCount) }),
@@ -127,6 +133,7 @@ export function RegisterPage() {
     };
     const result = await form.run(validate, () => api.command('/api/organizations', body) as Promise<CommandResult>, {
       codeFields: {
+        ...SEAT_CONFLICTS,
         REGISTRATION_NUMBER_TAKEN: 'registrationNumber',
         ID_TAKEN: 'name',
         NOT_A_COOPERATIVE: 'memberCooperativeIds',
@@ -151,16 +158,21 @@ export function RegisterPage() {
           />
           <FormText {...f.bind('name')} label={t('field.name')} required maxLength={LIMITS.text.name} />
           <FormText {...f.bind('registrationNumber')} label={t('field.registrationNumber')} required maxLength={20} hint={t('form.registrationNumber')} />
-          <FormSelect
-            {...f.bind('provinceCode', {
+          {/* The date first: the provinces offered are those in force on it. */}
+          <DateInput {...f.bind('registeredOn', { clears: ['provinceCode', 'formerProvinceCode'] })} label={t('field.registeredOn')} required />
+          <SeatFields
+            t={t}
+            seat={seat}
+            date={registeredOn}
+            province={f.bind('provinceCode', {
               // The founders are chosen among the province's cooperatives.
-              clears: ['memberCooperativeIds'],
-              onChange: () => f.set('memberCooperativeIds', []),
+              clears: ['memberCooperativeIds', 'formerProvinceCode'],
+              onChange: () => {
+                f.set('memberCooperativeIds', []);
+                f.set('formerProvinceCode', '');
+              },
             })}
-            label={t('field.provinceCode')}
-            required
-            placeholder={t('choose')}
-            options={allowed.map((p) => ({ value: p.provinceCode, label: `${p.name} (${p.provinceCode})` }))}
+            former={f.bind('formerProvinceCode')}
           />
           <FormSelect
             {...f.bind('sector')}
@@ -169,7 +181,6 @@ export function RegisterPage() {
             placeholder={t('choose')}
             options={SECTORS.map((s) => ({ value: s, label: t(`sector.${s}`) }))}
           />
-          <DateInput {...f.bind('registeredOn')} label={t('field.registeredOn')} required />
           {kind !== 'union' ? (
             <FormNumber {...f.bind('memberCount')} label={t('field.memberCount')} required min={MINIMUM_MEMBERS[kind]} hint={t('register.minimumHint')} />
           ) : null}

@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
-import type { HistoryEntry, Province } from '../../api/types';
+import { unitName, type MapHistory } from '../../api/administrative-map';
+import type { HistoryEntry } from '../../api/types';
 import { formatDate, formatTimestamp } from '../../i18n/format';
 import type { Translate } from '../../i18n/i18n';
-import { OrgLink, provinceLabel, yesNo, type OrganizationSummary } from './shared';
+import { OrgLink, yesNo, type OrganizationSummary } from './shared';
 
 /** Keys of event data that name a document (a decision, a notice…): shown as the event's document reference. */
 export const DOCUMENT_KEYS = ['decisionRef', 'noticeRef', 'document', 'documentRef'];
@@ -64,8 +65,16 @@ function EventLink({ event, t, children }: { event: HistoryEntry | undefined; t:
 
 interface ValueContext {
   t: Translate;
-  provinces: Province[] | undefined;
+  history: MapHistory | null;
   names: Record<string, OrganizationSummary | null>;
+  /** The event's effective date: a province code is named as the map of that date has it. */
+  date?: string | null;
+}
+
+/** A code as the event names it, on the map of its date ("Kiên Giang (91)" in 2023, "An Giang (91)" in 2026). */
+function provinceOnDate(context: ValueContext, code: string): string {
+  const name = context.date ? context.history?.map.provinceOn(code, context.date)?.name : undefined;
+  return `${name ?? unitName(context.history, code)} (${code})`;
 }
 
 function formatValue(key: string, value: unknown, context: ValueContext): ReactNode {
@@ -84,7 +93,9 @@ function formatValue(key: string, value: unknown, context: ValueContext): ReactN
     case 'status':
       return t(`status.${String(value)}`);
     case 'provinceCode':
-      return provinceLabel(context.provinces, String(value));
+      return provinceOnDate(context, String(value));
+    case 'formerProvinceCode':
+      return `${unitName(context.history, String(value))} (${String(value)})`;
     case 'until':
     case 'ratedOn':
     case 'effectiveOn':
@@ -121,7 +132,7 @@ function fieldLabel(t: Translate, key: string): string {
 /** An event's data as labelled values (what the registrar entered, in words). */
 /** The order fields are read in (the registration's identity first, then counts, then the profile); others after, as stored. */
 const KEY_ORDER = [
-  'name', 'registrationNumber', 'kind', 'provinceCode', 'sector', 'memberCount', 'memberCooperativeIds', 'cooperativeId',
+  'name', 'registrationNumber', 'kind', 'provinceCode', 'formerProvinceCode', 'sector', 'memberCount', 'memberCooperativeIds', 'cooperativeId',
   'rating', 'year', 'reason', 'finding', 'until', 'mode', 'managers', 'directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption',
 ];
 
@@ -132,7 +143,7 @@ function order(key: string): number {
 
 export function EventData({ data, context, hide = HIDDEN_KEYS }: { data: Record<string, unknown>; context: ValueContext; hide?: Set<string> }) {
   const entries = Object.entries(data)
-    .filter(([key, value]) => !hide.has(key) && !(key === 'memberCount' && value === null) && !(key === 'memberCooperativeIds' && Array.isArray(value) && value.length === 0))
+    .filter(([key, value]) => !hide.has(key) && !((key === 'memberCount' || key === 'formerProvinceCode') && (value === null || value === undefined)) && !(key === 'memberCooperativeIds' && Array.isArray(value) && value.length === 0))
     .sort(([a], [b]) => order(a) - order(b));
   if (entries.length === 0) return null;
   return (
@@ -156,7 +167,7 @@ export function EventData({ data, context, hide = HIDDEN_KEYS }: { data: Record<
 export function Timeline(props: {
   events: HistoryEntry[];
   t: Translate;
-  provinces: Province[] | undefined;
+  history: MapHistory | null;
   names: Record<string, OrganizationSummary | null>;
   asOf: string;
   knownAt: string | null;
@@ -164,7 +175,7 @@ export function Timeline(props: {
 }) {
   const { events, t } = props;
   const byId = new Map(events.map((event) => [event.eventId, event]));
-  const context: ValueContext = { t, provinces: props.provinces, names: props.names };
+  const base: ValueContext = { t, history: props.history, names: props.names };
   return (
     <ol className="org-timeline" data-testid="organization-timeline">
       {events.map((event) => {
@@ -173,6 +184,11 @@ export function Timeline(props: {
         const retracts = retractedId ? byId.get(retractedId) : undefined;
         const documents = DOCUMENT_KEYS.filter((key) => typeof event.data[key] === 'string' && event.data[key]);
         const replacement = event.type === 'RecordCorrected' ? (event.data.replacement as { type: string; data: Record<string, unknown> } | null) : null;
+        const context: ValueContext = { ...base, date: event.effectiveOn };
+        const replacementContext: ValueContext = {
+          ...base,
+          date: typeof replacement?.data.effectiveOn === 'string' ? replacement.data.effectiveOn : typeof replacement?.data.registeredOn === 'string' ? replacement.data.registeredOn : event.effectiveOn,
+        };
         const notKnownYet = props.knownAt !== null && event.recordedAt > props.knownAt;
         const afterAsOf = event.effectiveOn !== null && event.effectiveOn > props.asOf;
         const classes = ['org-event', event.correctedBy ? 'retracted' : '', event.type === 'RecordCorrected' ? 'correction' : '', notKnownYet ? 'unknown-yet' : '']
@@ -231,7 +247,7 @@ export function Timeline(props: {
                       <strong>{t('field.replacement')}:</strong> {eventLabel(t, replacement.type)}
                       {typeof replacement.data.effectiveOn === 'string' ? ` · ${t('event.effectiveOn')} ${formatDate(replacement.data.effectiveOn)}` : ''}
                     </p>
-                    <EventData data={replacement.data} context={context} />
+                    <EventData data={replacement.data} context={replacementContext} />
                   </div>
                 ) : (
                   <p className="org-muted">{t('event.replacementNone')}</p>

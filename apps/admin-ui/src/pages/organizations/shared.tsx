@@ -14,7 +14,7 @@ export function useOrgT(): Translate {
 
 export function provinceLabel(provinces: Province[] | undefined, code: string | null | undefined): string {
   if (!code) return '—';
-  const name = provinces?.find((province) => province.provinceCode === code)?.name;
+  const name = provinces?.find((province) => (province.code ?? province.provinceCode) === code)?.name;
   return name ? `${name} (${code})` : code;
 }
 
