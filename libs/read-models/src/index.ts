@@ -3,6 +3,7 @@ export { BitemporalReadModels1732600000000 } from './migrations/1732600000000-bi
 export { TimelineIndexes1732700000000 } from './migrations/1732700000000-timeline-indexes';
 export { CurrentProvinceIndex1732900000000 } from './migrations/1732900000000-current-province-index';
 export { QuarantinedEvents1733100000000 } from './migrations/1733100000000-quarantined-events';
+export { SeatUnits1733300000000 } from './migrations/1733300000000-seat-units';
 export * from './answers';
 export * from './generations';
 export * from './projector/projector';
