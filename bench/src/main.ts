@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { OrganizationCommandHandler, seedPlans, type CommandContext } from '@ktt/application';
+import { OrganizationCommandHandler, referenceAdministrativeMap, seedPlans, type CommandContext } from '@ktt/application';
 import type { OrganizationCommand, OrganizationKind, OrganizationStatus } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
@@ -136,6 +136,9 @@ async function main(): Promise<void> {
     const populations = loadPopulations(path.join(ROOT, 'data', 'reference', 'province-populations.json'));
     const progress = new ProgressQueries(new PlanQueries(), populations);
     const organizationsQuery = new OrganizationQueries();
+    // The map as the api answers with it: a province's territory on the boundaries of the date asked.
+    const map = referenceAdministrativeMap();
+    const territoryOf = (province: string, asOf: string) => map.territory(province, asOf) ?? map.territory(map.successorOn(province, asOf)!, asOf)!;
     const generation = await Generation.active(pool); // one generation for every question, as the api resolves it per request
     const known = await recordedRange(pool);
     const searchTerms = await sampleSearchTerms(pool);
@@ -143,17 +146,17 @@ async function main(): Promise<void> {
     const progressNow = await latency('progress as of a date', PROGRESS_QUESTIONS, (random) => {
       const province = pick(random, PROVINCES);
       const asOf = randomDate(random, '2016-01-01', dataset.today);
-      return () => progress.progress(generation, province, asOf);
+      return () => progress.progress(generation, { map, territory: territoryOf(province, asOf), asOf });
     });
     const progressKnownAt = await latency('progress as of a date, knownAt', PROGRESS_QUESTIONS, (random) => {
       const province = pick(random, PROVINCES);
       const asOf = randomDate(random, '2016-01-01', dataset.today);
       const knownAt = new Date(known.from + random() * (known.to - known.from)).toISOString();
-      return () => progress.progress(generation, province, asOf, knownAt);
+      return () => progress.progress(generation, { map, territory: territoryOf(province, asOf), asOf, knownAt });
     });
     const series: Record<string, LatencyFigure> = {};
     for (const province of PROVINCES) {
-      series[province] = await latency(`series ${province} 2016-2025 monthly`, SERIES_RUNS, () => () => progress.series(generation, province, '2016-01-01', '2025-12-31', 'month'), 2);
+      series[province] = await latency(`series ${province} 2016-2025 monthly`, SERIES_RUNS, () => () => progress.series(generation, { map, code: province, from: '2016-01-01', to: '2025-12-31', step: 'month' }), 2);
     }
     const kinds: OrganizationKind[] = ['cooperative', 'cooperative_group', 'union'];
     const statuses: OrganizationStatus[] = ['active', 'active', 'dormant', 'suspended'];

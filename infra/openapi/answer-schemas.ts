@@ -13,6 +13,7 @@ export const ANSWER_TYPES = [
   'OrganizationPage',
   'HistoryEntry',
   'PlanState',
+  'PlanAnswer',
   'ProvinceProgress',
   'SeriesPoint',
   'AuditEventPage',

@@ -1,4 +1,4 @@
-import type { LocalDate, MetricName, OrganizationState, TargetEvaluation } from '@ktt/domain';
+import type { LocalDate, MetricName, OrganizationState, PlanState, TargetEvaluation } from '@ktt/domain';
 
 /**
  * What the read side answers, in the shapes the api sends (api.md). Types only, importing only the
@@ -32,9 +32,18 @@ export type { PlanState } from '@ktt/domain';
 /** Every metric of domain.md ("Metrics"); null where it cannot be computed (no population known, no rated organization). */
 export type Metrics = Record<MetricName, number | null>;
 
+/** A code on the boundaries of a date (domain.md: `91@2023-10-20` is former Kiên Giang). */
+export interface TerritoryRef {
+  code: string;
+  boundariesOn: LocalDate;
+  name: string;
+}
+
 /** GET /api/provinces/:code/progress. */
 export interface ProvinceProgress {
   provinceCode: string;
+  /** The territory counted: the code on the boundaries of `boundariesOn` (default `asOf`), with its predecessors then. */
+  territory: TerritoryRef & { predecessors: string[] };
   asOf: LocalDate;
   /** null when the question gave none (now). */
   knownAt: string | null;
@@ -42,14 +51,19 @@ export interface ProvinceProgress {
   targets: TargetProgress[];
 }
 
-/** One target of a progress answer: the domain's evaluation and the plan that sets it. */
-export type TargetProgress = TargetEvaluation & { planId: string };
+/** One target of a progress answer: the domain's evaluation, the plan that sets it and the territory it is evaluated on. */
+export type TargetProgress = TargetEvaluation & { planId: string; planTerritory: TerritoryRef };
 
 /** One point of GET /api/provinces/:code/progress/series. */
 export interface SeriesPoint {
   asOf: LocalDate;
+  /** false where the code names no province on the point's boundaries: every metric is then null. */
+  inForce: boolean;
   metrics: Metrics;
 }
+
+/** A plan as answered by GET /api/plans: its state at the date and the territory it covers. */
+export type PlanAnswer = PlanState & { territory: TerritoryRef };
 
 /** A row of the audit trail (GET /api/audit/events): an organization or plan event, without its data. */
 export interface AuditEventView {

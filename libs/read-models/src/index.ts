@@ -13,6 +13,7 @@ export * from './organizations/timeline';
 export * from './plans/plan-projection';
 export * from './organizations/organization-queries';
 export * from './plans/plan-queries';
+export * from './plans/plan-territory';
 export * from './progress/metrics-query';
 export * from './progress/progress-queries';
 export * from './population/population';

@@ -28,7 +28,22 @@ export class TemporalQueryDto extends AsOfQueryDto {
   @IsOptional() @NormalizeKnownAt() @IsKnownAt() knownAt?: string;
 }
 
+const BOUNDARIES_ON_DESCRIPTION =
+  'the map whose boundaries the province code is read on (domain.md, "Administrative units"): `91` on 2024-01-01 is former Kiên Giang, on 2026-01-01 An Giang (former An Giang + former Kiên Giang); default: the date asked (`asOf`, or each point\'s own date in a series)';
+
+/** A province's answers (progress, series): the territory the code names on `boundariesOn`. */
+export class ProgressQueryDto extends TemporalQueryDto {
+  @ApiPropertyOptional({ format: 'date', description: BOUNDARIES_ON_DESCRIPTION })
+  @IsOptional() @IsLocalDate() boundariesOn?: string;
+}
+
+/** GET /api/plans: `provinceCode` keeps the plans whose territory lies within that province's on `asOf`. */
+export class PlanListQueryDto extends TemporalQueryDto {
+  @ApiPropertyOptional({ example: '91' }) @IsOptional() @Matches(/^\d{2}$/, { message: 'provinceCode must be a two-digit province code' }) provinceCode?: string;
+}
+
 export class OrganizationListQueryDto extends TemporalQueryDto {
+  @ApiPropertyOptional({ format: 'date', description: BOUNDARIES_ON_DESCRIPTION }) @IsOptional() @IsLocalDate() boundariesOn?: string;
   @ApiPropertyOptional({ example: '91' }) @IsOptional() @Matches(/^\d{2}$/, { message: 'provinceCode must be a two-digit province code' }) provinceCode?: string;
   @ApiPropertyOptional({ enum: ORGANIZATION_KINDS }) @IsOptional() @IsIn(ORGANIZATION_KINDS) kind?: (typeof ORGANIZATION_KINDS)[number];
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
@@ -43,4 +58,5 @@ export class SeriesQueryDto extends ConsistencyQueryDto {
   @ApiPropertyOptional({ format: 'date' }) @IsLocalDate() to!: string;
   @ApiPropertyOptional({ enum: PERIOD_STEPS }) @IsIn(PERIOD_STEPS) step!: (typeof PERIOD_STEPS)[number];
   @ApiPropertyOptional({ format: 'date-time', description: KNOWN_AT_DESCRIPTION }) @IsOptional() @NormalizeKnownAt() @IsKnownAt() knownAt?: string;
+  @ApiPropertyOptional({ format: 'date', description: BOUNDARIES_ON_DESCRIPTION }) @IsOptional() @IsLocalDate() boundariesOn?: string;
 }

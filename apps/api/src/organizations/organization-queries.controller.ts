@@ -29,10 +29,14 @@ export class OrganizationQueriesController {
   @AnswerResponse('OrganizationPage', 'A page: `items` (each an organization\'s state) and `nextCursor`')
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
     if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
+    const map = await this.units.map();
+    const { asOf = todayInVietnam(), limit = 50, minPosition: _m, provinceCode, boundariesOn, ...filters } = query;
+    // The province's territory on the boundaries asked (default asOf): 404 PROVINCE_NOT_IN_FORCE naming the successor where the code names none then.
+    const territory = provinceCode === undefined ? null : map.territory(provinceCode, boundariesOn ?? asOf);
+    if (provinceCode !== undefined && !territory) throw map.notInForce(provinceCode, boundariesOn ?? asOf, 'not_found', 'provinceCode');
     const generation = await this.consistency.prepare(query);
-    const { asOf = todayInVietnam(), limit = 50, minPosition: _m, ...filters } = query;
-    const page = await this.organizations.list(generation, { ...filters, asOf, limit });
-    return markDegraded(page, await this.consistency.degraded(generation, filters.provinceCode ? { province: filters.provinceCode } : { all: true }, res));
+    const page = await this.organizations.list(generation, { ...filters, asOf, limit, ...(territory ? { units: territory.units } : {}) }, map);
+    return markDegraded(page, await this.consistency.degraded(generation, territory ? { province: [provinceCode!, ...territory.units] } : { all: true }, res));
   }
 
   /** Its state as of a date, from the temporal read model. */
@@ -44,7 +48,7 @@ export class OrganizationQueriesController {
   async get(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const asOf = query.asOf ?? todayInVietnam();
-    const state = await this.organizations.get(generation, id, asOf, query.knownAt);
+    const state = await this.organizations.get(generation, id, asOf, query.knownAt, await this.units.map());
     // Before a 404 too: a registration held in quarantine is why it is not found.
     const degraded = await this.consistency.degraded(generation, { organization: id }, res);
     if (!state) {

@@ -8,10 +8,10 @@ import type { Response } from 'express';
 import { DomainError, todayInVietnam, type PlanCommand } from '@ktt/domain';
 import { CommandBus } from '@nestjs/cqrs';
 import { AdministrativeUnits, PlanCommandMessage, type CommandContext, type CommandResult } from '@ktt/application';
-import { PlanQueries } from '@ktt/read-models';
+import { liesWithin, PlanQueries, planTerritory, territoryAnswer } from '@ktt/read-models';
 import { answer, CommandRoute } from '../http/command-answer';
 import { RequestContext } from '../http/request-context';
-import { TemporalQueryDto } from '../http/query.dtos';
+import { PlanListQueryDto, TemporalQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 import { planIdParam } from '../http/uuid-param';
 import { AdoptPlanDto, AmendPlanDto, EndPlanDto } from './plan.dtos';
@@ -57,11 +57,20 @@ export class PlansController {
 
   @Get()
   @Requires('plans:read')
-  @ApiOperation({ summary: 'The plans in force at a date, with their amendments applied' })
-  @AnswerResponse('PlanState', 'Every plan in force at the date', 'list')
-  async list(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
+  @ApiOperation({ summary: 'The plans in force at a date, with their amendments applied, each with the territory it covers; `provinceCode`: those whose territory lies within that province\'s on the date' })
+  @AnswerResponse('PlanAnswer', 'Every plan in force at the date (repealed and superseded ones are not; ended by their deadlines ones are, with endReason)', 'list')
+  @ProblemResponses(404)
+  async list(@Query() query: PlanListQueryDto, @Res({ passthrough: true }) res: Response) {
+    const asOf = query.asOf ?? todayInVietnam();
+    if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
+    const map = await this.units.map();
+    const within = query.provinceCode === undefined ? null : map.territory(query.provinceCode, asOf);
+    if (query.provinceCode !== undefined && !within) throw map.notInForce(query.provinceCode, asOf, 'not_found', 'provinceCode');
     const generation = await this.consistency.prepare(query);
-    const plans = await this.queries.inForce(generation, query.asOf ?? todayInVietnam(), undefined, query.knownAt);
+    const plans = (await this.queries.inForce(generation, asOf, undefined, query.knownAt))
+      .map((plan) => ({ plan, territory: planTerritory(map, plan) }))
+      .filter(({ territory }) => !within || liesWithin(territory, within))
+      .map(({ plan, territory }) => ({ ...plan, territory: territoryAnswer(territory) }));
     await this.consistency.degraded(generation, { plans: true }, res); // an array: the header says it
     return plans;
   }
@@ -69,7 +78,7 @@ export class PlansController {
   @Get(':id')
   @Requires('plans:read')
   @ApiOperation({ summary: 'A plan as in force at a date' })
-  @AnswerResponse('PlanState', 'The plan, its targets as amended by the date')
+  @AnswerResponse('PlanAnswer', 'The plan, its targets as amended by the date (none once repealed or superseded: endedOn, endReason say how), and the territory it covers')
   @ProblemResponses(404)
   async get(@Param('id', planIdParam()) id: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
@@ -77,7 +86,7 @@ export class PlansController {
     const plan = await this.queries.get(generation, id, asOf, query.knownAt);
     const degraded = await this.consistency.degraded(generation, { plans: true }, res);
     if (!plan) throw DomainError.notFound('PLAN_NOT_FOUND', `no plan ${id} in force on ${asOf}`);
-    return markDegraded(plan, degraded);
+    return markDegraded({ ...plan, territory: territoryAnswer(planTerritory(await this.units.map(), plan)) }, degraded);
   }
 
   /** Through the command bus to PlanCommandHandler, where the use case is. */

@@ -4,11 +4,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '../auth/auth.decorators';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
-import { todayInVietnam } from '@ktt/domain';
+import { todayInVietnam, type AdministrativeMap, type LocalDate, type Territory } from '@ktt/domain';
 import { AdministrativeUnits } from '@ktt/application';
 import { ProgressQueries } from '@ktt/read-models';
 import { RequestValidationError } from '../http/problem';
-import { SeriesQueryDto, TemporalQueryDto } from '../http/query.dtos';
+import { ProgressQueryDto, SeriesQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
 
 /** Two digits (else 400), and a code that named a province on some date (else 404 UNKNOWN_PROVINCE: api.md, "Queries"). */
@@ -16,6 +16,16 @@ async function provinceCode(code: string, units: AdministrativeUnits): Promise<s
   if (!/^\d{2}$/.test(code)) throw new RequestValidationError([{ path: 'path:code', message: 'code must be a two-digit province code' }]);
   await units.requireKnownProvinceCode(code, 'path:code', 'url-path');
   return code;
+}
+
+/**
+ * The territory `code` names on the boundaries of `boundariesOn`: 404 PROVINCE_NOT_IN_FORCE naming
+ * the successor where it names none then (89 on 2026-01-01 is part of 91).
+ */
+export function territoryOn(map: AdministrativeMap, code: string, boundariesOn: LocalDate): Territory {
+  const territory = map.territory(code, boundariesOn);
+  if (!territory) throw map.notInForce(code, boundariesOn, 'not_found', 'path:code');
+  return territory;
 }
 
 @ApiTags('provinces')
@@ -34,20 +44,38 @@ export class ProgressController {
   @Get()
   @ApiOperation({ summary: 'A province\'s metrics and the targets in force, as of a date' })
   @AnswerResponse('ProvinceProgress', 'Every metric and each target\'s evaluation')
-  async get(@Param('code') code: string, @Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
+  async get(@Param('code') code: string, @Query() query: ProgressQueryDto, @Res({ passthrough: true }) res: Response) {
+    const asked = await provinceCode(code, this.units);
+    const map = await this.units.map();
+    const asOf = query.asOf ?? todayInVietnam();
+    const territory = territoryOn(map, asked, query.boundariesOn ?? asOf);
     const generation = await this.consistency.prepare(query);
-    const answer = await this.progress.progress(generation, await provinceCode(code, this.units), query.asOf ?? todayInVietnam(), query.knownAt);
-    return markDegraded(answer, await this.consistency.degraded(generation, { province: answer.provinceCode }, res));
+    const answer = await this.progress.progress(generation, { map, territory, asOf, knownAt: query.knownAt });
+    return markDegraded(answer, await this.consistency.degraded(generation, { province: [asked, ...territory.units] }, res));
   }
 
-  /** One point per period end (month, quarter, year) between from and to. */
+  /**
+   * One point per period end (month, quarter, year) between from and to. Without boundariesOn each
+   * point counts the territory the code names on its own date; a point where it names none is
+   * `inForce: false`.
+   */
   @Get('series')
   @ApiOperation({ summary: 'A province\'s metrics at each period end between two dates' })
-  @AnswerResponse('SeriesPoint', 'One point (asOf, metrics) per month, quarter or year end', 'list')
+  @AnswerResponse('SeriesPoint', 'One point (asOf, inForce, metrics) per month, quarter or year end', 'list')
   async series(@Param('code') code: string, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
+    const asked = await provinceCode(code, this.units);
+    const map = await this.units.map();
+    const fixed = query.boundariesOn === undefined ? null : territoryOn(map, asked, query.boundariesOn);
     const generation = await this.consistency.prepare(query);
-    const points = await this.progress.series(generation, await provinceCode(code, this.units), query.from, query.to, query.step, query.knownAt);
-    await this.consistency.degraded(generation, { province: code }, res); // an array: the header says it
+    const points = await this.progress.series(generation, { map, code: asked, from: query.from, to: query.to, step: query.step, knownAt: query.knownAt, boundariesOn: query.boundariesOn });
+    // Every unit the code held over the period (or on the fixed boundaries): an array, the header says it.
+    const units = fixed ? fixed.units : unitsOver(map, asked, query.from, query.to);
+    await this.consistency.degraded(generation, { province: [asked, ...units] }, res);
     return points;
   }
+}
+
+/** The units a code named on the dates between `from` and `to` (on either side of a reorganization). */
+function unitsOver(map: AdministrativeMap, code: string, from: LocalDate, to: LocalDate): string[] {
+  return [...new Set([from, to].flatMap((date) => map.unitsOf(code, date) ?? []))];
 }

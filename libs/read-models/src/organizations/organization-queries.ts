@@ -1,6 +1,7 @@
-import type { LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
+import type { AdministrativeMap, LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
 import type { OrganizationAsOf, Page } from '../answers';
 import type { Generation } from '../generations';
+import { unitsCondition } from '../progress/metrics-query';
 import { searchText } from './timeline';
 
 /** `knownAt`: an ISO timestamp, or omitted for what is known now (every record so far). */
@@ -9,6 +10,12 @@ export const KNOWN_NOW = 'infinity';
 export interface OrganizationFilter {
   asOf: LocalDate;
   knownAt?: string;
+  /**
+   * The territory whose organizations are listed, as units (first-map province codes: what the
+   * timeline records as a seat); the caller finds them on the map (`provinceCode` on `boundariesOn`).
+   */
+  units?: readonly string[];
+  /** One unit, by its code (tests of one first-map province); `units` wins where both are given. */
   provinceCode?: string;
   kind?: OrganizationKind;
   status?: OrganizationStatus;
@@ -68,23 +75,28 @@ const COLUMNS = (schema: string, knownParameter: string) => `
  * the answer reads (one indexed query each).
  */
 export class OrganizationQueries {
-  async get(generation: Generation, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW): Promise<OrganizationAsOf | null> {
+  /**
+   * `map`: the province in force at `asOf` is the one whose territory holds the seat's unit
+   * (without it, `provinceCode` is the unit, as the timeline holds it).
+   */
+  async get(generation: Generation, id: string, asOf: LocalDate, knownAt: string = KNOWN_NOW, map?: AdministrativeMap): Promise<OrganizationAsOf | null> {
     const schema = generation.identifier;
     const { rows } = await generation.pool.query<TimelineRow>(
       `SELECT ${COLUMNS(schema, '$3')} FROM ${schema}.organization_timeline t
         WHERE t.organization_id = $2 AND t.valid @> $1::date AND t.known @> $3::timestamptz`,
       [asOf, id, knownAt],
     );
-    return rows[0] ? toOrganizationAsOf(rows[0]) : null;
+    return rows[0] ? toOrganizationAsOf(rows[0], provinceOn(map, asOf)) : null;
   }
 
-  async list(generation: Generation, filter: OrganizationFilter): Promise<Page<OrganizationAsOf>> {
+  async list(generation: Generation, filter: OrganizationFilter, map?: AdministrativeMap): Promise<Page<OrganizationAsOf>> {
     const schema = generation.identifier;
+    const units = filter.units ?? (filter.provinceCode !== undefined ? [filter.provinceCode] : undefined);
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows } = await generation.pool.query<TimelineRow>(
       `SELECT ${COLUMNS(schema, '$9')} FROM ${schema}.organization_timeline t
         WHERE t.valid @> $1::date AND t.known @> $9::timestamptz
-          AND ($2::text IS NULL OR t.province_code = $2)
+          AND ${units ? unitsCondition(units, 't.province_code', 2, true) : '$2::text[] IS NULL'}
           AND ($3::text IS NULL OR t.kind = $3)
           AND ($4::text IS NULL OR t.status = $4)
           AND ($5::text IS NULL OR t.sector = $5)
@@ -92,20 +104,38 @@ export class OrganizationQueries {
           AND ($7::uuid IS NULL OR t.organization_id > $7::uuid)
         ORDER BY t.organization_id
         LIMIT $8`,
-      [filter.asOf, filter.provinceCode ?? null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW],
+      [filter.asOf, units ? [...units] : null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW],
     );
-    const items = rows.slice(0, filter.limit).map(toOrganizationAsOf);
+    const inForce = provinceOn(map, filter.asOf);
+    const items = rows.slice(0, filter.limit).map((row) => toOrganizationAsOf(row, inForce));
     return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };
   }
 }
 
-function toOrganizationAsOf(row: TimelineRow): OrganizationAsOf {
+/**
+ * The code in force at `asOf` of the province holding a unit: 89 (former An Giang) is in 91 from
+ * 2025-07-01. A unit the map does not know (a record older than the map's checks) stands for itself.
+ */
+function provinceOn(map: AdministrativeMap | undefined, asOf: LocalDate): (unit: string) => string {
+  if (!map) return (unit) => unit;
+  return (unit) => {
+    try {
+      return map.provinceOfUnit(unit, asOf).code;
+    } catch {
+      return unit;
+    }
+  };
+}
+
+function toOrganizationAsOf(row: TimelineRow, provinceOf: (unit: string) => string): OrganizationAsOf {
   return {
     id: row.organization_id,
     kind: row.kind,
     name: row.name,
     registrationNumber: row.registration_number,
-    provinceCode: row.province_code,
+    provinceCode: provinceOf(row.province_code),
+    // The seat's unit: the first-map province whose territory holds it (api.md: always set).
+    formerProvinceCode: row.province_code,
     sector: row.sector,
     status: row.status,
     registeredOn: row.registered_on,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Pool } from 'pg';
-import type { LocalDate } from '@ktt/domain';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { administrativeMapFromReference, type AdministrativeUnitsReference, type LocalDate } from '@ktt/domain';
 import type { PostgresEventStore, EventToAppend } from '@ktt/event-store';
 import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
@@ -75,13 +77,17 @@ describe('one generation per answer', () => {
       }
     })();
     const progress = new ProgressQueries(plans, new Map());
+    const map = administrativeMapFromReference(
+      JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'data', 'reference', 'administrative-units-2025.json'), 'utf8')) as AdministrativeUnitsReference,
+    );
+    const question = { map, territory: map.territory('91', '2024-01-01')!, asOf: '2024-01-01' };
     expect(await activeSchema(database.pool)).toBe(second);
     const retired = new Generation(pool, first);
-    expect((await progress.progress(retired, '91', '2024-01-01')).metrics.cooperatives).toBe(1);
+    expect((await progress.progress(retired, question)).metrics.cooperatives).toBe(1);
     expect(handed).toHaveLength(1);
     expect(handed[0]).toBe(retired);
-    expect((await progress.progress(new Generation(pool, second), '91', '2024-01-01')).metrics.cooperatives).toBe(2);
-    const series = await progress.series(retired, '91', '2023-01-01', '2024-12-31', 'year');
+    expect((await progress.progress(new Generation(pool, second), question)).metrics.cooperatives).toBe(2);
+    const series = await progress.series(retired, { map, code: '91', from: '2023-01-01', to: '2024-12-31', step: 'year' });
     expect(series.map((point) => point.metrics.cooperatives)).toEqual([1, 1]);
     const organizations = new OrganizationQueries();
     expect((await organizations.list(retired, { asOf: '2024-01-01', provinceCode: '91', limit: 10 })).items).toHaveLength(1);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { evaluateTarget, periodEnds, type LocalDate, type PeriodStep } from '@ktt/domain';
-import type { ProvinceProgress, SeriesPoint } from '../answers';
+import { evaluateTarget, METRIC_NAMES, periodEnds, type AdministrativeMap, type LocalDate, type PeriodStep, type Territory } from '@ktt/domain';
+import type { Metrics, ProvinceProgress, SeriesPoint } from '../answers';
 import type { Generation } from '../generations';
+import { liesWithin, planTerritory, territoryAnswer } from '../plans/plan-territory';
 import type { PlanQueries } from '../plans/plan-queries';
-import { metricsAt } from './metrics-query';
+import { metricsAt, type Units } from './metrics-query';
 
 export interface PopulationEntry {
   provinceCode: string;
@@ -18,45 +19,153 @@ export function loadPopulations(file: string): Map<string, PopulationEntry> {
   return new Map(data.provinces.map((entry) => [entry.provinceCode, entry]));
 }
 
+/** The population of a territory (its units, or the whole country) on a date; null where none is sourced. */
+export type PopulationOf = (units: Units, date: LocalDate) => number | null;
+
+/** One figure per unit, whatever the date: a territory's is the sum of its units', null when one is missing. */
+export function populationsByUnit(populations: Map<string, PopulationEntry>): PopulationOf {
+  return (units) => {
+    if (units === 'all' || units.length === 0) return null;
+    let sum = 0;
+    for (const unit of units) {
+      const population = populations.get(unit)?.population;
+      if (population === null || population === undefined) return null;
+      sum += population;
+    }
+    return sum;
+  };
+}
+
+/** The asked province's territory (api.md: "Queries"). */
+export interface ProgressQuestion {
+  map: AdministrativeMap;
+  /** The code on the boundaries asked for (`boundariesOn`, default `asOf`). */
+  territory: Territory;
+  asOf: LocalDate;
+  knownAt?: string;
+}
+
+export interface SeriesQuestion {
+  map: AdministrativeMap;
+  code: string;
+  from: LocalDate;
+  to: LocalDate;
+  step: PeriodStep;
+  knownAt?: string;
+  /** Fixed boundaries; without them each point uses the boundaries of its own date. */
+  boundariesOn?: LocalDate;
+}
+
+/** Every metric null: a point where the asked code names no province. */
+const NO_METRICS = Object.fromEntries(METRIC_NAMES.map((name) => [name, null])) as Metrics;
+
 /**
  * Province progress against the targets in force (domain.md, "Metrics" and
  * "Targets"): plans and metrics alike read the one generation it is given.
+ * A territory is a set of units (first-map province codes), which is what the
+ * timeline records as a seat; each distinct set of units is counted by one
+ * metrics statement for all its dates.
  */
 export class ProgressQueries {
+  private readonly populationOf: PopulationOf;
+
   constructor(
     private readonly plans: PlanQueries,
-    private readonly populations: Map<string, PopulationEntry>,
-  ) {}
+    populations: Map<string, PopulationEntry> | PopulationOf,
+  ) {
+    this.populationOf = populations instanceof Map ? populationsByUnit(populations) : populations;
+  }
 
-  async progress(generation: Generation, provinceCode: string, asOf: LocalDate, knownAt?: string): Promise<ProvinceProgress> {
-    const plans = await this.plans.inForce(generation, asOf, provinceCode, knownAt);
-    // The baseline of each target is the actual value on its plan's adoption date: one statement for all dates.
-    const dates = [asOf, ...new Set(plans.map((plan) => plan.adoptedOn))];
-    // The baseline is taken with the same knownAt as the question (domain.md, "On track").
-    const byDate = await metricsAt(generation, [provinceCode], dates, () => this.population(provinceCode), knownAt);
-    const metrics = byDate.get(asOf)!;
-    const targets = plans.flatMap((plan) =>
-      plan.targets.map((target) => ({
+  /**
+   * The territory's metrics at `asOf`, and the targets of every plan in force then whose territory
+   * lies within it, each evaluated on the plan's own territory (Plan 251 on former Kiên Giang, also
+   * when An Giang as of 2026 is asked).
+   */
+  async progress(generation: Generation, question: ProgressQuestion): Promise<ProvinceProgress> {
+    const { map, territory, asOf, knownAt } = question;
+    const plans = (await this.plans.inForce(generation, asOf, undefined, knownAt))
+      .map((plan) => ({ plan, territory: planTerritory(map, plan) }))
+      .filter((covered) => liesWithin(covered.territory, territory));
+    // Each territory's dates: asOf, and the adoption dates of the plans on it (the baselines, with the same knownAt).
+    const asked = new Counting(territory.units, [asOf]);
+    const countings = new Map<string, Counting>([[asked.key, asked]]);
+    for (const covered of plans) {
+      const counting = new Counting(covered.territory.units, [asOf, covered.plan.adoptedOn]);
+      const same = countings.get(counting.key);
+      if (same) same.dates.push(...counting.dates);
+      else countings.set(counting.key, counting);
+    }
+    await Promise.all([...countings.values()].map((counting) => counting.count(generation, this.populationOf, knownAt)));
+    const targets = plans.flatMap(({ plan, territory: covers }) => {
+      const counted = countings.get(Counting.keyOf(covers.units))!;
+      const actual = counted.metrics.get(asOf)!;
+      const baseline = counted.metrics.get(plan.adoptedOn);
+      return plan.targets.map((target) => ({
         planId: plan.id,
-        ...evaluateTarget({
-          target,
-          actual: metrics[target.metric],
-          baseline: byDate.get(plan.adoptedOn)?.[target.metric] ?? null,
-          adoptedOn: plan.adoptedOn,
-          asOf,
-        }),
-      })),
-    );
-    return { provinceCode, asOf, knownAt: knownAt ?? null, metrics, targets };
+        planTerritory: territoryAnswer(covers),
+        ...evaluateTarget({ target, actual: actual[target.metric], baseline: baseline?.[target.metric] ?? null, adoptedOn: plan.adoptedOn, asOf }),
+      }));
+    });
+    return {
+      provinceCode: territory.code,
+      territory: { ...territoryAnswer(territory), predecessors: territory.predecessors },
+      asOf,
+      knownAt: knownAt ?? null,
+      metrics: asked.metrics.get(asOf)!,
+      targets,
+    };
   }
 
-  async series(generation: Generation, provinceCode: string, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<SeriesPoint[]> {
-    const dates = periodEnds(from, to, step);
-    const byDate = await metricsAt(generation, [provinceCode], dates, () => this.population(provinceCode), knownAt);
-    return dates.map((asOf) => ({ asOf, metrics: byDate.get(asOf)! }));
+  /**
+   * One point per period end. Without `boundariesOn` each point counts the territory the code names
+   * on its own date (the line of 91 steps up on 2025-07-01, when it starts to hold former An Giang)
+   * and a point where the code names no province is `inForce: false` with null metrics; with it, every
+   * point counts the one territory of that date. Points are grouped by territory: one metrics
+   * statement per distinct set of units.
+   */
+  async series(generation: Generation, question: SeriesQuestion): Promise<SeriesPoint[]> {
+    const { map, code, knownAt, boundariesOn } = question;
+    const dates = periodEnds(question.from, question.to, question.step);
+    const fixed = boundariesOn === undefined ? undefined : map.unitsOf(code, boundariesOn);
+    const countings = new Map<string, Counting>();
+    const unitsOn = new Map<LocalDate, string | null>();
+    for (const date of dates) {
+      const units = fixed !== undefined ? fixed : map.unitsOf(code, date);
+      if (units === null) {
+        unitsOn.set(date, null);
+        continue;
+      }
+      const key = Counting.keyOf(units);
+      unitsOn.set(date, key);
+      const counting = countings.get(key);
+      if (counting) counting.dates.push(date);
+      else countings.set(key, new Counting(units, [date]));
+    }
+    await Promise.all([...countings.values()].map((counting) => counting.count(generation, this.populationOf, knownAt)));
+    return dates.map((asOf) => {
+      const key = unitsOn.get(asOf);
+      return key ? { asOf, inForce: true, metrics: countings.get(key)!.metrics.get(asOf)! } : { asOf, inForce: false, metrics: NO_METRICS };
+    });
+  }
+}
+
+/** One territory's dates to count, and then their metrics. */
+class Counting {
+  readonly key: string;
+  metrics = new Map<LocalDate, Metrics>();
+
+  constructor(
+    readonly units: string[],
+    readonly dates: LocalDate[],
+  ) {
+    this.key = Counting.keyOf(units);
   }
 
-  private population(provinceCode: string): number | null {
-    return this.populations.get(provinceCode)?.population ?? null;
+  static keyOf(units: readonly string[]): string {
+    return [...units].sort().join(',');
+  }
+
+  async count(generation: Generation, populationOf: PopulationOf, knownAt: string | undefined): Promise<void> {
+    this.metrics = await metricsAt(generation, this.units, this.dates, (date) => populationOf(this.units, date), knownAt);
   }
 }
