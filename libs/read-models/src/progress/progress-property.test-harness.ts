@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import pino from 'pino';
-import { OrganizationCommandHandler } from '@ktt/application';
+import path from 'node:path';
+import { OrganizationCommandHandler, readAdministrativeUnitsReference } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationAsOf } from '@ktt/read-models';
@@ -404,21 +405,27 @@ export async function executeAsPredicted(
   return refused;
 }
 
-/** Runs the real projector until it has applied the whole log (a stall fails the run rather than hanging it). */
 /**
  * `metricsAt` counts a few dates (up to FEW_DATES, a progress question) by
  * one lookup per date and more (a series) by a sweep: the properties check
  * both ways of counting, for the same dates. `dates` must be more than
- * FEW_DATES, or the sweep would not be exercised.
+ * FEW_DATES, or the sweep would not be exercised. `territory`: one unit (a
+ * first-map province code), or the units a territory is made of.
  */
-export async function metricsEachWay(pool: Pool, provinceCode: string, dates: LocalDate[], knownAt?: string): Promise<{ way: string; metrics: Map<LocalDate, Metrics> }[]> {
+export async function metricsEachWay(
+  pool: Pool,
+  territory: string | readonly string[],
+  dates: LocalDate[],
+  knownAt?: string,
+): Promise<{ way: string; metrics: Map<LocalDate, Metrics> }[]> {
+  const units = typeof territory === 'string' ? [territory] : territory;
   const days = [...new Set(dates)].sort();
   if (days.length <= FEW_DATES) throw new Error(`metricsEachWay needs more than ${FEW_DATES} dates to exercise the sweep, got ${days.length}`);
   const generation = await Generation.active(pool);
-  const sweep = await metricsAt(generation, [provinceCode], days, () => null, knownAt);
+  const sweep = await metricsAt(generation, units, days, () => null, knownAt);
   const perDate = new Map<LocalDate, Metrics>();
   for (let i = 0; i < days.length; i += FEW_DATES) {
-    const few = await metricsAt(generation, [provinceCode], days.slice(i, i + FEW_DATES), () => null, knownAt);
+    const few = await metricsAt(generation, units, days.slice(i, i + FEW_DATES), () => null, knownAt);
     few.forEach((metrics, day) => perDate.set(day, metrics));
   }
   return [
@@ -427,6 +434,7 @@ export async function metricsEachWay(pool: Pool, provinceCode: string, dates: Lo
   ];
 }
 
+/** Runs the real projector until it has applied the whole log (a stall fails the run rather than hanging it). */
 export async function projectToHead(pool: Pool, store: PostgresEventStore): Promise<void> {
   const projector = new Projector(pool, store, pino({ level: 'silent' }));
   const deadline = Date.now() + 20_000;
@@ -450,8 +458,17 @@ export async function projectToHead(pool: Pool, store: PostgresEventStore): Prom
 }
 
 /**
- * A fresh province for each history. provinceCode is two digits: a database
- * holds 100 fresh provinces, then the next one is created (named after
+ * The 63 provinces of the first map (before 1 July 2025), from the reference
+ * data. A database whose map is not seeded with the 2025 merger has them all
+ * in force on every date: commands are judged on the map as recorded, and a
+ * code that never named a province is refused.
+ */
+const FIRST_MAP_CODES = readAdministrativeUnitsReference(path.resolve(__dirname, '../../../../data')).before.map((province) => province.code);
+
+/**
+ * A fresh province for each history: a database holds the 63 provinces of
+ * the first map (its map is not seeded, so each stays in force on every date
+ * and is its own territory), then the next one is created (named after
  * `prefix`), with its event store, commands and queries.
  */
 export class FreshProvinces {
@@ -475,10 +492,10 @@ export class FreshProvinces {
       this.store = new PostgresEventStore({ pool: this.database.pool, connectionString: this.database.url });
       this.commands = new OrganizationCommandHandler(this.store);
       this.queries = new OrganizationQueries();
-      this.provincesLeft = 100;
+      this.provincesLeft = FIRST_MAP_CODES.length;
     }
     this.provincesLeft--;
-    return String(this.provincesLeft).padStart(2, '0');
+    return FIRST_MAP_CODES[this.provincesLeft];
   }
 
   /** Runs the real projector over the current database up to the head of its log. */

@@ -1,4 +1,4 @@
-import type { Managers, OrganizationCommand, OrganizationKind, OrganizationStatus, Rating, Sector } from '@ktt/domain';
+import type { AdministrativeMap, Managers, OrganizationCommand, OrganizationKind, OrganizationStatus, Rating, Sector } from '@ktt/domain';
 
 /**
  * An independent model of one province's registry, written from domain.md
@@ -7,6 +7,15 @@ import type { Managers, OrganizationCommand, OrganizationKind, OrganizationStatu
  * attribute keeps its whole list of changes, and a question "as of X" picks
  * the change with the greatest effective date ≤ X, ties going to the one
  * recorded later (the higher `seq`).
+ *
+ * The map of provinces (domain.md, "Administrative units") is reference
+ * data, not code under test: given one, the model reads from it only which
+ * first-map provinces (units) make up a code on a date (`unitsOf`) and which
+ * province holds a unit on a date (`provinceOfUnit`). Everything else it
+ * folds itself: an organization's seat is a unit, `formerProvinceCode ??
+ * provinceCode` of its registration, then of each relocation from its
+ * effective date; a territory's metrics count the organizations whose seat
+ * at X is one of its units.
  */
 
 export type LocalDate = string;
@@ -40,8 +49,11 @@ export interface ModelOrganization {
   id: string;
   kind: OrganizationKind;
   sector: Sector;
+  /** As the registration named it. */
   provinceCode: string;
   registeredOn: LocalDate;
+  /** The seat's unit (a first-map province code): the registration's, then each relocation's. */
+  seat: Change<string>[];
   memberCount: Change<number | null>[];
   rating: Change<ModelRating | null>[];
   managers: Change<Managers | null>[];
@@ -95,9 +107,16 @@ export class RegistryModel {
   readonly organizations = new Map<string, ModelOrganization>();
   private seq = 0;
 
+  /**
+   * `provinceCode`: the territory `metricsAt` answers for (one unit). With a
+   * `map`, the seats of registrations and relocations are judged on the map
+   * of their effective dates, as domain.md says; without one, any seat is
+   * taken as given (its code is its unit).
+   */
   constructor(
     readonly provinceCode: string,
     readonly today: LocalDate,
+    readonly map?: AdministrativeMap,
   ) {}
 
   get(id: string): ModelOrganization | undefined {
@@ -138,9 +157,30 @@ export class RegistryModel {
     return latest(union.pairs.get(cooperativeId) ?? []);
   }
 
+  /** The seat's unit at X (the registration's before any relocation in force). */
+  seatAt(org: ModelOrganization, asOf: LocalDate): string {
+    return (inForce(org.seat, asOf) ?? org.seat[0]).value;
+  }
+
+  /**
+   * Why a seat named by a command is refused on the map of `date`, or null:
+   * a code that never named a province; one not in force on that date; a
+   * province of several units without a former province that is one of them;
+   * a former province that is not the unit of a province of one unit.
+   */
+  seatRefusal(seat: { provinceCode: string; formerProvinceCode?: string | null }, date: LocalDate): string | null {
+    if (!this.map) return null;
+    if (!this.map.isKnownProvinceCode(seat.provinceCode)) return `${seat.provinceCode} never named a province`;
+    const units = this.map.unitsOf(seat.provinceCode, date);
+    if (units === null) return `${seat.provinceCode} is not in force on ${date}`;
+    const former = seat.formerProvinceCode ?? null;
+    if (former === null) return units.length === 1 ? null : `${seat.provinceCode} on ${date} needs a former province (one of ${units.join(', ')})`;
+    return units.includes(former) ? null : `${former} is not a former province of ${seat.provinceCode} on ${date}`;
+  }
+
   /** Every effective date recorded for the organization (registration included). */
   datesOf(org: ModelOrganization): LocalDate[] {
-    const lists: Change<unknown>[][] = [org.memberCount, org.rating, org.managers, org.lifecycle, ...FLAGS.map((f) => org.flags[f]), ...org.pairs.values()];
+    const lists: Change<unknown>[][] = [org.seat, org.memberCount, org.rating, org.managers, org.lifecycle, ...FLAGS.map((f) => org.flags[f]), ...org.pairs.values()];
     return [...new Set([org.registeredOn, ...lists.flat().map((change) => change.effectiveOn)])].sort();
   }
 
@@ -153,6 +193,8 @@ export class RegistryModel {
     if (command.type === 'RegisterOrganization') {
       if (this.organizations.has(command.organizationId)) return 'id taken';
       if (command.registeredOn > this.today) return 'in the future';
+      const seat = this.seatRefusal(command, command.registeredOn);
+      if (seat) return seat;
       if (command.kind !== 'union') return (command.memberCount ?? 0) < MINIMUM_MEMBERS[command.kind] ? 'below minimum' : null;
       const founders = command.memberCooperativeIds ?? [];
       if (founders.length < 3 || new Set(founders).size !== founders.length) return 'fewer than 3 distinct founders';
@@ -184,6 +226,16 @@ export class RegistryModel {
         return command.memberCount < MINIMUM_MEMBERS[org.kind] ? 'below minimum' : null;
       case 'ChangeProfile':
         return null;
+      // A move of the seat is judged by its date like any change, and its seat on the map of that date. Two
+      // rules of the product's own (domain.md leaves them open): moves are recorded in date order (a seat
+      // has one history; a tie with the latest is allowed), and a move goes somewhere else.
+      case 'RelocateOrganization': {
+        const seat = this.seatRefusal(command, date);
+        if (seat) return seat;
+        const latestMove = org.seat.slice(1).map((change) => change.effectiveOn).sort().at(-1);
+        if (latestMove !== undefined && date < latestMove) return `moved before the latest move (${latestMove})`;
+        return this.seatAt(org, date) === (command.formerProvinceCode ?? command.provinceCode) ? 'already seated there' : null;
+      }
       case 'SuspendOrganization':
         return transition(['active']);
       case 'FindOrganizationDormant':
@@ -224,6 +276,7 @@ export class RegistryModel {
         sector: command.sector,
         provinceCode: command.provinceCode,
         registeredOn: on,
+        seat: initial(command.formerProvinceCode ?? command.provinceCode),
         memberCount: initial(command.kind === 'union' ? null : (command.memberCount ?? null)),
         rating: initial<ModelRating | null>(null),
         // An omitted `managers` is unknown; an omitted flag is false.
@@ -250,6 +303,9 @@ export class RegistryModel {
           const value = command[flag];
           if (value !== undefined) org.flags[flag].push({ ...at(command.effectiveOn), value });
         }
+        return;
+      case 'RelocateOrganization':
+        org.seat.push({ ...at(command.effectiveOn), value: command.formerProvinceCode ?? command.provinceCode });
         return;
       case 'SuspendOrganization':
       case 'FindOrganizationDormant':
@@ -307,8 +363,18 @@ export class RegistryModel {
 
   /** domain.md, "Metrics", read literally, for this province at X, with no population known. */
   metricsAt(asOf: LocalDate): ModelMetrics {
+    return this.metricsOn([this.provinceCode], asOf, null);
+  }
+
+  /**
+   * domain.md, "Metrics", read literally, for the territory made of `units`
+   * at X: the organizations that exist at X with their seat at X in one of
+   * them. `population`: the territory's for the year of X, or null.
+   */
+  metricsOn(units: readonly string[], asOf: LocalDate, population: number | null): ModelMetrics {
+    const inTerritory = (org: ModelOrganization) => this.exists(org, asOf) && units.includes(this.seatAt(org, asOf));
     const existing = this.all()
-      .filter((org) => org.provinceCode === this.provinceCode && this.exists(org, asOf))
+      .filter(inTerritory)
       .map((org) => this.stateAt(org, asOf)!);
     const groups = existing.filter((s) => s.kind === 'cooperative_group');
     const cooperatives = existing.filter((s) => s.kind === 'cooperative');
@@ -320,14 +386,16 @@ export class RegistryModel {
     const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
     const count = (xs: ModelState[], f: (s: ModelState) => boolean) => xs.filter(f).length;
 
-    // Memberships in force at X where both sides exist, counted in the union's province.
-    let unionMemberCooperatives = 0;
+    // Distinct cooperatives with a membership in force at X, both sides existing, of at least one union
+    // seated in the territory at X ("20 HTX thành viên" counts cooperatives, not memberships).
+    const unionMembers = new Set<string>();
     for (const union of this.all()) {
-      if (union.kind !== 'union' || union.provinceCode !== this.provinceCode || !this.exists(union, asOf)) continue;
+      if (union.kind !== 'union' || !inTerritory(union)) continue;
       for (const cooperativeId of union.pairs.keys()) {
-        if (this.memberAt(union, cooperativeId, asOf) && this.exists(this.organizations.get(cooperativeId)!, asOf)) unionMemberCooperatives++;
+        if (this.memberAt(union, cooperativeId, asOf) && this.exists(this.organizations.get(cooperativeId)!, asOf)) unionMembers.add(cooperativeId);
       }
     }
+    const unionMemberCooperatives = unionMembers.size;
 
     const cooperativesGoodFair = cooperatives.filter(goodOrFair);
     const ratedGoodFair = rated.filter(goodOrFair);
@@ -354,7 +422,8 @@ export class RegistryModel {
       dormant_cooperatives: count(cooperatives, (s) => s.status === 'dormant'),
       suspended_cooperatives: count(cooperatives, (s) => s.status === 'suspended'),
       organizations_digital_adoption_share: share(count(existing, (s) => s.digitalAdoption), existing.length),
-      population_share: null,
+      // An approximation (domain.md): member counts over the territory's population.
+      population_share: population === null ? null : (sum(groups, (s) => s.memberCount!) + sum(cooperatives, (s) => s.memberCount!)) / population,
     };
   }
 }
