@@ -18,6 +18,9 @@ export const ANSWER_TYPES = [
   'SeriesPoint',
   'AuditEventPage',
   'VerificationResult',
+  'ProvinceFlows',
+  'NationalProgress',
+  'NationalSeriesPoint',
 ] as const;
 
 export const ANSWER_SCHEMAS_FILE = path.join('apps', 'api', 'src', 'openapi', 'answer-schemas.json');

@@ -9,7 +9,7 @@ import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
 import { AdministrativeUnits, firstMapOf, OrganizationHistoryQueries, readAdministrativeUnitsReference, TokenRevocations } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
-import { AuditQueries, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
+import { AuditQueries, FlowsQueries, loadPopulationFigures, loadPopulations, NationalQueries, OrganizationQueries, PlanQueries, Populations, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
 import { commandHandlers } from './command-handlers';
 import { ReadConsistency } from './http/read-consistency';
@@ -27,6 +27,8 @@ import { VerifyController } from './audit/verify.controller';
 import { MeController } from './session/me.controller';
 import { ProvincesController } from './provinces/provinces.controller';
 import { ReorganizationsController } from './administrative-units/reorganizations.controller';
+import { FlowsController } from './provinces/flows.controller';
+import { NationalController } from './provinces/national.controller';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -42,7 +44,7 @@ export class ApiModule implements NestModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController],
+      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },
@@ -69,6 +71,10 @@ export class ApiModule implements NestModule {
           inject: [PlanQueries],
           useFactory: (plans: PlanQueries) => new ProgressQueries(plans, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),
         },
+        // Population per unit and year with its sources (data/reference/province-population-figures.json): population_share.
+        { provide: Populations, useValue: loadPopulationFigures(path.join(runtime.dataDir, 'reference', 'province-population-figures.json')) },
+        { provide: FlowsQueries, useValue: new FlowsQueries() },
+        { provide: NationalQueries, inject: [Populations], useFactory: (populations: Populations) => new NationalQueries(populations) },
         { provide: ReadYourWrites, useValue: new ReadYourWrites(runtime.pool, runtime.eventStore) },
         { provide: 'QUARANTINE_METRICS', useFactory: () => registerQuarantineMetrics(runtime.pool) },
         ReadConsistency,

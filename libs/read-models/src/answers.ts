@@ -89,3 +89,57 @@ export interface AuditEventView {
   /** Only on an event the projector could not apply (or holds behind one): why. */
   quarantined?: { reason: 'failed' | 'held'; error: string };
 }
+
+/** The population of a territory on a date (domain.md, "Population"), answered beside `population_share`. */
+export interface PopulationAnswer {
+  /** Null where some unit of the territory has no sourced figure for a year ≤ the date's year: `population_share` is then null. */
+  value: number | null;
+  /** The figures added up: one per unit (a province before 1 July 2025), each of the latest year ≤ the date's; `country` for the national figure. */
+  figures: { unit: string; year: number; kind: string; population: number }[];
+  /** Why `value` is null (which units lack a figure); absent when it is a number. */
+  reason?: string;
+}
+
+/** What moved in a territory over a period, per kind (domain.md, "Flows"). */
+export interface FlowCounts {
+  registered: number;
+  dissolvedVoluntary: number;
+  dissolvedCompulsory: number;
+  suspended: number;
+  foundDormant: number;
+  resumed: number;
+  relocatedIn: number;
+  relocatedOut: number;
+  reorganizedIn: number;
+  reorganizedOut: number;
+}
+
+/** GET /api/provinces/:code/flows. */
+export interface ProvinceFlows {
+  /** The code named; `boundariesOn` null when the territory followed the map over the period (then the name and predecessors are those of the last date in force). */
+  territory: { code: string; boundariesOn: LocalDate | null; name: string; predecessors: string[] };
+  from: LocalDate;
+  to: LocalDate;
+  /** null when the question gave none (now). */
+  knownAt: string | null;
+  byKind: { cooperative_group: FlowCounts; cooperative: FlowCounts; union: FlowCounts };
+}
+
+/** GET /api/national/progress: the metrics over the whole country (no targets until national targets are data). */
+export interface NationalProgress {
+  asOf: LocalDate;
+  /** null when the question gave none (now). */
+  knownAt: string | null;
+  /** true for a date after today in Vietnam: every metric is then null. */
+  future: boolean;
+  metrics: Metrics;
+  /** The country's population used for `population_share`, or why there is none. */
+  population: PopulationAnswer;
+}
+
+/** One point of GET /api/national/series. */
+export interface NationalSeriesPoint {
+  asOf: LocalDate;
+  future: boolean;
+  metrics: Metrics;
+}

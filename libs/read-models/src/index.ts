@@ -17,6 +17,8 @@ export * from './plans/plan-territory';
 export * from './progress/metrics-query';
 export * from './progress/progress-queries';
 export * from './population/population';
+export * from './flows/flows-query';
+export * from './national/national-queries';
 export * from './consistency/read-your-writes';
 export * from './rebuild/rebuild';
 export * from './audit/audit-projection';

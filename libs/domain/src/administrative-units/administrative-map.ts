@@ -173,6 +173,11 @@ export class AdministrativeMap {
     return new DomainError(kind, 'PROVINCE_NOT_IN_FORCE', message, [{ path, message }], successor ? { successor } : {});
   }
 
+  /** The dates from which the map changed (each reorganization's `effectiveOn`), in order: where a territory that follows the map may change. */
+  reorganizationDates(): LocalDate[] {
+    return this.epochs.flatMap((e) => (e.from === null ? [] : [e.from]));
+  }
+
   /** Whether `code` names a province on some date: `00` and `99` never did. */
   isKnownProvinceCode(code: string): boolean {
     return this.knownCodes.has(code);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LocalDate } from '@ktt/domain';
+import type { PopulationAnswer } from '../answers';
 import type { Units } from '../progress/metrics-query';
 
 /** One sourced figure of data/reference/province-population-figures.json. */
@@ -10,16 +11,6 @@ export interface PopulationFigure {
   kind: 'census' | 'yearly-average';
   population: number;
   sources: { publisher: string; url: string }[];
-}
-
-/** The population of a territory on a date, as answered beside `population_share` (api.md, progress). */
-export interface PopulationAnswer {
-  /** Null where some unit of the territory has no figure for a year ≤ the date's year. */
-  value: number | null;
-  /** The figures added up: one per unit (for the country, its own figure). */
-  figures: { unit: string | 'country'; year: number; kind: string; population: number }[];
-  /** Why `value` (and so `population_share`) is null; absent when it is a number. */
-  reason?: string;
 }
 
 /**
