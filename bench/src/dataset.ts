@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { OrganizationCommandHandler } from '@ktt/application';
+import { seedAdministrativeUnits, type OrganizationCommandHandler } from '@ktt/application';
 import { GENERATE_SCALES, generate, loadDemo, readProvinces } from '@ktt/datagen';
 import type { LocalDate } from '@ktt/domain';
 import type { EventStore } from '@ktt/event-store';
@@ -10,8 +10,8 @@ import { msSince } from './stats';
 /**
  * The data set every figure is measured on, chosen by the environment:
  *
- * - `BENCH_DATASET=demo` (default): the demo history of Kiên Giang and Yên Bái
- *   (`loadDemo`), `BENCH_SCALE` a number (default 0.25; 1 = the sizes of domain.md).
+ * - `BENCH_DATASET=demo` (default): the demo history of Kiên Giang, Yên Bái and
+ *   An Giang (`loadDemo`), `BENCH_SCALE` a number (default 0.25; 1 = the sizes of domain.md).
  * - `BENCH_DATASET=generate`: the national generator (`npm run cli -- generate`,
  *   libs/datagen), `BENCH_SCALE` = national | province | small
  *   (default national), history to the same fixed date as the demo's.
@@ -88,6 +88,8 @@ export interface LoadContext {
 export async function loadDataSet(choice: DataSetChoice, { commands, store, root }: LoadContext): Promise<DataSet> {
   if (choice.kind === 'generate') {
     const scale = choice.scale as GeneratorScale;
+    // The store holds the 2025 merger, as on the api's first start: the generated seats follow it.
+    await seedAdministrativeUnits(store, path.join(root, 'data'));
     const bar = new Bar(`generate ${scale} (once)`, 1, 'events');
     const summary = await generate(store, {
       scale,
@@ -119,7 +121,7 @@ export async function loadDataSet(choice: DataSetChoice, { commands, store, root
   const scale = choice.scale as number;
   const bar = new Bar('load demo (once)', 1, 'commands');
   const started = process.hrtime.bigint();
-  const demo = await loadDemo(commands, { scale, today: DEMO_TODAY, concurrency: 16, onProgress: (done, total) => bar.update(done, total) });
+  const demo = await loadDemo(commands, { scale, today: DEMO_TODAY, store, concurrency: 16, onProgress: (done, total) => bar.update(done, total) });
   const seconds = msSince(started) / 1000;
   bar.stop();
   const provinces = new Set(demo.organizations.map((o) => o.provinceCode));

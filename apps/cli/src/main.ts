@@ -16,8 +16,9 @@ const USAGE = `usage: npm run cli -- <command>
 commands:
   migrate      apply pending migrations (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR)
   seed-plans   record the 2025 reorganization of the provinces if not yet recorded, then adopt the plans in data/plans that are not adopted yet
-  demo         load the synthetic history of Kiên Giang (91) and Yên Bái (15), 2018 to today,
-               through the command path as system:demo; a rerun writes nothing new
+  demo         load the synthetic history of Kiên Giang (91), Yên Bái (15) and An Giang (89), 2018 to
+               today, through the command path as system:demo, seats on the map of each date (the 2025
+               merger recorded first if missing); a rerun writes nothing new
                [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
   generate     write a synthetic history of every province, 2016 to today, as system:generator, decided
                in memory by the domain and appended straight to the event store (1–2 million events at
@@ -75,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
         const summary = await loadDemo(new OrganizationCommandHandler(runtime.eventStore), {
           seed: flags.seed,
           scale: flags.scale,
+          store: runtime.eventStore, // records the 2025 merger first where it is missing: the demo's seats follow it
           concurrency: flags.concurrency ?? 16, // the runtime's pool holds 20 connections
           onProgress: progressBar('demo', 'commands'),
         });
@@ -298,7 +300,8 @@ async function countEvents(runtime: Awaited<ReturnType<typeof openRuntime>>): Pr
 }
 
 const KIND_LABELS = { cooperative: 'cooperatives', cooperative_group: 'cooperative groups', union: 'unions' } as const;
-const PROVINCES: Record<string, string> = { '91': 'Kiên Giang', '15': 'Yên Bái' };
+// The demo's provinces as they were before 1 July 2025 (its summary counts by them).
+const PROVINCES: Record<string, string> = { '91': 'Kiên Giang', '15': 'Yên Bái', '89': 'An Giang' };
 
 function formatSummary(summary: DemoSummary, eventsBefore: number | null, eventsAfter: number | null): string {
   const lines = [

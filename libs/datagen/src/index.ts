@@ -1,5 +1,5 @@
 /**
- * The data makers: the demo history (two provinces, through the command path)
+ * The data makers: the demo history (three provinces, through the command path)
  * and the national generator (every province, decided in memory and appended
  * straight into the event store). Used by the CLI, the bench and tests only;
  * production code never imports them (.dependency-cruiser.cjs).

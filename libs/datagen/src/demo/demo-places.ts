@@ -1,7 +1,8 @@
 import type { Sector } from '@ktt/domain';
 
 /**
- * Vocabulary of the demo data for the two provinces with plans: districts
+ * Vocabulary of the demo data for the two provinces with plans, and An Giang (which Kiên Giang
+ * joined on 1 July 2025): districts
  * and communes as they were before 1 July 2025 (Resolution 202/2025/QH15
  * abolished the district level; the plans were set under the old map), and
  * the activities typical of each province. Names are invented from these;
@@ -101,6 +102,62 @@ export const KIEN_GIANG: ProvinceVocabulary = {
     { name: 'Liên hiệp hợp tác xã Lúa gạo Tân Hiệp', sector: 'agriculture', foundedIn: '2019-04', district: 'Tân Hiệp', probability: 1 },
     { name: 'Liên hiệp hợp tác xã Thủy sản U Minh Thượng', sector: 'fisheries', foundedIn: '2021-09', district: 'U Minh Thượng', probability: 1 },
     { name: 'Liên hiệp hợp tác xã Nông nghiệp Kiên Giang', sector: 'agriculture', foundedIn: '2023-11', district: 'Giồng Riềng', probability: 0.7 },
+  ],
+};
+
+const AG_HAMLETS = [
+  'Hòa Long', 'Long Hòa', 'Bình Thạnh', 'Mỹ Phú', 'Phú Hữu', 'Tân Hiệp', 'Vĩnh Lợi', 'Sóc Tức', 'Vồ Đầu', 'Tà Lọt',
+  'Bình Phú', 'Long Thạnh', 'Mỹ An', 'Hưng Lợi', 'Phước Lộc', 'Trung Bình',
+];
+
+/**
+ * An Giang before 1 July 2025 (code 89): since then, with Kiên Giang, the new An Giang (91). The
+ * demo draws it so that the merger is visible: its cooperatives are in 91 from that day.
+ */
+export const AN_GIANG: ProvinceVocabulary = {
+  provinceCode: '89',
+  name: 'An Giang',
+  districts: [
+    { name: 'Long Xuyên', communes: ['Mỹ Hòa Hưng', 'Mỹ Khánh', 'Mỹ Thới', 'Mỹ Thạnh'] },
+    { name: 'Châu Đốc', communes: ['Vĩnh Mỹ', 'Vĩnh Tế', 'Vĩnh Châu', 'Núi Sam'] },
+    { name: 'Tân Châu', communes: ['Long Châu', 'Phú Vĩnh', 'Vĩnh Xương', 'Tân An', 'Châu Phong'] },
+    { name: 'An Phú', communes: ['Đa Phước', 'Khánh An', 'Phú Hội', 'Quốc Thái', 'Vĩnh Hậu', 'Nhơn Hội'] },
+    { name: 'Phú Tân', communes: ['Phú Mỹ', 'Chợ Vàm', 'Phú Thạnh', 'Tân Hòa', 'Hòa Lạc', 'Phú Xuân'] },
+    { name: 'Châu Phú', communes: ['Cái Dầu', 'Bình Mỹ', 'Mỹ Đức', 'Thạnh Mỹ Tây', 'Ô Long Vỹ', 'Bình Long'] },
+    { name: 'Tịnh Biên', communes: ['Nhà Bàng', 'Chi Lăng', 'An Cư', 'Văn Giáo', 'Núi Voi', 'An Hảo'] },
+    { name: 'Tri Tôn', communes: ['Ba Chúc', 'Cô Tô', 'Lương Phi', 'Núi Tô', 'Tà Đảnh', 'Ô Lâm'] },
+    { name: 'Châu Thành', communes: ['An Châu', 'Bình Hòa', 'Cần Đăng', 'Vĩnh Bình', 'Vĩnh Hanh', 'Hòa Bình Thạnh'] },
+    { name: 'Chợ Mới', communes: ['Mỹ Luông', 'Hội An', 'Long Điền A', 'Kiến An', 'Tấn Mỹ', 'Mỹ Hội Đông', 'Long Giang'] },
+    { name: 'Thoại Sơn', communes: ['Núi Sập', 'Óc Eo', 'Phú Hòa', 'Vọng Thê', 'Định Thành', 'Tây Phú'] },
+  ],
+  hamlet: (index) => `ấp ${AG_HAMLETS[index % AG_HAMLETS.length]}`,
+  cooperativeActivities: {
+    agriculture: [
+      'Nông nghiệp', 'Dịch vụ nông nghiệp', 'Sản xuất lúa giống', 'Lúa chất lượng cao', 'Rau màu', 'Trồng xoài',
+      'Nếp Phú Tân', 'Thốt nốt Bảy Núi', 'Nông nghiệp công nghệ cao', 'Chăn nuôi bò',
+    ],
+    fisheries: ['Nuôi cá tra', 'Thủy sản', 'Nuôi cá lồng bè', 'Nuôi lươn'],
+    industry: ['Dệt thổ cẩm', 'Chế biến đường thốt nốt', 'Mộc gia dụng', 'Chế biến khô cá'],
+    construction: ['Xây dựng'],
+    transport: ['Vận tải thủy', 'Vận tải hành khách', 'Đò ngang'],
+    trade_services: ['Thương mại dịch vụ', 'Du lịch cộng đồng', 'Dịch vụ tổng hợp'],
+    other: ['Khai thác cát', 'Cấp nước sạch'],
+  },
+  groupActivities: {
+    agriculture: ['sản xuất lúa', 'trồng rau màu', 'dịch vụ máy nông nghiệp', 'trồng xoài', 'chăn nuôi bò', 'trồng nấm rơm'],
+    fisheries: ['nuôi cá tra', 'nuôi cá lồng bè', 'khai thác thủy sản'],
+    industry: ['dệt thổ cẩm', 'làm đường thốt nốt'],
+    trade_services: ['thu gom nông sản', 'dịch vụ du lịch'],
+  },
+  localSuspensionReasons: [
+    { reason: 'Ảnh hưởng hạn hán, xâm nhập mặn', from: '2019-12-01', to: '2020-12-31' },
+    { reason: 'Giá cá tra giảm, nuôi thua lỗ' },
+    { reason: 'Giá lúa giảm, sản xuất thua lỗ' },
+  ],
+  unions: [
+    // The province counted one union of agricultural cooperatives at the end of 2020 (see AN_GIANG_SIZES).
+    { name: 'Liên hiệp hợp tác xã Nông nghiệp An Giang', sector: 'agriculture', foundedIn: '2019-08', district: 'Thoại Sơn', probability: 1 },
+    { name: 'Liên hiệp hợp tác xã Lúa gạo Châu Phú', sector: 'agriculture', foundedIn: '2023-05', district: 'Châu Phú', probability: 0.6 },
   ],
 };
 

@@ -1,13 +1,18 @@
 import {
+  AdministrativeMap,
   decide,
   DomainError,
   evolve,
   referencedOrganizationIds,
+  type OrganizationCommand,
   type OrganizationHistory,
 } from '@ktt/domain';
+import { referenceAdministrativeMap } from '@ktt/application';
 import { generateDemoPlan, type DemoPlan } from './demo-plan';
 
 const TODAY = '2026-11-24';
+const MERGER = '2025-07-01';
+const map = referenceAdministrativeMap();
 
 /**
  * Sends the plan through the pure `decide` in the order load-demo uses (month
@@ -24,7 +29,7 @@ function simulate(plan: DemoPlan): { refusals: { key: string; code: string; mess
       const { command } = planned;
       const others = new Map(referencedOrganizationIds(command).map((id) => [id, histories.get(id) ?? null]));
       try {
-        const events = decide(command, histories.get(command.organizationId) ?? null, { today: plan.today, others });
+        const events = decide(command, histories.get(command.organizationId) ?? null, { today: plan.today, others, map });
         let history = histories.get(command.organizationId) ?? null;
         for (const event of events) history = evolve(history, event);
         histories.set(command.organizationId, history as OrganizationHistory);
@@ -84,12 +89,12 @@ describe('the demo plan', () => {
     for (const { command } of plan.commands) types.set(command.type, (types.get(command.type) ?? 0) + 1);
     for (const type of [
       'RegisterOrganization', 'RateOrganization', 'ChangeMemberCount', 'ChangeProfile', 'SuspendOrganization',
-      'FindOrganizationDormant', 'ResumeOrganization', 'DissolveOrganization', 'JoinUnion', 'LeaveUnion',
+      'FindOrganizationDormant', 'ResumeOrganization', 'DissolveOrganization', 'JoinUnion', 'LeaveUnion', 'RelocateOrganization',
     ]) {
       expect(types.get(type) ?? 0).toBeGreaterThan(0);
     }
     for (const provinceCode of ['91', '15']) {
-      const unions = plan.organizations.filter((o) => o.provinceCode === provinceCode && o.kind === 'union');
+      const unions = plan.organizations.filter((o) => o.unit === provinceCode && o.kind === 'union');
       expect(unions.length).toBeGreaterThanOrEqual(2);
       expect(unions.length).toBeLessThanOrEqual(3);
     }
@@ -120,5 +125,84 @@ describe('the demo plan', () => {
     expect(shares[2]).toBeLessThanOrEqual(0.85);
     expect(shares[1]).toBeGreaterThan(shares[0]);
     expect(shares[2]).toBeGreaterThan(shares[1]);
+  });
+
+  describe('on the map of each date (domain.md, "Administrative units")', () => {
+    type Seated = Extract<OrganizationCommand, { type: 'RegisterOrganization' | 'RelocateOrganization' }>;
+    const seated = () =>
+      full.commands.flatMap(({ command, effectiveOn }) =>
+        command.type === 'RegisterOrganization' || command.type === 'RelocateOrganization' ? [{ command: command as Seated, effectiveOn }] : [],
+      );
+
+    it('names, on and after 1 July 2025, only provinces then in force, with the former province where the province is a merged one', () => {
+      const after = seated().filter(({ effectiveOn }) => effectiveOn >= MERGER);
+      expect(after.length).toBeGreaterThan(100);
+      for (const { command, effectiveOn } of after) {
+        const units = map.unitsOf(command.provinceCode, effectiveOn);
+        expect({ code: command.provinceCode, effectiveOn, inForce: units !== null }).toEqual({ code: command.provinceCode, effectiveOn, inForce: true });
+        if (units!.length > 1) expect(units).toContain(command.formerProvinceCode);
+        else expect(command.formerProvinceCode).toBeUndefined();
+      }
+      // None of the 63's codes that ended (89 among them) is named after the merger; 91 and 15 are, with their former provinces.
+      expect(new Set(after.map(({ command }) => command.provinceCode))).toEqual(new Set(['91', '15']));
+      const formers = new Set(after.map(({ command }) => `${command.provinceCode}/${command.formerProvinceCode}`));
+      for (const pair of ['91/91', '91/89', '15/15']) expect(formers).toContain(pair);
+      // Before it, the codes of the first map and no former province.
+      const before = seated().filter(({ effectiveOn }) => effectiveOn < MERGER);
+      expect(new Set(before.map(({ command }) => command.provinceCode))).toEqual(new Set(['91', '89', '15']));
+      expect(before.every(({ command }) => command.formerProvinceCode === undefined)).toBe(true);
+    });
+
+    it('holds organizations of An Giang (89) and of Kiên Giang (91) before the merger, and registers former An Giang’s in 91 after it', () => {
+      const registered = (unit: string, code: string, from: string, to: string) =>
+        full.organizations.filter((o) => o.unit === unit && o.provinceCode === code && o.registeredOn >= from && o.registeredOn < to);
+      for (const kind of ['cooperative', 'cooperative_group', 'union'] as const) {
+        expect(full.organizations.filter((o) => o.unit === '89' && o.kind === kind && o.registeredOn < MERGER).length).toBeGreaterThan(0);
+      }
+      expect(registered('89', '89', '2020-01-01', '2021-01-01').length).toBeGreaterThan(10);
+      expect(registered('91', '91', '2020-01-01', '2021-01-01').length).toBeGreaterThan(10);
+      const agAfter = registered('89', '91', MERGER, '9999-12-31');
+      expect(agAfter.length).toBeGreaterThan(5);
+      expect(agAfter.every((o) => o.formerProvinceCode === '89')).toBe(true);
+      expect(registered('89', '89', MERGER, '9999-12-31')).toEqual([]);
+    });
+
+    it('relocates a few percent, between provinces and within merged An Giang, and decide records every move', () => {
+      const { histories, refusals } = simulate(full);
+      expect(refusals).toEqual([]);
+      const moves = full.commands.flatMap(({ command }) => (command.type === 'RelocateOrganization' ? [command] : []));
+      const registeredIn = new Map(full.organizations.map((o) => [o.id, o.unit]));
+      // Moves go to a neighbour: Kiên Giang's and An Giang's a few percent, far-away Yên Bái's seldom.
+      const mekong = full.organizations.filter((o) => o.kind !== 'union' && o.unit !== '15').length;
+      const mekongMoves = moves.filter((m) => registeredIn.get(m.organizationId) !== '15').length;
+      expect(mekongMoves / mekong).toBeGreaterThan(0.02);
+      expect(mekongMoves / mekong).toBeLessThan(0.05);
+      const unitBefore = (id: string, date: string) => {
+        const earlier = moves.filter((m) => m.organizationId === id && m.effectiveOn < date).at(-1);
+        return earlier ? (earlier.formerProvinceCode ?? earlier.provinceCode) : registeredIn.get(id)!;
+      };
+      const kinds = moves.map((m) => {
+        const from = unitBefore(m.organizationId, m.effectiveOn);
+        const to = m.formerProvinceCode ?? m.provinceCode;
+        expect(to).not.toBe(from);
+        return map.provinceOfUnit(from, m.effectiveOn).code === m.provinceCode ? 'within' : 'between';
+      });
+      expect(kinds.filter((k) => k === 'within').length).toBeGreaterThan(0);
+      expect(kinds.filter((k) => k === 'between').length).toBeGreaterThan(0);
+      // Accepted: each is in its organization's recorded history.
+      const recorded = [...histories.values()].reduce(
+        (n, h) => n + h.events.filter((e) => e.type === 'OrganizationRelocated').length,
+        0,
+      );
+      expect(recorded).toBe(moves.length);
+    });
+
+    it('would be refused if drawn on a map without the merger: decide judges every seat on the map of its date', () => {
+      const first = map.provincesInForce('2000-01-01').map(({ code, name }) => ({ code, name }));
+      const unmerged = generateDemoPlan({ seed: 5, scale: 0.1, today: TODAY, map: new AdministrativeMap(first) });
+      const codes = Object.keys(simulate(unmerged).refusals.reduce<Record<string, number>>((by, r) => ({ ...by, [r.code]: 1 }), {}));
+      expect(codes).toContain('PROVINCE_NOT_IN_FORCE');
+      expect(simulate(generateDemoPlan({ seed: 5, scale: 0.1, today: TODAY })).refusals).toEqual([]);
+    });
   });
 });

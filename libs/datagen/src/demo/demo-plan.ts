@@ -1,10 +1,12 @@
-import type { LocalDate } from '@ktt/domain';
-import { KIEN_GIANG, YEN_BAI } from './demo-places';
+import type { AdministrativeMap, LocalDate } from '@ktt/domain';
+import { referenceAdministrativeMap } from '@ktt/application';
+import { AN_GIANG, KIEN_GIANG, YEN_BAI } from './demo-places';
 import { minDate } from '../random';
 import { commandsOf, type PlannedCommand, type PlannedOrganization } from '../draft/commands';
 import type { Draft } from '../draft/draft';
 import { DEMO_NUMBERING } from '../draft/naming';
 import { draftProvince } from '../draft/province';
+import { Places } from '../draft/seats';
 import { drawSettings, type CalibrationLine, type ProvinceSizes } from '../draft/settings';
 
 export type { PlannedCommand, PlannedOrganization } from '../draft/commands';
@@ -70,7 +72,36 @@ export const YEN_BAI_SIZES: ProvinceSizes = {
   },
 };
 
-export const DEMO_PROVINCES = [KIEN_GIANG_SIZES, YEN_BAI_SIZES] as const;
+/**
+ * An Giang (89 until 30 June 2025; part of the new An Giang 91 since), so that the merger shows:
+ * domain.md gives no figures of it, so these are its Department of Agriculture's for the end of
+ * 2020 (sonongnghiep.angiang.gov.vn, "Năm 2021, An Giang phát triển 290 Hợp tác xã", 21 May 2021):
+ * 246 cooperatives, 180 of them agricultural (24 people's credit funds, 25 transport, 11 trade and
+ * services, 5 small industry, 1 sand mining), and over 800 cooperative groups at work; 13,225
+ * members in its 221 agricultural cooperatives of 2023 (the same site) give the median.
+ */
+export const AN_GIANG_SIZES: ProvinceSizes = {
+  vocabulary: AN_GIANG,
+  cooperatives: {
+    asOf: '2020-12-31',
+    agricultural: 180,
+    other: 246 - 180,
+    agriculturalSectors: [['agriculture', 88], ['fisheries', 12]],
+    otherSectors: [['credit', 24], ['transport', 25], ['trade_services', 11], ['industry', 5], ['other', 1]],
+    before2018: 0.55,
+    memberMedian: { agriculture: 50, fisheries: 30, credit: 1500 },
+  },
+  groups: {
+    asOf: '2020-12-31',
+    count: 800,
+    sectors: [['agriculture', 80], ['fisheries', 12], ['industry', 3], ['trade_services', 5]],
+    before2018: 0.6,
+    members0: (random) => Math.max(2, Math.round(random.logNormal(12, 0.6))),
+  },
+};
+
+/** Kiên Giang and Yên Bái (the plans' provinces), then An Giang (in this order, so adding it changed none of the others' ids). */
+export const DEMO_PROVINCES = [KIEN_GIANG_SIZES, YEN_BAI_SIZES, AN_GIANG_SIZES] as const;
 
 export interface DemoPlan {
   seed: number;
@@ -89,6 +120,8 @@ export interface DemoPlanOptions {
   scale?: number;
   /** Calendar date in Vietnam up to which the history runs. */
   today: LocalDate;
+  /** The map the seats are named on; defaults to the reference data's (data/reference/administrative-units-2025.json). */
+  map?: AdministrativeMap;
 }
 
 export const DEFAULT_DEMO_SEED = 20_180_101;
@@ -99,16 +132,17 @@ export function generateDemoPlan(options: DemoPlanOptions): DemoPlan {
   if (!(scale > 0 && scale <= 10)) throw new Error(`scale must be in (0, 10]; got ${scale}`);
   const { today } = options;
   const settings = drawSettings(seed, HISTORY_FROM, today);
+  const places = new Places(options.map ?? referenceAdministrativeMap(), DEMO_PROVINCES.map((sizes) => sizes.vocabulary.provinceCode));
   const drafts: Draft[] = [];
   const calibration: CalibrationLine[] = [];
   for (const sizes of DEMO_PROVINCES) {
-    const province = draftProvince(settings, sizes, scale, DEMO_NUMBERING);
+    const province = draftProvince(settings, sizes, scale, DEMO_NUMBERING, places);
     drafts.push(...province.drafts);
     calibration.push(...province.calibration);
   }
 
   const commands = drafts
-    .flatMap((draft, order) => commandsOf(draft, `demo-${seed}`, order))
+    .flatMap((draft, order) => commandsOf(draft, `demo-${seed}`, order, places))
     .filter((planned) => planned.effectiveOn <= today)
     .map((planned) => ({ ...planned, recordOn: minDate(planned.recordOn, today) }))
     .sort(sendingOrder);
@@ -118,7 +152,8 @@ export function generateDemoPlan(options: DemoPlanOptions): DemoPlan {
       key: d.key,
       id: d.id,
       kind: d.kind,
-      provinceCode: d.vocabulary.provinceCode,
+      unit: d.vocabulary.provinceCode,
+      ...places.seatOn(d.vocabulary.provinceCode, d.registeredOn),
       sector: d.sector,
       name: d.name,
       registrationNumber: d.registrationNumber,

@@ -7,8 +7,12 @@ import { DEMO_ACTOR, loadDemo, type DemoSummary } from './load-demo';
 const SEED = 42;
 const SCALE = 0.02;
 
+function storeOf(database: MigratedDatabase): PostgresEventStore {
+  return new PostgresEventStore({ pool: database.pool, connectionString: database.url });
+}
+
 function commandsOn(database: MigratedDatabase): OrganizationCommandHandler {
-  return new OrganizationCommandHandler(new PostgresEventStore({ pool: database.pool, connectionString: database.url }));
+  return new OrganizationCommandHandler(storeOf(database));
 }
 
 async function organizationEvents(database: MigratedDatabase) {
@@ -25,6 +29,12 @@ async function countEvents(database: MigratedDatabase): Promise<number> {
   return rows[0].n;
 }
 
+/** The events the demo wrote itself (the 2025 reorganization it records first, if missing, is system:seed's). */
+async function countDemoEvents(database: MigratedDatabase): Promise<number> {
+  const { rows } = await database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE metadata->>'recordedBy' = $1`, [DEMO_ACTOR]);
+  return rows[0].n;
+}
+
 describe('loadDemo through the real command path (scale 0.02)', () => {
   const today = todayInVietnam();
   let first: MigratedDatabase;
@@ -33,7 +43,7 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
 
   beforeAll(async () => {
     [first, second] = await Promise.all([createMigratedDatabase('demo_a'), createMigratedDatabase('demo_b')]);
-    summary = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today });
+    summary = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today, store: storeOf(first) });
   });
   afterAll(async () => {
     await Promise.all([first?.dispose(), second?.dispose()]);
@@ -46,18 +56,20 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
     expect(summary.replayed).toBe(0);
   });
 
-  it('registers every kind in both provinces (counted on the events table)', async () => {
+  it('registers every kind in each of its three provinces as they were before 1 July 2025 (counted on the events table)', async () => {
+    // The seat's unit: the former province where the registration names one (a merged province's, from 1 July 2025), else its code.
     const { rows } = await first.pool.query<{ province: string; kind: string; n: number }>(
-      `SELECT data->>'provinceCode' AS province, data->>'kind' AS kind, count(*)::int AS n
+      `SELECT coalesce(data->>'formerProvinceCode', data->>'provinceCode') AS province, data->>'kind' AS kind, count(*)::int AS n
          FROM events WHERE event_type = 'OrganizationRegistered' GROUP BY 1, 2 ORDER BY 1, 2`,
     );
     const counts = Object.fromEntries(rows.map((r) => [`${r.province}/${r.kind}`, r.n]));
     expect(Object.keys(counts).sort()).toEqual(
-      ['15/cooperative', '15/cooperative_group', '15/union', '91/cooperative', '91/cooperative_group', '91/union'].sort(),
+      ['15', '89', '91'].flatMap((province) => ['cooperative', 'cooperative_group', 'union'].map((kind) => `${province}/${kind}`)).sort(),
     );
     // domain.md sizes × 0.02 on their reference dates; more have registered since.
     expect(counts['91/cooperative']).toBeGreaterThanOrEqual(Math.round(457 * SCALE) + Math.round(66 * SCALE));
     expect(counts['15/cooperative']).toBeGreaterThanOrEqual(Math.round(466 * SCALE) + Math.round(368 * SCALE));
+    expect(counts['89/cooperative']).toBeGreaterThanOrEqual(Math.round(180 * SCALE) + Math.round(66 * SCALE));
     expect(counts['91/cooperative_group']).toBeGreaterThanOrEqual(Math.round(2160 * SCALE));
     expect(counts['15/cooperative_group']).toBeGreaterThanOrEqual(Math.round(5300 * SCALE));
     expect(counts['91/union']).toBeGreaterThanOrEqual(2);
@@ -67,10 +79,29 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
     }
   });
 
-  it('writes what it reports, every event recorded by system:demo', async () => {
-    expect(await countEvents(first)).toBe(summary.eventsWritten);
+  it('names seats on the map of their date: the 2025 merger recorded first, An Giang (89) before it, 91 with its former province after it, and relocations accepted', async () => {
+    const seeded = await first.pool.query<{ event_type: string; actor: string }>(
+      `SELECT event_type, metadata->>'recordedBy' AS actor FROM events WHERE stream_id LIKE 'administrative-units%'`,
+    );
+    expect(seeded.rows).toEqual([{ event_type: 'ProvincesReorganized', actor: 'system:seed' }]);
+    const { rows } = await first.pool.query<{ code: string; former: string | null; after: boolean; type: string; n: number }>(
+      `SELECT data->>'provinceCode' AS code, data->>'formerProvinceCode' AS former, data->>'effectiveOn' >= '2025-07-01' AS after,
+              event_type AS type, count(*)::int AS n
+         FROM events WHERE event_type IN ('OrganizationRegistered', 'OrganizationRelocated') GROUP BY 1, 2, 3, 4`,
+    );
+    const seats = (after: boolean) => new Set(rows.filter((r) => r.after === after).map((r) => `${r.code}/${r.former ?? '-'}`));
+    expect(seats(false)).toEqual(new Set(['91/-', '89/-', '15/-']));
+    expect(seats(true)).toContain('91/89');
+    expect(seats(true)).toContain('91/91');
+    expect([...seats(true)].every((seat) => ['91/89', '91/91', '15/15', '15/10'].includes(seat))).toBe(true);
+    const relocations = rows.filter((r) => r.type === 'OrganizationRelocated').reduce((n, r) => n + r.n, 0);
+    expect(relocations).toBeGreaterThan(0);
+  });
+
+  it('writes what it reports, every event recorded by system:demo (but the reorganization it seeds)', async () => {
+    expect(await countDemoEvents(first)).toBe(summary.eventsWritten);
     const { rows } = await first.pool.query<{ actor: string; n: number }>(
-      `SELECT metadata->>'recordedBy' AS actor, count(*)::int AS n FROM events GROUP BY 1`,
+      `SELECT metadata->>'recordedBy' AS actor, count(*)::int AS n FROM events WHERE NOT starts_with(stream_id, 'administrative-units') AND metadata->>'recordedBy' <> 'system:seed' GROUP BY 1`,
     );
     expect(rows).toEqual([{ actor: DEMO_ACTOR, n: summary.eventsWritten }]);
     const types = await first.pool.query<{ event_type: string }>(
@@ -82,7 +113,7 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
   });
 
   it('is deterministic: the same seed in another database writes the same events, ids included', async () => {
-    const again = await loadDemo(commandsOn(second), { seed: SEED, scale: SCALE, today });
+    const again = await loadDemo(commandsOn(second), { seed: SEED, scale: SCALE, today, store: storeOf(second) });
     expect(again.refusals).toBe(0);
     expect(again.eventsWritten).toBe(summary.eventsWritten);
     const [a, b] = await Promise.all([organizationEvents(first), organizationEvents(second)]);
@@ -92,7 +123,7 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
 
   it('writes nothing when run again: every command is answered by its idempotency key', async () => {
     const before = await countEvents(first);
-    const rerun = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today });
+    const rerun = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today, store: storeOf(first) });
     expect(rerun.refusals).toBe(0);
     expect(rerun.replayed).toBe(rerun.commandsSent);
     expect(rerun.eventsWritten).toBe(0);

@@ -1,5 +1,17 @@
-import { DomainError, todayInVietnam, type LocalDate, type OrganizationKind } from '@ktt/domain';
-import { IdempotencyKeyReusedError, requestHash, TooMuchContentionError, type CommandContext, type OrganizationCommandHandler } from '@ktt/application';
+import { DomainError, todayInVietnam, type AdministrativeMap, type LocalDate, type OrganizationKind } from '@ktt/domain';
+import {
+  AdministrativeUnits,
+  firstMapOf,
+  IdempotencyKeyReusedError,
+  PROJECT_DATA_DIR,
+  readAdministrativeUnitsReference,
+  requestHash,
+  seedAdministrativeUnits,
+  TooMuchContentionError,
+  type CommandContext,
+  type OrganizationCommandHandler,
+} from '@ktt/application';
+import type { EventStore } from '@ktt/event-store';
 import { DEMO_ACTOR, generateDemoPlan, type CalibrationLine, type PlannedCommand } from './demo-plan';
 import { systemPrincipal } from '@ktt/auth';
 
@@ -11,6 +23,14 @@ export interface LoadDemoOptions {
   scale?: number;
   /** Calendar date in Vietnam up to which the history runs; defaults to today. */
   today?: LocalDate;
+  /**
+   * The store `commands` writes to: the 2025 reorganization is recorded in it first where it is not
+   * yet (as the api does on its first start), and the plan names seats on the map as recorded there,
+   * the one `commands` judges them on.
+   */
+  store?: EventStore;
+  /** Without `store`: the map the plan names seats on (default: the reference data's, which a store holds once the merger is seeded). */
+  map?: AdministrativeMap;
   /** Organizations whose commands are sent at the same time (each organization's own commands stay in order). */
   concurrency?: number;
   onProgress?(done: number, total: number): void;
@@ -28,7 +48,11 @@ export interface DemoSummary {
   seed: number;
   scale: number;
   today: LocalDate;
-  /** Per province and kind: registered up to today, and still existing (not dissolved) today. */
+  /**
+   * Per province as it was before 1 July 2025 (the unit the organization registered in: An Giang 89's
+   * registrations of 2026 name 91 with formerProvinceCode 89) and kind: registered up to today, and
+   * still existing (not dissolved) today.
+   */
   organizations: { provinceCode: string; kind: OrganizationKind; registered: number; existingToday: number }[];
   commandsSent: number;
   /** Answered from an earlier run by their idempotency key: nothing written. */
@@ -48,7 +72,7 @@ export interface DemoSummary {
 }
 
 /**
- * Loads the synthetic history of Kiên Giang and Yên Bái through the real
+ * Loads the synthetic history of Kiên Giang, Yên Bái and An Giang through the real
  * command path (OrganizationCommandHandler, so every rule is checked), as
  * actor `system:demo`.
  *
@@ -58,10 +82,13 @@ export interface DemoSummary {
  * the month. Each command carries the idempotency key `demo-<seed>-<org>-<n>`,
  * so a rerun writes nothing it wrote before (and, on a later day, only what
  * has happened since). A refused command is counted and reported, not thrown.
+ *
+ * Seats follow the map: on and after 1 July 2025 a registration or relocation names the province
+ * then in force and, in a merged one, the former province (An Giang's of 2026: 91 / 89).
  */
 export async function loadDemo(commands: OrganizationCommandHandler, options: LoadDemoOptions = {}): Promise<DemoSummary> {
   const started = process.hrtime.bigint();
-  const plan = generateDemoPlan({ seed: options.seed, scale: options.scale, today: options.today ?? todayInVietnam() });
+  const plan = generateDemoPlan({ seed: options.seed, scale: options.scale, today: options.today ?? todayInVietnam(), map: await demoMap(options) });
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const total = plan.commands.length;
   const summary: DemoSummary = {
@@ -125,14 +152,21 @@ export async function loadDemo(commands: OrganizationCommandHandler, options: Lo
 
   summary.eventsWritten = summary.organizationEvents + summary.reservations + summary.idempotencyRecords;
   const kinds: OrganizationKind[] = ['cooperative', 'cooperative_group', 'union'];
-  for (const provinceCode of [...new Set(plan.organizations.map((o) => o.provinceCode))]) {
+  for (const provinceCode of [...new Set(plan.organizations.map((o) => o.unit))]) {
     for (const kind of kinds) {
-      const of = plan.organizations.filter((o) => o.provinceCode === provinceCode && o.kind === kind);
+      const of = plan.organizations.filter((o) => o.unit === provinceCode && o.kind === kind);
       summary.organizations.push({ provinceCode, kind, registered: of.length, existingToday: of.filter((o) => o.dissolvedOn === null).length });
     }
   }
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;
+}
+
+/** The map the demo's seats are named on: the one recorded in `store` (the merger seeded first), else `map` or the reference data's. */
+async function demoMap(options: LoadDemoOptions): Promise<AdministrativeMap | undefined> {
+  if (!options.store) return options.map;
+  await seedAdministrativeUnits(options.store, PROJECT_DATA_DIR);
+  return new AdministrativeUnits(options.store, firstMapOf(readAdministrativeUnitsReference(PROJECT_DATA_DIR))).map();
 }
 
 /** Consecutive runs of commands recorded in the same month (the plan is in sending order). */

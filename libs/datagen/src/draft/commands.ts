@@ -1,6 +1,7 @@
 import type { LocalDate, OrganizationCommand, OrganizationKind, Sector } from '@ktt/domain';
 import { maxDate } from '../random';
 import type { AttributeStep, Draft } from './draft';
+import type { Places, Seat } from './seats';
 
 // From a draft to the commands that record it, keyed so a rerun sends the same ones.
 
@@ -21,7 +22,11 @@ export interface PlannedOrganization {
   key: string;
   id: string;
   kind: OrganizationKind;
+  /** The unit it registered in: the province of the first map (before 1 July 2025) whose territory held its seat then. */
+  unit: string;
+  /** The province as its registration names it (in force on `registeredOn`), and the unit where that province has several. */
   provinceCode: string;
+  formerProvinceCode: string | null;
   sector: Sector;
   name: string;
   registrationNumber: string;
@@ -44,11 +49,20 @@ function attributeCommand(step: AttributeStep, organizationId: string): Organiza
   }
 }
 
-/** The commands that record a draft, registration first, the others in effective order; keys `<keyPrefix>-<draft key>-<n>`. */
-export function commandsOf(draft: Draft, keyPrefix: string, organizationOrder: number): PlannedCommand[] {
+/** The seat fields of a command: `formerProvinceCode` only where the province in force has several units. */
+function seatFields(seat: Seat): { provinceCode: string; formerProvinceCode?: string } {
+  return seat.formerProvinceCode === null ? { provinceCode: seat.provinceCode } : { provinceCode: seat.provinceCode, formerProvinceCode: seat.formerProvinceCode };
+}
+
+/**
+ * The commands that record a draft, registration first, the others in effective order; keys
+ * `<keyPrefix>-<draft key>-<n>`. Seats are named on the map of each command's date (`places`).
+ */
+export function commandsOf(draft: Draft, keyPrefix: string, organizationOrder: number, places: Places): PlannedCommand[] {
   const organizationId = draft.id;
   const union = draft.kind === 'union';
   const planned: Omit<PlannedCommand, 'key' | 'seq' | 'organizationOrder' | 'union'>[] = [];
+  const registeredIn = seatFields(places.seatOn(draft.vocabulary.provinceCode, draft.registeredOn));
   planned.push({
     command: {
       type: 'RegisterOrganization',
@@ -56,7 +70,7 @@ export function commandsOf(draft: Draft, keyPrefix: string, organizationOrder: n
       kind: draft.kind,
       name: draft.name,
       registrationNumber: draft.registrationNumber,
-      provinceCode: draft.vocabulary.provinceCode,
+      ...registeredIn,
       sector: draft.sector,
       registeredOn: draft.registeredOn,
       ...(draft.kind === 'union'
@@ -89,6 +103,11 @@ export function commandsOf(draft: Draft, keyPrefix: string, organizationOrder: n
   for (const step of draft.attributes) {
     // Joins and leaves are recorded on their day; the others may be late.
     rest.push({ command: attributeCommand(step, organizationId), effectiveOn: step.date, recordOn: 'recordOn' in step ? step.recordOn : step.date });
+  }
+  for (const move of draft.relocations) {
+    // Recorded on its day by the destination's registrar.
+    const seat = seatFields(places.seatOn(move.unit, move.date));
+    rest.push({ command: { type: 'RelocateOrganization', organizationId, effectiveOn: move.date, ...seat }, effectiveOn: move.date, recordOn: move.date });
   }
   // Effective order (stable: lifecycle before attributes of the same day), the key of each fixed by it.
   rest.sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : 0));

@@ -18,6 +18,12 @@ export type AttributeStep =
   | { type: 'join'; date: LocalDate; cooperative: Draft }
   | { type: 'leave'; date: LocalDate; cooperative: Draft };
 
+/** The seat moves to another unit (a first-map province) from `date` on: see seats.ts. */
+export interface Relocation {
+  date: LocalDate;
+  unit: string;
+}
+
 /** The fields of a profile change: those of the domain's command. */
 export type ProfileChanges = Omit<ChangeProfile, 'type' | 'organizationId' | 'effectiveOn'>;
 
@@ -41,6 +47,8 @@ export interface Draft {
   founders: Draft[];
   lifecycle: LifecycleStep[];
   attributes: AttributeStep[];
+  /** Moves of the seat, in date order; the seat is in `vocabulary.provinceCode` until the first. */
+  relocations: Relocation[];
   dissolvedOn: LocalDate | null;
 }
 
@@ -84,6 +92,7 @@ export function emptyDraft(settings: DrawSettings, key: string, kind: Organizati
     founders: [],
     lifecycle: [],
     attributes: [],
+    relocations: [],
     dissolvedOn: null,
   };
 }

@@ -2,6 +2,8 @@ import type { LocalDate } from '@ktt/domain';
 import { existsOn, type Draft } from './draft';
 import { assignNamesAndNumbers, type RegistrationNumbering } from './naming';
 import { draftCooperative, draftGroup, drawUntil } from './organizations';
+import { Random } from '../random';
+import { drawRelocations, type Places } from './seats';
 import { AGRICULTURAL, type CalibrationLine, type DrawSettings, type ProvinceSizes } from './settings';
 import { draftUnions } from './unions';
 
@@ -34,9 +36,15 @@ export interface ProvinceDraft {
 /**
  * Draws a province at `scale` (1 = its sizes): cooperatives and groups until
  * the scaled counts exist on their reference dates, then its unions (founded
- * by its own cooperatives).
+ * by its own cooperatives). A few cooperatives and groups relocate (`places`).
  */
-export function draftProvince(settings: DrawSettings, sizes: ProvinceSizes, scale: number, numbering: RegistrationNumbering): ProvinceDraft {
+export function draftProvince(
+  settings: DrawSettings,
+  sizes: ProvinceSizes,
+  scale: number,
+  numbering: RegistrationNumbering,
+  places: Places,
+): ProvinceDraft {
   const size = (n: number) => Math.max(1, Math.round(n * scale));
   const code = sizes.vocabulary.provinceCode;
   const { cooperatives: c, groups: g } = sizes;
@@ -44,6 +52,8 @@ export function draftProvince(settings: DrawSettings, sizes: ProvinceSizes, scal
   const other = drawUntil(size(c.other), c.asOf, (i) => draftCooperative(settings, sizes, `${code}-htx-n-${i}`, c.otherSectors));
   const groups = drawUntil(size(g.count), g.asOf, (i) => draftGroup(settings, sizes, `${code}-tht-${i}`));
   const cooperatives = [...agricultural, ...other];
+  // A few move their seat (from a stream of their own, so the other draws stay as they were).
+  for (const draft of [...cooperatives, ...groups]) draft.relocations = drawRelocations(Random.derive(settings.seed, draft.key, 'relocation'), draft, places);
   const unions = draftUnions(settings, sizes, cooperatives);
   const drafts = [...cooperatives, ...groups, ...unions];
   assignNamesAndNumbers(drafts, code, numbering);

@@ -11,7 +11,7 @@ import {
 } from '@ktt/domain';
 import { canonicalJson, PostgresEventStore, sha256, type EventStore, type StreamAppend } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import { envelope, OrganizationCommandHandler, REGISTRATION_NUMBER_RESERVED, verifyAll, type ChainTip } from '@ktt/application';
+import { envelope, OrganizationCommandHandler, referenceAdministrativeMap, REGISTRATION_NUMBER_RESERVED, verifyAll, type ChainTip } from '@ktt/application';
 import { systemPrincipal } from '@ktt/auth';
 import { generate, GENERATOR_ACTOR, readProvinces, type GenerateSummary, type ProvinceRef } from './generate';
 
@@ -19,6 +19,8 @@ const SEED = 7;
 const TODAY = '2026-11-24';
 /** 19:00 in Vietnam on TODAY: every generated record is made before it. */
 const NOW = new Date('2026-11-24T12:00:00.000Z');
+const MERGER = '2025-07-01';
+const map = referenceAdministrativeMap();
 
 interface Row {
   stream_id: string;
@@ -84,6 +86,7 @@ function commandOf(event: OrganizationEvent): OrganizationCommand {
         ['MemberCountChanged', 'ChangeMemberCount'], ['ProfileChanged', 'ChangeProfile'], ['OrganizationSuspended', 'SuspendOrganization'],
         ['OrganizationFoundDormant', 'FindOrganizationDormant'], ['OrganizationResumed', 'ResumeOrganization'],
         ['OrganizationDissolved', 'DissolveOrganization'], ['CooperativeJoinedUnion', 'JoinUnion'], ['CooperativeLeftUnion', 'LeaveUnion'],
+        ['OrganizationRelocated', 'RelocateOrganization'],
       ]);
       return { ...present, type: types.get(event.type), effectiveOn } as OrganizationCommand;
     }
@@ -122,12 +125,14 @@ describe('generate --scale small, through the domain into PostgreSQL', () => {
   });
 
   it('registers every kind in each province of the scale, in plausible proportions', async () => {
+    // By the province as it was before 1 July 2025: the former province where the registration names one, else its code.
     const { rows: counts } = await first.pool.query<{ province: string; kind: string; n: number }>(
-      `SELECT data->>'provinceCode' AS province, data->>'kind' AS kind, count(*)::int AS n
+      `SELECT coalesce(data->>'formerProvinceCode', data->>'provinceCode') AS province, data->>'kind' AS kind, count(*)::int AS n
          FROM events WHERE event_type = 'OrganizationRegistered' GROUP BY 1, 2`,
     );
     const count = (province: string, kind: string) => counts.find((c) => c.province === province && c.kind === kind)?.n ?? 0;
-    for (const province of ['91', '15', '01']) {
+    expect(new Set(counts.map((c) => c.province))).toEqual(new Set(['91', '15', '89', '01']));
+    for (const province of ['91', '15', '89', '01']) {
       expect(count(province, 'cooperative')).toBeGreaterThanOrEqual(10);
       expect(count(province, 'cooperative_group')).toBeGreaterThan(count(province, 'cooperative'));
       expect(count(province, 'union')).toBeGreaterThanOrEqual(1);
@@ -146,6 +151,7 @@ describe('generate --scale small, through the domain into PostgreSQL', () => {
     for (const type of [
       'OrganizationRegistered', 'OrganizationRated', 'MemberCountChanged', 'ProfileChanged', 'OrganizationSuspended',
       'OrganizationFoundDormant', 'OrganizationResumed', 'OrganizationDissolved', 'CooperativeJoinedUnion', 'RegistrationNumberReserved',
+      'OrganizationRelocated',
     ]) {
       expect(types).toContain(type);
     }
@@ -218,6 +224,7 @@ describe('generate --scale small, through the domain into PostgreSQL', () => {
         const facts = decide(commandOf(event), foldHistory(events.slice(0, revision)), {
           today: todayInVietnam(new Date(row.metadata.recordedAt)),
           others: finals,
+          map,
         });
         expect(facts).toEqual([event]);
         decided++;
@@ -256,6 +263,7 @@ describe('generate --scale small, through the domain into PostgreSQL', () => {
           name: 'Hợp tác xã Thử nghiệm',
           registrationNumber: cooperative.registrationNumber as string,
           provinceCode: '91',
+          formerProvinceCode: '91',
           sector: 'agriculture',
           registeredOn: TODAY,
           memberCount: 7,
@@ -263,6 +271,45 @@ describe('generate --scale small, through the domain into PostgreSQL', () => {
         context,
       }),
     ).rejects.toMatchObject({ code: 'REGISTRATION_NUMBER_TAKEN' });
+  });
+
+  it('names seats on the map of their date: on and after 1 July 2025 only provinces then in force, a merged one with its former province; relocations between provinces and within one', () => {
+    const seated = stored.filter((r) => r.event_type === 'OrganizationRegistered' || r.event_type === 'OrganizationRelocated');
+    const after = seated.filter((r) => (r.data.effectiveOn as string) >= MERGER);
+    expect(after.length).toBeGreaterThan(20);
+    for (const row of after) {
+      const units = map.unitsOf(row.data.provinceCode as string, row.data.effectiveOn as string);
+      expect({ seat: `${row.data.provinceCode}@${row.data.effectiveOn}`, inForce: units !== null }).toEqual({ seat: `${row.data.provinceCode}@${row.data.effectiveOn}`, inForce: true });
+      if (units!.length > 1) expect(units).toContain(row.data.formerProvinceCode);
+      else expect(row.data.formerProvinceCode ?? null).toBeNull();
+    }
+    // 89 ended on 1 July 2025: An Giang's registrations name it before, 91 with formerProvinceCode 89 after.
+    const registrations = (code: string, former: string | null, afterMerger: boolean) =>
+      seated.filter(
+        (r) =>
+          r.event_type === 'OrganizationRegistered' &&
+          r.data.provinceCode === code &&
+          (r.data.formerProvinceCode ?? null) === former &&
+          (r.data.effectiveOn as string) >= MERGER === afterMerger,
+      ).length;
+    expect(registrations('89', null, false)).toBeGreaterThan(10);
+    expect(registrations('89', null, true)).toBe(0);
+    expect(registrations('91', '89', true)).toBeGreaterThan(0);
+    expect(registrations('91', '91', true)).toBeGreaterThan(0);
+    expect(registrations('15', '15', true)).toBeGreaterThan(0);
+    expect(registrations('01', null, true)).toBeGreaterThan(0);
+    // Relocations: accepted (the test above re-decides each), out of the seat held the day before.
+    const seatBefore = new Map<string, string>();
+    const moves: { from: string; to: string; code: string; on: string }[] = [];
+    for (const row of seated) {
+      const unit = (row.data.formerProvinceCode as string | null) ?? (row.data.provinceCode as string);
+      if (row.event_type === 'OrganizationRelocated') moves.push({ from: seatBefore.get(row.stream_id)!, to: unit, code: row.data.provinceCode as string, on: row.data.effectiveOn as string });
+      seatBefore.set(row.stream_id, unit);
+    }
+    expect(moves.length).toBeGreaterThan(3);
+    expect(moves.every((m) => m.from !== undefined && m.from !== m.to)).toBe(true);
+    expect(moves.some((m) => map.provinceOfUnit(m.from, m.on).code !== m.code)).toBe(true);
+    expect(moves.some((m) => map.provinceOfUnit(m.from, m.on).code === m.code)).toBe(true);
   });
 
   it('records late: some facts on a later day than their effective date, some ratings after the next year’s; recorded times never go back in a stream, nor past now', () => {

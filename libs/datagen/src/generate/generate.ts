@@ -12,12 +12,13 @@ import {
   registrationNumberStreamId,
   stateAsOf,
   todayInVietnam,
+  type AdministrativeMap,
   type LocalDate,
   type OrganizationEvent,
   type OrganizationHistory,
   type OrganizationKind,
 } from '@ktt/domain';
-import { envelope, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
+import { envelope, referenceAdministrativeMap, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
 import { systemPrincipal } from '@ktt/auth';
 import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type StreamAppend } from '@ktt/event-store';
 import { Random, uuidV5 } from '../random';
@@ -25,6 +26,7 @@ import { commandsOf, type PlannedCommand } from '../draft/commands';
 import type { Draft } from '../draft/draft';
 import type { RegistrationNumbering } from '../draft/naming';
 import { draftProvince } from '../draft/province';
+import { Places } from '../draft/seats';
 import { AGRICULTURAL, drawSettings, type CalibrationLine, type DrawSettings } from '../draft/settings';
 import type { ProvinceRef } from './national-places';
 import { GENERATE_SCALES, NATIONAL_FIGURES, nationalSizes, OWN_FIGURES, type GenerateScale } from './national-sizes';
@@ -77,8 +79,14 @@ export const GENERATOR_NUMBERING: RegistrationNumbering = (kind, provinceCode, i
 
 export interface GenerateOptions {
   scale: GenerateScale;
-  /** The 63 provinces (data/reference/provinces.json; see `readProvinces`). */
-  provinces: readonly ProvinceRef[];
+  /**
+   * The map seats are named on (registrations and relocations on or after 1 July 2025 name the
+   * province in force and the former one); defaults to the reference data's
+   * (data/reference/administrative-units-2025.json), which a store holds once the merger is seeded.
+   */
+  map?: AdministrativeMap;
+  /** The 63 provinces drawn from; defaults to the first map of `map` (the provinces before 1 July 2025). */
+  provinces?: readonly ProvinceRef[];
   seed?: number;
   /** Calendar date in Vietnam up to which the history runs; defaults to the day of `now`. */
   today?: LocalDate;
@@ -135,6 +143,12 @@ export interface GenerateSummary {
 /** Thrown when the database holds another data set whose registration numbers collide with this one's. */
 export class GenerateConflictError extends Error {}
 
+/** The provinces of the map before its first reorganization (the 63 before 1 July 2025). */
+export function firstMapProvinces(map: AdministrativeMap): ProvinceRef[] {
+  // Every reorganization is later than the first registration drawn (2005), so the map of 2000 is the first.
+  return map.provincesInForce('2000-01-01').map((p) => ({ provinceCode: p.code, name: p.name }));
+}
+
 /** The provinces of data/reference/provinces.json under the project's data folder. */
 export async function readProvinces(dataDir: string): Promise<ProvinceRef[]> {
   const file = JSON.parse(await readFile(path.join(dataDir, 'reference', 'provinces.json'), 'utf8')) as { provinces: ProvinceRef[] };
@@ -147,11 +161,13 @@ export async function generate(store: EventStore, options: GenerateOptions): Pro
   const now = options.now ?? new Date();
   const today = options.today ?? todayInVietnam(now);
   const { provinces: codes, scale } = GENERATE_SCALES[options.scale];
-  const all = nationalSizes(options.provinces);
+  const map = options.map ?? referenceAdministrativeMap();
+  const all = nationalSizes(options.provinces ?? firstMapProvinces(map));
   const selected = codes === null ? all : all.filter((sizes) => codes.includes(sizes.vocabulary.provinceCode));
   if (selected.length === 0) throw new Error(`no province of scale ${options.scale} is in the province list`);
   const settings = drawSettings(seed, GENERATOR_HISTORY_FROM, today, { idPrefix: 'generate:', ...GENERATOR_RATES });
-  const context: RecordingContext = { settings, keyPrefix: `gen-${seed}`, today, nowMs: now.getTime() };
+  const places = new Places(map, selected.map((sizes) => sizes.vocabulary.provinceCode));
+  const context: RecordingContext = { settings, keyPrefix: `gen-${seed}`, today, nowMs: now.getTime(), places };
 
   const tally = new Tally(today, codes === null);
   const writer = new AppendWriter(store, options.concurrency ?? 16, options.batchEvents ?? 2000);
@@ -171,7 +187,7 @@ export async function generate(store: EventStore, options: GenerateOptions): Pro
   progress();
 
   for (const [order, sizes] of selected.entries()) {
-    const { drafts, calibration } = draftProvince(settings, sizes, scale, GENERATOR_NUMBERING);
+    const { drafts, calibration } = draftProvince(settings, sizes, scale, GENERATOR_NUMBERING, places);
     if (OWN_FIGURES.includes(sizes)) tally.calibration.push(...calibration);
     // The province's cooperatives, for its unions' decisions (drafts come cooperatives first, unions last).
     const cooperatives = new Map<string, Organization>();
@@ -220,6 +236,7 @@ export async function generate(store: EventStore, options: GenerateOptions): Pro
 
 interface RecordingContext {
   settings: DrawSettings;
+  places: Places;
   keyPrefix: string;
   today: LocalDate;
   nowMs: number;
@@ -252,7 +269,7 @@ function recordOrganization(
   cooperatives: ReadonlyMap<string, Organization>,
   tally: Tally,
 ): Organization | null {
-  const planned = commandsOf(draft, context.keyPrefix, order)
+  const planned = commandsOf(draft, context.keyPrefix, order, context.places)
     .filter((p) => p.effectiveOn <= context.today && p.recordOn <= context.today)
     .sort((a, b) => (a.recordOn < b.recordOn ? -1 : a.recordOn > b.recordOn ? 1 : a.seq - b.seq));
   if (planned.length === 0) return null;
@@ -261,6 +278,7 @@ function recordOrganization(
     return Math.max(0, ...referenced) + 60_000;
   });
   const streamId = organizationStreamId(draft.id);
+  const { map } = context.places;
   let history: OrganizationHistory | null = null;
   const events: EventToAppend[] = [];
   /** The context of the first command recorded: its registration, whose number is reserved under it. */
@@ -269,7 +287,7 @@ function recordOrganization(
     const others = new Map(referencedOrganizationIds(p.command).map((id) => [id, cooperatives.get(id)?.history ?? null]));
     let decided: OrganizationEvent[];
     try {
-      decided = decide(p.command, history, { today: p.recordOn, others });
+      decided = decide(p.command, history, { today: p.recordOn, others, map });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       tally.refuse({ key: p.key, type: p.command.type, organizationId: p.command.organizationId, code: error.code, message: error.message });

@@ -34,8 +34,11 @@ export const GENERATE_SCALES: Record<GenerateScale, { provinces: readonly string
   national: { provinces: null, scale: 1 },
   /** One province at full size: Kiên Giang. */
   province: { provinces: ['91'], scale: 1 },
-  /** A few thousand events, for tests: the two provinces with their own figures and one generic one, at 4 %. */
-  small: { provinces: ['91', '15', '01'], scale: 0.04 },
+  /**
+   * A few thousand events, for tests: the two provinces with their own figures, An Giang (89, which
+   * Kiên Giang joined on 1 July 2025: moves within the merged province) and Hà Nội, at 4 %.
+   */
+  small: { provinces: ['91', '15', '89', '01'], scale: 0.04 },
 };
 
 /**
