@@ -86,14 +86,24 @@ describe('provinces and their map over HTTP', () => {
     const progress = await http.get('/api/provinces/97/progress?asOf=2027-06-30');
     expect(progress.status).toBe(200);
     expect(progress.body).toMatchObject({ provinceCode: '97', metrics: expect.objectContaining({ cooperatives: 0 }) });
-    expect((await http.get('/api/organizations?provinceCode=97')).status).toBe(200);
+    // Lists read the province on the boundaries of asOf: 97 names a province from 2027-01-01 on.
+    expect((await http.get('/api/organizations?provinceCode=97&asOf=2027-06-30')).status).toBe(200);
     expect((await http.get('/api/audit/events?provinceCode=97')).status).toBe(200);
   });
 
-  it('still answers every code of the 63, before and after the merger, as before this change', async () => {
+  it('answers every code of the 63 on the boundaries of a date where it names a province; a code that ended is 404 PROVINCE_NOT_IN_FORCE after', async () => {
     for (const code of ['89', '91', '10', '15']) {
-      expect((await http.get(`/api/provinces/${code}/progress?asOf=2026-01-01`)).status).toBe(200);
-      expect((await http.get(`/api/organizations?provinceCode=${code}`)).status).toBe(200);
+      expect((await http.get(`/api/provinces/${code}/progress?asOf=2025-06-30`)).status).toBe(200);
+      expect((await http.get(`/api/organizations?provinceCode=${code}&asOf=2025-06-30`)).status).toBe(200);
+      // On the boundaries of 2025-06-30 every one of the 63 answers, whatever the date asked.
+      expect((await http.get(`/api/provinces/${code}/progress?asOf=2026-01-01&boundariesOn=2025-06-30`)).status).toBe(200);
+    }
+    for (const code of ['91', '15']) expect((await http.get(`/api/provinces/${code}/progress?asOf=2026-01-01`)).status).toBe(200);
+    for (const [code, successor] of [['89', '91'], ['10', '15']]) {
+      const ended = await http.get(`/api/provinces/${code}/progress?asOf=2026-01-01`);
+      expect(ended.status).toBe(404);
+      expect(ended.body).toMatchObject({ code: 'PROVINCE_NOT_IN_FORCE', successor });
+      expect((await http.get(`/api/organizations?provinceCode=${code}&asOf=2026-01-01`)).status).toBe(404);
     }
     expect((await http.post('/api/organizations', cooperative({ provinceCode: '89', registeredOn: '2024-03-01' }))).status).toBe(201);
   });

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, decodeAuditCursor } from '@ktt/read-models';
 import { AdministrativeUnits } from '@ktt/application';
+import { todayInVietnam } from '@ktt/domain';
 import { Requires } from '../auth/auth.decorators';
 import { AnswerResponse } from '../openapi/answer-responses';
 import { ProblemResponses } from '../openapi/problem-responses';
@@ -33,9 +34,11 @@ export class AuditEventsController {
     if (query.cursor !== undefined && !decodeAuditCursor(query.cursor)) errors.push({ path: 'cursor', message: 'cursor must be a nextCursor from an earlier answer' });
     if (errors.length > 0) throw new RequestValidationError(errors);
     if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
+    // The province's territory today (the trail records units); a code that names none today stands for its own former territory.
+    const units = query.provinceCode === undefined ? undefined : ((await this.units.map()).unitsOf(query.provinceCode, todayInVietnam()) ?? [query.provinceCode]);
     const generation = await this.consistency.prepare(query);
-    const { limit = 50, minPosition: _m, ...filter } = query;
-    const page = await this.audit.events(generation, { ...filter, limit });
-    return markDegraded(page, await this.consistency.degraded(generation, filter.provinceCode ? { province: filter.provinceCode } : { all: true }, res));
+    const { limit = 50, minPosition: _m, provinceCode, ...filter } = query;
+    const page = await this.audit.events(generation, { ...filter, units, limit });
+    return markDegraded(page, await this.consistency.degraded(generation, provinceCode && units ? { province: [provinceCode, ...units] } : { all: true }, res));
   }
 }

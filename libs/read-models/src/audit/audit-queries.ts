@@ -8,7 +8,11 @@ export interface AuditFilter {
   /** Recorded before (exclusive, so consecutive windows do not overlap). */
   to?: string;
   recordedBy?: string;
-  provinceCode?: string;
+  /**
+   * Where: the units (first-map province codes) whose events are wanted, as the trail records an
+   * organization event's place (its seat's unit) and a plan's (its adopting province).
+   */
+  units?: readonly string[];
   /** An event type, exactly (`OrganizationDissolved`, `RecordCorrected`, …). */
   type?: string;
   /** 1–500. */
@@ -76,7 +80,7 @@ export class AuditQueries {
         WHERE ($1::timestamptz IS NULL OR recorded_at >= $1)
           AND ($2::timestamptz IS NULL OR recorded_at < $2)
           AND ($3::text IS NULL OR recorded_by = $3)
-          AND ($4::text IS NULL OR province_code = $4)
+          AND ($4::text[] IS NULL OR province_code = ANY($4::text[]))
           AND ($5::text IS NULL OR event_type = $5)
           AND ($6::timestamptz IS NULL OR (recorded_at, sequence) > ($6::timestamptz, $7::bigint))
         ORDER BY recorded_at, sequence
@@ -85,7 +89,7 @@ export class AuditQueries {
         filter.from ?? null,
         filter.to ?? null,
         filter.recordedBy ?? null,
-        filter.provinceCode ?? null,
+        filter.units ? [...filter.units] : null,
         filter.type ?? null,
         cursor?.recordedAt ?? null,
         cursor?.sequence ?? null,
