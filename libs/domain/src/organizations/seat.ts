@@ -5,7 +5,7 @@ import { invalid } from '../common/validation';
 /** A seat as a command names it, judged on the map of its date: what the event records, and the unit it is in. */
 export interface JudgedSeat {
   provinceCode: string;
-  /** The unit when `provinceCode` names a province of several units on the date, else null (domain.md: "not given"). */
+  /** The unit when `provinceCode` names a province of several units on the date (or not the unit itself), else null (domain.md: "not given"). */
   formerProvinceCode: string | null;
   unit: string;
 }
@@ -35,6 +35,8 @@ export function validateSeat(map: AdministrativeMap, seat: { provinceCode: unkno
 export function judgeSeatOn(map: AdministrativeMap, seat: { provinceCode: unknown; formerProvinceCode?: unknown }, date: LocalDate): JudgedSeat {
   const { provinceCode, formerProvinceCode } = validateSeat(map, seat);
   const unit = map.judgeSeat({ provinceCode, formerProvinceCode }, date);
+  // Recorded wherever the code alone does not name the unit (`seatUnit` reads formerProvinceCode ?? provinceCode):
+  // a merged province, and a province a later reorganization might give a new code without merging it.
   const several = (map.unitsOf(provinceCode, date) ?? []).length > 1;
-  return { provinceCode, formerProvinceCode: several ? unit : null, unit };
+  return { provinceCode, formerProvinceCode: several || unit !== provinceCode ? unit : null, unit };
 }
