@@ -67,6 +67,11 @@ export class OrganizationCommandHandler implements ICommandHandler<OrganizationC
     this.administrativeUnits = administrativeUnits ?? new AdministrativeUnits(store, firstMapOf(readAdministrativeUnitsReference(PROJECT_DATA_DIR)));
   }
 
+  /** The map seats are judged on now (the map as recorded in the store): the demo names its seats on it. */
+  administrativeMap(): Promise<AdministrativeMap> {
+    return this.administrativeUnits.map();
+  }
+
   async execute({ command, context }: Pick<OrganizationCommandMessage, 'command' | 'context'>): Promise<CommandResult> {
     // One map for the whole command: authorization and decision read the same one.
     const map = await this.administrativeUnits.map();

@@ -129,4 +129,20 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
     expect(rerun.eventsWritten).toBe(0);
     expect(await countEvents(first)).toBe(before);
   });
+
+  it('names seats on the map its command handler judges them on: without the merger recorded (no store given), 89 after 1 July 2025 too, refused nothing', async () => {
+    const unmerged = await createMigratedDatabase('demo_c');
+    try {
+      const result = await loadDemo(commandsOn(unmerged), { seed: SEED, scale: SCALE, today });
+      expect(result.refusalSamples).toEqual([]);
+      const { rows } = await unmerged.pool.query<{ seats: string[] }>(
+        `SELECT array_agg(DISTINCT data->>'provinceCode' ORDER BY data->>'provinceCode') AS seats FROM events
+          WHERE event_type = 'OrganizationRegistered' AND data->>'effectiveOn' >= '2025-07-01'`,
+      );
+      expect(rows[0].seats).toContain('89');
+      expect(await countEvents(unmerged)).toBe(result.eventsWritten);
+    } finally {
+      await unmerged.dispose();
+    }
+  });
 });

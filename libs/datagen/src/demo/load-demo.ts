@@ -1,10 +1,7 @@
-import { DomainError, todayInVietnam, type AdministrativeMap, type LocalDate, type OrganizationKind } from '@ktt/domain';
+import { DomainError, todayInVietnam, type LocalDate, type OrganizationKind } from '@ktt/domain';
 import {
-  AdministrativeUnits,
-  firstMapOf,
   IdempotencyKeyReusedError,
   PROJECT_DATA_DIR,
-  readAdministrativeUnitsReference,
   requestHash,
   seedAdministrativeUnits,
   TooMuchContentionError,
@@ -24,13 +21,12 @@ export interface LoadDemoOptions {
   /** Calendar date in Vietnam up to which the history runs; defaults to today. */
   today?: LocalDate;
   /**
-   * The store `commands` writes to: the 2025 reorganization is recorded in it first where it is not
-   * yet (as the api does on its first start), and the plan names seats on the map as recorded there,
-   * the one `commands` judges them on.
+   * The store `commands` writes to, when the demo should record the 2025 reorganization in it first
+   * where it is not yet (as the api does on its first start; `cli demo` does). Either way the plan
+   * names seats on the map `commands` judges them on (the map as recorded in its store): without the
+   * merger recorded, that is the first map, and the demo names 89 after 1 July 2025 too.
    */
   store?: EventStore;
-  /** Without `store`: the map the plan names seats on (default: the reference data's, which a store holds once the merger is seeded). */
-  map?: AdministrativeMap;
   /** Organizations whose commands are sent at the same time (each organization's own commands stay in order). */
   concurrency?: number;
   onProgress?(done: number, total: number): void;
@@ -88,7 +84,9 @@ export interface DemoSummary {
  */
 export async function loadDemo(commands: OrganizationCommandHandler, options: LoadDemoOptions = {}): Promise<DemoSummary> {
   const started = process.hrtime.bigint();
-  const plan = generateDemoPlan({ seed: options.seed, scale: options.scale, today: options.today ?? todayInVietnam(), map: await demoMap(options) });
+  if (options.store) await seedAdministrativeUnits(options.store, PROJECT_DATA_DIR);
+  const map = await commands.administrativeMap();
+  const plan = generateDemoPlan({ seed: options.seed, scale: options.scale, today: options.today ?? todayInVietnam(), map });
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const total = plan.commands.length;
   const summary: DemoSummary = {
@@ -160,13 +158,6 @@ export async function loadDemo(commands: OrganizationCommandHandler, options: Lo
   }
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;
-}
-
-/** The map the demo's seats are named on: the one recorded in `store` (the merger seeded first), else `map` or the reference data's. */
-async function demoMap(options: LoadDemoOptions): Promise<AdministrativeMap | undefined> {
-  if (!options.store) return options.map;
-  await seedAdministrativeUnits(options.store, PROJECT_DATA_DIR);
-  return new AdministrativeUnits(options.store, firstMapOf(readAdministrativeUnitsReference(PROJECT_DATA_DIR))).map();
 }
 
 /** Consecutive runs of commands recorded in the same month (the plan is in sending order). */
