@@ -1,6 +1,6 @@
 import { type TestApi, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
-import { cooperative } from './support/fixtures';
+import { cooperative, union } from './support/fixtures';
 
 const PLAN_251 = 'kien-giang-251-kh-ubnd-2023';
 
@@ -197,6 +197,17 @@ describe('provinces on the map over HTTP', () => {
     expect(await state('2024-03-01')).toMatchObject({ provinceCode: '79', formerProvinceCode: '79' });
     // HCMC merged on 2025-07-01 (with 74 and 77): the seat's unit stays 79.
     expect(await state('2026-01-01')).toMatchObject({ provinceCode: '79', formerProvinceCode: '79' });
+  });
+
+  it('counts a member cooperative once in a merged province whose two former provinces each have a union it belongs to', async () => {
+    const members: string[] = [];
+    for (const name of ['HTX Chè Bắc Hà', 'HTX Chè Sa Pa', 'HTX Quế Văn Bàn']) members.push((await post('/api/organizations', cooperative({ name, provinceCode: '10', registeredOn: '2020-01-01' }))).id);
+    await post('/api/organizations', union(members, { name: 'Liên hiệp HTX Lào Cai', provinceCode: '10', registeredOn: '2021-01-01' }));
+    await post('/api/organizations', union(members, { name: 'Liên hiệp HTX Yên Bái', provinceCode: '15', registeredOn: '2021-01-01' }));
+    expect((await progress('10', 'asOf=2024-01-01')).metrics).toMatchObject({ unions: 1, union_member_cooperatives: 3 });
+    expect((await progress('15', 'asOf=2024-01-01')).metrics).toMatchObject({ unions: 1, cooperatives: 0, union_member_cooperatives: 3 });
+    // Lào Cai (15) from 2025-07-01 holds both unions: "20 HTX thành viên" counts cooperatives, not memberships.
+    expect((await progress('15', 'asOf=2026-01-01')).metrics).toMatchObject({ unions: 2, cooperatives: 3, union_member_cooperatives: 3 });
   });
 
   it('answers an organization with the province in force at asOf and the former province holding its seat', async () => {

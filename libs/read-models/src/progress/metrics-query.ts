@@ -215,10 +215,10 @@ async function countersBySweep(generation: Generation, units: Units, days: Local
   });
 }
 
-/** Memberships in force where both sides exist, counted in the union's territory (few rows: a join per date). */
+/** Cooperatives with a membership in force where both sides exist, in a union of the territory, each counted once (domain.md: "20 HTX thành viên" counts cooperatives, not memberships); few rows: a join per date. */
 async function unionMemberCooperatives(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
   const { rows } = await generation.pool.query<{ day: string; n: string }>(
-    `SELECT d.as_of::text AS day, count(*) AS n
+    `SELECT d.as_of::text AS day, count(DISTINCT m.cooperative_id) AS n
        FROM unnest($2::date[]) AS d(as_of)
        JOIN ${generation.identifier}.union_memberships m ON ${unitsCondition(units, 'm.union_province_code', 1, true)} AND m.valid @> d.as_of AND m.known @> $3::timestamptz
       WHERE EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline c
