@@ -158,4 +158,23 @@ describe('flows, the national roll-up and population over HTTP', () => {
     expect(early.metrics.population_share).toBeNull();
     expect(early.population).toMatchObject({ value: null, reason: expect.stringMatching(/2018 or earlier/) });
   });
+
+  it('evaluates the Yên Bái 2045 target (20 % of the population) against former Yên Bái\'s sourced population, and says why not before it', async () => {
+    const target = async (asOf: string) => {
+      const answer = (await http.get(`/api/provinces/15/progress?asOf=${asOf}&boundariesOn=2025-06-30`)).body;
+      return { answer, target: answer.targets.find((t: { planId: string; metric: string }) => t.planId === 'yen-bai-ctr-tu-20-nq-tw' && t.metric === 'population_share') };
+    };
+    const sourced = await target('2024-06-30');
+    expect(sourced.answer.population).toMatchObject({ value: 847245, figures: [{ unit: '15', year: 2022, kind: 'yearly-average' }] });
+    expect(sourced.target).toMatchObject({ value: 0.2, deadline: '2045-12-31', actual: 0, met: false, population: { value: 847245 } });
+    const unsourced = await target('2021-12-31');
+    expect(unsourced.answer.metrics.population_share).toBeNull();
+    expect(unsourced.answer.population).toMatchObject({ value: null, reason: expect.stringMatching(/former province 15\b/) });
+    // The programme was adopted on 2022-12-31: not in force yet, so no target; the territory's answer still says why.
+    expect(unsourced.target).toBeUndefined();
+    // Lào Cai as of 2026 (former Lào Cai + former Yên Bái) adds its units' figures.
+    const merged = (await http.get('/api/provinces/15/progress?asOf=2026-01-01')).body;
+    expect(merged.population.figures.map((f: { unit: string }) => f.unit)).toEqual(['10', '15']);
+    expect(merged.population.value).toBe(730420 + 847245);
+  });
 });

@@ -100,8 +100,10 @@ describe('read models over HTTP', () => {
       dormant_cooperatives: 0,
       suspended_cooperatives: 0,
       organizations_digital_adoption_share: 0,
-      population_share: null,
+      // Members (4 in the group, 10 + 20 + 30 in the cooperatives) over former Kiên Giang's 2019 census population (data/reference).
+      population_share: (4 + 60) / 1723067,
     });
+    expect(answer.body.population).toEqual({ value: 1723067, figures: [{ unit: '91', year: 2019, kind: 'census', population: 1723067 }] });
     const later = await http.get('/api/provinces/91/progress?asOf=2023-12-31');
     expect(later.body.metrics).toMatchObject({ cooperatives: 2, cooperative_members: 30, union_member_cooperatives: 2 });
   });

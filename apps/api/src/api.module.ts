@@ -9,7 +9,7 @@ import { TokenThrottlerGuard } from './auth/token-throttler.guard';
 import type { Logger } from 'pino';
 import { AdministrativeUnits, firstMapOf, OrganizationHistoryQueries, readAdministrativeUnitsReference, TokenRevocations } from '@ktt/application';
 import type { Runtime } from '@ktt/platform/runtime';
-import { AuditQueries, FlowsQueries, loadPopulationFigures, loadPopulations, NationalQueries, OrganizationQueries, PlanQueries, Populations, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
+import { AuditQueries, FlowsQueries, loadPopulationFigures, NationalQueries, OrganizationQueries, PlanQueries, Populations, ProgressQueries, ReadYourWrites, type Projector } from '@ktt/read-models';
 import path from 'node:path';
 import { commandHandlers } from './command-handlers';
 import { ReadConsistency } from './http/read-consistency';
@@ -66,13 +66,9 @@ export class ApiModule implements NestModule {
         { provide: OrganizationQueries, useValue: new OrganizationQueries() },
         { provide: PlanQueries, useValue: new PlanQueries() },
         { provide: AuditQueries, useValue: new AuditQueries() },
-        {
-          provide: ProgressQueries,
-          inject: [PlanQueries],
-          useFactory: (plans: PlanQueries) => new ProgressQueries(plans, loadPopulations(path.join(runtime.dataDir, 'reference', 'province-populations.json'))),
-        },
         // Population per unit and year with its sources (data/reference/province-population-figures.json): population_share.
         { provide: Populations, useValue: loadPopulationFigures(path.join(runtime.dataDir, 'reference', 'province-population-figures.json')) },
+        { provide: ProgressQueries, inject: [PlanQueries, Populations], useFactory: (plans: PlanQueries, populations: Populations) => new ProgressQueries(plans, populations) },
         { provide: FlowsQueries, useValue: new FlowsQueries() },
         { provide: NationalQueries, inject: [Populations], useFactory: (populations: Populations) => new NationalQueries(populations) },
         { provide: ReadYourWrites, useValue: new ReadYourWrites(runtime.pool, runtime.eventStore) },

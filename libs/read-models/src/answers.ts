@@ -48,11 +48,18 @@ export interface ProvinceProgress {
   /** null when the question gave none (now). */
   knownAt: string | null;
   metrics: Metrics;
+  /** The territory's population used for `population_share` (its units' figures), or why there is none. */
+  population: PopulationAnswer;
   targets: TargetProgress[];
 }
 
 /** One target of a progress answer: the domain's evaluation, the plan that sets it and the territory it is evaluated on. */
-export type TargetProgress = TargetEvaluation & { planId: string; planTerritory: TerritoryRef };
+export type TargetProgress = TargetEvaluation & {
+  planId: string;
+  planTerritory: TerritoryRef;
+  /** On a `population_share` target: the population of the plan's territory it was measured against, or why there is none. */
+  population?: PopulationAnswer;
+};
 
 /** One point of GET /api/provinces/:code/progress/series. */
 export interface SeriesPoint {

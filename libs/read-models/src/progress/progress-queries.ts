@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { evaluateTarget, METRIC_NAMES, periodEnds, type AdministrativeMap, type LocalDate, type PeriodStep, type Territory } from '@ktt/domain';
-import type { Metrics, ProvinceProgress, SeriesPoint } from '../answers';
+import type { Metrics, PopulationAnswer, ProvinceProgress, SeriesPoint } from '../answers';
 import type { Generation } from '../generations';
 import { liesWithin, planTerritory, territoryAnswer } from '../plans/plan-territory';
 import type { PlanQueries } from '../plans/plan-queries';
+import { Populations } from '../population/population';
 import { metricsAt, type Units } from './metrics-query';
 
 export interface PopulationEntry {
@@ -68,12 +69,24 @@ const NO_METRICS = Object.fromEntries(METRIC_NAMES.map((name) => [name, null])) 
  */
 export class ProgressQueries {
   private readonly populationOf: PopulationOf;
+  /** The population answered beside the metrics: its figures, or why there is none. */
+  private readonly describePopulation: (units: Units, date: LocalDate) => PopulationAnswer;
 
   constructor(
     private readonly plans: PlanQueries,
-    populations: Map<string, PopulationEntry> | PopulationOf,
+    populations: Map<string, PopulationEntry> | PopulationOf | Populations,
   ) {
-    this.populationOf = populations instanceof Map ? populationsByUnit(populations) : populations;
+    if (populations instanceof Populations) {
+      this.describePopulation = (units, date) => populations.populationOf(units, date);
+      this.populationOf = (units, date) => populations.populationOf(units, date).value;
+      return;
+    }
+    const populationOf = populations instanceof Map ? populationsByUnit(populations) : populations;
+    this.populationOf = populationOf;
+    this.describePopulation = (units, date) => {
+      const value = populationOf(units, date);
+      return value === null ? { value, figures: [], reason: 'no sourced population for this territory' } : { value, figures: [] };
+    };
   }
 
   /**
@@ -104,6 +117,8 @@ export class ProgressQueries {
         planId: plan.id,
         planTerritory: territoryAnswer(covers),
         ...evaluateTarget({ target, actual: actual[target.metric], baseline: baseline?.[target.metric] ?? null, adoptedOn: plan.adoptedOn, asOf }),
+        // A population target says which population it was measured against (its plan's territory), or why none.
+        ...(target.metric === 'population_share' ? { population: this.describePopulation(covers.units, asOf) } : {}),
       }));
     });
     return {
@@ -112,6 +127,7 @@ export class ProgressQueries {
       asOf,
       knownAt: knownAt ?? null,
       metrics: asked.metrics.get(asOf)!,
+      population: this.describePopulation(territory.units, asOf),
       targets,
     };
   }
