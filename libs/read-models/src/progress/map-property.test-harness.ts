@@ -1,20 +1,293 @@
-import { OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import type { Pool } from 'pg';
+import { loadAdministrativeMap, OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
+import type { AdministrativeMap, OrganizationCommand, RegisterOrganization } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
-import type { Pool } from 'pg';
-import path from 'node:path';
 import { PlanQueries } from '../plans/plan-queries';
 import { loadPopulationFigures } from '../population/population';
 import { ProgressQueries } from './progress-queries';
-import { projectToHead } from './progress-property.test-harness';
+import {
+  executeAsPredicted,
+  gridUpTo,
+  Interpreter,
+  opArb,
+  pick,
+  probeDaysUntil,
+  projectToHead,
+  type InterpreterOptions,
+  type Op,
+  type Registrations,
+} from './progress-property.test-harness';
+import { RegistryModel, type LocalDate } from './progress.test-model';
 
 /**
- * What map.property.int-spec.ts needs besides the shared harness: a fresh
- * database for each history. Its histories are seated in real provinces
- * (89, 91, 10, 15, 01), so two histories may not share a database the way
- * the other property tests share one by giving each a province of its own.
+ * What the property tests of the map share (map.property.int-spec.ts on the
+ * read models, apps/api/src/provinces/map-queries.property.int-spec.ts over
+ * the api's routes): histories of organizations seated in former An Giang
+ * (89), former Kiên Giang (91), former Lào Cai (10), former Yên Bái (15) and
+ * Hà Nội (01, not merged) — registrations before and after 1 July 2025 (after
+ * it with `formerProvinceCode` where the province is merged), relocations
+ * between provinces and within a merged one, the other commands of the shared
+ * harness, a few seats the map refuses — recorded through the real command
+ * path at increasing recorded times, and the independent model of what was
+ * known at T.
+ *
+ * The map is reference data, not code under test: the model reads from it
+ * only which units (first-map provinces) make up a code on a date and which
+ * province holds a unit on a date; every seat it folds itself.
  *
  * Test support only (left out of the product build, like the shared harness).
+ */
+
+export const TODAY: LocalDate = '2026-06-30';
+export const MERGER: LocalDate = '2025-07-01';
+export const DATA_DIR = path.resolve(__dirname, '../../../../data');
+export const map: AdministrativeMap = loadAdministrativeMap(DATA_DIR);
+
+/** The first-map provinces the histories are seated in: two merged pairs and one that was not merged. */
+export const UNITS = ['89', '91', '10', '15', '01'];
+/** The codes asked. */
+export const CODES = ['89', '91', '10', '15', '01'];
+/** `boundariesOn` asked: none (the boundaries of asOf), and dates on both sides of the merger. */
+export const BOUNDARIES: (LocalDate | undefined)[] = [undefined, '2024-01-01', '2025-06-30', MERGER, '2026-01-01'];
+/** The territories as units: each unit alone, and each merged province after the merger. */
+export const TERRITORIES: string[][] = [...UNITS.map((unit) => [unit]), map.unitsOf('91', '2026-01-01')!, map.unitsOf('15', '2026-01-01')!];
+
+/** The grid of 1st and 15th, with the last day before the merger, so the day of the step is drawn too. */
+const GRID = [...new Set([...gridUpTo(TODAY), '2025-06-30'])].sort();
+
+type DateMode = 'window' | 'tie' | 'anywhere';
+
+const baseOpArb = opArb<DateMode>(
+  [
+    ['register', 7],
+    ['rate', 3],
+    ['members', 3],
+    ['profile', 2],
+    ['suspend', 1],
+    ['dormant', 1],
+    ['resume', 1],
+    ['dissolve', 1],
+    ['join', 4],
+    ['leave', 2],
+  ],
+  [
+    ['window', 7],
+    ['tie', 2],
+    ['anywhere', 1],
+  ],
+);
+
+/** A base op, or a relocation; `seat` draws the unit and how the seat is written; `raw` (one in 12) sends a seat drawn with no regard for the map. */
+export interface Step {
+  op: Op<DateMode>;
+  relocate: number;
+  seat: number;
+  raw: number;
+}
+const stepArb: fc.Arbitrary<Step> = fc.record({ op: baseOpArb, relocate: fc.nat({ max: 9 }), seat: fc.nat({ max: 9999 }), raw: fc.nat({ max: 11 }) });
+
+const gapArb = fc.oneof({ arbitrary: fc.constant(1), weight: 1 }, { arbitrary: fc.integer({ min: 2, max: 600_000 }), weight: 4 });
+
+/** Steps, the gaps between their recorded times, the records whose time is asked as knownAt, and random days. */
+export function historyArb(maxSteps: number) {
+  return fc.record({
+    steps: fc.array(stepArb, { minLength: 12, maxLength: maxSteps }),
+    gaps: fc.array(gapArb, { minLength: maxSteps, maxLength: maxSteps }),
+    around: fc.array(fc.nat({ max: maxSteps - 1 }), { minLength: 1, maxLength: 2 }),
+    probes: fc.array(fc.nat({ max: probeDaysUntil(TODAY) }), { minLength: 2, maxLength: 4 }),
+  });
+}
+
+type Seat = { provinceCode: string; formerProvinceCode?: string | null };
+
+/**
+ * A seat as a registrar writes it for `unit` on `date`: before the merger the unit's own code
+ * (its former province sometimes repeated); from it, the code in force holding the unit, with the
+ * unit as former province where that province is merged (and, where it is not, sometimes the unit,
+ * sometimes null, sometimes nothing).
+ */
+function seatFor(unit: string, date: LocalDate, style: number): Seat {
+  if (date < MERGER) return style % 4 === 0 ? { provinceCode: unit, formerProvinceCode: unit } : { provinceCode: unit };
+  const code = map.provinceOfUnit(unit, date).code;
+  if (map.unitsOf(code, date)!.length > 1) return { provinceCode: code, formerProvinceCode: unit };
+  return style % 3 === 0 ? { provinceCode: code, formerProvinceCode: unit } : style % 3 === 1 ? { provinceCode: code, formerProvinceCode: null } : { provinceCode: code };
+}
+
+/** A seat drawn with no regard for the map: an ended code, a merged one without its former province, a wrong former province, a code that never was. */
+function rawSeat(style: number): Seat {
+  const provinceCode = pick([...CODES, '00'], style)!;
+  const former = [undefined, null, ...UNITS][Math.floor(style / 7) % (UNITS.length + 2)];
+  return former === undefined ? { provinceCode } : { provinceCode, formerProvinceCode: former };
+}
+
+/** Turns steps into commands: the base interpreter's, with the seat of a registration written on the map of its date, and relocations. */
+class MapInterpreter {
+  private readonly base: Interpreter<DateMode>;
+
+  constructor(
+    private readonly model: RegistryModel,
+    options: InterpreterOptions<DateMode>,
+  ) {
+    this.base = new Interpreter(model, options);
+  }
+
+  toCommand(step: Step): OrganizationCommand {
+    if (step.relocate < 2 && this.model.all().length > 0) {
+      const relocation = this.relocation(step);
+      if (relocation) return relocation;
+    }
+    const command = this.base.toCommand(step.op);
+    if (command.type !== 'RegisterOrganization') return command;
+    const { provinceCode: _drawn, ...rest } = command;
+    const seat = step.raw === 0 ? rawSeat(step.seat) : seatFor(pick(UNITS, step.seat)!, command.registeredOn, step.seat >> 3);
+    return { ...rest, ...seat } as RegisterOrganization;
+  }
+
+  /**
+   * A move of the seat on a date in the organization's window, on or after its latest move, to
+   * another unit than the one it is in then (across provinces, or within a merged one after the merger).
+   */
+  private relocation(step: Step): OrganizationCommand | null {
+    const { op } = step;
+    const org = pick(this.model.all(), op.org)!;
+    if (op.mode === 'anywhere' || step.raw === 0) {
+      return { type: 'RelocateOrganization', organizationId: org.id, effectiveOn: pick(GRID, op.date)!, ...rawSeat(step.seat) };
+    }
+    const lo = [org.registeredOn, ...org.seat.map((change) => change.effectiveOn)].sort().at(-1)!;
+    const hi = this.model.dissolvedOn(org);
+    const inWindow = (date: LocalDate) => date >= lo && (hi === null || date < hi) && date <= TODAY;
+    const preferred = op.mode === 'tie' ? this.model.datesOf(org).filter(inWindow) : [];
+    const date = pick(preferred.length > 0 ? preferred : GRID.filter(inWindow), op.date);
+    if (date === undefined) return null;
+    const here = this.model.seatAt(org, date);
+    const unit = pick(
+      UNITS.filter((u) => u !== here),
+      step.seat,
+    )!;
+    return { type: 'RelocateOrganization', organizationId: org.id, effectiveOn: date, ...seatFor(unit, date, step.seat >> 3) };
+  }
+}
+
+function interpreterOptions(registrations: Registrations): InterpreterOptions<DateMode> {
+  return {
+    grid: GRID,
+    lastEffective: TODAY,
+    registrations,
+    suspendUntil: false,
+    /** `tie`: one of the organization's own dates (for a registration: any organization's, or the days around the merger). */
+    preferredDates: (op, org, inWindow, model) =>
+      op.mode !== 'tie' ? [] : (org ? model.datesOf(org) : [...model.all().flatMap((o) => model.datesOf(o)), '2025-06-30', MERGER]).filter(inWindow),
+  };
+}
+
+export interface Recorded {
+  command: OrganizationCommand;
+  recordedAt: Date;
+  accepted: boolean;
+}
+
+/** What was known at T: a fold of the accepted commands recorded at or before T (all of them when T is absent). */
+export function modelKnownAt(history: Recorded[], knownAt: Date | undefined): RegistryModel {
+  const model = new RegistryModel(UNITS[0], TODAY, map);
+  for (const { command, recordedAt, accepted } of history) {
+    if (accepted && (knownAt === undefined || recordedAt.getTime() <= knownAt.getTime())) model.record(command);
+  }
+  return model;
+}
+
+/** What the histories reached, so a run can show it did reach what the property is about. */
+export interface HistoryTotals {
+  accepted: number;
+  refused: number;
+  relocations: number;
+  relocationsWithin: number;
+  registeredAfterMerger: number;
+  refusedSeats: number;
+}
+
+export const noHistoryTotals = (): HistoryTotals => ({ accepted: 0, refused: 0, relocations: 0, relocationsWithin: 0, registeredAfterMerger: 0, refusedSeats: 0 });
+
+/**
+ * Sends each step's command through the real command path at its own recorded time (from
+ * `startAt`, `gaps` apart), checking that the model predicted whether it is accepted, and folds the
+ * accepted ones. Returns the model, the history, its log (for counterexamples) and the next free time.
+ */
+export async function recordHistory(
+  commands: OrganizationCommandHandler,
+  input: { steps: Step[]; gaps: number[] },
+  options: { startAt: number; registrations: Registrations; actor: string; totals: HistoryTotals },
+): Promise<{ model: RegistryModel; history: Recorded[]; log: string[]; end: number }> {
+  const { totals } = options;
+  const model = new RegistryModel(UNITS[0], TODAY, map);
+  const interpreter = new MapInterpreter(model, interpreterOptions(options.registrations));
+  const history: Recorded[] = [];
+  const log: string[] = [];
+  let at = options.startAt;
+  for (const [k, step] of input.steps.entries()) {
+    const command = interpreter.toCommand(step);
+    const recordedAt = new Date(at);
+    at += input.gaps[k];
+    const refused = await executeAsPredicted(commands, model, command, log, { actor: options.actor, now: recordedAt, logPrefix: `${recordedAt.toISOString()} ` });
+    history.push({ command, recordedAt, accepted: refused === null });
+    if (refused !== null) {
+      totals.refused++;
+      if (/PROVINCE|PREDECESSOR/.test(refused)) totals.refusedSeats++;
+      continue;
+    }
+    if (command.type === 'RelocateOrganization') {
+      totals.relocations++;
+      const from = model.seatAt(model.get(command.organizationId)!, command.effectiveOn);
+      const to = command.formerProvinceCode ?? command.provinceCode;
+      if (command.effectiveOn >= MERGER && map.provinceOfUnit(from, command.effectiveOn).code === map.provinceOfUnit(to, command.effectiveOn).code) totals.relocationsWithin++;
+    }
+    if (command.type === 'RegisterOrganization' && command.registeredOn >= MERGER) totals.registeredAfterMerger++;
+    model.record(command);
+    totals.accepted++;
+  }
+  return { model, history, log, end: at };
+}
+
+/** knownAt asked: now (absent), and exactly at and a millisecond before the records `around` names. */
+export function instantsAround(history: Recorded[], around: number[]): (Date | undefined)[] {
+  const times = history.map((h) => h.recordedAt.getTime());
+  const instants: (Date | undefined)[] = [undefined];
+  for (const a of around) {
+    const t = times[a % times.length];
+    instants.push(new Date(t), new Date(t - 1));
+  }
+  return instants;
+}
+
+/**
+ * The population of a territory for a date, read from the reference data by the test itself
+ * (domain.md, "Population"): each unit's figure of the latest year ≤ the date's year, summed;
+ * null when a unit has none that early.
+ */
+const FIGURES = (
+  JSON.parse(readFileSync(path.join(DATA_DIR, 'reference', 'province-population-figures.json'), 'utf8')) as {
+    figures: { provinceCode: string; year: number; population: number }[];
+  }
+).figures;
+
+export function populationOf(units: readonly string[], date: LocalDate): number | null {
+  const year = Number(date.slice(0, 4));
+  let total = 0;
+  for (const unit of units) {
+    const latest = FIGURES.filter((f) => f.provinceCode === unit && f.year <= year).sort((a, b) => b.year - a.year)[0];
+    if (!latest) return null;
+    total += latest.population;
+  }
+  return total;
+}
+
+/**
+ * A fresh database for each history. Its histories are seated in real provinces (89, 91, 10, 15,
+ * 01), so two histories may not share a database the way the other property tests share one by
+ * giving each a province of its own.
  */
 export interface HistoryDatabase {
   pool: Pool;
@@ -28,19 +301,16 @@ export interface HistoryDatabase {
 export class FreshDatabases {
   private database: MigratedDatabase | null = null;
 
-  constructor(
-    private readonly prefix: string,
-    private readonly dataDir: string,
-  ) {}
+  constructor(private readonly prefix: string) {}
 
-  /** Drops the previous history's database and creates the next one. */
+  /** Drops the previous history's database and creates the next one, with the 2025 merger recorded. */
   async next(): Promise<HistoryDatabase> {
     await this.database?.dispose();
     const database = (this.database = await createMigratedDatabase(this.prefix));
     const store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
-    // The 2025 merger recorded as the api records it on first start: commands are judged on the map as recorded.
-    await seedAdministrativeUnits(store, this.dataDir);
-    const populations = loadPopulationFigures(path.join(this.dataDir, 'reference', 'province-population-figures.json'));
+    // As the api records it on first start: commands are judged on the map as recorded.
+    await seedAdministrativeUnits(store, DATA_DIR);
+    const populations = loadPopulationFigures(path.join(DATA_DIR, 'reference', 'province-population-figures.json'));
     return {
       pool: database.pool,
       store,
