@@ -50,7 +50,7 @@ export class FlowsController {
     const map = await this.units.map();
     map.requireKnownProvinceCode(code, 'path:code', 'url-path');
     const generation = await this.consistency.prepare(query);
-    const answer = await this.flows.flows(generation, map, code, { from: query.from, to: query.to, knownAt: query.knownAt, boundariesOn: query.boundariesOn });
-    return markDegraded(answer, await this.consistency.degraded(generation, { province: code }, res));
+    const answer = await this.flows.flows(generation, map, code, query);
+    return markDegraded(answer, await this.consistency.degraded(generation, { province: this.flows.unitsAsked(map, code, query) }, res));
   }
 }

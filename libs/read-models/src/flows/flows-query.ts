@@ -1,6 +1,7 @@
 import { ORGANIZATION_KINDS, type AdministrativeMap, type LocalDate, type OrganizationKind } from '@ktt/domain';
 import type { FlowCounts, ProvinceFlows } from '../answers';
 import type { Generation } from '../generations';
+import { unitsCondition } from '../progress/metrics-query';
 
 export const FLOW_NAMES = [
   'registered',
@@ -44,6 +45,12 @@ interface Stretch {
  * units that join the code's territory (reorganizedIn) or leave it (reorganizedOut).
  */
 export class FlowsQueries {
+  /** Every unit the question counts (for the `degraded` check): the territory's units over the period. */
+  unitsAsked(map: AdministrativeMap, code: string, period: { from: LocalDate; to: LocalDate; boundariesOn?: LocalDate }): string[] {
+    const stretches = period.boundariesOn ? fixedTerritory(map, code, period.from, period.to, period.boundariesOn) : territoryFollowingTheMap(map, code, period.from, period.to);
+    return [...new Set(stretches.flatMap((s) => s.units))].sort();
+  }
+
   async flows(
     generation: Generation,
     map: AdministrativeMap,
@@ -125,7 +132,9 @@ type ChangeRow = { kind: OrganizationKind } & Record<keyof FlowCounts, string | 
 /**
  * The changes effective in one stretch, per kind. `c` holds the rows known at T that touch the
  * territory from the day before the stretch to its end; an event on day d is the pair (p: the
- * row ending on d, r: the row starting on d). Counted where r starts in the territory
+ * row ending on d, r: the row starting on d). The territory's rows are found through the GiST index
+ * on (province_code, valid, known), one equality per unit (GiST cannot search an array:
+ * metrics-query's `unitsCondition`), for a past `knownAt` and now alike. Counted where r starts in the territory
  * (registrations, lifecycle, relocations in), and where p ends in it while r is elsewhere
  * (relocations out). The (organization_id, valid) btree finds each neighbour.
  */
@@ -135,7 +144,7 @@ async function changesIn(generation: Generation, stretch: Stretch, knownAt: stri
     `WITH c AS MATERIALIZED (
        SELECT organization_id, valid, kind, status, province_code
          FROM ${t}.organization_timeline
-        WHERE province_code = ANY($1::text[]) AND known @> $4::timestamptz AND valid && daterange($2::date - 1, $3::date, '[]')
+        WHERE ${unitsCondition(stretch.units, 'province_code', 1, true)} AND known @> $4::timestamptz AND valid && daterange($2::date - 1, $3::date, '[]')
      ),
      starting AS MATERIALIZED (
        SELECT r.organization_id, lower(r.valid) AS day, r.kind, r.status, p.status AS before_status, p.province_code AS before_unit
@@ -198,7 +207,7 @@ async function aliveIn(generation: Generation, units: string[], day: LocalDate, 
   if (units.length === 0) return [];
   const { rows } = await generation.pool.query<{ kind: OrganizationKind; n: string }>(
     `SELECT kind, count(*) AS n FROM ${generation.identifier}.organization_timeline
-      WHERE province_code = ANY($1::text[]) AND valid @> $2::date AND known @> $3::timestamptz AND status <> 'dissolved'
+      WHERE ${unitsCondition(units, 'province_code', 1, true)} AND valid @> $2::date AND known @> $3::timestamptz AND status <> 'dissolved'
       GROUP BY kind`,
     [units, day, knownAt],
   );
