@@ -1,0 +1,163 @@
+// First: it lets Jest load NestJS (ESM only).
+import { startInProcessApi, type InProcessApi } from '../testing/api.test-harness';
+import fc from 'fast-check';
+import { OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
+import type { PostgresEventStore } from '@ktt/event-store';
+import { addDays, assertParameters, check, FIRST_PROBE, projectToHead, Registrations } from '../../../../libs/read-models/src/progress/progress-property.test-harness';
+import {
+  BOUNDARIES,
+  CODES,
+  DATA_DIR,
+  historyArb,
+  instantsAround,
+  map,
+  MERGER,
+  modelKnownAt,
+  noHistoryTotals,
+  populationOf,
+  recordHistory,
+  TODAY,
+} from '../../../../libs/read-models/src/progress/map-property.test-harness';
+
+/**
+ * The map property over the api's routes (issue 15's "property test against an independent fold
+ * that knows the map"): the histories of map-property.test-harness.ts (seats in 89, 91, 10, 15 and
+ * 01 across 1 July 2025, relocations between provinces and within a merged one) recorded through the
+ * real command path into the in-process api's database and projected; then, for each code, each
+ * `boundariesOn` (none, or dates on both sides of the merger), several dates and several `knownAt`,
+ * `GET /api/provinces/{code}/progress`, its series and `GET /api/organizations?provinceCode=` must
+ * answer what the independent model folds — or, where the code names no province on the boundaries
+ * asked (default: asOf), 404 PROVINCE_NOT_IN_FORCE naming the province that holds its territory then.
+ *
+ * The model reads the map (reference data) only for which units make up a code on a date and which
+ * province holds a unit; the territory a query should count, the successor it should name and every
+ * seat it works out itself.
+ */
+
+jest.setTimeout(300_000);
+
+const NUM_RUNS = Number(process.env.MAP_QUERIES_RUNS ?? 4);
+const admin = { role: 'admin' as const, provinces: [], subject: 'map-queries-property' };
+
+describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
+  let api: InProcessApi | null = null;
+  const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
+  const totals = { histories: 0, ...noHistoryTotals(), answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0 };
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('answers what the fold says, or 404 PROVINCE_NOT_IN_FORCE naming the successor', async () => {
+    const started = Date.now();
+    let clock = Date.parse('2026-06-30T00:00:00.000Z');
+    await fc.assert(
+      fc.asyncProperty(historyArb(24), async ({ steps, gaps, around, probes }) => {
+        // A fresh api and database for each history: the histories are seated in real provinces.
+        await api?.close();
+        api = await startInProcessApi();
+        const store = api.runtime.eventStore as PostgresEventStore;
+        await seedAdministrativeUnits(store, DATA_DIR);
+        const { history, log, end } = await recordHistory(new OrganizationCommandHandler(store), { steps, gaps }, { startAt: clock + 60_000, registrations, actor: 'map-queries-property', totals });
+        clock = end;
+        await projectToHead(api.runtime.pool, store);
+
+        const get = async (path: string) => {
+          const response = await api!.http().get(path).set(api!.auth(admin));
+          return { status: response.status, body: response.body };
+        };
+        const probeDates = probes.map((days) => addDays(FIRST_PROBE, days));
+        const asked = [...new Set(['2025-06-30', MERGER, TODAY, ...probeDates])].sort();
+
+        for (const knownAt of instantsAround(history, around)) {
+          const known = modelKnownAt(history, knownAt);
+          const iso = knownAt?.toISOString();
+          const when = iso ? `known at ${iso}` : 'known now';
+          for (const code of CODES) {
+            for (const boundariesOn of BOUNDARIES) {
+              for (const asOf of asked) {
+                const query = new URLSearchParams({ asOf, ...(boundariesOn ? { boundariesOn } : {}), ...(iso ? { knownAt: iso } : {}) });
+                const what = `GET /api/provinces/${code}/progress?${query}, ${when}`;
+                const answer = await get(`/api/provinces/${code}/progress?${query}`);
+                const on = boundariesOn ?? asOf;
+                const units = map.unitsOf(code, on);
+                if (units === null) {
+                  // Every code asked is a first-map province (a unit): the province holding it then is the successor.
+                  const successor = map.provinceOfUnit(code, on).code;
+                  check(log, `${what}: ${code} is not in force on ${on}`, () =>
+                    expect({ status: answer.status, code: answer.body.code, successor: answer.body.successor }).toEqual({ status: 404, code: 'PROVINCE_NOT_IN_FORCE', successor }),
+                  );
+                  totals.notInForce++;
+                  continue;
+                }
+                check(log, `${what}: the territory of ${code} on ${on} is ${units.join('+')}`, () => {
+                  expect(answer.status).toBe(200);
+                  expect(answer.body.territory).toMatchObject({ code, boundariesOn: on });
+                  expect(answer.body.metrics).toEqual(known.metricsOn(units, asOf, populationOf(units, asOf)));
+                });
+                totals.answered++;
+              }
+            }
+          }
+        }
+
+        const known = modelKnownAt(history, undefined);
+        for (const code of CODES) {
+          // Without boundariesOn each point on its own date's map (inForce false where the code names none); with them, one territory.
+          for (const boundariesOn of BOUNDARIES) {
+            const query = new URLSearchParams({ from: '2024-12-01', to: TODAY, step: 'month', ...(boundariesOn ? { boundariesOn } : {}) });
+            const answer = await get(`/api/provinces/${code}/progress/series?${query}`);
+            if (boundariesOn !== undefined && map.unitsOf(code, boundariesOn) === null) {
+              check(log, `series of ${code}?${query}: not in force on ${boundariesOn}`, () =>
+                expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 404, code: 'PROVINCE_NOT_IN_FORCE' }),
+              );
+              totals.seriesRefused++;
+              continue;
+            }
+            check(log, `series of ${code}?${query}`, () => expect(answer.status).toBe(200));
+            for (const point of answer.body as { asOf: string; inForce: boolean; metrics: Record<string, number | null> }[]) {
+              const units = map.unitsOf(code, boundariesOn ?? point.asOf);
+              check(log, `series of ${code}?${query}, point ${point.asOf}`, () => {
+                expect(point.inForce).toBe(units !== null);
+                if (units === null) expect(Object.values(point.metrics).every((value) => value === null)).toBe(true);
+                else expect(point.metrics).toEqual(known.metricsOn(units, point.asOf, populationOf(units, point.asOf)));
+              });
+              totals.seriesPoints++;
+            }
+          }
+          // The organizations seated in the territory at asOf, each with the province in force then and its former province.
+          for (const asOf of asked) {
+            for (const boundariesOn of [undefined, '2025-06-30']) {
+              const query = new URLSearchParams({ provinceCode: code, asOf, limit: '500', ...(boundariesOn ? { boundariesOn } : {}) });
+              const answer = await get(`/api/organizations?${query}`);
+              const units = map.unitsOf(code, boundariesOn ?? asOf);
+              if (units === null) {
+                check(log, `GET /api/organizations?${query}: not in force`, () => expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 404, code: 'PROVINCE_NOT_IN_FORCE' }));
+                continue;
+              }
+              const expected = known
+                .all()
+                .filter((org) => org.registeredOn <= asOf && units.includes(known.seatAt(org, asOf)))
+                .map((org) => ({ id: org.id, provinceCode: map.provinceOfUnit(known.seatAt(org, asOf), asOf).code, formerProvinceCode: known.seatAt(org, asOf) }))
+                .sort((a, b) => a.id.localeCompare(b.id));
+              check(log, `GET /api/organizations?${query}`, () => {
+                expect(answer.status).toBe(200);
+                const items = answer.body.items as { id: string; provinceCode: string; formerProvinceCode: string }[];
+                expect(items.map(({ id, provinceCode, formerProvinceCode }) => ({ id, provinceCode, formerProvinceCode })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected);
+              });
+              totals.lists++;
+            }
+          }
+        }
+        totals.histories++;
+      }),
+      assertParameters({ numRuns: NUM_RUNS, interruptAfterTimeLimit: 200_000, seedVariable: 'MAP_QUERIES_SEED', endOnFailureVariable: 'MAP_QUERIES_END_ON_FAILURE' }),
+    );
+
+    process.stderr.write(`map queries property: ${totals.histories} histories in ${((Date.now() - started) / 1000).toFixed(1)} s; ${JSON.stringify(totals)}\n`);
+    expect(totals.registeredAfterMerger).toBeGreaterThan(0);
+    expect(totals.relocations).toBeGreaterThan(0);
+    expect(totals.notInForce).toBeGreaterThan(0);
+    expect(totals.seriesRefused).toBeGreaterThan(0);
+  });
+});
