@@ -163,8 +163,8 @@ describe('issue 15, done when: An Giang and Kiên Giang across the merger', () =
     expect(target).toMatchObject({ actual: sourced.metrics.population_share, status: expect.any(String) });
     expect(target.status).not.toBe('unknown');
 
-    // Before 2022 no figure of Yên Bái is sourced: null, and the answer says why.
-    const unsourced = await progress(http, '15', 'asOf=2021-12-31');
+    // Before 2019 (the census of 1 April 2019 is former Yên Bái's first sourced figure) none is: null, and the answer says why.
+    const unsourced = await progress(http, '15', 'asOf=2018-12-31');
     expect(unsourced.metrics.population_share).toBeNull();
     expect(unsourced.population).toMatchObject({ value: null, reason: expect.stringContaining('15') });
     expect(targetsOf(unsourced, YEN_BAI).get('population_share')).toMatchObject({ actual: null, status: 'unknown' });
