@@ -15,7 +15,7 @@ import { WINDOW_END } from './settings';
 /** The seat as a command names it on `date`. */
 export interface Seat {
   provinceCode: string;
-  /** The unit, where the province in force on `date` has several; null where it has one. */
+  /** The unit, where the province in force on `date` has several (or another code); null where its code names it. */
   formerProvinceCode: string | null;
 }
 
@@ -35,7 +35,8 @@ export class Places {
   seatOn(unit: string, date: LocalDate): Seat {
     const province = this.map.provinceOfUnit(unit, date);
     const units = this.map.unitsOf(province.code, date) as string[];
-    return { provinceCode: province.code, formerProvinceCode: units.length > 1 ? unit : null };
+    // As the domain records it (judgeSeatOn): wherever the code alone does not name the unit.
+    return { provinceCode: province.code, formerProvinceCode: units.length > 1 || province.code !== unit ? unit : null };
   }
 
   /**
