@@ -16,6 +16,7 @@ import {
   noHistoryTotals,
   populationOf,
   recordHistory,
+  territoryChanges,
   TODAY,
 } from '../../../../libs/read-models/src/progress/map-property.test-harness';
 
@@ -42,7 +43,7 @@ const admin = { role: 'admin' as const, provinces: [], subject: 'map-queries-pro
 describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
   let api: InProcessApi | null = null;
   const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
-  const totals = { histories: 0, ...noHistoryTotals(), answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0 };
+  const totals = { histories: 0, ...noHistoryTotals(), answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
     await api?.close();
@@ -55,7 +56,8 @@ describe('the api on the map against an independent fold: progress, series and l
       fc.asyncProperty(historyArb(24), async ({ steps, gaps, around, probes }) => {
         // A fresh api and database for each history: the histories are seated in real provinces.
         await api?.close();
-        api = await startInProcessApi();
+        // Thousands of questions a history: no rate limit.
+        api = await startInProcessApi({ RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT_PER_MINUTE: '0' });
         const store = api.runtime.eventStore as PostgresEventStore;
         await seedAdministrativeUnits(store, DATA_DIR);
         const { history, log, end } = await recordHistory(new OrganizationCommandHandler(store), { steps, gaps }, { startAt: clock + 60_000, registrations, actor: 'map-queries-property', totals });
@@ -149,6 +151,41 @@ describe('the api on the map against an independent fold: progress, series and l
             }
           }
         }
+
+        // Flows over periods across the merger: on the map of each date (with the merger's own moves), or on fixed boundaries.
+        const [p1, p2] = [probeDates[0], probeDates[1]].sort();
+        const periods = [['2019-01-01', TODAY], ['2025-01-01', '2025-12-31'], [MERGER, TODAY], ['2019-01-01', '2025-06-30'], [p1, p2]];
+        for (const knownAt of instantsAround(history, around).slice(0, 2)) {
+          const flowsKnown = modelKnownAt(history, knownAt);
+          const iso = knownAt?.toISOString();
+          for (const code of CODES) {
+            for (const boundariesOn of [undefined, '2025-06-30', '2026-01-01']) {
+              for (const [from, to] of periods) {
+                const query = new URLSearchParams({ from, to, ...(boundariesOn ? { boundariesOn } : {}), ...(iso ? { knownAt: iso } : {}) });
+                const what = `GET /api/provinces/${code}/flows?${query}`;
+                const answer = await get(`/api/provinces/${code}/flows?${query}`);
+                const fixed = boundariesOn === undefined ? undefined : map.unitsOf(code, boundariesOn);
+                // Following the map, the code must name a province on some day of the period (one reorganization: its first or its last day).
+                const inForce = fixed !== undefined ? fixed !== null : map.unitsOf(code, from) !== null || map.unitsOf(code, to) !== null;
+                if (!inForce) {
+                  check(log, `${what}: not in force`, () => expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 404, code: 'PROVINCE_NOT_IN_FORCE' }));
+                  totals.flowsRefused++;
+                  continue;
+                }
+                const expected =
+                  fixed !== undefined && fixed !== null
+                    ? flowsKnown.flowsOver(() => fixed, from, to, [])
+                    : flowsKnown.flowsOver((date) => map.unitsOf(code, date), from, to, territoryChanges(code, from, to));
+                check(log, what, () => {
+                  expect(answer.status).toBe(200);
+                  expect(answer.body.byKind).toEqual(expected);
+                });
+                if (Object.values(expected).some((counts) => counts.relocatedIn + counts.relocatedOut + counts.reorganizedIn + counts.reorganizedOut > 0)) totals.flowsMoved++;
+                totals.flows++;
+              }
+            }
+          }
+        }
         totals.histories++;
       }),
       assertParameters({ numRuns: NUM_RUNS, interruptAfterTimeLimit: 200_000, seedVariable: 'MAP_QUERIES_SEED', endOnFailureVariable: 'MAP_QUERIES_END_ON_FAILURE' }),
@@ -159,5 +196,7 @@ describe('the api on the map against an independent fold: progress, series and l
     expect(totals.relocations).toBeGreaterThan(0);
     expect(totals.notInForce).toBeGreaterThan(0);
     expect(totals.seriesRefused).toBeGreaterThan(0);
+    expect(totals.flowsMoved).toBeGreaterThan(0);
+    expect(totals.flowsRefused).toBeGreaterThan(0);
   });
 });

@@ -21,7 +21,7 @@ import {
   type Op,
   type Registrations,
 } from './progress-property.test-harness';
-import { RegistryModel, type LocalDate } from './progress.test-model';
+import { RegistryModel, type LocalDate, type TerritoryChange } from './progress.test-model';
 
 /**
  * What the property tests of the map share (map.property.int-spec.ts on the
@@ -260,6 +260,20 @@ export function instantsAround(history: Recorded[], around: number[]): (Date | u
     instants.push(new Date(t), new Date(t - 1));
   }
   return instants;
+}
+
+/**
+ * What the 2025 merger does to the territory of `code` when it falls in [from, to] (domain.md,
+ * "Flows": the organizations that joined or left the territory by a reorganization): the units
+ * that join it and those that leave it, counted from the organizations of the day before.
+ */
+export function territoryChanges(code: string, from: LocalDate, to: LocalDate): TerritoryChange[] {
+  if (MERGER < from || MERGER > to) return [];
+  const dayBefore = '2025-06-30';
+  const before = map.unitsOf(code, dayBefore) ?? [];
+  const after = map.unitsOf(code, MERGER) ?? [];
+  const change = { dayBefore, joining: after.filter((u) => !before.includes(u)), leaving: before.filter((u) => !after.includes(u)) };
+  return change.joining.length + change.leaving.length > 0 ? [change] : [];
 }
 
 /**

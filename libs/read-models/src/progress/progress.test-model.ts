@@ -60,6 +60,8 @@ export interface ModelOrganization {
   flags: Record<Flag, Change<boolean>[]>;
   /** Lifecycle events after registration (suspended, dormant, active on resume, dissolved). */
   lifecycle: Change<OrganizationStatus>[];
+  /** The dissolution's mode, once dissolved. */
+  dissolutionMode: 'voluntary' | 'compulsory' | null;
   /** Unions: per cooperative, its joins (true) and leaves (false); founding is a join on the registration date. */
   pairs: Map<string, Change<boolean>[]>;
 }
@@ -85,6 +87,29 @@ export interface ModelState {
 }
 
 export type ModelMetrics = Record<string, number | null>;
+
+export const FLOW_NAMES = [
+  'registered',
+  'dissolvedVoluntary',
+  'dissolvedCompulsory',
+  'suspended',
+  'foundDormant',
+  'resumed',
+  'relocatedIn',
+  'relocatedOut',
+  'reorganizedIn',
+  'reorganizedOut',
+] as const;
+export type ModelFlows = Record<OrganizationKind, Record<(typeof FLOW_NAMES)[number], number>>;
+
+/** A reorganization as a territory sees it: the units that join it or leave it, and the day before it took effect. */
+export interface TerritoryChange {
+  dayBefore: LocalDate;
+  joining: readonly string[];
+  leaving: readonly string[];
+}
+
+const previousDay = (date: LocalDate): LocalDate => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** The change in force at X: greatest effective date ≤ X, ties → the later recorded. */
 function inForce<T>(changes: Change<T>[], asOf: LocalDate): Change<T> | undefined {
@@ -283,6 +308,7 @@ export class RegistryModel {
         managers: initial(command.managers ? { ...command.managers } : null),
         flags: Object.fromEntries(FLAGS.map((flag) => [flag, initial(command[flag] ?? false)])) as Record<Flag, Change<boolean>[]>,
         lifecycle: [],
+        dissolutionMode: null,
         pairs: new Map((command.memberCooperativeIds ?? []).map((id) => [id, initial(true)])),
       };
       this.organizations.set(org.id, org);
@@ -312,6 +338,7 @@ export class RegistryModel {
       case 'ResumeOrganization':
       case 'DissolveOrganization':
         org.lifecycle.push({ ...at(command.effectiveOn), value: STATUS_AFTER[command.type] });
+        if (command.type === 'DissolveOrganization') org.dissolutionMode = command.mode;
         return;
       case 'JoinUnion':
       case 'LeaveUnion': {
@@ -359,6 +386,51 @@ export class RegistryModel {
       memberCooperativeIds,
       unionIds,
     };
+  }
+
+  /**
+   * domain.md, "Flows", over [from, to] per kind: on each day d of the period where an
+   * organization has a record, what changed between the day before and d (several records of one
+   * day count as their net change: suspended and resumed the same day is neither), counted in the
+   * territory `territoryOn(d)` (null: the code names no province that day, nothing counts) —
+   * registered, suspended, found dormant, resumed, dissolved (by mode) where its seat on d is in
+   * it; relocated in where its seat moved into it on d, out where it moved out. `changes`: the
+   * reorganizations in the period that move units into or out of the territory (none for fixed
+   * boundaries): the organizations existing the day before, seated in a unit that joins (leaves).
+   */
+  flowsOver(territoryOn: (date: LocalDate) => readonly string[] | null, from: LocalDate, to: LocalDate, changes: readonly TerritoryChange[]): ModelFlows {
+    const zero = () => Object.fromEntries(FLOW_NAMES.map((name) => [name, 0])) as Record<(typeof FLOW_NAMES)[number], number>;
+    const flows: ModelFlows = { cooperative_group: zero(), cooperative: zero(), union: zero() };
+    for (const org of this.all()) {
+      const add = (name: (typeof FLOW_NAMES)[number]) => flows[org.kind][name]++;
+      for (const day of this.datesOf(org).filter((d) => d >= from && d <= to)) {
+        const territory = territoryOn(day);
+        if (territory === null) continue;
+        const before = org.registeredOn < day ? { status: this.statusAt(org, previousDay(day)), seat: this.seatAt(org, previousDay(day)) } : null;
+        const after = { status: this.statusAt(org, day), seat: this.seatAt(org, day) };
+        const wasIn = before !== null && territory.includes(before.seat);
+        if (!territory.includes(after.seat)) {
+          if (wasIn) add('relocatedOut');
+          continue;
+        }
+        if (before === null) add('registered');
+        else if (!wasIn) add('relocatedIn');
+        if (after.status === before?.status) continue;
+        if (after.status === 'suspended') add('suspended');
+        if (after.status === 'dormant') add('foundDormant');
+        if (after.status === 'active' && before !== null) add('resumed');
+        if (after.status === 'dissolved') add(org.dissolutionMode === 'compulsory' ? 'dissolvedCompulsory' : 'dissolvedVoluntary');
+      }
+    }
+    for (const change of changes) {
+      for (const org of this.all()) {
+        if (!this.exists(org, change.dayBefore)) continue;
+        const seat = this.seatAt(org, change.dayBefore);
+        if (change.joining.includes(seat)) flows[org.kind].reorganizedIn++;
+        if (change.leaving.includes(seat)) flows[org.kind].reorganizedOut++;
+      }
+    }
+    return flows;
   }
 
   /** domain.md, "Metrics", read literally, for this province at X, with no population known. */
