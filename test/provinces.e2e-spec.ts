@@ -25,18 +25,20 @@ describe('provinces and their map over HTTP', () => {
     const answer = await http.get('/api/provinces?asOf=2025-06-30');
     expect(answer.status).toBe(200);
     expect(answer.body).toHaveLength(63);
-    expect(answer.body).toContainEqual({ code: '91', provinceCode: '91', name: 'Kiên Giang', predecessors: ['91'], successor: '91' });
-    expect(answer.body).toContainEqual({ code: '89', provinceCode: '89', name: 'An Giang', predecessors: ['89'], successor: '91' });
-    expect(answer.body).toContainEqual({ code: '15', provinceCode: '15', name: 'Yên Bái', predecessors: ['15'], successor: '15' });
-    expect(answer.body).toContainEqual({ code: '01', provinceCode: '01', name: 'Hà Nội', predecessors: ['01'] });
+    expect(answer.body).toContainEqual({ code: '91', provinceCode: '91', name: 'Kiên Giang', predecessors: ['91'], successor: '91', population: 1723067 });
+    expect(answer.body).toContainEqual({ code: '89', provinceCode: '89', name: 'An Giang', predecessors: ['89'], successor: '91', population: 1908352 });
+    // Yên Bái's latest sourced figure by 2025 is the statistics office's 2022 average (data/reference/province-population-figures.json).
+    expect(answer.body).toContainEqual({ code: '15', provinceCode: '15', name: 'Yên Bái', predecessors: ['15'], successor: '15', population: 847245 });
+    expect(answer.body).toContainEqual({ code: '01', provinceCode: '01', name: 'Hà Nội', predecessors: ['01'], population: 8053663 });
   });
 
   it('lists the 34 provinces in force from 1 July 2025: An Giang 91 from 89 and 91, Lào Cai 15 from 10 and 15', async () => {
     const answer = await http.get('/api/provinces?asOf=2025-07-01');
     expect(answer.status).toBe(200);
     expect(answer.body).toHaveLength(34);
-    expect(answer.body).toContainEqual({ code: '91', provinceCode: '91', name: 'An Giang', predecessors: ['89', '91'] });
-    expect(answer.body).toContainEqual({ code: '15', provinceCode: '15', name: 'Lào Cai', predecessors: ['10', '15'] });
+    // A merged province's population adds its predecessors' (2019 census of both).
+    expect(answer.body).toContainEqual({ code: '91', provinceCode: '91', name: 'An Giang', predecessors: ['89', '91'], population: 1908352 + 1723067 });
+    expect(answer.body).toContainEqual({ code: '15', provinceCode: '15', name: 'Lào Cai', predecessors: ['10', '15'], population: 730420 + 847245 });
     expect(answer.body.map((p: { code: string }) => p.code)).not.toContain('89');
     // Default: today in Vietnam, which is after the merger.
     expect((await http.get('/api/provinces')).body).toEqual(answer.body);

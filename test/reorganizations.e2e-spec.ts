@@ -79,11 +79,12 @@ describe('reorganizations of the provinces over HTTP', () => {
     expectCommandAnswer(await admin.post('/api/administrative-units/reorganizations', LATER), 200, 'administrative-units', 1);
     const before = (await admin.get('/api/provinces?asOf=2026-12-31')).body;
     expect(before).toHaveLength(34);
-    expect(before).toContainEqual({ code: '96', provinceCode: '96', name: 'Cà Mau', predecessors: ['95', '96'], successor: '91' });
-    expect(before).toContainEqual({ code: '91', provinceCode: '91', name: 'An Giang', predecessors: ['89', '91'], successor: '91' });
+    // population: the 2019 census of each unit (data/reference/province-population-figures.json), summed.
+    expect(before).toContainEqual({ code: '96', provinceCode: '96', name: 'Cà Mau', predecessors: ['95', '96'], successor: '91', population: 907236 + 1194476 });
+    expect(before).toContainEqual({ code: '91', provinceCode: '91', name: 'An Giang', predecessors: ['89', '91'], successor: '91', population: 1908352 + 1723067 });
     const after = (await admin.get('/api/provinces?asOf=2027-01-01')).body;
     expect(after).toHaveLength(33);
-    expect(after).toContainEqual({ code: '91', provinceCode: '91', name: 'An Giang', predecessors: ['91', '96'] });
+    expect(after).toContainEqual({ code: '91', provinceCode: '91', name: 'An Giang', predecessors: ['91', '96'], population: 1908352 + 1723067 + 907236 + 1194476 });
     expect(after.map((p: { code: string }) => p.code)).not.toContain('96');
     // The 2025 map is as it was.
     expect((await admin.get('/api/provinces?asOf=2025-06-30')).body).toHaveLength(63);
@@ -104,7 +105,7 @@ describe('reorganizations of the provinces over HTTP', () => {
     expectCommandAnswer(await admin.post('/api/administrative-units/reorganizations', correction), 200, 'administrative-units', 2);
     const after = (await admin.get('/api/provinces?asOf=2027-01-01')).body;
     expect(after).toHaveLength(33);
-    expect(after).toContainEqual({ code: '96', provinceCode: '96', name: 'Cà Mau', predecessors: ['91', '96'] });
+    expect(after).toContainEqual({ code: '96', provinceCode: '96', name: 'Cà Mau', predecessors: ['91', '96'], population: 1908352 + 1723067 + 907236 + 1194476 });
     expect(after.map((p: { code: string }) => p.code)).not.toContain('91');
   });
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { AdministrativeUnits } from '@ktt/application';
-import { todayInVietnam, type ProvinceInForce } from '@ktt/domain';
+import { todayInVietnam, type AdministrativeMap, type LocalDate, type ProvinceInForce } from '@ktt/domain';
+import { Populations } from '@ktt/read-models';
 import { AnyRole } from '../auth/auth.decorators';
 import { AsOfQueryDto } from '../http/query.dtos';
 import { ProblemResponses } from '../openapi/problem-responses';
@@ -19,11 +20,24 @@ export class ProvinceDto {
   predecessors!: string[];
   @ApiPropertyOptional({ example: '91', description: 'set on a province that a later reorganization ended: the code of the province its territory went to' })
   successor?: string;
+  @ApiPropertyOptional({
+    example: 3631419,
+    description:
+      'its population for the year of asOf: the sum over the provinces before 1 July 2025 that make it of each one\'s latest sourced figure of that year or before (data/reference/province-population-figures.json); absent where one of them has none',
+  })
+  population?: number;
 }
 
 /** A province of the map as answered: `provinceCode` stays beside `code` for the clients of the first version. */
-function toDto(province: ProvinceInForce): ProvinceDto {
-  return { code: province.code, provinceCode: province.code, name: province.name, predecessors: province.predecessors, ...(province.successor ? { successor: province.successor } : {}) };
+function toDto(province: ProvinceInForce, population: number | null): ProvinceDto {
+  return {
+    code: province.code,
+    provinceCode: province.code,
+    name: province.name,
+    predecessors: province.predecessors,
+    ...(province.successor ? { successor: province.successor } : {}),
+    ...(population === null ? {} : { population }),
+  };
 }
 
 /**
@@ -36,7 +50,10 @@ function toDto(province: ProvinceInForce): ProvinceDto {
 @ApiBearerAuth()
 @Controller('api/provinces')
 export class ProvincesController {
-  constructor(private readonly units: AdministrativeUnits) {}
+  constructor(
+    private readonly units: AdministrativeUnits,
+    private readonly populations: Populations,
+  ) {}
 
   @Get()
   @AnyRole()
@@ -44,6 +61,12 @@ export class ProvincesController {
   @ApiOperation({ summary: 'The provinces in force on a date (default today in Vietnam), with their predecessors' })
   @ApiOkResponse({ type: [ProvinceDto] })
   async list(@Query() query: AsOfQueryDto): Promise<ProvinceDto[]> {
-    return (await this.units.map()).provincesInForce(query.asOf ?? todayInVietnam()).map(toDto);
+    const asOf = query.asOf ?? todayInVietnam();
+    const map = await this.units.map();
+    return map.provincesInForce(asOf).map((province) => toDto(province, this.populationOf(map, province.code, asOf)));
+  }
+
+  private populationOf(map: AdministrativeMap, code: string, asOf: LocalDate): number | null {
+    return this.populations.populationOf(map.unitsOf(code, asOf)!, asOf).value;
   }
 }
