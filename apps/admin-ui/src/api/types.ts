@@ -33,8 +33,7 @@ export {
   planIdOfStream,
   todayInVietnam,
 } from '@ktt/domain';
-import type { OrganizationAsOf, ProvinceProgress, SeriesPoint, TargetProgress } from '@ktt/read-models/answers';
-export type { AuditEventView, OrganizationAsOf, Page, ProvinceProgress, SeriesPoint, TargetProgress } from '@ktt/read-models/answers';
+export type { AuditEventView, OrganizationAsOf, Page, PopulationAnswer, ProvinceProgress, SeriesPoint, TargetProgress, TerritoryRef } from '@ktt/read-models/answers';
 export type { BrokenEvent, HistoryEntry, OrphanReservation, VerificationResult } from '@ktt/application/answers';
 export type { Me } from '@ktt/auth/principal';
 
@@ -49,21 +48,3 @@ export interface Province {
   /** Set on a province that a later reorganization ended: the code its territory went to. */
   successor?: string;
 }
-
-/** A code on the boundaries of a date, as answers name it (api.md: `territory`, `planTerritory`). */
-export interface TerritoryView {
-  code: string;
-  boundariesOn: string;
-  name: string;
-  predecessors?: string[];
-}
-
-/**
- * The fields of the 2025 reorganization in the answers (api.md), optional here so the UI works with a
- * server that does not send them yet: progress names its territory and each target its plan's; a series
- * point says whether the code was in force; the state names the former province of the seat.
- */
-export type ProvinceProgressView = ProvinceProgress & { territory?: TerritoryView; targets: TargetProgressView[] };
-export type TargetProgressView = TargetProgress & { planTerritory?: TerritoryView };
-export type SeriesPointView = SeriesPoint & { inForce?: boolean; future?: boolean };
-export type OrganizationView = OrganizationAsOf & { formerProvinceCode?: string | null };

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { apiPath } from '../../api/paths';
 import { useAdministrativeMap, useProvincesOn, type MapHistory } from '../../api/administrative-map';
-import type { PlanState, Province, ProvinceProgressView, TargetProgressView } from '../../api/types';
+import type { PlanState, Province, ProvinceProgress, TargetProgress } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { DateInput } from '../../components/DateInput';
@@ -80,7 +80,7 @@ export function DashboardPage() {
   const progress = useQuery(
     () =>
       provinceCode
-        ? api.get<ProvinceProgressView>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined, boundariesOn: boundariesOn ?? undefined })
+        ? api.get<ProvinceProgress>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined, boundariesOn: boundariesOn ?? undefined })
         : Promise.resolve(undefined),
     [api, provinceCode, asOf, knownAt, boundariesOn],
   );
@@ -95,12 +95,10 @@ export function DashboardPage() {
     );
   }
 
-  const provinceName = (code: string | null) => provinces.data?.find((province) => province.code === code)?.name ?? code ?? '';
   const withPlan = (province: Province) => hasPlan(history, plansToday.data ?? [], province.code, mapDate);
   const data = progress.data;
-  // The territory asked: the server's answer names it (with its boundaries date); an older server's, the code on the map of the date.
-  const territory = data ? (data.territory ?? { code: data.provinceCode, boundariesOn: boundariesOn ?? data.asOf, name: provinceName(data.provinceCode) }) : null;
-  const territoryName = territory ? territoryText(t, history, territory) : '';
+  // The territory counted, as the answer names it: the code on the boundaries of asOf, or of boundariesOn.
+  const territoryName = data ? territoryText(t, history, data.territory) : '';
   const targetPlanIds = new Set((data?.targets ?? []).map((target) => target.planId));
   const provincePlans = (plansAsOf.data ?? []).filter((plan) => targetPlanIds.has(plan.id) || plan.provinceCode === data?.provinceCode);
   const selectedListed = provinceCode !== null && (provinces.data ?? []).some((province) => province.code === provinceCode);
@@ -210,9 +208,9 @@ export function DashboardPage() {
 }
 
 /** The targets in force, plan by plan, with a one-line tally of their statuses. */
-function Targets({ targets, plans, asOf, history }: { targets: TargetProgressView[]; plans: PlanState[]; asOf: string; history: MapHistory | null }) {
+function Targets({ targets, plans, asOf, history }: { targets: TargetProgress[]; plans: PlanState[]; asOf: string; history: MapHistory | null }) {
   const t = useT(messages);
-  const byPlan = new Map<string, TargetProgressView[]>();
+  const byPlan = new Map<string, TargetProgress[]>();
   for (const target of targets) byPlan.set(target.planId, [...(byPlan.get(target.planId) ?? []), target]);
   const tally = { met: 0, onTrack: 0, behind: 0, other: 0 };
   for (const target of targets) {
@@ -221,7 +219,7 @@ function Targets({ targets, plans, asOf, history }: { targets: TargetProgressVie
     else tally.other += 1;
   }
   // The quote of each target as the plan in force states it (planId + metric + deadline), else the progress answer's.
-  const quoteOf = (target: TargetProgressView) =>
+  const quoteOf = (target: TargetProgress) =>
     plans
       .find((plan) => plan.id === target.planId)
       ?.targets.find((candidate) => candidate.metric === target.metric && candidate.deadline === target.deadline)?.quote ??

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { apiPath } from '../../api/paths';
 import { addDays, type MapHistory } from '../../api/administrative-map';
-import type { MetricName, PlanState, SeriesPointView, TargetProgress } from '../../api/types';
+import type { MetricName, PlanState, SeriesPoint, TargetProgress } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, isShareMetric } from '../../i18n/format';
@@ -92,7 +92,7 @@ export function ProgressChart(props: {
   const from = `${fromYear}-01-01`;
   const series = useQuery(
     () =>
-      api.get<SeriesPointView[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
+      api.get<SeriesPoint[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
         from,
         to: props.asOf,
         step: 'month',
@@ -108,7 +108,7 @@ export function ProgressChart(props: {
   const fixedSeries = useQuery(
     () =>
       fixedShown && !props.boundariesOn
-        ? api.get<SeriesPointView[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
+        ? api.get<SeriesPoint[]>(apiPath`/api/provinces/${props.provinceCode}/progress/series`, {
             from,
             to: props.asOf,
             step: 'month',
@@ -375,10 +375,10 @@ export function ProgressChart(props: {
  * of the paths (the ends of each dashed line); each path's value at every row
  * on or after its adoption date (the straight line, then the aim).
  */
-function buildRows(series: SeriesPointView[], metric: MetricName, paths: PathLine[], fixed?: SeriesPointView[]): Row[] {
+function buildRows(series: SeriesPoint[], metric: MetricName, paths: PathLine[], fixed?: SeriesPoint[]): Row[] {
   const rows = new Map<string, Row>();
   // A point where the code names no province (inForce: false) is a gap, whatever its metrics say.
-  const valueOf = (point: SeriesPointView) => (point.inForce === false ? null : (point.metrics[metric] ?? null));
+  const valueOf = (point: SeriesPoint) => (point.inForce === false ? null : (point.metrics[metric] ?? null));
   for (const point of series) rows.set(point.asOf, { time: dateTime(point.asOf), date: point.asOf, actual: valueOf(point) });
   for (const point of fixed ?? []) {
     const row = rows.get(point.asOf) ?? { time: dateTime(point.asOf), date: point.asOf };

@@ -1,6 +1,6 @@
 import { ApiError } from '../../api/client';
 import { addDays, formedOn, isFormerTerritory, type MapHistory } from '../../api/administrative-map';
-import type { Province, TerritoryView } from '../../api/types';
+import type { Province, TerritoryRef } from '../../api/types';
 import { formatDate } from '../../i18n/format';
 import { useT, type Translate } from '../../i18n/i18n';
 import { messages } from './messages';
@@ -24,7 +24,7 @@ export function territoryText(t: Translate, history: MapHistory | null, territor
 }
 
 /** A plan's territory as seen on `asOf`: "former Kiên Giang" when the code has named another territory since. */
-export function planTerritoryText(t: Translate, history: MapHistory | null, territory: TerritoryView, asOf: string): string {
+export function planTerritoryText(t: Translate, history: MapHistory | null, territory: TerritoryRef, asOf: string): string {
   return isFormerTerritory(history, territory.code, territory.boundariesOn, asOf) ? t('territory.former', { name: territory.name }) : territory.name;
 }
 

@@ -3,7 +3,7 @@ import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-r
 import { ApiError } from '../../api/client';
 import { apiPath, canonicalUuid } from '../../api/paths';
 import { unitName, useAdministrativeMap, useProvincesOn, type MapHistory } from '../../api/administrative-map';
-import type { HistoryEntry, OrganizationView } from '../../api/types';
+import type { HistoryEntry, OrganizationAsOf } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { DateInput } from '../../components/DateInput';
 import { FormText } from '../../components/FormFields';
@@ -83,7 +83,7 @@ function OrganizationDetails({ id }: { id: string }) {
   const knownAt = params.get('knownAt') || null;
   const historyAllowed = can('history:read');
 
-  const state = useQuery(() => api.get<OrganizationView>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
+  const state = useQuery(() => api.get<OrganizationAsOf>(apiPath`/api/organizations/${id}`, { asOf, knownAt }), [api, id, asOf, knownAt]);
   const events = useQuery(
     () => (historyAllowed ? api.get<HistoryEntry[]>(apiPath`/api/organizations/${id}/events`) : Promise.resolve(undefined)),
     [api, id, historyAllowed],
@@ -91,7 +91,7 @@ function OrganizationDetails({ id }: { id: string }) {
   // Commands are judged against the organization now and need its latest version: read it apart when the page looks at another time.
   const viewingNow = asOf === today && knownAt === null;
   const current = useQuery(
-    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationView>(apiPath`/api/organizations/${id}`)),
+    () => (viewingNow ? Promise.resolve(undefined) : api.get<OrganizationAsOf>(apiPath`/api/organizations/${id}`)),
     [api, id, viewingNow],
   );
   const now = viewingNow ? state.data : current.data;
@@ -393,7 +393,7 @@ function OrganizationDetails({ id }: { id: string }) {
  * The former province of the seat (api.md: `formerProvinceCode`, always set), worth showing where the
  * province in force was formed from several or the seat's former province has another code.
  */
-function formerProvinceText(history: MapHistory | null, organization: OrganizationView, asOf: string): string | null {
+function formerProvinceText(history: MapHistory | null, organization: OrganizationAsOf, asOf: string): string | null {
   const former = organization.formerProvinceCode;
   if (!former) return null;
   const merged = (history?.map.unitsOf(organization.provinceCode, asOf) ?? []).length > 1;
@@ -408,7 +408,7 @@ function StateFields({
   provinceText,
   formerText,
 }: {
-  organization: OrganizationView;
+  organization: OrganizationAsOf;
   t: Translate;
   locale: 'vi' | 'en';
   provinceText: string;
