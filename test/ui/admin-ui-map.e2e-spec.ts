@@ -153,6 +153,18 @@ describe('admin UI on the 2025 map of provinces', () => {
     await expectText(alert, 'From 01/07/2025, the territory of An Giang (89) is part of An Giang (91).');
   });
 
+  it('explains a list filtered by a code not in force on its date and switches the filter to the successor', async () => {
+    // The browser logs the api's 404 as a failed resource: this page's errors are not checked.
+    const { page } = await openAs(api.adminToken);
+    await page.goto(`${api.baseUrl}/#/organizations?provinceCode=89&asOf=2026-01-01`);
+    const alert = page.getByTestId('province-not-in-force');
+    await expectText(alert, 'Từ ngày 01/07/2025, địa bàn tỉnh An Giang (89) thuộc tỉnh An Giang (91).');
+    await alert.getByRole('button', { name: 'Xem tỉnh An Giang (91)' }).click();
+    await page.waitForURL(/provinceCode=91/);
+    await expectVisible(page.getByTestId('organization-list').getByRole('link', { name: 'Hợp tác xã Giồng Riềng' }));
+    expect(await page.getByTestId('province-not-in-force').count()).toBe(0);
+  });
+
   it('marks the step of 2025-07-01 on the chart and adds a comparable line on fixed boundaries', async () => {
     const { page, errors } = await openAs(api.adminToken);
     await page.goto(`${api.baseUrl}/#/?province=91&asOf=2026-01-01`);
@@ -264,6 +276,24 @@ describe('admin UI on the 2025 map of provinces', () => {
     await page.screenshot({ path: screenshotPath('organization-province-history'), fullPage: true });
     const state = await (await fetch(`${api.baseUrl}/api/organizations/${ids.anGiang2020}`, { headers: { authorization: `Bearer ${api.adminToken}` } })).json();
     expect(state).toMatchObject({ provinceCode: '15', formerProvinceCode: '15' });
+    expect(errors).toEqual([]);
+  });
+
+  // Last: it changes the map for every later question of this database.
+  it('finds a later reorganization recorded by an admin on a date of its own, and names the province it formed', async () => {
+    const recorded = await command('/api/administrative-units/reorganizations', {
+      effectiveOn: '2026-06-01',
+      document: 'Nghị quyết thử nghiệm (e2e)',
+      provinces: [{ code: '91', name: 'An Giang', predecessors: ['91', '96'] }],
+    });
+    expect(recorded.status).toBe(200);
+    const { page, errors } = await openAs(api.adminToken);
+    await page.goto(`${api.baseUrl}/#/?province=91&asOf=2026-07-01`);
+    await expectText(page.getByTestId('dashboard-territory'), 'An Giang (từ 01/06/2026: An Giang cũ + Cà Mau cũ)');
+    await expectText(page.getByTestId('province-count'), /^33 tỉnh/);
+    // Before it, the map of 2025 still holds.
+    await page.goto(`${api.baseUrl}/#/?province=91&asOf=2026-05-31`);
+    await expectText(page.getByTestId('dashboard-territory'), 'An Giang (từ 01/07/2025: An Giang cũ + Kiên Giang cũ)');
     expect(errors).toEqual([]);
   });
 });

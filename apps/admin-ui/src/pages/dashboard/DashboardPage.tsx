@@ -6,8 +6,8 @@ import type { PlanState, Province, ProvinceProgress, TargetProgress } from '../.
 import { useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { DateInput } from '../../components/DateInput';
-import { ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { isProvinceNotInForce, ProvinceNotInForce } from '../../components/ProvinceNotInForce';
 import { formatDate, formatTimestamp, todayInVietnam } from '../../i18n/format';
 import { useT } from '../../i18n/i18n';
 import { useApi, useSession } from '../../session/session';
@@ -16,7 +16,7 @@ import { messages } from './messages';
 import { ProgressChart } from './ProgressChart';
 import { statusOf } from './progress-math';
 import { TargetCard } from './TargetCard';
-import { planTerritoryText, provinceOption, ProvinceNotInForce, territoryText } from './territory';
+import { planTerritoryText, provinceOption, territoryText } from './territory';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -173,7 +173,7 @@ export function DashboardPage() {
           onFormer={(code, date) => update({ province: code, boundariesOn: date })}
         />
       ) : null}
-      {progress.error instanceof ApiError && progress.error.problem.code === 'PROVINCE_NOT_IN_FORCE' ? null : <ProblemMessage error={progress.error} />}
+      {isProvinceNotInForce(progress.error) ? null : <ProblemMessage error={progress.error} />}
 
       {data ? (
         <p className="dashboard-summary" aria-live="polite">

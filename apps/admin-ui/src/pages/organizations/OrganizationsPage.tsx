@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useProvincesOn } from '../../api/administrative-map';
+import { useAdministrativeMap, useProvincesOn } from '../../api/administrative-map';
 import { useQuery } from '../../api/use-query';
 import { ORGANIZATION_KINDS, RATINGS, SECTORS, STATUSES, type OrganizationAsOf, type Page } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { FormSelect, FormText } from '../../components/FormFields';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { isProvinceNotInForce, ProvinceNotInForce } from '../../components/ProvinceNotInForce';
 import { formatDate, formatNumber, todayInVietnam } from '../../i18n/format';
 import { useLocale } from '../../i18n/i18n';
 import { useApi, useSession } from '../../session/session';
@@ -32,6 +33,7 @@ export function OrganizationsPage() {
   const asOf = value('asOf') || todayInVietnam();
   // The provinces in force on the list's date: an organization is listed under the province holding its seat then.
   const provinces = useProvincesOn(asOf);
+  const history = useAdministrativeMap();
   const limit = PAGE_SIZES.includes(value('limit')) ? value('limit') : '50';
   const cursors = (params.get('cursors') ?? '').split(',').filter(Boolean);
   const cursor = cursors[cursors.length - 1];
@@ -145,7 +147,8 @@ export function OrganizationsPage() {
         </div>
       </form>
 
-      <ProblemMessage error={list.error} />
+      <ProvinceNotInForce error={list.error} code={value('provinceCode')} asOf={asOf} history={history} onSwitch={(code) => update({ provinceCode: code })} />
+      {isProvinceNotInForce(list.error) ? null : <ProblemMessage error={list.error} />}
 
       <p className="org-live" role="status" aria-live="polite">
         {list.loading ? t('state.loading') : list.data ? t('list.count', { n: items.length }) : ''}
