@@ -60,7 +60,7 @@ describe('the api on the map against an independent fold: progress, series and l
         api = await startInProcessApi({ RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT_PER_MINUTE: '0' });
         const store = api.runtime.eventStore as PostgresEventStore;
         await seedAdministrativeUnits(store, DATA_DIR);
-        const { history, log, end } = await recordHistory(new OrganizationCommandHandler(store), { steps, gaps }, { startAt: clock + 60_000, registrations, actor: 'map-queries-property', totals });
+        const { history, log, end } = await recordHistory(new OrganizationCommandHandler(store), store, { steps, gaps }, { startAt: clock + 60_000, registrations, actor: 'map-queries-property', totals });
         clock = end;
         await projectToHead(api.runtime.pool, store);
 

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { loadAdministrativeMap, OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
-import type { AdministrativeMap, OrganizationCommand, RegisterOrganization } from '@ktt/domain';
-import { PostgresEventStore } from '@ktt/event-store';
+import { envelope } from '@ktt/application/commands/event-envelope';
+import { systemPrincipal } from '@ktt/auth';
+import { ORGANIZATION_EVENT_SCHEMA_VERSIONS, organizationStreamId, type AdministrativeMap, type OrganizationCommand, type RegisterOrganization } from '@ktt/domain';
+import { PostgresEventStore, type EventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { PlanQueries } from '../plans/plan-queries';
 import { loadPopulationFigures } from '../population/population';
@@ -81,14 +84,63 @@ const baseOpArb = opArb<DateMode>(
   ],
 );
 
-/** A base op, or a relocation; `seat` draws the unit and how the seat is written; `raw` (one in 12) sends a seat drawn with no regard for the map. */
+/**
+ * A base op, or a relocation; `seat` draws the unit and how the seat is written; `raw` (one in 12)
+ * sends a seat drawn with no regard for the map; `legacy` (one in 6) writes a registration dated
+ * after the merger under an ended code as the first demo did (see `legacyRegistration`).
+ */
 export interface Step {
   op: Op<DateMode>;
   relocate: number;
   seat: number;
   raw: number;
+  legacy: number;
 }
-const stepArb: fc.Arbitrary<Step> = fc.record({ op: baseOpArb, relocate: fc.nat({ max: 9 }), seat: fc.nat({ max: 9999 }), raw: fc.nat({ max: 11 }) });
+const stepArb: fc.Arbitrary<Step> = fc.record({ op: baseOpArb, relocate: fc.nat({ max: 9 }), seat: fc.nat({ max: 9999 }), raw: fc.nat({ max: 11 }), legacy: fc.nat({ max: 5 }) });
+
+/** The codes that ended on 1 July 2025 among the units: what a record made before the map had a history may name after it. */
+const ENDED = UNITS.filter((unit) => map.unitsOf(unit, MERGER) === null);
+
+/**
+ * domain.md, "Old codes in old events": a registration recorded before the reorganization event
+ * existed, dated on or after 1 July 2025 under a code that ended (89, 10), without a former
+ * province, is read as the successor province with that code as its former province. The command
+ * path refuses such a seat today, so it is appended as the first demo wrote it: the event alone,
+ * through the product's envelope. Null where the step does not make one.
+ */
+function legacyRegistration(step: Step, command: OrganizationCommand, model: RegistryModel): RegisterOrganization | null {
+  if (step.legacy !== 0 || command.type !== 'RegisterOrganization' || command.kind === 'union') return null;
+  const { formerProvinceCode: _former, ...rest } = command;
+  // Dated after the merger (a group or a cooperative has no founders whose dates would bind it).
+  const registeredOn = command.registeredOn >= MERGER ? command.registeredOn : pick(GRID.filter((date) => date >= MERGER), step.seat)!;
+  const legacy: RegisterOrganization = { ...rest, registeredOn, provinceCode: pick(ENDED, step.seat)! };
+  // Valid in every other respect: the same seat written as today's map asks is accepted.
+  return model.refusal({ ...legacy, ...seatFor(legacy.provinceCode, legacy.registeredOn, 0) }) === null ? legacy : null;
+}
+
+async function appendLegacy(store: EventStore, command: RegisterOrganization, recordedAt: Date): Promise<void> {
+  const streamId = organizationStreamId(command.organizationId);
+  const data = {
+    organizationId: command.organizationId,
+    effectiveOn: command.registeredOn,
+    kind: command.kind,
+    name: command.name,
+    registrationNumber: command.registrationNumber.trim().toUpperCase(),
+    provinceCode: command.provinceCode,
+    sector: command.sector,
+    memberCount: command.memberCount ?? null,
+    memberCooperativeIds: [],
+    managers: command.managers ? { ...command.managers } : null,
+    directorTrained: command.directorTrained ?? false,
+    valueChain: command.valueChain ?? false,
+    highTech: command.highTech ?? false,
+    enterpriseLinked: command.enterpriseLinked ?? false,
+    digitalAdoption: command.digitalAdoption ?? false,
+  };
+  const context = { principal: systemPrincipal('system:first-demo'), correlationId: randomUUID(), now: recordedAt };
+  const events = envelope(streamId, undefined, [{ type: 'OrganizationRegistered', data }], context, ORGANIZATION_EVENT_SCHEMA_VERSIONS);
+  await store.append([{ streamId, expectedRevision: 'no_stream', events }]);
+}
 
 const gapArb = fc.oneof({ arbitrary: fc.constant(1), weight: 1 }, { arbitrary: fc.integer({ min: 2, max: 600_000 }), weight: 4 });
 
@@ -207,9 +259,10 @@ export interface HistoryTotals {
   relocationsWithin: number;
   registeredAfterMerger: number;
   refusedSeats: number;
+  legacy: number;
 }
 
-export const noHistoryTotals = (): HistoryTotals => ({ accepted: 0, refused: 0, relocations: 0, relocationsWithin: 0, registeredAfterMerger: 0, refusedSeats: 0 });
+export const noHistoryTotals = (): HistoryTotals => ({ accepted: 0, refused: 0, relocations: 0, relocationsWithin: 0, registeredAfterMerger: 0, refusedSeats: 0, legacy: 0 });
 
 /**
  * Sends each step's command through the real command path at its own recorded time (from
@@ -218,6 +271,7 @@ export const noHistoryTotals = (): HistoryTotals => ({ accepted: 0, refused: 0, 
  */
 export async function recordHistory(
   commands: OrganizationCommandHandler,
+  store: EventStore,
   input: { steps: Step[]; gaps: number[] },
   options: { startAt: number; registrations: Registrations; actor: string; totals: HistoryTotals },
 ): Promise<{ model: RegistryModel; history: Recorded[]; log: string[]; end: number }> {
@@ -231,6 +285,17 @@ export async function recordHistory(
     const command = interpreter.toCommand(step);
     const recordedAt = new Date(at);
     at += input.gaps[k];
+    const legacy = legacyRegistration(step, command, model);
+    if (legacy) {
+      await appendLegacy(store, legacy, recordedAt);
+      const { type, ...fields } = legacy;
+      log.push(`${recordedAt.toISOString()} ✓ ${type} (appended as the first demo wrote it) ${JSON.stringify(fields)}`);
+      history.push({ command: legacy, recordedAt, accepted: true });
+      model.record(legacy);
+      totals.legacy++;
+      totals.accepted++;
+      continue;
+    }
     const refused = await executeAsPredicted(commands, model, command, log, { actor: options.actor, now: recordedAt, logPrefix: `${recordedAt.toISOString()} ` });
     history.push({ command, recordedAt, accepted: refused === null });
     if (refused !== null) {

@@ -63,7 +63,7 @@ describe('metrics of territories on the map against an independent fold that kno
     await fc.assert(
       fc.asyncProperty(historyArb(36), async ({ steps, gaps, around, probes }) => {
         const db = await databases.next();
-        const { model, history, log, end } = await recordHistory(db.commands, { steps, gaps }, { startAt: clock + 60_000, registrations, actor: 'map-property', totals });
+        const { model, history, log, end } = await recordHistory(db.commands, db.store, { steps, gaps }, { startAt: clock + 60_000, registrations, actor: 'map-property', totals });
         clock = end;
 
         await db.project();
@@ -169,5 +169,6 @@ describe('metrics of territories on the map against an independent fold that kno
     expect(totals.refusedSeats).toBeGreaterThan(0);
     expect(totals.notInForce).toBeGreaterThan(0);
     expect(totals.acrossMerger).toBeGreaterThan(0);
+    expect(totals.legacy).toBeGreaterThan(0);
   });
 });
