@@ -74,7 +74,7 @@ export function CooperativePicker(props: {
           label={t('picker.province')}
           value={province}
           onChange={setProvince}
-          options={props.provinces.map((p) => ({ value: p.provinceCode, label: `${p.name} (${p.provinceCode})` }))}
+          options={props.provinces.map((p) => ({ value: p.code, label: `${p.name} (${p.code})` }))}
         />
       ) : null}
       <div className="field">

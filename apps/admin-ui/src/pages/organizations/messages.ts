@@ -182,7 +182,7 @@ export const orgMessages: Messages = {
     'seat.formerOption': '{name} cũ ({code})',
     'form.province.hint': 'Các tỉnh, thành phố có hiệu lực ngày {date}.',
     'form.provinceNotInForce': 'Mã tỉnh {code} không có hiệu lực ngày {date}: chọn tỉnh theo bản đồ hành chính của ngày này.',
-    'form.former.hint': '{name} ({code}) được hợp nhất từ {date} từ {parts}: chọn tỉnh cũ có địa bàn đặt trụ sở.',
+    'form.former.hint': '{name} ({code}) được hợp nhất ngày {date} từ {parts}: chọn tỉnh cũ có địa bàn đặt trụ sở.',
     'form.former.hintShort': 'Tỉnh này được hợp nhất từ nhiều tỉnh cũ: chọn tỉnh cũ có địa bàn đặt trụ sở.',
     'event.OrganizationRelocated': 'Chuyển trụ sở sang tỉnh khác',
     'form.relocate': 'Chuyển trụ sở',
