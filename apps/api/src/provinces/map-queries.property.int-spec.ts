@@ -40,10 +40,27 @@ jest.setTimeout(300_000);
 const NUM_RUNS = Number(process.env.MAP_QUERIES_RUNS ?? 4);
 const admin = { role: 'admin' as const, provinces: [], subject: 'map-queries-property' };
 
+/** Plans adopted after the history: a code, an adoption date on either side of the merger, and perhaps a repeal. */
+const ADOPTION_DATES = ['2020-01-01', '2023-10-20', '2025-06-30', MERGER, '2025-09-01', '2026-02-01'];
+const planArb = fc.record({ code: fc.nat({ max: CODES.length - 1 }), adoptedOn: fc.nat({ max: ADOPTION_DATES.length - 1 }), repeal: fc.nat({ max: 3 }) });
+const TARGETS = [
+  { metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 hợp tác xã' },
+  { metric: 'cooperative_members', op: 'at_least', value: 100, deadline: '2030-12-31', quote: 'ít nhất 100 thành viên' },
+  { metric: 'union_member_cooperatives', op: 'at_least', value: 3, deadline: '2030-12-31', quote: 'ít nhất 3 hợp tác xã thành viên' },
+  { metric: 'rated_organizations_good_or_fair_share', op: 'at_least', value: 0.5, deadline: '2030-12-31', quote: 'ít nhất 50% đạt loại tốt, khá' },
+];
+interface AdoptedPlan {
+  id: string;
+  code: string;
+  adoptedOn: string;
+  units: string[];
+  endedOn: string | null;
+}
+
 describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
   let api: InProcessApi | null = null;
   const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
-  const totals = { histories: 0, ...noHistoryTotals(), answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
+  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
     await api?.close();
@@ -53,7 +70,7 @@ describe('the api on the map against an independent fold: progress, series and l
     const started = Date.now();
     let clock = Date.parse('2026-06-30T00:00:00.000Z');
     await fc.assert(
-      fc.asyncProperty(historyArb(24), async ({ steps, gaps, around, probes }) => {
+      fc.asyncProperty(historyArb(24), fc.array(planArb, { maxLength: 4 }), async ({ steps, gaps, around, probes }, drawnPlans) => {
         // A fresh api and database for each history: the histories are seated in real provinces.
         await api?.close();
         // Thousands of questions a history: no rate limit.
@@ -68,6 +85,47 @@ describe('the api on the map against an independent fold: progress, series and l
           const response = await api!.http().get(path).set(api!.auth(admin));
           return { status: response.status, body: response.body };
         };
+
+        // Plans of the codes in force on their adoption dates, each on the territory of that date; some repealed.
+        // They are recorded now (after every instant asked as knownAt below): known now only.
+        const plans: AdoptedPlan[] = [];
+        for (const [i, drawn] of drawnPlans.entries()) {
+          const code = CODES[drawn.code];
+          const adoptedOn = ADOPTION_DATES[drawn.adoptedOn];
+          const units = map.unitsOf(code, adoptedOn);
+          if (units === null) continue;
+          const id = `map-plan-${totals.histories}-${i}-${Date.now()}`;
+          const body = { id, document: `${i}/KH-UBND`, title: 'Kế hoạch phát triển kinh tế tập thể', issuer: `Ủy ban nhân dân tỉnh ${code}`, provinceCode: code, adoptedOn, targets: TARGETS };
+          const adopted = await api.http().post('/api/plans').set(api.auth(admin)).send(body);
+          check(log, `adopting a plan of ${code} on ${adoptedOn}`, () => expect(adopted.status).toBe(201));
+          const endedOn = drawn.repeal === 0 ? addDays(adoptedOn, 200) : null;
+          if (endedOn) {
+            const ended = await api.http().post(`/api/plans/${id}/end`).set(api.auth(admin)).send({ effectiveOn: endedOn, reason: 'Bãi bỏ kế hoạch', document: 'QĐ bãi bỏ' });
+            check(log, `repealing plan ${id} on ${endedOn}`, () => expect(ended.status).toBe(200));
+          }
+          log.push(`plan ${id}: ${code} adopted on ${adoptedOn} (territory ${units.join('+')})${endedOn ? `, repealed on ${endedOn}` : ''}`);
+          plans.push({ id, code, adoptedOn, units, endedOn });
+        }
+        if (plans.length > 0) await projectToHead(api.runtime.pool, store);
+        totals.plans += plans.length;
+        /** The targets a progress answer must list: of each plan in force at asOf, known, whose territory lies within `units`, on its own territory. */
+        const expectedTargets = (units: string[], asOf: string, known: ReturnType<typeof modelKnownAt>, knownNow: boolean) =>
+          plans
+            .filter((plan) => knownNow && plan.adoptedOn <= asOf && (plan.endedOn === null || asOf < plan.endedOn) && plan.units.every((unit) => units.includes(unit)))
+            .flatMap((plan) =>
+              TARGETS.map((target) => ({
+                planId: plan.id,
+                metric: target.metric,
+                planTerritory: { code: plan.code, boundariesOn: plan.adoptedOn },
+                actual: known.metricsOn(plan.units, asOf, populationOf(plan.units, asOf))[target.metric],
+                baseline: known.metricsOn(plan.units, plan.adoptedOn, populationOf(plan.units, plan.adoptedOn))[target.metric],
+              })),
+            )
+            .sort((a, b) => `${a.planId}/${a.metric}`.localeCompare(`${b.planId}/${b.metric}`));
+        const answeredTargets = (targets: { planId: string; metric: string; planTerritory: { code: string; boundariesOn: string }; actual: number | null; baseline: number | null }[]) =>
+          targets
+            .map(({ planId, metric, planTerritory, actual, baseline }) => ({ planId, metric, planTerritory: { code: planTerritory.code, boundariesOn: planTerritory.boundariesOn }, actual, baseline }))
+            .sort((a, b) => `${a.planId}/${a.metric}`.localeCompare(`${b.planId}/${b.metric}`));
         const probeDates = probes.map((days) => addDays(FIRST_PROBE, days));
         const asked = [...new Set(['2025-06-30', MERGER, TODAY, ...probeDates])].sort();
 
@@ -97,6 +155,9 @@ describe('the api on the map against an independent fold: progress, series and l
                   expect(answer.body.territory).toMatchObject({ code, boundariesOn: on });
                   expect(answer.body.metrics).toEqual(known.metricsOn(units, asOf, populationOf(units, asOf)));
                 });
+                const targets = expectedTargets(units, asOf, known, knownAt === undefined);
+                check(log, `${what}: the targets of the plans in force within ${units.join('+')}, each on its own territory`, () => expect(answeredTargets(answer.body.targets)).toEqual(targets));
+                if (targets.some((target) => target.planTerritory.code !== code || target.planTerritory.boundariesOn !== on)) totals.targetsOnOtherTerritory++;
                 totals.answered++;
               }
             }
@@ -198,5 +259,6 @@ describe('the api on the map against an independent fold: progress, series and l
     expect(totals.seriesRefused).toBeGreaterThan(0);
     expect(totals.flowsMoved).toBeGreaterThan(0);
     expect(totals.flowsRefused).toBeGreaterThan(0);
+    expect(totals.targetsOnOtherTerritory).toBeGreaterThan(0);
   });
 });
