@@ -179,6 +179,36 @@ describe('issue 15, done when: An Giang and Kiên Giang across the merger', () =
   });
 });
 
+describe('issue 15: a plan adoption is judged on the map of its date', () => {
+  let started: TestApi;
+  let http: Http;
+
+  beforeAll(async () => {
+    started = await startTestApi('e2e_merger_plan_adoption', { SEED_PLANS: 'false' });
+    http = httpClient(started.api.baseUrl, { token: started.api.adminToken });
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+
+  // domain.md: "A command's provinceCode must be in force on its effective date"; a plan's is its adoption date.
+  it('refuses a plan of 89 adopted on 2026-01-05 with 409 PROVINCE_NOT_IN_FORCE naming 91, and takes one of 89 adopted before the merger', async () => {
+    const plan = (provinceCode: string, adoptedOn: string) => ({
+      id: `plan-${provinceCode}-${randomUUID().slice(0, 8)}`,
+      document: '12/KH-UBND',
+      title: 'Kế hoạch phát triển kinh tế tập thể',
+      issuer: 'Ủy ban nhân dân tỉnh An Giang',
+      provinceCode,
+      adoptedOn,
+      targets: [{ metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 hợp tác xã' }],
+    });
+    const problem = await expectRefused(started.pool, () => http.post('/api/plans', plan('89', '2026-01-05')), 409, 'PROVINCE_NOT_IN_FORCE');
+    expect(problem.successor).toBe('91');
+    expect((await http.post('/api/plans', plan('89', '2025-06-30'))).status).toBe(201);
+    expect((await http.post('/api/plans', plan('91', '2026-01-05'))).status).toBe(201);
+  });
+});
+
 describe('issue 15, done when: a relocation', () => {
   let started: TestApi;
   let http: Http;
