@@ -279,6 +279,19 @@ describe('admin UI on the 2025 map of provinces', () => {
     expect(errors).toEqual([]);
   });
 
+  it("filters the audit trail by a province of today's map and names each row's seat by its former province", async () => {
+    const { page, errors } = await openAs(api.token('auditor'));
+    await page.goto(`${api.baseUrl}/#/audit?provinceCode=91`);
+    const filter = page.getByLabel('Tỉnh', { exact: true });
+    expect(await poll(() => provinceOptions(filter), (options) => options.length === 34)).toHaveLength(34);
+    const table = page.getByTestId('audit-events');
+    await expectVisible(table.locator('tbody tr'));
+    // Today's An Giang holds the seats of former An Giang (89) and former Kiên Giang (91).
+    const provinces = new Set(await table.locator('tbody tr td:nth-child(5)').allInnerTexts());
+    expect([...provinces].sort()).toEqual(['An Giang (89)', 'Kiên Giang (91)']);
+    expect(errors).toEqual([]);
+  });
+
   // Last: it changes the map for every later question of this database.
   it('finds a later reorganization recorded by an admin on a date of its own, and names the province it formed', async () => {
     const recorded = await command('/api/administrative-units/reorganizations', {

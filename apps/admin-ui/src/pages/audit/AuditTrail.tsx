@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ORGANIZATION_EVENT_TYPES, PLAN_EVENT_TYPES, planIdOfStream, type AuditEventView, type Page } from '../../api/types';
 import { useUnitProvinces, useQuery } from '../../api/use-query';
+import { useProvincesOn } from '../../api/administrative-map';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { formatDate, formatTimestamp } from '../../i18n/format';
@@ -43,7 +44,10 @@ const short = (id: string) => id.slice(0, 8);
 export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string): void }) {
   const t = useT(messages);
   const api = useApi();
-  const provinces = useUnitProvinces();
+  // A row names the seat's former province (a unit of the map before 1 July 2025): named as then. The filter
+  // takes a province of today's map, whose whole territory it covers (api.md: audit events by provinceCode).
+  const units = useUnitProvinces();
+  const provinces = useProvincesOn(null);
   const id = useId();
   const [params, setParams] = useSearchParams();
   const applied = filterOf(params);
@@ -95,7 +99,7 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
   };
 
   const provinceName = (code: string | null) =>
-    code ? `${provinces.data?.find((province) => province.provinceCode === code)?.name ?? code} (${code})` : '—';
+    code ? `${units.data?.find((province) => province.provinceCode === code)?.name ?? code} (${code})` : '—';
   const fieldError = (path: string) => (page.error instanceof ApiError ? page.error.fieldError(path) : undefined);
   const pageNumber = cursors.length + 1;
   const items = page.data?.items ?? [];
@@ -137,11 +141,11 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
             <select id={`${id}-province`} value={draft.provinceCode} onChange={(event) => set('provinceCode')(event.target.value)}>
               <option value="">{t('trail.province.all')}</option>
               {(provinces.data ?? []).map((province) => (
-                <option key={province.provinceCode} value={province.provinceCode}>
-                  {province.name} ({province.provinceCode})
+                <option key={province.code} value={province.code}>
+                  {province.name} ({province.code})
                 </option>
               ))}
-              {draft.provinceCode && !provinces.data?.some((province) => province.provinceCode === draft.provinceCode) ? (
+              {draft.provinceCode && !provinces.data?.some((province) => province.code === draft.provinceCode) ? (
                 <option value={draft.provinceCode}>{draft.provinceCode}</option>
               ) : null}
             </select>
