@@ -5,6 +5,7 @@ import { OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/applic
 import type { PostgresEventStore } from '@ktt/event-store';
 import { addDays, assertParameters, check, FIRST_PROBE, projectToHead, Registrations } from '../../../../libs/read-models/src/progress/progress-property.test-harness';
 import {
+  ALL_UNITS,
   BOUNDARIES,
   CODES,
   DATA_DIR,
@@ -15,6 +16,7 @@ import {
   modelKnownAt,
   noHistoryTotals,
   populationOf,
+  populationOfCountry,
   recordHistory,
   territoryChanges,
   TODAY,
@@ -23,12 +25,19 @@ import {
 /**
  * The map property over the api's routes (issue 15's "property test against an independent fold
  * that knows the map"): the histories of map-property.test-harness.ts (seats in 89, 91, 10, 15 and
- * 01 across 1 July 2025, relocations between provinces and within a merged one) recorded through the
- * real command path into the in-process api's database and projected; then, for each code, each
- * `boundariesOn` (none, or dates on both sides of the merger), several dates and several `knownAt`,
- * `GET /api/provinces/{code}/progress`, its series and `GET /api/organizations?provinceCode=` must
- * answer what the independent model folds — or, where the code names no province on the boundaries
- * asked (default: asOf), 404 PROVINCE_NOT_IN_FORCE naming the province that holds its territory then.
+ * 01 across 1 July 2025, relocations between provinces and within a merged one, registrations the
+ * first demo wrote under ended codes) recorded through the real command path into the in-process
+ * api's database and projected, and a few plans adopted over HTTP (some repealed). Then, for each
+ * code, each `boundariesOn` (none, or dates on both sides of the merger), several dates and several
+ * `knownAt`, the api must answer what the independent model folds:
+ * - `GET /api/provinces/{code}/progress`: the metrics of the territory (population_share on the
+ *   units' sourced population), and the targets of every plan in force whose territory lies within
+ *   it, each with actual and baseline on the plan's own territory;
+ * - its series (each point on its own date's map, or on fixed boundaries), the organization list
+ *   (with the province in force and the former province), flows (registrations, lifecycle,
+ *   relocations in and out, the merger's moves) and the national roll-up;
+ * - or, where the code names no province on the boundaries asked (default: asOf), 404
+ *   PROVINCE_NOT_IN_FORCE naming the province that holds its territory then.
  *
  * The model reads the map (reference data) only for which units make up a code on a date and which
  * province holds a unit; the territory a query should count, the successor it should name and every
@@ -60,7 +69,7 @@ interface AdoptedPlan {
 describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
   let api: InProcessApi | null = null;
   const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
-  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
+  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, national: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
     await api?.close();
@@ -161,6 +170,16 @@ describe('the api on the map against an independent fold: progress, series and l
                 totals.answered++;
               }
             }
+          }
+          // The national roll-up: every unit, with the country's own population.
+          for (const asOf of asked) {
+            const query = new URLSearchParams({ asOf, ...(iso ? { knownAt: iso } : {}) });
+            const answer = await get(`/api/national/progress?${query}`);
+            check(log, `GET /api/national/progress?${query}`, () => {
+              expect(answer.status).toBe(200);
+              expect(answer.body.metrics).toEqual(known.metricsOn(ALL_UNITS, asOf, populationOfCountry(asOf)));
+            });
+            totals.national++;
           }
         }
 

@@ -346,11 +346,20 @@ export function territoryChanges(code: string, from: LocalDate, to: LocalDate): 
  * (domain.md, "Population"): each unit's figure of the latest year ≤ the date's year, summed;
  * null when a unit has none that early.
  */
-const FIGURES = (
-  JSON.parse(readFileSync(path.join(DATA_DIR, 'reference', 'province-population-figures.json'), 'utf8')) as {
-    figures: { provinceCode: string; year: number; population: number }[];
-  }
-).figures;
+const POPULATION = JSON.parse(readFileSync(path.join(DATA_DIR, 'reference', 'province-population-figures.json'), 'utf8')) as {
+  figures: { provinceCode: string; year: number; population: number }[];
+  country?: { year: number; population: number }[];
+};
+const FIGURES = POPULATION.figures;
+
+/** The country's own figure of the latest year ≤ the date's year (the file's `country`), or null. */
+export function populationOfCountry(date: LocalDate): number | null {
+  const year = Number(date.slice(0, 4));
+  return (POPULATION.country ?? []).filter((f) => f.year <= year).sort((a, b) => b.year - a.year)[0]?.population ?? null;
+}
+
+/** Every unit: the provinces of the first map (the whole country). */
+export const ALL_UNITS = map.provincesInForce('2025-06-30').map((province) => province.code);
 
 export function populationOf(units: readonly string[], date: LocalDate): number | null {
   const year = Number(date.slice(0, 4));
