@@ -50,7 +50,7 @@ describe('metrics of territories on the map against an independent fold that kno
   const organizationQueries = new OrganizationQueries();
   const registrations = new Registrations('4000-a000', 'Hợp tác xã bản đồ', 'MAP');
   const totals = {
-    histories: 0, ...noHistoryTotals(), metricChecks: 0, progressChecks: 0, notInForce: 0, seriesPoints: 0, listChecks: 0, acrossMerger: 0, populationShares: 0,
+    histories: 0, ...noHistoryTotals(), metricChecks: 0, progressChecks: 0, notInForce: 0, seriesPoints: 0, listChecks: 0, seatChecks: 0, acrossMerger: 0, populationShares: 0,
   };
 
   afterAll(async () => {
@@ -134,6 +134,21 @@ describe('metrics of territories on the map against an independent fold that kno
             }
           }
         }
+
+        // Each organization on the days its seat changes and the day before each, and around the merger: the province in force and the unit.
+        const lookups = known.all().flatMap((org) =>
+          withDayBefore([...org.seat.map((change) => change.effectiveOn), MERGER], TODAY)
+            .filter((date) => date >= org.registeredOn)
+            .map((date) => ({ org, date })),
+        );
+        const views = await Promise.all(lookups.map(({ org, date }) => organizationQueries.get(generation, org.id, date, undefined, map)));
+        lookups.forEach(({ org, date }, i) => {
+          const unit = known.seatAt(org, date);
+          check(log, `organization ${org.id} as of ${date}: seated in ${unit}`, () =>
+            expect({ provinceCode: views[i]?.provinceCode, formerProvinceCode: views[i]?.formerProvinceCode }).toEqual({ provinceCode: map.provinceOfUnit(unit, date).code, formerProvinceCode: unit }),
+          );
+          totals.seatChecks++;
+        });
 
         // The list of a code's organizations: those seated in its territory at asOf, each with the province in force then and its unit.
         for (const code of CODES) {
