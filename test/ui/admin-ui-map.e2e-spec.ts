@@ -115,6 +115,15 @@ describe('admin UI on the 2025 map of provinces', () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows the population behind population_share, a merged province's as the sum of its former provinces', and says which figure is missing", async () => {
+    const { page, errors } = await openAs(api.adminToken);
+    await page.goto(`${api.baseUrl}/#/?province=91&asOf=2026-01-01`);
+    await expectText(page.getByTestId('population-used'), /^Dân số dùng để tính: [\d.]+ người \(An Giang năm \d{4} \+ Kiên Giang năm \d{4}\)\.$/);
+    await page.goto(`${api.baseUrl}/#/?province=91&asOf=2010-01-01`);
+    await expectText(page.getByTestId('metric-population_share').locator('xpath=..'), 'Không tính được: chưa có số liệu dân số của Kiên Giang (91) cho năm 2010 hoặc trước đó.');
+    expect(errors).toEqual([]);
+  });
+
   it("marks Plan 251's targets with their own territory, former Kiên Giang, on An Giang's dashboard of 2026", async () => {
     const { page, errors } = await openAs(api.adminToken);
     await page.goto(`${api.baseUrl}/#/?province=91&asOf=2026-01-01`);

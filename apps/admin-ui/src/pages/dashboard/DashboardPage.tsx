@@ -189,7 +189,7 @@ export function DashboardPage() {
         <div className={progress.loading ? 'dashboard-body dashboard-stale' : 'dashboard-body'} aria-busy={progress.loading}>
           <section aria-labelledby="dashboard-metrics-heading">
             <h2 id="dashboard-metrics-heading">{t('metrics.heading')}</h2>
-            <MetricGroups progress={data} />
+            <MetricGroups progress={data} history={history} />
           </section>
           <Targets targets={data.targets} plans={provincePlans} asOf={data.asOf} history={history} />
           <ProgressChart

@@ -1,6 +1,7 @@
-import type { MetricName, ProvinceProgress } from '../../api/types';
-import { formatMetric } from '../../i18n/format';
-import { useLocale, useT } from '../../i18n/i18n';
+import { unitName, type MapHistory } from '../../api/administrative-map';
+import type { MetricName, PopulationAnswer, ProvinceProgress } from '../../api/types';
+import { formatMetric, formatNumber } from '../../i18n/format';
+import { useLocale, useT, type Locale, type Translate } from '../../i18n/i18n';
 import { messages } from './messages';
 import { METRIC_GROUPS } from './progress-math';
 
@@ -10,7 +11,7 @@ import { METRIC_GROUPS } from './progress-math';
  * (the population is unknown, or the share's denominator is 0).
  * `data-testid="metric-<name>"` holds the formatted value alone.
  */
-export function MetricGroups({ progress }: { progress: ProvinceProgress }) {
+export function MetricGroups({ progress, history }: { progress: ProvinceProgress; history: MapHistory | null }) {
   const t = useT(messages);
   const { locale } = useLocale();
   const known = new Set(METRIC_GROUPS.flatMap((group) => group.metrics));
@@ -25,7 +26,7 @@ export function MetricGroups({ progress }: { progress: ProvinceProgress }) {
           <dl className="dashboard-metrics">
             {group.metrics.map((metric) => {
               const value = progress.metrics[metric] ?? null;
-              const nullReason = t(`null.${metric}`);
+              const nullReason = metric === 'population_share' ? populationNullReason(t, progress, history) : t(`null.${metric}`);
               return (
                 <div key={metric} className="dashboard-metric">
                   <dt>{t(`metric.${metric}`)}</dt>
@@ -35,6 +36,11 @@ export function MetricGroups({ progress }: { progress: ProvinceProgress }) {
                     </span>
                     {value === null ? (
                       <span className="dashboard-metric-null">{nullReason === `null.${metric}` ? t('null.generic') : nullReason}</span>
+                    ) : null}
+                    {metric === 'population_share' && progress.population?.value ? (
+                      <span className="dashboard-metric-def" data-testid="population-used">
+                        {populationUsed(t, progress.population, history, locale)}
+                      </span>
                     ) : null}
                     <span className="dashboard-metric-def">{t(`def.${metric}`)}</span>
                   </dd>
@@ -46,4 +52,18 @@ export function MetricGroups({ progress }: { progress: ProvinceProgress }) {
       ))}
     </div>
   );
+}
+
+/** The population behind population_share, with its figures' years ("An Giang 2023 + Kiên Giang 2023"). */
+function populationUsed(t: Translate, population: PopulationAnswer, history: MapHistory | null, locale: Locale): string {
+  const figures = population.figures.map((figure) => t('population.figure', { name: figure.unit === 'country' ? figure.unit : unitName(history, figure.unit), year: figure.year }));
+  return t('population.used', { value: formatNumber(population.value, locale), figures: figures.join(' + ') });
+}
+
+/** Why population_share is null: the territory's former provinces (units) without a figure for the year or before. */
+function populationNullReason(t: Translate, progress: ProvinceProgress, history: MapHistory | null): string {
+  const units = history?.map.unitsOf(progress.territory.code, progress.territory.boundariesOn) ?? null;
+  const missing = units?.filter((unit) => !(progress.population?.figures ?? []).some((figure) => figure.unit === unit)) ?? [];
+  if (!missing.length) return t('null.population_share');
+  return t('null.population_share.units', { units: missing.map((unit) => `${unitName(history, unit)} (${unit})`).join(', '), year: progress.asOf.slice(0, 4) });
 }
