@@ -174,6 +174,19 @@ describe('admin UI on the 2025 map of provinces', () => {
     expect(await page.getByTestId('province-not-in-force').count()).toBe(0);
   });
 
+  it("shows the year's changes of the territory, with the organizations the merger brought into An Giang", async () => {
+    const { page, errors } = await openAs(api.adminToken);
+    await page.goto(`${api.baseUrl}/#/?province=91&asOf=2025-12-31`);
+    const cooperatives = (flow: string) => page.getByTestId(`flows-${flow}`).locator('td').nth(1);
+    await expectVisible(page.getByTestId('flows'));
+    expect(await page.getByRole('heading', { name: 'Biến động từ 01/01/2025 đến 31/12/2025' }).count()).toBe(1);
+    // Two registered after the merger (one in each former territory); former An Giang's cooperative joined by the merger.
+    await expectText(cooperatives('registered'), /^2$/);
+    await expectText(cooperatives('reorganizedIn'), /^1$/);
+    await expectText(cooperatives('reorganizedOut'), /^0$/);
+    expect(errors).toEqual([]);
+  });
+
   it('marks the step of 2025-07-01 on the chart and adds a comparable line on fixed boundaries', async () => {
     const { page, errors } = await openAs(api.adminToken);
     await page.goto(`${api.baseUrl}/#/?province=91&asOf=2026-01-01`);
@@ -192,6 +205,8 @@ describe('admin UI on the 2025 map of provinces', () => {
 
     // On the province's own boundaries there is no step to mark (Kiên Giang before the merger).
     await page.goto(`${api.baseUrl}/#/?province=91&asOf=2025-06-30`);
+    // The hash changes without a reload: wait for the new answer to replace the old one on the page.
+    await expectText(page.getByTestId('dashboard-territory'), /Kiên Giang tính đến ngày 30\/06\/2025/);
     await expectVisible(page.getByTestId('progress-chart').locator('svg').first());
     expect(await page.getByTestId('chart-reorganized').count()).toBe(0);
     expect(errors).toEqual([]);

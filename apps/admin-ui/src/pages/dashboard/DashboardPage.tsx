@@ -11,6 +11,7 @@ import { isProvinceNotInForce, ProvinceNotInForce } from '../../components/Provi
 import { formatDate, formatTimestamp, todayInVietnam } from '../../i18n/format';
 import { useT } from '../../i18n/i18n';
 import { useApi, useSession } from '../../session/session';
+import { FlowsCard } from './FlowsCard';
 import { MetricGroups } from './MetricGroups';
 import { messages } from './messages';
 import { ProgressChart } from './ProgressChart';
@@ -201,6 +202,7 @@ export function DashboardPage() {
             plans={provincePlans}
             history={history}
           />
+          <FlowsCard provinceCode={data.provinceCode} asOf={data.asOf} knownAt={knownAt} boundariesOn={boundariesOn} />
         </div>
       ) : null}
     </div>
