@@ -72,7 +72,9 @@ describe('the api on the map against an independent fold: progress, series and l
   const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, national: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
-    await api?.close();
+    const last = api;
+    api = null;
+    await last?.close();
   });
 
   it('answers what the fold says, or 404 PROVINCE_NOT_IN_FORCE naming the successor', async () => {
@@ -81,7 +83,9 @@ describe('the api on the map against an independent fold: progress, series and l
     await fc.assert(
       fc.asyncProperty(historyArb(24), fc.array(planArb, { maxLength: 4 }), async ({ steps, gaps, around, probes }, drawnPlans) => {
         // A fresh api and database for each history: the histories are seated in real provinces.
-        await api?.close();
+        const previous = api;
+        api = null;
+        await previous?.close();
         // Thousands of questions a history: no rate limit.
         api = await startInProcessApi({ RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT_PER_MINUTE: '0' });
         const store = api.runtime.eventStore as PostgresEventStore;

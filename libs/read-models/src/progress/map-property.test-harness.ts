@@ -393,7 +393,7 @@ export class FreshDatabases {
 
   /** Drops the previous history's database and creates the next one, with the 2025 merger recorded. */
   async next(): Promise<HistoryDatabase> {
-    await this.database?.dispose();
+    await this.dispose();
     const database = (this.database = await createMigratedDatabase(this.prefix));
     const store = new PostgresEventStore({ pool: database.pool, connectionString: database.url });
     // As the api records it on first start: commands are judged on the map as recorded.
@@ -409,8 +409,10 @@ export class FreshDatabases {
     };
   }
 
+  /** Drops the current database, once (an interrupted run may still be in `next` when the suite ends). */
   async dispose(): Promise<void> {
-    await this.database?.dispose();
+    const database = this.database;
     this.database = null;
+    await database?.dispose();
   }
 }
