@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { loadAdministrativeMap, OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
 import { envelope } from '@ktt/application/commands/event-envelope';
 import { systemPrincipal } from '@ktt/auth';
-import { ORGANIZATION_EVENT_SCHEMA_VERSIONS, organizationStreamId, type AdministrativeMap, type OrganizationCommand, type RegisterOrganization } from '@ktt/domain';
+import { DomainError, ORGANIZATION_EVENT_SCHEMA_VERSIONS, organizationStreamId, type AdministrativeMap, type OrganizationCommand, type RegisterOrganization } from '@ktt/domain';
 import { PostgresEventStore, type EventStore } from '@ktt/event-store';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { PlanQueries } from '../plans/plan-queries';
@@ -33,10 +33,11 @@ import { RegistryModel, type LocalDate, type TerritoryChange } from './progress.
  * (89), former Kiên Giang (91), former Lào Cai (10), former Yên Bái (15) and
  * Hà Nội (01, not merged) — registrations before and after 1 July 2025 (after
  * it with `formerProvinceCode` where the province is merged), relocations
- * between provinces and within a merged one, the other commands of the shared
- * harness, a few seats the map refuses — recorded through the real command
- * path at increasing recorded times, and the independent model of what was
- * known at T.
+ * between provinces and within a merged one, corrections that retract a move
+ * (or replace it by another), registrations the first demo wrote under ended
+ * codes, the other commands of the shared harness, a few seats the map
+ * refuses — recorded through the real command path at increasing recorded
+ * times, and the independent model of what was known at T.
  *
  * The map is reference data, not code under test: the model reads from it
  * only which units (first-map provinces) make up a code on a date and which
@@ -203,7 +204,7 @@ class MapInterpreter {
    * A move of the seat on a date in the organization's window, on or after its latest move, to
    * another unit than the one it is in then (across provinces, or within a merged one after the merger).
    */
-  private relocation(step: Step): OrganizationCommand | null {
+  relocation(step: Step): OrganizationCommand | null {
     const { op } = step;
     const org = pick(this.model.all(), op.org)!;
     if (op.mode === 'anywhere' || step.raw === 0) {
@@ -236,19 +237,30 @@ function interpreterOptions(registrations: Registrations): InterpreterOptions<Da
   };
 }
 
+/**
+ * One record of a history: a command, or a correction that retracts the relocation recorded at
+ * `retracts` (an index into the history) and puts `command` (a relocation, or nothing) in its place.
+ */
 export interface Recorded {
-  command: OrganizationCommand;
+  command: OrganizationCommand | null;
   recordedAt: Date;
   accepted: boolean;
+  retracts?: { organizationId: string; index: number };
+  /** A relocation's event, which a later correction names. */
+  eventId?: string;
 }
 
-/** What was known at T: a fold of the accepted commands recorded at or before T (all of them when T is absent). */
+/** What was known at T: a fold of the accepted records made at or before T (all of them when T is absent), in recorded order. */
 export function modelKnownAt(history: Recorded[], knownAt: Date | undefined): RegistryModel {
   const model = new RegistryModel(UNITS[0], TODAY, map);
-  for (const { command, recordedAt, accepted } of history) {
-    if (accepted && (knownAt === undefined || recordedAt.getTime() <= knownAt.getTime())) model.record(command);
-  }
+  history.forEach((entry, index) => fold(model, entry, index, knownAt));
   return model;
+}
+
+function fold(model: RegistryModel, { command, recordedAt, accepted, retracts }: Recorded, index: number, knownAt?: Date): void {
+  if (!accepted || (knownAt !== undefined && recordedAt.getTime() > knownAt.getTime())) return;
+  if (retracts) model.retractRelocation(retracts.organizationId, retracts.index);
+  if (command) model.record(command, index);
 }
 
 /** What the histories reached, so a run can show it did reach what the property is about. */
@@ -260,9 +272,11 @@ export interface HistoryTotals {
   registeredAfterMerger: number;
   refusedSeats: number;
   legacy: number;
+  corrections: number;
+  replacements: number;
 }
 
-export const noHistoryTotals = (): HistoryTotals => ({ accepted: 0, refused: 0, relocations: 0, relocationsWithin: 0, registeredAfterMerger: 0, refusedSeats: 0, legacy: 0 });
+export const noHistoryTotals = (): HistoryTotals => ({ accepted: 0, refused: 0, relocations: 0, relocationsWithin: 0, registeredAfterMerger: 0, refusedSeats: 0, legacy: 0, corrections: 0, replacements: 0 });
 
 /**
  * Sends each step's command through the real command path at its own recorded time (from
@@ -282,9 +296,19 @@ export async function recordHistory(
   const log: string[] = [];
   let at = options.startAt;
   for (const [k, step] of input.steps.entries()) {
-    const command = interpreter.toCommand(step);
     const recordedAt = new Date(at);
     at += input.gaps[k];
+    const correction = step.relocate === 9 ? await correctRelocation(commands, model, interpreter, history, step, recordedAt, log) : null;
+    if (correction) {
+      history.push(correction);
+      if (correction.accepted) {
+        fold(model, correction, history.length - 1);
+        totals.corrections++;
+        if (correction.command) totals.replacements++;
+      }
+      continue;
+    }
+    const command = interpreter.toCommand(step);
     const legacy = legacyRegistration(step, command, model);
     if (legacy) {
       await appendLegacy(store, legacy, recordedAt);
@@ -304,16 +328,59 @@ export async function recordHistory(
       continue;
     }
     if (command.type === 'RelocateOrganization') {
+      // Its event, for a later correction to name.
+      history.at(-1)!.eventId = (await store.readStream(organizationStreamId(command.organizationId))).at(-1)!.metadata.eventId as string;
       totals.relocations++;
       const from = model.seatAt(model.get(command.organizationId)!, command.effectiveOn);
       const to = command.formerProvinceCode ?? command.provinceCode;
       if (command.effectiveOn >= MERGER && map.provinceOfUnit(from, command.effectiveOn).code === map.provinceOfUnit(to, command.effectiveOn).code) totals.relocationsWithin++;
     }
     if (command.type === 'RegisterOrganization' && command.registeredOn >= MERGER) totals.registeredAfterMerger++;
-    model.record(command);
+    model.record(command, history.length - 1);
     totals.accepted++;
   }
   return { model, history, log, end: at };
+}
+
+/**
+ * A correction of one of the history's relocations not retracted yet (null when there is none):
+ * a retraction, or a replacement by another move of the same organization. The product decides
+ * whether it takes it (a replacement is judged as its command would be, on the history without the
+ * retracted move); what it takes, the model folds from the correction's recorded time.
+ */
+async function correctRelocation(
+  commands: OrganizationCommandHandler,
+  model: RegistryModel,
+  interpreter: MapInterpreter,
+  history: Recorded[],
+  step: Step,
+  recordedAt: Date,
+  log: string[],
+): Promise<Recorded | null> {
+  const retracted = new Set(history.flatMap((entry) => (entry.accepted && entry.retracts ? [entry.retracts.index] : [])));
+  const moves = history.map((entry, index) => ({ entry, index })).filter(({ entry, index }) => entry.accepted && entry.eventId && !retracted.has(index));
+  const target = pick(moves, step.seat);
+  if (!target) return null;
+  const organizationId = target.entry.command!.organizationId;
+  const other = interpreter.relocation({ ...step, op: { ...step.op, org: model.all().findIndex((org) => org.id === organizationId), mode: 'window' }, raw: 1 });
+  const replacement = step.raw % 2 === 0 || other === null || other.type !== 'RelocateOrganization' ? null : other;
+  const sent = {
+    type: 'CorrectRecord' as const,
+    organizationId,
+    retractedEventId: target.entry.eventId!,
+    reason: 'Ghi nhầm trụ sở',
+    ...(replacement ? { replacement: { provinceCode: replacement.provinceCode, ...(replacement.formerProvinceCode !== undefined ? { formerProvinceCode: replacement.formerProvinceCode } : {}), effectiveOn: replacement.effectiveOn } } : {}),
+  };
+  let refused: string | null = null;
+  try {
+    await commands.execute({ command: sent, context: { principal: systemPrincipal('map-property-corrections'), correlationId: randomUUID(), now: recordedAt } });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    refused = `${error.code}: ${error.message}`;
+  }
+  const { type, ...fields } = sent;
+  log.push(`${recordedAt.toISOString()} ${refused === null ? '✓' : '✗'} ${type} of record #${target.index} ${JSON.stringify(fields)}${refused ? `  → ${refused}` : ''}`);
+  return { command: replacement, recordedAt, accepted: refused === null, retracts: { organizationId, index: target.index } };
 }
 
 /** knownAt asked: now (absent), and exactly at and a millisecond before the records `around` names. */

@@ -26,8 +26,8 @@ import type { ModelOrganization } from './progress.test-model';
  * (10), former Yên Bái (15) and Hà Nội (01, not merged) — registrations
  * before and after 1 July 2025 (after it, with `formerProvinceCode` where the
  * province is merged), relocations between provinces and within a merged
- * one, ratings, members, profiles, lifecycle and union memberships, a few
- * seats refused by the map — go through the real command path at increasing
+ * one and corrections of a move, ratings, members, profiles, lifecycle and
+ * union memberships, a few seats refused by the map — go through the real command path at increasing
  * recorded times, and through the real projector. Then, for each code asked
  * with and without `boundariesOn` across 1 July 2025 and known at several
  * instants, the read models' metrics (metricsAt on the territory's units,
@@ -185,5 +185,6 @@ describe('metrics of territories on the map against an independent fold that kno
     expect(totals.notInForce).toBeGreaterThan(0);
     expect(totals.acrossMerger).toBeGreaterThan(0);
     expect(totals.legacy).toBeGreaterThan(0);
+    expect(totals.corrections).toBeGreaterThan(0);
   });
 });

@@ -37,6 +37,8 @@ interface Change<T> {
   /** Recording order within the history: later recorded = higher. */
   seq: number;
   value: T;
+  /** The caller's name for the record that made the change (`record`'s `key`), so a correction can retract it. */
+  key?: number;
 }
 
 export interface ModelRating {
@@ -290,7 +292,7 @@ export class RegistryModel {
   }
 
   /** Folds an accepted command. */
-  record(command: OrganizationCommand): void {
+  record(command: OrganizationCommand, key?: number): void {
     const seq = ++this.seq;
     if (command.type === 'RegisterOrganization') {
       const on = command.registeredOn;
@@ -331,7 +333,7 @@ export class RegistryModel {
         }
         return;
       case 'RelocateOrganization':
-        org.seat.push({ ...at(command.effectiveOn), value: command.formerProvinceCode ?? command.provinceCode });
+        org.seat.push({ ...at(command.effectiveOn), value: command.formerProvinceCode ?? command.provinceCode, key });
         return;
       case 'SuspendOrganization':
       case 'FindOrganizationDormant':
@@ -348,6 +350,15 @@ export class RegistryModel {
         return;
       }
     }
+  }
+
+  /**
+   * A correction retracts a relocation from the moment it is recorded (domain.md, "Two clocks"):
+   * folded from then on, the move recorded under `key` never happened.
+   */
+  retractRelocation(organizationId: string, key: number): void {
+    const org = this.organizations.get(organizationId)!;
+    org.seat = org.seat.filter((change, i) => i === 0 || change.key !== key);
   }
 
   /** The organization as of X; null before its registration (a dissolved one is still answered, as dissolved). */
