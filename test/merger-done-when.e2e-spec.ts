@@ -262,5 +262,7 @@ describe('issue 15, done when: a relocation', () => {
 
     expect(await flows('89', 'from=2025-07-01&to=2025-12-31&boundariesOn=2025-06-30')).toMatchObject({ relocatedOut: 1 });
     expect(await flows('91', 'from=2025-07-01&to=2025-12-31&boundariesOn=2025-06-30')).toMatchObject({ relocatedIn: 1 });
+    // An Giang as a whole: the move stays inside it, neither out nor in.
+    expect(await flows('91', 'from=2025-07-01&to=2025-12-31')).toMatchObject({ registered: 1, relocatedIn: 0, relocatedOut: 0 });
   });
 });
