@@ -2,6 +2,7 @@
 import { startInProcessApi, type InProcessApi } from '../testing/api.test-harness';
 import fc from 'fast-check';
 import { OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
+import { todayInVietnam } from '@ktt/domain';
 import type { PostgresEventStore } from '@ktt/event-store';
 import { addDays, assertParameters, check, FIRST_PROBE, projectToHead, Registrations } from '../../../../libs/read-models/src/progress/progress-property.test-harness';
 import {
@@ -20,6 +21,7 @@ import {
   recordHistory,
   territoryChanges,
   TODAY,
+  UNITS,
 } from '../../../../libs/read-models/src/progress/map-property.test-harness';
 
 /**
@@ -37,7 +39,10 @@ import {
  *   (with the province in force and the former province), flows (registrations, lifecycle,
  *   relocations in and out, the merger's moves) and the national roll-up;
  * - or, where the code names no province on the boundaries asked (default: asOf), 404
- *   PROVINCE_NOT_IN_FORCE naming the province that holds its territory then.
+ *   PROVINCE_NOT_IN_FORCE naming the province that holds its territory then;
+ * - and, last, a registrar of a province of today's map may write for an organization exactly when
+ *   its folded seat on the command's effective date lies within that territory (else 403), and may
+ *   not move a seat into a unit outside it.
  *
  * The model reads the map (reference data) only for which units make up a code on a date and which
  * province holds a unit; the territory a query should count, the successor it should name and every
@@ -48,6 +53,8 @@ jest.setTimeout(300_000);
 
 const NUM_RUNS = Number(process.env.MAP_QUERIES_RUNS ?? 4);
 const admin = { role: 'admin' as const, provinces: [], subject: 'map-queries-property' };
+/** Registrars of today's provinces: the merged An Giang and Lào Cai, Hà Nội, and Cao Bằng (holding none of the units). */
+const REGISTRARS = ['91', '15', '01', '04'];
 
 /** Plans adopted after the history: a code, an adoption date on either side of the merger, and perhaps a repeal. */
 const ADOPTION_DATES = ['2020-01-01', '2023-10-20', '2025-06-30', MERGER, '2025-09-01', '2026-02-01'];
@@ -69,7 +76,7 @@ interface AdoptedPlan {
 describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
   let api: InProcessApi | null = null;
   const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
-  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, national: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
+  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, national: 0, registrarChecks: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
     const last = api;
@@ -270,6 +277,34 @@ describe('the api on the map against an independent fold: progress, series and l
             }
           }
         }
+
+        // Last (they write): a registrar's token names provinces on today's map, and a command is allowed when the seat on its
+        // effective date lies within that territory (api.md, "Authentication"); for a relocation, the destination's. 403 before any 409.
+        const today = todayInVietnam();
+        for (const org of known.all().slice(0, 6)) {
+          const dates = [...new Set([org.registeredOn, ...org.seat.map((change) => change.effectiveOn), '2025-06-30', MERGER])].filter((date) => known.exists(org, date) && date <= TODAY);
+          for (const code of REGISTRARS) {
+            const registrar = api.auth({ role: 'registrar', provinces: [code], subject: `registrar-${code}` });
+            const territory = map.unitsOf(code, today)!;
+            for (const date of dates) {
+              const seat = known.seatAt(org, date);
+              const answer = await api.http().post(`/api/organizations/${org.id}/profile`).set(registrar).send({ effectiveOn: date, digitalAdoption: true });
+              check(log, `a registrar of ${code} (${territory.join('+')} today) changes the profile of ${org.id}, seated in ${seat} on ${date}`, () =>
+                expect(answer.status).toBe(territory.includes(seat) ? 200 : 403),
+              );
+              totals.registrarChecks++;
+            }
+            // A move into a unit outside the registrar's territory: 403, whatever the seat was.
+            const outside = UNITS.find((unit) => !territory.includes(unit) && map.unitsOf(map.provinceOfUnit(unit, TODAY).code, TODAY) !== null)!;
+            const destination = map.provinceOfUnit(outside, TODAY).code;
+            const move = await api
+              .http()
+              .post(`/api/organizations/${org.id}/relocation`)
+              .set(registrar)
+              .send({ provinceCode: destination, ...(map.unitsOf(destination, TODAY)!.length > 1 ? { formerProvinceCode: outside } : {}), effectiveOn: TODAY });
+            check(log, `a registrar of ${code} moves ${org.id} into ${destination} (former ${outside})`, () => expect(move.status).toBe(403));
+          }
+        }
         totals.histories++;
       }),
       assertParameters({ numRuns: NUM_RUNS, interruptAfterTimeLimit: 200_000, seedVariable: 'MAP_QUERIES_SEED', endOnFailureVariable: 'MAP_QUERIES_END_ON_FAILURE' }),
@@ -283,5 +318,6 @@ describe('the api on the map against an independent fold: progress, series and l
     expect(totals.flowsMoved).toBeGreaterThan(0);
     expect(totals.flowsRefused).toBeGreaterThan(0);
     expect(totals.targetsOnOtherTerritory).toBeGreaterThan(0);
+    expect(totals.registrarChecks).toBeGreaterThan(0);
   });
 });
