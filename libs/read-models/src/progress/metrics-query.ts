@@ -62,6 +62,67 @@ export async function metricsAt(
 
 const EMPTY = {} as CountsRow;
 
+/** One territory of a progress question and the dates it is counted on. */
+export interface TerritoryDates {
+  units: readonly string[];
+  dates: LocalDate[];
+  populationOn: PopulationOn;
+}
+
+/**
+ * Several territories' metrics on a few dates each (a progress question: the
+ * asked territory on asOf, each plan's territory on asOf and on its adoption
+ * date), reading each unit's rows once per date. The counters are sums over
+ * organizations, so a territory's are the sum of its units': one statement
+ * per date counts every unit any territory needs then, grouped by unit (An
+ * Giang as of 2026 and Plan 251's former Kiên Giang read 91's rows once).
+ * Member cooperatives of unions are counted per territory, each once
+ * (a cooperative may belong to unions of two of its units).
+ */
+export async function metricsOfTerritories(generation: Generation, territories: TerritoryDates[], knownAt = 'infinity'): Promise<Map<LocalDate, Metrics>[]> {
+  const unitsOn = new Map<LocalDate, Set<string>>();
+  for (const { units, dates } of territories) {
+    for (const date of dates) {
+      const needed = unitsOn.get(date) ?? new Set<string>();
+      units.forEach((unit) => needed.add(unit));
+      unitsOn.set(date, needed);
+    }
+  }
+  const [byDate, memberships] = await Promise.all([
+    Promise.all(
+      [...unitsOn].filter(([, units]) => units.size > 0).map(async ([date, units]) => [date, await countersByUnit(generation, [...units].sort(), date, knownAt)] as const),
+    ),
+    Promise.all(territories.map(({ units, dates }) => (units.length === 0 ? new Map<LocalDate, string>() : unionMemberCooperatives(generation, units, [...new Set(dates)].sort(), knownAt)))),
+  ]);
+  const counted = new Map(byDate);
+  return territories.map(({ units, dates, populationOn }, t) => {
+    const metrics = new Map<LocalDate, Metrics>();
+    for (const date of dates) {
+      const sums: Record<string, number> = Object.fromEntries(COUNTERS.map(({ name }) => [name, 0]));
+      for (const unit of units) {
+        const row = counted.get(date)?.get(unit);
+        if (row) COUNTERS.forEach(({ name }) => (sums[name] += Number(row[name] ?? 0)));
+      }
+      const row = Object.fromEntries(Object.entries(sums).map(([name, value]) => [name, String(value)]));
+      metrics.set(date, toMetrics({ ...row, union_member_cooperatives: memberships[t].get(date) ?? '0' } as CountsRow, populationOn(date)));
+    }
+    return metrics;
+  });
+}
+
+/** The counters of each of `units` at one date: one statement, grouped by unit. */
+async function countersByUnit(generation: Generation, units: string[], day: LocalDate, knownAt: string): Promise<Map<string, Record<string, string | null>>> {
+  const known = knownWhen(knownAt, 3);
+  const { rows } = await generation.pool.query<Record<string, string | null> & { province_code: string }>(
+    `SELECT province_code, ${AT_A_DATE}
+       FROM ${generation.identifier}.organization_timeline
+      WHERE ${unitsCondition(units, 'province_code', 1, knownAt !== 'infinity')} AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'
+      GROUP BY province_code`,
+    [units, day, ...known.parameters],
+  );
+  return new Map(rows.map((row) => [row.province_code, row]));
+}
+
 /**
  * The condition "the row's unit is one of the territory's", on `column`,
  * with the units as parameter `$position` (a text[]; null for the whole
@@ -217,10 +278,12 @@ async function countersBySweep(generation: Generation, units: Units, days: Local
 
 /** Cooperatives with a membership in force where both sides exist, in a union of the territory, each counted once (domain.md: "20 HTX thành viên" counts cooperatives, not memberships); few rows: a join per date. */
 async function unionMemberCooperatives(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
+  // One index search per (date, unit): the GiST index on (union_province_code, valid, known) takes an equality, not an array.
+  const byUnit = units === 'all' ? '' : `CROSS JOIN unnest($1::text[]) AS p(unit)`;
   const { rows } = await generation.pool.query<{ day: string; n: string }>(
     `SELECT d.as_of::text AS day, count(DISTINCT m.cooperative_id) AS n
-       FROM unnest($2::date[]) AS d(as_of)
-       JOIN ${generation.identifier}.union_memberships m ON ${unitsCondition(units, 'm.union_province_code', 1, true)} AND m.valid @> d.as_of AND m.known @> $3::timestamptz
+       FROM unnest($2::date[]) AS d(as_of) ${byUnit}
+       JOIN ${generation.identifier}.union_memberships m ON ${units === 'all' ? '$1::text[] IS NULL' : 'm.union_province_code = p.unit'} AND m.valid @> d.as_of AND m.known @> $3::timestamptz
       WHERE EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline c
                      WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
         AND EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline u

@@ -5,7 +5,7 @@ import type { Generation } from '../generations';
 import { liesWithin, planTerritory, territoryAnswer } from '../plans/plan-territory';
 import type { PlanQueries } from '../plans/plan-queries';
 import { Populations } from '../population/population';
-import { metricsAt, type Units } from './metrics-query';
+import { metricsAt, metricsOfTerritories, type Units } from './metrics-query';
 
 export interface PopulationEntry {
   provinceCode: string;
@@ -108,7 +108,14 @@ export class ProgressQueries {
       if (same) same.dates.push(...counting.dates);
       else countings.set(counting.key, counting);
     }
-    await Promise.all([...countings.values()].map((counting) => counting.count(generation, this.populationOf, knownAt)));
+    // Few dates per territory: every territory in one pass per date, each unit's rows read once (metricsOfTerritories).
+    const all = [...countings.values()];
+    const counted = await metricsOfTerritories(
+      generation,
+      all.map(({ units, dates }) => ({ units, dates, populationOn: (date: LocalDate) => this.populationOf(units, date) })),
+      knownAt,
+    );
+    all.forEach((counting, i) => (counting.metrics = counted[i]));
     const targets = plans.flatMap(({ plan, territory: covers }) => {
       const counted = countings.get(Counting.keyOf(covers.units))!;
       const actual = counted.metrics.get(asOf)!;
