@@ -34,7 +34,7 @@ export function commandHandlers(runtime: Runtime): Provider[] {
       useFactory: (units: AdministrativeUnits) =>
         new OrganizationCommandHandler(runtime.eventStore, (id, authorize) => refuseIfQuarantined(runtime.pool, id, authorize), units),
     },
-    { provide: PlanCommandHandler, useFactory: () => new PlanCommandHandler(runtime.eventStore) },
+    { provide: PlanCommandHandler, inject: [AdministrativeUnits], useFactory: (units: AdministrativeUnits) => new PlanCommandHandler(runtime.eventStore, units) },
     {
       provide: AdministrativeUnitsCommandHandler,
       useFactory: () => new AdministrativeUnitsCommandHandler(runtime.eventStore, firstMapOf(readAdministrativeUnitsReference(runtime.dataDir))),

@@ -134,7 +134,7 @@ export function referenceMap(): AdministrativeMap {
 const planDecider: Decider<PlanCommand, PlanEvent, PlanHistory, PlanDecisionContext> = {
   decide: decidePlan,
   fold: foldPlanHistory,
-  initialContext: () => ({ today: TODAY }),
+  initialContext: () => ({ today: TODAY, map: referenceMap() }),
 };
 
 /** Accepts event lists and stream builders (anything with `events`), concatenated in order. */

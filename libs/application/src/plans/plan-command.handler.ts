@@ -15,6 +15,8 @@ import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { decideAndAppend } from '../commands/decide-and-append';
 import { requirePermission } from '../commands/authorization';
+import { AdministrativeUnits, firstMapOf, readAdministrativeUnitsReference } from '../administrative-units/administrative-units';
+import { PROJECT_DATA_DIR } from '../administrative-units/load-administrative-map';
 
 /** The command bus's message for every plan command: the command and who sends it. */
 export class PlanCommandMessage implements ICommand {
@@ -26,7 +28,15 @@ export class PlanCommandMessage implements ICommand {
 
 /** Plans are history too: adopting or amending one is an event (domain.md, "Targets"). */
 export class PlanCommandHandler implements ICommandHandler<PlanCommandMessage, CommandResult> {
-  constructor(private readonly store: EventStore) {}
+  private readonly administrativeUnits: AdministrativeUnits;
+
+  /** `administrativeUnits`: the map as recorded (a plan's province must be in force on its adoption date); by default the one of `store`. */
+  constructor(
+    private readonly store: EventStore,
+    administrativeUnits?: AdministrativeUnits,
+  ) {
+    this.administrativeUnits = administrativeUnits ?? new AdministrativeUnits(store, firstMapOf(readAdministrativeUnitsReference(PROJECT_DATA_DIR)));
+  }
 
   execute({ command, context }: Pick<PlanCommandMessage, 'command' | 'context'>): Promise<CommandResult> {
     return decideAndAppend(
@@ -39,6 +49,7 @@ export class PlanCommandHandler implements ICommandHandler<PlanCommandMessage, C
         decide: async (history) => ({
           facts: decidePlan(command, foldRecordedPlan(history), {
             today: todayInVietnam(context.now),
+            map: await this.administrativeUnits.map(),
             supersedingPlan: await this.supersedingPlan(command),
           }),
         }),

@@ -10,8 +10,12 @@ import type { PlanHistory } from '../plan.history';
 import { isPlanId } from '../plan.types';
 
 /** Plans are adopted by the province; the registry records them (the admin enters them). */
-export function decideAdoption(command: AdoptPlan, history: PlanHistory | null, { today }: PlanDecisionContext): PlanAdopted[] {
+export function decideAdoption(command: AdoptPlan, history: PlanHistory | null, { today, map }: PlanDecisionContext): PlanAdopted[] {
   const data = validateAdoption(command, today);
+  // The plan binds to the adopting province's territory on its adoption date: a code that never
+  // named a province is 400, one not in force that day (89 in 2026) is 409 naming its successor.
+  map.requireKnownProvinceCode(data.provinceCode, 'provinceCode');
+  if (map.unitsOf(data.provinceCode, data.adoptedOn) === null) throw map.notInForce(data.provinceCode, data.adoptedOn, 'conflict');
   if (history !== null) throw DomainError.conflict('PLAN_EXISTS', `Plan ${command.planId} is already adopted`);
   return [{ type: 'PlanAdopted', data }];
 }

@@ -58,6 +58,16 @@ describe('adopting a plan', () => {
     givenPlan().when(adopt({ provinceCode: 'KG' })).thenThrows('VALIDATION_FAILED', 'provinceCode');
   });
 
+  it('binds a plan to a province in force on its adoption date: 89 before the merger, 91 after it', () => {
+    givenPlan().when(adopt({ provinceCode: '89', adoptedOn: '2024-05-01' })).then([adopted({ provinceCode: '89', adoptedOn: '2024-05-01', effectiveOn: '2024-05-01' })]);
+    givenPlan().when(adopt({ provinceCode: '91', adoptedOn: '2026-01-05' })).then([adopted({ provinceCode: '91', adoptedOn: '2026-01-05', effectiveOn: '2026-01-05' })]);
+  });
+
+  it('refuses a plan of a province not in force on its adoption date (89 in 2026) and of a code that never named one', () => {
+    givenPlan().when(adopt({ provinceCode: '89', adoptedOn: '2026-01-05' })).thenThrows('PROVINCE_NOT_IN_FORCE', 'provinceCode');
+    givenPlan().when(adopt({ provinceCode: '99' })).thenThrows('UNKNOWN_PROVINCE', 'provinceCode');
+  });
+
   it('refuses a blank title', () => {
     givenPlan().when(adopt({ title: '' })).thenThrows('VALIDATION_FAILED', 'title');
   });
