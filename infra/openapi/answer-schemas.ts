@@ -12,7 +12,6 @@ export const ANSWER_TYPES = [
   'OrganizationAsOf',
   'OrganizationPage',
   'HistoryEntry',
-  'PlanState',
   'PlanAnswer',
   'ProvinceProgress',
   'SeriesPoint',
