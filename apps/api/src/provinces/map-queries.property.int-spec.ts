@@ -29,7 +29,8 @@ import {
  * that knows the map"): the histories of map-property.test-harness.ts (seats in 89, 91, 10, 15 and
  * 01 across 1 July 2025, relocations between provinces and within a merged one, registrations the
  * first demo wrote under ended codes) recorded through the real command path into the in-process
- * api's database and projected, and a few plans adopted over HTTP (some repealed). Then, for each
+ * api's database and projected, and a few plans adopted over HTTP (some repealed; one of a code
+ * not in force on its adoption date is 409 PROVINCE_NOT_IN_FORCE naming the successor). Then, for each
  * code, each `boundariesOn` (none, or dates on both sides of the merger), several dates and several
  * `knownAt`, the api must answer what the independent model folds:
  * - `GET /api/provinces/{code}/progress`: the metrics of the territory (population_share on the
@@ -76,7 +77,7 @@ interface AdoptedPlan {
 describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
   let api: InProcessApi | null = null;
   const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
-  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, targetsOnOtherTerritory: 0, national: 0, registrarChecks: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
+  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, plansRefused: 0, targetsOnOtherTerritory: 0, national: 0, registrarChecks: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
     const last = api;
@@ -113,10 +114,18 @@ describe('the api on the map against an independent fold: progress, series and l
           const code = CODES[drawn.code];
           const adoptedOn = ADOPTION_DATES[drawn.adoptedOn];
           const units = map.unitsOf(code, adoptedOn);
-          if (units === null) continue;
           const id = `map-plan-${totals.histories}-${i}-${Date.now()}`;
           const body = { id, document: `${i}/KH-UBND`, title: 'Kế hoạch phát triển kinh tế tập thể', issuer: `Ủy ban nhân dân tỉnh ${code}`, provinceCode: code, adoptedOn, targets: TARGETS };
           const adopted = await api.http().post('/api/plans').set(api.auth(admin)).send(body);
+          if (units === null) {
+            // A plan is a command too: judged on the map of its adoption date, naming the province that holds the code's territory then.
+            const successor = map.provinceOfUnit(code, adoptedOn).code;
+            check(log, `adopting a plan of ${code} on ${adoptedOn}, when ${code} is not in force`, () =>
+              expect({ status: adopted.status, code: adopted.body.code, successor: adopted.body.successor }).toEqual({ status: 409, code: 'PROVINCE_NOT_IN_FORCE', successor }),
+            );
+            totals.plansRefused++;
+            continue;
+          }
           check(log, `adopting a plan of ${code} on ${adoptedOn}`, () => expect(adopted.status).toBe(201));
           const endedOn = drawn.repeal === 0 ? addDays(adoptedOn, 200) : null;
           if (endedOn) {
