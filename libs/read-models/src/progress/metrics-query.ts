@@ -276,14 +276,34 @@ async function countersBySweep(generation: Generation, units: Units, days: Local
   });
 }
 
-/** Cooperatives with a membership in force where both sides exist, in a union of the territory, each counted once (domain.md: "20 HTX thành viên" counts cooperatives, not memberships); few rows: a join per date. */
+/**
+ * Cooperatives with a membership in force where both sides exist, in a union
+ * of the territory, each counted once (domain.md: "20 HTX thành viên" counts
+ * cooperatives, not memberships). A few dates: a join per date. Many (a
+ * series): per cooperative, the dates it counts on as one multirange (its
+ * memberships' ranges, each cut to the ranges where both sides exist), then a
+ * containment test per date; the join per date looked up both sides of every
+ * membership at every date (400 ms for a 10-year monthly series of two units
+ * with about 950 memberships, against 30 ms for all the other counters).
+ */
 async function unionMemberCooperatives(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Map<LocalDate, string>> {
-  // One index search per (date, unit): the GiST index on (union_province_code, valid, known) takes an equality, not an array.
-  const byUnit = units === 'all' ? '' : `CROSS JOIN unnest($1::text[]) AS p(unit)`;
+  const counting = days.length <= FEW_DATES ? membersAtEachDate : membersOverRanges;
+  return new Map((await counting(generation, units, days, knownAt)).map((row) => [row.day, row.n]));
+}
+
+/** The memberships of the territory's unions: one GiST index search per unit (it takes an equality, not an array). */
+function membershipsOf(units: Units): { from: string; where: string } {
+  return units === 'all'
+    ? { from: '', where: '$1::text[] IS NULL' }
+    : { from: 'CROSS JOIN unnest($1::text[]) AS p(unit)', where: 'm.union_province_code = p.unit' };
+}
+
+async function membersAtEachDate(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<{ day: string; n: string }[]> {
+  const memberships = membershipsOf(units);
   const { rows } = await generation.pool.query<{ day: string; n: string }>(
     `SELECT d.as_of::text AS day, count(DISTINCT m.cooperative_id) AS n
-       FROM unnest($2::date[]) AS d(as_of) ${byUnit}
-       JOIN ${generation.identifier}.union_memberships m ON ${units === 'all' ? '$1::text[] IS NULL' : 'm.union_province_code = p.unit'} AND m.valid @> d.as_of AND m.known @> $3::timestamptz
+       FROM unnest($2::date[]) AS d(as_of) ${memberships.from}
+       JOIN ${generation.identifier}.union_memberships m ON ${memberships.where} AND m.valid @> d.as_of AND m.known @> $3::timestamptz
       WHERE EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline c
                      WHERE c.organization_id = m.cooperative_id AND c.valid @> d.as_of AND c.known @> $3::timestamptz AND c.status <> 'dissolved')
         AND EXISTS (SELECT 1 FROM ${generation.identifier}.organization_timeline u
@@ -291,7 +311,36 @@ async function unionMemberCooperatives(generation: Generation, units: Units, day
       GROUP BY d.as_of`,
     [unitsParameter(units), days, knownAt],
   );
-  return new Map(rows.map((row) => [row.day, row.n]));
+  return rows;
+}
+
+async function membersOverRanges(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<{ day: string; n: string }[]> {
+  const memberships = membershipsOf(units);
+  const schema = generation.identifier;
+  const { rows } = await generation.pool.query<{ day: string; n: string }>(
+    `WITH m AS MATERIALIZED (
+       SELECT m.cooperative_id, m.union_id, m.valid FROM (SELECT 1) AS one ${memberships.from}
+         JOIN ${schema}.union_memberships m ON ${memberships.where} AND m.known @> $3::timestamptz AND m.valid && daterange($4::date, $5::date, '[]')
+     ),
+     -- where each side exists (in force, not dissolved) as known at knownAt: the union of its rows' ranges
+     exists_on AS (
+       SELECT t.organization_id, range_agg(t.valid) AS ranges
+         FROM ${schema}.organization_timeline t
+        WHERE t.organization_id IN (SELECT cooperative_id FROM m UNION SELECT union_id FROM m)
+          AND t.known @> $3::timestamptz AND t.status <> 'dissolved'
+        GROUP BY t.organization_id
+     ),
+     counted AS (
+       SELECT m.cooperative_id, range_agg(datemultirange(m.valid) * c.ranges * u.ranges) AS ranges
+         FROM m JOIN exists_on c ON c.organization_id = m.cooperative_id JOIN exists_on u ON u.organization_id = m.union_id
+        GROUP BY m.cooperative_id
+     )
+     SELECT d.as_of::text AS day, count(*) AS n
+       FROM unnest($2::date[]) AS d(as_of) JOIN counted ON counted.ranges @> d.as_of
+      GROUP BY d.as_of`,
+    [unitsParameter(units), days, knownAt, days[0], days[days.length - 1]],
+  );
+  return rows;
 }
 
 function toMetrics(row: CountsRow, population: number | null): Metrics {
