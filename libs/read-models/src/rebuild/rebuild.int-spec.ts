@@ -45,6 +45,9 @@ describe('blue-green rebuild of the read models', () => {
     await caughtUp(generationSchema(first));
     const incremental = await digest(database, generationSchema(first));
     expect(Number(incremental.organization_timeline.split(':')[0])).toBeGreaterThan(100);
+    // The demo moves some seats: relocations (which open timeline rows in another unit) are rebuilt row for row too.
+    const { rows: relocations } = await database.pool.query(`SELECT count(*)::int AS n FROM events WHERE event_type = 'OrganizationRelocated'`);
+    expect(relocations[0].n).toBeGreaterThan(0);
 
     const phases: string[] = [];
     const result = await rebuildReadModels(database.pool, store, { batchSize: 500, onProgress: (p) => phases.push(p.phase) });
