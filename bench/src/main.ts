@@ -11,7 +11,7 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
 import { prepareDatabase } from '@ktt/platform/database/prepare-database';
 import { createLogger } from '@ktt/platform/logging/logger';
-import { Generation, loadPopulations, OrganizationQueries, PlanQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
+import { Generation, loadPopulationFigures, OrganizationQueries, PlanQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
 import { loadRun, startApi, waitForProjector, type LoadKind, type LoadRun } from './api-load';
 import { dataSetChoice, loadDataSet } from './dataset';
 import { describeMachine } from './machine';
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     if (agreement && !agreement.agree) note('bench: Emmett\'s projection and the control do not hold the same rows (see RESULTS.md)');
 
     // 2. Queries on the last generation.
-    const populations = loadPopulations(path.join(ROOT, 'data', 'reference', 'province-populations.json'));
+    const populations = loadPopulationFigures(path.join(ROOT, 'data', 'reference', 'province-population-figures.json'));
     const progress = new ProgressQueries(new PlanQueries(), populations);
     const organizationsQuery = new OrganizationQueries();
     // The map as the api answers with it: a province's territory on the boundaries of the date asked.

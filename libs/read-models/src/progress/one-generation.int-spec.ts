@@ -76,7 +76,7 @@ describe('one generation per answer', () => {
         return super.inForce(generation, asOf, provinceCode, knownAt);
       }
     })();
-    const progress = new ProgressQueries(plans, new Map());
+    const progress = new ProgressQueries(plans, () => null);
     const map = administrativeMapFromReference(
       JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'data', 'reference', 'administrative-units-2025.json'), 'utf8')) as AdministrativeUnitsReference,
     );

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { evaluateTarget, METRIC_NAMES, periodEnds, type AdministrativeMap, type LocalDate, type PeriodStep, type Territory } from '@ktt/domain';
 import type { Metrics, PopulationAnswer, ProvinceProgress, SeriesPoint } from '../answers';
 import type { Generation } from '../generations';
@@ -7,35 +6,8 @@ import type { PlanQueries } from '../plans/plan-queries';
 import { Populations } from '../population/population';
 import { metricsAt, metricsOfTerritories, type Units } from './metrics-query';
 
-export interface PopulationEntry {
-  provinceCode: string;
-  population: number | null;
-  year: number | null;
-  source: string | null;
-}
-
-/** Reference data: population by province, with its source; unknown = null (population_share is then null). */
-export function loadPopulations(file: string): Map<string, PopulationEntry> {
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { provinces: PopulationEntry[] };
-  return new Map(data.provinces.map((entry) => [entry.provinceCode, entry]));
-}
-
 /** The population of a territory (its units, or the whole country) on a date; null where none is sourced. */
 export type PopulationOf = (units: Units, date: LocalDate) => number | null;
-
-/** One figure per unit, whatever the date: a territory's is the sum of its units', null when one is missing. */
-export function populationsByUnit(populations: Map<string, PopulationEntry>): PopulationOf {
-  return (units) => {
-    if (units === 'all' || units.length === 0) return null;
-    let sum = 0;
-    for (const unit of units) {
-      const population = populations.get(unit)?.population;
-      if (population === null || population === undefined) return null;
-      sum += population;
-    }
-    return sum;
-  };
-}
 
 /** The asked province's territory (api.md: "Queries"). */
 export interface ProgressQuestion {
@@ -74,14 +46,14 @@ export class ProgressQueries {
 
   constructor(
     private readonly plans: PlanQueries,
-    populations: Map<string, PopulationEntry> | PopulationOf | Populations,
+    populations: Populations | PopulationOf,
   ) {
     if (populations instanceof Populations) {
       this.describePopulation = (units, date) => populations.populationOf(units, date);
       this.populationOf = (units, date) => populations.populationOf(units, date).value;
       return;
     }
-    const populationOf = populations instanceof Map ? populationsByUnit(populations) : populations;
+    const populationOf = populations;
     this.populationOf = populationOf;
     this.describePopulation = (units, date) => {
       const value = populationOf(units, date);
