@@ -182,10 +182,10 @@ describe('flows, the national roll-up and population over HTTP', () => {
     const byCode = async (asOf: string) => new Map(((await http.get(`/api/provinces?asOf=${asOf}`)).body as { code: string; population?: number }[]).map((p) => [p.code, p]));
     const before = await byCode('2024-12-31');
     expect(before.get('91')?.population).toBe(1723067);
-    expect(before.get('37')).not.toHaveProperty('population'); // Ninh Bình: no sourced figure yet
+    expect(before.get('54')).not.toHaveProperty('population'); // Phú Yên: no sourced census figure yet
     const after = await byCode('2026-01-01');
     expect(after.get('91')?.population).toBe(1908352 + 1723067);
-    expect(after.get('37')).not.toHaveProperty('population'); // Ninh Bình from 2025 takes in 35, 36 and 37
+    expect(after.get('66')).not.toHaveProperty('population'); // Đắk Lắk from 2025 takes in Phú Yên (54)
     expect((await byCode('2015-12-31')).get('91')).not.toHaveProperty('population');
   });
 });
