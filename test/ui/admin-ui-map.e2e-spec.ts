@@ -297,6 +297,9 @@ describe('admin UI on the 2025 map of provinces', () => {
       'Thuộc An Giang (91), địa bàn An Giang cũ từ ngày 01/07/2025 (sắp xếp đơn vị hành chính)',
       'Chuyển trụ sở đến Lào Cai (15), địa bàn Yên Bái cũ từ ngày 01/02/2026',
     ]);
+    // The history reads the stream; the state reads the read models, which the page asks with the
+    // command's position (minPosition): once it shows the move, the api's answer below has it too.
+    await expectText(page.getByTestId('organization-state'), /Lào Cai \(15\)/);
     await page.screenshot({ path: screenshotPath('organization-province-history'), fullPage: true });
     const state = await (await fetch(`${api.baseUrl}/api/organizations/${ids.anGiang2020}`, { headers: { authorization: `Bearer ${api.adminToken}` } })).json();
     expect(state).toMatchObject({ provinceCode: '15', formerProvinceCode: '15' });
