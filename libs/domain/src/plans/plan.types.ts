@@ -26,6 +26,11 @@ export const METRIC_NAMES = [
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/** A share is a ratio in [0, 1] (0.7, not 70); every other metric is a count. The names say which (domain.md, "Metrics"). */
+export function isShareMetric(metric: MetricName): boolean {
+  return metric.endsWith('_share');
+}
+
 /** domain.md, "Targets": `between` has min and max; every other op has a value. */
 export const TARGET_OPS = ['at_least', 'more_than', 'approximately', 'between', 'at_most'] as const;
 export type TargetOp = (typeof TARGET_OPS)[number];
@@ -59,6 +64,7 @@ export function validateTarget(target: Target, path: string): void {
   requireOneOf(target.op, TARGET_OPS, `${path}.op`);
   if (target.op === 'between') validateRange(target, path);
   else validateValue(target, path);
+  if (isShareMetric(target.metric)) validateShareBounds(target, path);
   requireDate(target.deadline, `${path}.deadline`);
   requireText(target.quote, `${path}.quote`, { max: LIMITS.text.targetQuote, multiline: true });
 }
@@ -74,6 +80,16 @@ function validateValue(target: Target, path: string): void {
   requireNumber(target.value, `${path}.value`);
   if (target.min !== undefined) throw invalid(`${path}.min`, `A "${target.op}" target has a value, not min`);
   if (target.max !== undefined) throw invalid(`${path}.max`, `A "${target.op}" target has a value, not max`);
+}
+
+/** A share target's numbers are ratios: `70` meant as 70 % would be a target no share can reach, so it is refused. */
+function validateShareBounds(target: Target, path: string): void {
+  for (const field of ['value', 'min', 'max'] as const) {
+    const n = target[field];
+    if (n !== undefined && (n < 0 || n > 1)) {
+      throw invalid(`${path}.${field}`, `${path}.${field} of a share target (${target.metric}) is a ratio between 0 and 1 (0.7 for 70 %), not ${n}`);
+    }
+  }
 }
 
 function requireNumber(value: unknown, path: string): asserts value is number {

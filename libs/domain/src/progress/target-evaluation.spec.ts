@@ -39,9 +39,11 @@ describe('evaluating a target', () => {
       ['at_least ("ít nhất", "đạt", "là") is met when the actual value equals the value', { op: 'at_least', value: 100 }, 100, { met: true, attainment: 1 }],
       ['at_least is met above the value, with attainment above 1', { op: 'at_least', value: 100 }, 120, { met: true, attainment: 1.2 }],
       ['at_least is not met below the value, with attainment actual ÷ value', { op: 'at_least', value: 100 }, 80, { met: false, attainment: 0.8 }],
-      ['more_than ("trên") is not met when the actual value only equals the value', { op: 'more_than', value: 100 }, 100, { met: false, attainment: 1 }],
-      ['more_than is met above the value', { op: 'more_than', value: 100 }, 101, { met: true, attainment: 1.01 }],
-      ['more_than is not met below the value', { op: 'more_than', value: 100 }, 50, { met: false, attainment: 0.5 }],
+      ['more_than ("trên") on a count is not met when the actual value only equals the value', { op: 'more_than', value: 100 }, 100, { met: false, attainment: 100 / 101 }],
+      ['more_than on a count aims at value + 1, met there with attainment 1', { op: 'more_than', value: 100 }, 101, { met: true, attainment: 1 }],
+      ['more_than on a count is not met below the value', { op: 'more_than', value: 100 }, 50, { met: false, attainment: 50 / 101 }],
+      ['more_than on a share is not met at the value, and reads at most 0.999', { metric: 'rated_organizations_good_or_fair_share', op: 'more_than', value: 0.65 }, 0.65, { met: false, attainment: 0.999 }],
+      ['more_than on a share is met just above the value', { metric: 'rated_organizations_good_or_fair_share', op: 'more_than', value: 0.65 }, 0.66, { met: true, attainment: 0.66 / 0.65 }],
       ['approximately ("khoảng") is met at 95 % of the value', { op: 'approximately', value: 700 }, 665, { met: true, attainment: 665 / 700 }],
       ['approximately is not met just below 95 % of the value', { op: 'approximately', value: 700 }, 664, { met: false, attainment: 664 / 700 }],
       ['approximately is met above the value too', { op: 'approximately', value: 700 }, 800, { met: true, attainment: 800 / 700 }],
@@ -52,9 +54,9 @@ describe('evaluating a target', () => {
       ['between is not met below min', between, 0.35, { met: false, attainment: 0.5, aboveMax: false }],
       ['at_most ("xử lý dứt điểm") is met at the value, with attainment 1', { op: 'at_most', value: 5 }, 5, { met: true, attainment: 1 }],
       ['at_most is met below the value, with attainment still 1', { op: 'at_most', value: 5 }, 2, { met: true, attainment: 1 }],
-      ['at_most is not met above the value, with attainment value ÷ actual', { op: 'at_most', value: 5 }, 20, { met: false, attainment: 0.25 }],
+      ['at_most without a baseline is not met above the value, with attainment value ÷ actual', { op: 'at_most', value: 5 }, 20, { met: false, attainment: 0.25 }],
       ['at_most with value 0 is met at 0', { op: 'at_most', value: 0 }, 0, { met: true, attainment: 1 }],
-      ['at_most with value 0 is 0 % attained while any are left', { op: 'at_most', value: 0 }, 3, { met: false, attainment: 0 }],
+      ['at_most with value 0 and no baseline is 0 % attained while any are left', { op: 'at_most', value: 0 }, 3, { met: false, attainment: 0 }],
     ])('%s', (_case, t, actual, expected) => {
       expect(evaluate(t, actual)).toMatchObject(expected);
     });
@@ -67,7 +69,7 @@ describe('evaluating a target', () => {
   });
 
   describe('a zero aim for the other ops', () => {
-    it.each(['at_least', 'more_than', 'approximately'] as const)('%s gives attainment null, not Infinity', (op) => {
+    it.each(['at_least', 'approximately'] as const)('%s gives attainment null, not Infinity', (op) => {
       expect(evaluate({ op, value: 0 }, 4).attainment).toBeNull();
     });
 
@@ -85,7 +87,7 @@ describe('evaluating a target', () => {
       ['between', range(0.7, 0.85)],
     ] as Array<[string, Partial<Target>]>)('%s has met, attainment and onTrack null', (_op, t) => {
       const evaluation = evaluate(t, null, { baseline: 10, asOf: '2026-01-01' });
-      expect(evaluation).toMatchObject({ actual: null, met: null, attainment: null, onTrack: null });
+      expect(evaluation).toMatchObject({ actual: null, met: null, attainment: null, onTrack: null, status: 'unknown' });
     });
 
     it('still gives baseline and expected, so a chart can draw the line', () => {
@@ -117,6 +119,7 @@ describe('evaluating a target', () => {
       met: false,
       attainment: 500 / 700,
       onTrack: true,
+      status: 'on_track',
       baseline: 400,
       expected: 400,
     });
@@ -174,11 +177,20 @@ describe('evaluating a target', () => {
       });
 
       it('draws an approximately target towards the value itself, not 95 % of it', () => {
+        const evaluation = evaluate({ op: 'approximately', value: 100, deadline: '2025-01-01' }, 40, {
+          ...line,
+          asOf: '2024-07-02',
+        });
+        expect(evaluation.expected).toBeCloseTo(50, 12);
+        expect(evaluation).toMatchObject({ met: false, onTrack: false });
+      });
+
+      it('judges a met approximately target on track, though below the line to the value', () => {
         const evaluation = evaluate({ op: 'approximately', value: 100, deadline: '2025-01-01' }, 96, {
           ...line,
           asOf: '2025-01-01',
         });
-        expect(evaluation).toMatchObject({ met: true, expected: 100, onTrack: false });
+        expect(evaluation).toMatchObject({ met: true, expected: 100, onTrack: true, status: 'met' });
       });
     });
 
@@ -227,7 +239,7 @@ describe('evaluating a target', () => {
 
     it('Kiên Giang: about 700 cooperatives is met by 680 (≥ 665)', () => {
       const evaluation = evaluateIn(kienGiang, find(kienGiang, 'cooperatives'), 680, 600, '2030-12-31');
-      expect(evaluation).toMatchObject({ met: true, attainment: 680 / 700, expected: 700, onTrack: false });
+      expect(evaluation).toMatchObject({ met: true, attainment: 680 / 700, expected: 700, onTrack: true, status: 'met' });
     });
 
     it('Kiên Giang: 660 cooperatives is not about 700', () => {
@@ -241,7 +253,7 @@ describe('evaluating a target', () => {
 
     it('Kiên Giang: more than 100 high-tech cooperatives is not met by exactly 100', () => {
       const evaluation = evaluateIn(kienGiang, find(kienGiang, 'high_tech_agricultural_cooperatives'), 100, 40, '2026-01-01');
-      expect(evaluation).toMatchObject({ met: false, attainment: 1 });
+      expect(evaluation).toMatchObject({ met: false, attainment: 100 / 101 });
     });
 
     it('Kiên Giang: no dormant cooperatives left, 12 left halfway from 30 is on track', () => {
@@ -249,14 +261,15 @@ describe('evaluating a target', () => {
       // Halfway between 2023-10-20 and 2030-12-31 (2629 days) is 2027-05-26.
       const evaluation = evaluateIn(kienGiang, t, 12, 30, '2027-05-26');
       expect(evaluation.met).toBe(false);
-      expect(evaluation.attainment).toBe(0);
+      expect(evaluation.attainment).toBeCloseTo(18 / 30, 12);
       expect(evaluation.expected).toBeCloseTo(30 - (30 * 1314) / 2629, 12);
       expect(evaluation.onTrack).toBe(true);
     });
 
-    it('Kiên Giang: nothing is on track before the plan was adopted', () => {
+    it('Kiên Giang: no target short of its aim is judged before the plan was adopted', () => {
       for (const t of kienGiang.targets) {
-        expect(evaluateIn(kienGiang, t, 1, 1, '2023-10-19')).toMatchObject({ onTrack: null, expected: null });
+        const evaluation = evaluateIn(kienGiang, t, t.op === 'at_most' ? 1 : 0, 1, '2023-10-19');
+        expect(evaluation).toMatchObject({ met: false, onTrack: null, expected: null, status: 'unknown' });
       }
     });
 
@@ -293,6 +306,114 @@ describe('evaluating a target', () => {
           }
         }
       }
+    });
+  });
+});
+
+describe('target flags that never contradict each other (issue 16)', () => {
+  it('exactly 50 of "trên 50" after the deadline is neither met nor on track', () => {
+    const evaluation = evaluate({ metric: 'high_tech_agricultural_cooperatives', op: 'more_than', value: 50, deadline: '2030-12-31' }, 50, {
+      baseline: 20,
+      asOf: '2031-01-01',
+    });
+    expect(evaluation).toMatchObject({ met: false, onTrack: false, expected: 51 });
+    expect(evaluation.attainment).toBeLessThan(1);
+  });
+
+  it('51 of "trên 50" is met, on track, with attainment 1', () => {
+    const evaluation = evaluate({ op: 'more_than', value: 50, deadline: '2030-12-31' }, 51, { baseline: 20, asOf: '2031-01-01' });
+    expect(evaluation).toMatchObject({ met: true, onTrack: true, attainment: 1, status: 'met' });
+  });
+
+  it('30 dormant cooperatives down to 1 of "none left" is (30 − 1) ÷ (30 − 0) ≈ 0.967 attained, not 0', () => {
+    const evaluation = evaluate({ metric: 'dormant_cooperatives', op: 'at_most', value: 0 }, 1, { baseline: 30, asOf: '2026-01-01' });
+    expect(evaluation.met).toBe(false);
+    expect(evaluation.attainment).toBeCloseTo(29 / 30, 12);
+  });
+
+  it('at_most attainment is at least 0 when more are left than at the baseline', () => {
+    expect(evaluate({ op: 'at_most', value: 0 }, 40, { baseline: 30 }).attainment).toBe(0);
+  });
+
+  it('at_most with a baseline already at the aim falls back to aim ÷ actual', () => {
+    expect(evaluate({ op: 'at_most', value: 5 }, 20, { baseline: 5 }).attainment).toBe(0.25);
+  });
+
+  it('a met target is on track, also below its expected line', () => {
+    // Aim 100, met at 96 ("khoảng"), where the line from 0 expects 100 on the deadline.
+    const evaluation = evaluate({ op: 'approximately', value: 100, deadline: '2025-01-01' }, 96, { baseline: 0, adoptedOn: '2024-01-01', asOf: '2025-06-01' });
+    expect(evaluation).toMatchObject({ met: true, onTrack: true, status: 'met' });
+  });
+
+  it('a met target is on track before the plan was adopted too', () => {
+    expect(evaluate({ value: 100 }, 120, { baseline: 10, asOf: '2023-01-01' })).toMatchObject({ met: true, onTrack: true, expected: null });
+  });
+
+  it('a met target is on track with a null baseline too', () => {
+    expect(evaluate({ value: 100 }, 120, { baseline: null })).toMatchObject({ met: true, onTrack: true, status: 'met' });
+  });
+
+  it('from the deadline on an unmet target is off track and expects the aim, even without a baseline', () => {
+    expect(evaluate({ value: 100, deadline: '2025-01-01' }, 99, { baseline: null, asOf: '2025-01-01' })).toMatchObject({
+      met: false,
+      onTrack: false,
+      expected: 100,
+      status: 'near',
+    });
+  });
+
+  describe('the expected line where the baseline already meets the aim', () => {
+    it('is flat at the aim, not sloping down from a higher baseline', () => {
+      const evaluation = evaluate({ value: 100, deadline: '2030-12-31' }, 110, { baseline: 150, asOf: '2027-01-01' });
+      expect(evaluation).toMatchObject({ expected: 100, met: true, onTrack: true });
+    });
+
+    it('is flat at the aim of an at_most target whose baseline is already at or below it', () => {
+      const evaluation = evaluate({ op: 'at_most', value: 5, deadline: '2030-12-31' }, 6, { baseline: 2, asOf: '2027-01-01' });
+      expect(evaluation).toMatchObject({ expected: 5, met: false, onTrack: false });
+    });
+  });
+
+  describe('status', () => {
+    const ahead = { baseline: 0, adoptedOn: '2024-01-01', asOf: '2024-07-02' };
+    const year: Partial<Target> = { op: 'at_least', value: 5232, deadline: '2025-01-01' };
+
+    it('is met for a met target', () => {
+      expect(evaluate(year, 6000, ahead).status).toBe('met');
+    });
+
+    it('is on_track above the line', () => {
+      expect(evaluate(year, 2616, ahead).status).toBe('on_track');
+    });
+
+    it('2,610 against an expected 2,616 is near, not behind', () => {
+      const evaluation = evaluate(year, 2610, ahead);
+      expect(evaluation.expected).toBe(2616);
+      expect(evaluation).toMatchObject({ onTrack: false, status: 'near' });
+    });
+
+    it('is behind below 98 % of the expected value', () => {
+      expect(evaluate(year, 2563, ahead).status).toBe('behind'); // 2563 < 0.98 × 2616 = 2563.68
+    });
+
+    it('is near for at_most within 2 % above the expected value', () => {
+      // 40 dormant falling to 0 over 366 days: 20 expected on 2024-07-02 (183 days in).
+      const dormant: Partial<Target> = { op: 'at_most', value: 0, deadline: '2025-01-01' };
+      const from40 = { baseline: 40, adoptedOn: '2024-01-01', asOf: '2024-07-02' };
+      expect(evaluate(dormant, 20.4, from40).status).toBe('near');
+      expect(evaluate(dormant, 20.5, from40).status).toBe('behind');
+    });
+
+    it('is decided on unrounded values: 99.99 of 100 after the deadline is near, not met', () => {
+      expect(evaluate({ value: 100, deadline: '2025-01-01' }, 99.99, { baseline: 0, asOf: '2026-01-01' })).toMatchObject({ met: false, status: 'near' });
+    });
+
+    it('is unknown when the actual value is null', () => {
+      expect(evaluate(year, null, ahead).status).toBe('unknown');
+    });
+
+    it('is unknown when an unmet target cannot be judged (null baseline before its deadline)', () => {
+      expect(evaluate(year, 10, { ...ahead, baseline: null })).toMatchObject({ onTrack: null, status: 'unknown' });
     });
   });
 });
