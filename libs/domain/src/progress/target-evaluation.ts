@@ -35,6 +35,9 @@ const NEAR = 0.02;
 /** The highest attainment of an unmet `more_than` target: equal to its share value is not above it. */
 const MORE_THAN_UNMET_CEILING = 0.999;
 
+/** The largest number below 1: a ratio of two close numbers can round up to 1, which would read as met. */
+const BELOW_ONE = 1 - Number.EPSILON / 2;
+
 /**
  * domain.md, "Targets": met and attainment per op, "On track" and "Status".
  * Rounds nothing. The flags never contradict each other: a met target is on
@@ -107,8 +110,9 @@ function attainmentOf(op: TargetOp, aim: number, actual: number, baseline: numbe
   // A ratio to a zero aim is no measure of progress (it would be Infinity or NaN, which JSON cannot carry).
   if (aim === 0) return null;
   const ratio = actual / aim;
+  if (met) return ratio;
   // Equal to a share's value is not above it: an unmet "trên" never reads 100 %.
-  return op === 'more_than' && !met ? Math.min(ratio, MORE_THAN_UNMET_CEILING) : ratio;
+  return Math.min(ratio, op === 'more_than' ? MORE_THAN_UNMET_CEILING : BELOW_ONE);
 }
 
 /**
@@ -118,9 +122,9 @@ function attainmentOf(op: TargetOp, aim: number, actual: number, baseline: numbe
  */
 function atMostAttainment(aim: number, actual: number, baseline: number | null, met: boolean): number {
   if (met) return 1;
-  if (baseline !== null && baseline > aim) return Math.max(0, (baseline - actual) / (baseline - aim));
+  if (baseline !== null && baseline > aim) return Math.min(Math.max(0, (baseline - actual) / (baseline - aim)), BELOW_ONE);
   // Unmet means actual > aim; an aim at or below 0 with some left is no way along it.
-  return aim <= 0 ? 0 : aim / actual;
+  return aim <= 0 ? 0 : Math.min(aim / actual, BELOW_ONE);
 }
 
 /**

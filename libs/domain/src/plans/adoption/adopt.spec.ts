@@ -102,6 +102,27 @@ describe('adopting a plan', () => {
       givenPlan().when(withTarget({ op: 'at_least', value: 1, min: 0 })).thenThrows('VALIDATION_FAILED', 'targets[3].min');
     });
 
+    it.each<[string, Partial<Target>, string]>([
+      ['a value above 1 (70 meant as 70 %)', { metric: 'directors_trained_share', op: 'at_least', value: 70 }, 'targets[3].value'],
+      ['a negative value', { metric: 'population_share', op: 'at_least', value: -0.1 }, 'targets[3].value'],
+      ['a range with min below 0', { metric: 'cooperatives_good_or_fair_share', op: 'between', value: undefined, min: -0.2, max: 0.85 }, 'targets[3].min'],
+      ['a range with max above 1', { metric: 'cooperatives_good_or_fair_share', op: 'between', value: undefined, min: 0.7, max: 85 }, 'targets[3].max'],
+    ])('refuses a share target with %s, naming the field', (_what, target, field) => {
+      givenPlan().when(withTarget(target)).thenThrows('VALIDATION_FAILED', field);
+    });
+
+    it.each<[string, Partial<Target>]>([
+      ['0', { metric: 'directors_trained_share', op: 'at_least', value: 0 }],
+      ['1 (100 %)', { metric: 'organizations_digital_adoption_share', op: 'at_least', value: 1 }],
+      ['a range from 0 to 1', { metric: 'cooperatives_good_or_fair_share', op: 'between', value: undefined, min: 0, max: 1 }],
+    ])('accepts a share target of %s', (_what, target) => {
+      givenPlan().when(withTarget(target)).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget(target)] })]);
+    });
+
+    it('accepts a count target above 1', () => {
+      givenPlan().when(withTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })] })]);
+    });
+
     it('refuses an unknown metric', () => {
       givenPlan()
         .when(withTarget({ metric: 'happiness' as Target['metric'] }))
