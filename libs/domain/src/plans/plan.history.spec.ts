@@ -1,5 +1,5 @@
 import { aPlan, aTarget } from '@ktt/testing/builders';
-import { foldPlanHistory, planAsOf } from './plan.history';
+import { foldPlanHistory, planAsOf, targetsAddedOn } from './plan.history';
 import { METRIC_NAMES, planStreamId, TARGET_OPS } from './plan.types';
 
 describe('a plan as of a date', () => {
@@ -70,5 +70,42 @@ describe('plan vocabulary', () => {
 
   it('names the stream', () => {
     expect(planStreamId('kien-giang-251-kh-ubnd-2023')).toBe('plan-kien-giang-251-kh-ubnd-2023');
+  });
+});
+
+describe('the date each target takes its baseline on', () => {
+  const cooperatives = aTarget({ value: 700 });
+  const unions = aTarget({ metric: 'unions', value: 3 });
+  const dormant = aTarget({ metric: 'dormant_cooperatives', op: 'at_most', value: 0 });
+
+  it('is the adoption for every target the plan had from its adoption (none listed)', () => {
+    const plan = aPlan({ adoptedOn: '2023-10-20', targets: [cooperatives, unions] });
+    expect(targetsAddedOn(plan.history(), '2026-01-01')).toEqual(new Map());
+  });
+
+  it('is the amendment’s effectiveOn for a (metric, deadline) pair an amendment adds, from then on', () => {
+    const plan = aPlan({ adoptedOn: '2023-10-20', targets: [cooperatives] })
+      .amended({ effectiveOn: '2025-01-01', targets: [aTarget({ value: 800 }), dormant] })
+      .amended({ effectiveOn: '2025-06-01', targets: [aTarget({ value: 800 }), dormant, unions] });
+    expect(targetsAddedOn(plan.history(), '2024-12-31')).toEqual(new Map());
+    expect(targetsAddedOn(plan.history(), '2025-01-01')).toEqual(new Map([['dormant_cooperatives@2030-12-31', '2025-01-01']]));
+    expect(targetsAddedOn(plan.history(), '2026-01-01')).toEqual(
+      new Map([
+        ['dormant_cooperatives@2030-12-31', '2025-01-01'],
+        ['unions@2030-12-31', '2025-06-01'],
+      ]),
+    );
+  });
+
+  it('is a new date for a pair that was withdrawn and given again, and a new deadline is a new target', () => {
+    const plan = aPlan({ adoptedOn: '2023-10-20', targets: [cooperatives] })
+      .amended({ effectiveOn: '2025-01-01', targets: [] })
+      .amended({ effectiveOn: '2025-06-01', targets: [cooperatives, aTarget({ value: 2000, deadline: '2045-12-31' })] });
+    expect(targetsAddedOn(plan.history(), '2025-06-01')).toEqual(
+      new Map([
+        ['cooperatives@2030-12-31', '2025-06-01'],
+        ['cooperatives@2045-12-31', '2025-06-01'],
+      ]),
+    );
   });
 });

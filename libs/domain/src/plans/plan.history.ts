@@ -57,11 +57,36 @@ export function foldPlanHistory(events: readonly PlanEvent[]): PlanHistory | nul
  */
 export function planAsOf(history: PlanHistory, asOf: LocalDate): PlanState | null {
   if (planInForceFrom(history) > asOf) return null;
-  const amendments = history.amendments
+  const state = amendmentsInForce(history, asOf).reduce(applyAmendment, adoptedState(history));
+  return withEnd(state, history.end, asOf);
+}
+
+/** A target's identity within its plan (domain.md, "Targets"): its metric and deadline. */
+export function targetKey(target: Pick<Target, 'metric' | 'deadline'>): string {
+  return `${target.metric}@${target.deadline}`;
+}
+
+/**
+ * The date each target in force at `asOf` takes its baseline on, by
+ * targetKey (domain.md, "Targets"): one an amendment added (a pair the plan
+ * did not have just before it) on that amendment's effectiveOn; the others
+ * are absent, and take theirs on the plan's adoptedOn (as amended).
+ */
+export function targetsAddedOn(history: PlanHistory, asOf: LocalDate): Map<string, LocalDate> {
+  let addedOn = new Map<string, LocalDate | null>(history.adoption.targets.map((target) => [targetKey(target), null]));
+  for (const amendment of amendmentsInForce(history, asOf)) {
+    if (!amendment.targets) continue;
+    const before = addedOn;
+    addedOn = new Map(amendment.targets.map((target) => [targetKey(target), before.has(targetKey(target)) ? before.get(targetKey(target))! : amendment.effectiveOn]));
+  }
+  return new Map([...addedOn].filter((entry): entry is [string, LocalDate] => entry[1] !== null));
+}
+
+/** The amendments in effect at a date, in effective-date order; of two on the same date the later recorded comes last (and wins). */
+function amendmentsInForce(history: PlanHistory, asOf: LocalDate): PlanAmended['data'][] {
+  return history.amendments
     .filter((amendment) => amendment.effectiveOn <= asOf)
     .sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : 0));
-  const state = amendments.reduce(applyAmendment, adoptedState(history));
-  return withEnd(state, history.end, asOf);
 }
 
 /** The end in effect at a date: an ended plan keeps its facts but has no targets in force. */

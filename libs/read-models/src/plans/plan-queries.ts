@@ -1,8 +1,14 @@
-import { foldPlanHistory, planAsOf, type LocalDate, type PlanEvent, type PlanState } from '@ktt/domain';
+import { foldPlanHistory, planAsOf, targetKey, targetsAddedOn, type LocalDate, type PlanEvent, type PlanState, type Target } from '@ktt/domain';
 import type { Generation } from '../generations';
 
 /** Plans and the targets in force at a date, folded from the projected plan facts (a handful of plans) of one generation. */
 export class PlanQueries {
+  /**
+   * The targets an amendment added, by plan as answered, with the date each takes its baseline on. Kept beside
+   * the answer, not in it: a plan's answer is its facts, and its shape is the API's (api.md).
+   */
+  private readonly addedOn = new WeakMap<PlanState, Map<string, LocalDate>>();
+
   /**
    * `knownAt`: only what was recorded by then (adoptions and amendments recorded later do not count).
    * A plan ended by an event (repeal, supersede) on or before `asOf` is not in force; one ended by its deadlines is.
@@ -14,6 +20,11 @@ export class PlanQueries {
   /** A plan stays readable after its end: its facts, no targets, and how and when it ended. */
   async get(generation: Generation, id: string, asOf: LocalDate, knownAt?: string): Promise<PlanState | null> {
     return (await this.asOf(generation, asOf, undefined, knownAt)).find((plan) => plan.id === id) ?? null;
+  }
+
+  /** The date a target of a plan this class answered takes its baseline on: the plan's adoption, or the amendment that added it. */
+  baselineOn(plan: PlanState, target: Pick<Target, 'metric' | 'deadline'>): LocalDate {
+    return this.addedOn.get(plan)?.get(targetKey(target)) ?? plan.adoptedOn;
   }
 
   private async asOf(generation: Generation, asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
@@ -31,7 +42,10 @@ export class PlanQueries {
     for (const events of streams.values()) {
       const history = foldPlanHistory(events);
       const plan = history ? planAsOf(history, asOf) : null;
-      if (plan && (!provinceCode || plan.provinceCode === provinceCode)) plans.push(plan);
+      if (plan && (!provinceCode || plan.provinceCode === provinceCode)) {
+        this.addedOn.set(plan, targetsAddedOn(history!, asOf));
+        plans.push(plan);
+      }
     }
     return plans;
   }

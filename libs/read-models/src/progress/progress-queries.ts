@@ -71,11 +71,13 @@ export class ProgressQueries {
     const plans = (await this.plans.inForce(generation, asOf, undefined, knownAt))
       .map((plan) => ({ plan, territory: planTerritory(map, plan) }))
       .filter((covered) => liesWithin(covered.territory, territory));
-    // Each territory's dates: asOf, and the adoption dates of the plans on it (the baselines, with the same knownAt).
+    // Each territory's dates: asOf, and the baseline dates of the targets on it (with the same knownAt): the plan's
+    // adoption, or the amendment that added the target.
     const asked = new Counting(territory.units, [asOf]);
     const countings = new Map<string, Counting>([[asked.key, asked]]);
     for (const covered of plans) {
-      const counting = new Counting(covered.territory.units, [asOf, covered.plan.adoptedOn]);
+      const baselineDates = covered.plan.targets.map((target) => this.plans.baselineOn(covered.plan, target));
+      const counting = new Counting(covered.territory.units, [...new Set([asOf, covered.plan.adoptedOn, ...baselineDates])]);
       const same = countings.get(counting.key);
       if (same) same.dates.push(...counting.dates);
       else countings.set(counting.key, counting);
@@ -91,14 +93,17 @@ export class ProgressQueries {
     const targets = plans.flatMap(({ plan, territory: covers }) => {
       const counted = countings.get(Counting.keyOf(covers.units))!;
       const actual = counted.metrics.get(asOf)!;
-      const baseline = counted.metrics.get(plan.adoptedOn);
-      return plan.targets.map((target) => ({
-        planId: plan.id,
-        planTerritory: territoryAnswer(covers),
-        ...evaluateTarget({ target, actual: actual[target.metric], baseline: baseline?.[target.metric] ?? null, adoptedOn: plan.adoptedOn, asOf }),
-        // A population target says which population it was measured against (its plan's territory), or why none.
-        ...(target.metric === 'population_share' ? { population: this.describePopulation(covers.units, asOf) } : {}),
-      }));
+      return plan.targets.map((target) => {
+        const baselineOn = this.plans.baselineOn(plan, target);
+        const baseline = counted.metrics.get(baselineOn);
+        return {
+          planId: plan.id,
+          planTerritory: territoryAnswer(covers),
+          ...evaluateTarget({ target, actual: actual[target.metric], baseline: baseline?.[target.metric] ?? null, adoptedOn: baselineOn, asOf }),
+          // A population target says which population it was measured against (its plan's territory), or why none.
+          ...(target.metric === 'population_share' ? { population: this.describePopulation(covers.units, asOf) } : {}),
+        };
+      });
     });
     return {
       provinceCode: territory.code,
