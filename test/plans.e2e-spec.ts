@@ -6,6 +6,7 @@ import type { TestDatabase } from '@ktt/testing/postgres/test-database';
 import { ROOT, startApi, type ApiProcess } from './support/api-process';
 import { type TestApi, eventCount, expectCommandAnswer, expectRefused, startTestApi } from './support/test-api';
 import { httpClient } from './support/http';
+import { cooperative } from './support/fixtures';
 
 const SEEDED = ['kien-giang-251-kh-ubnd-2023', 'yen-bai-ctr-tu-20-nq-tw'];
 const seededPlan = (id: string) => JSON.parse(readFileSync(path.join(ROOT, 'data', 'plans', `${id}.json`), 'utf8'));
@@ -126,6 +127,8 @@ describe('plans over HTTP', () => {
       ['an unknown metric', { targets: [{ metric: 'happiness', op: 'at_least', value: 1, deadline: '2030-12-31', quote: 'q' }] }, 'targets[0].metric'],
       ['an unknown op', { targets: [{ metric: 'cooperatives', op: 'roughly', value: 1, deadline: '2030-12-31', quote: 'q' }] }, 'targets[0].op'],
       ['an impossible deadline', { targets: [{ metric: 'cooperatives', op: 'at_least', value: 1, deadline: '2030-02-30', quote: 'q' }] }, 'targets[0].deadline'],
+      ['a share target of 70 meant as 70 %', { targets: [{ metric: 'directors_trained_share', op: 'at_least', value: 70, deadline: '2030-12-31', quote: 'q' }] }, 'targets[0].value'],
+      ['a share range above 1', { targets: [{ metric: 'cooperatives_good_or_fair_share', op: 'between', min: 0.7, max: 85, deadline: '2030-12-31', quote: 'q' }] }, 'targets[0].max'],
       ['no targets', { targets: [] }, 'targets'],
       ['an adoption date in the future', { adoptedOn: '2099-01-01' }, 'adoptedOn'],
       ['an impossible adoption date', { adoptedOn: '2023-02-30' }, 'adoptedOn'],
@@ -172,6 +175,34 @@ describe('plans over HTTP', () => {
       const listedOn = (await http.get('/api/plans?asOf=2024-06-01')).body.find((p: { id: string }) => p.id === plan.id);
       expect(listedOn.targets).toEqual(newTargets);
       expect((await planStreamCounts())[`plan-${plan.id}`]).toBe(2);
+    });
+
+    it('refuses a share target of 70 for 70 % (400 VALIDATION_FAILED naming targets[0].value) and writes nothing', async () => {
+      const targets = [{ metric: 'organizations_digital_adoption_share', op: 'at_least', value: 70, deadline: '2030-12-31', quote: '70% tổ chức chuyển đổi số' }];
+      const problem = await expectRefused(pool, () => http.post(`/api/plans/${SEEDED[0]}/amendments`, { effectiveOn: '2024-01-01', reason: 'r', targets }), 400, 'VALIDATION_FAILED');
+      expect(problem.errors.map((e: { path: string }) => e.path)).toContain('targets[0].value');
+    });
+
+    it('gives a target it adds its baseline on its effectiveOn, and keeps the adoption baseline of the targets the plan had', async () => {
+      const kept = { metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 hợp tác xã' };
+      const added = { metric: 'cooperatives', op: 'at_least', value: 20, deadline: '2045-12-31', quote: 'ít nhất 20 hợp tác xã' };
+      const plan = aPlan({ provinceCode: '02', adoptedOn: '2023-01-10', targets: [kept] });
+      expect((await http.post('/api/plans', plan)).status).toBe(201);
+      // One cooperative before the adoption, two more before the amendment.
+      for (const registeredOn of ['2022-01-01', '2023-05-01', '2023-09-01']) {
+        expect((await http.post('/api/organizations', cooperative({ provinceCode: '02', registeredOn }))).status).toBe(201);
+      }
+      const amended = await http.post(`/api/plans/${plan.id}/amendments`, { effectiveOn: '2024-01-01', reason: 'Thêm chỉ tiêu 2045', targets: [kept, added] });
+      expect(amended.status).toBe(200);
+      const progress = await http.get(`/api/provinces/02/progress?asOf=2024-06-01&minPosition=${amended.body.position}`);
+      expect(progress.status).toBe(200);
+      const ofPlan = progress.body.targets.filter((t: { planId: string }) => t.planId === plan.id);
+      expect(ofPlan.find((t: { deadline: string }) => t.deadline === '2030-12-31')).toMatchObject({ baseline: 1, actual: 3 });
+      const addedTarget = ofPlan.find((t: { deadline: string }) => t.deadline === '2045-12-31');
+      // The line starts on the amendment's date: 3 on 2024-01-01, so about 3.3 expected five months on (17 more over 22 years).
+      expect(addedTarget).toMatchObject({ baseline: 3, actual: 3 });
+      expect(addedTarget.expected).toBeGreaterThan(3);
+      expect(addedTarget.expected).toBeLessThan(3.5);
     });
 
     it('moves the adoption date and the document without touching the targets', async () => {
