@@ -16,6 +16,7 @@ const a = report.apiCrash;
 const d = report.databaseOutage;
 const r = report.retries;
 const h = report.hostileInput;
+const c = report.ctrlC;
 const md = `# Reliability figures
 
 Produced by \`npm run build && npx jest test/reliability --selectProjects e2e && node test/reliability/write-report.js\`
@@ -74,6 +75,15 @@ ${section('7. Hostile input (authorised tokens, refused requests)', h, [
   ['projector stops (admin /health not 200 afterwards)', h?.projectorStops],
   ['hostile-looking but valid writes accepted and projected', h?.acceptedHostileLooking],
   ...Object.entries(h?.statusesByKind ?? {}).map(([kind, statuses]) => [`answers: ${kind}`, Object.entries(statuses).map(([status, n]) => `${n} × ${status}`).join(', ')]),
+])}
+${section('8. Ctrl-C on npm start (embedded PostgreSQL)', c, [
+  ['command', c?.command],
+  ['runs (start, then SIGINT to the process group, as a terminal sends it)', c?.runs],
+  ['time from SIGINT to exit, each run (ms)', c?.exitMs?.join(', ')],
+  ['median / max (ms)', c && `${c.medianMs} / ${c.maxMs}`],
+  ['exit codes', c?.exitCodes],
+  ['log lines at WARN or above', c?.linesAtWarnOrAbove],
+  ['data written before the first Ctrl-C read back on every restart', c ? 'yes (asserted)' : undefined],
 ])}`;
 fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench', 'RELIABILITY.md'), md);

@@ -52,6 +52,8 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // A closed terminal: the embedded server runs in its own process group now and would not get it.
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
 
   await app.listen(config.port, config.host);
   const url = `http://${browsable(config.host)}:${config.port}`;

@@ -52,6 +52,13 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
   // (a transaction in flight), pg emits 'error' on the client and, unhandled, that killed the process
   // (test/reliability/database-outage.e2e-spec.ts). The query in flight or the next one reports it.
   pool.on('connect', (client) => client.on('error', (error) => logger.debug({ err: connectionError(error) }, 'PostgreSQL connection lost')));
+  // pool.end() resolves once its clients are asked to end, not once they have: closing waits for them,
+  // or stopping the embedded server right after cut them off mid-goodbye (a warning each on Ctrl-C).
+  const open = new Set<Promise<void>>();
+  pool.on('connect', (client) => {
+    const ended: Promise<void> = new Promise<void>((resolve) => client.once('end', () => resolve())).then(() => void open.delete(ended));
+    open.add(ended);
+  });
   const eventStore: EventStore = config.eventStoreConnectionString
     ? EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString)
     : new PostgresEventStore({ pool, connectionString: databaseUrl });
@@ -66,6 +73,7 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
     async close() {
       await eventStore.close();
       await pool.end();
+      await Promise.race([Promise.all(open), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await embedded?.stop();
     },
   };

@@ -103,7 +103,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } else if (asRoot) {
     await ensureOwnedByPostgresUser(clusterDir);
   }
-  await server.start();
+  const serverPid = await startDetached(() => server.start());
+  // Every other way out (an error after start-up, process.exit anywhere): a fast shutdown, not an orphan.
+  // SIGKILL runs no handler: the next start stops the orphan (stopOrphanedServer).
+  const stopOnExit = () => {
+    if (serverPid !== undefined && isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
+  };
+  process.once('exit', stopOnExit);
   await writeFile(ownerFile, `${process.pid}\n`);
   const urls = await connect(options.port);
   log.info({ port: options.port, clusterDir }, 'embedded PostgreSQL is running');
@@ -111,9 +117,39 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ...urls,
     stop: async () => {
       await server.stop();
+      process.removeListener('exit', stopOnExit);
       await rm(ownerFile, { force: true });
     },
   };
+}
+
+/**
+ * Runs `start` (the package's `server.start()`) with the server spawned in a
+ * process group of its own. In the terminal's group, Ctrl-C's SIGINT reached
+ * the server too, which stopped at once while the api was still draining
+ * (warnings, a slow exit); detached, only the api gets it, and stops the
+ * server itself, last. The package offers no spawn option, so its `spawn`
+ * (an ES-module binding of child_process) is wrapped for this call only.
+ * Returns the server's pid.
+ */
+async function startDetached(start: () => Promise<void>): Promise<number | undefined> {
+  const { syncBuiltinESMExports } = process.getBuiltinModule('node:module');
+  const childProcess = process.getBuiltinModule('node:child_process');
+  const original = childProcess.spawn;
+  let pid: number | undefined;
+  childProcess.spawn = ((command: string, args: readonly string[], spawnOptions: object) => {
+    const child = original(command, args, { ...spawnOptions, detached: true });
+    pid = child.pid;
+    return child;
+  }) as typeof original;
+  syncBuiltinESMExports();
+  try {
+    await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
+  return pid;
 }
 
 /**
