@@ -41,12 +41,20 @@ commands:
                reservations without their registration; prints ok or the first broken event, exit 1 if any
   help         this text`;
 
+/** The commands of the switch below (and help). */
+const COMMANDS = ['migrate', 'seed-plans', 'demo', 'generate', 'token', 'rebuild', 'replay', 'projector', 'verify', 'help'];
+
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...options] = argv;
   if (!command || command === 'help' || command === '--help') {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
+  }
+  // Refused before anything starts (the embedded PostgreSQL takes seconds): a typo is answered at once.
+  if (!COMMANDS.includes(command)) {
+    process.stderr.write(`unknown command "${command}"; the commands are: ${COMMANDS.join(', ')}\n\n${USAGE}\n`);
+    return 2;
   }
   const config = loadConfig();
   if (command === 'token' && options[0] !== 'revoke') return printToken(config, options);

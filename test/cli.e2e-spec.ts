@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from './support/api-process';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** `npm run cli -- <args>`, as a user types it, in the embedded default (no DATABASE_URL). */
+function npmRunCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const started = Date.now();
+  const child = spawn('npm', ['run', 'cli', '--silent', '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', JWT_SECRET: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })));
+}
+
+/** The first hour with the cli: it answers at once, and refuses what it cannot do before starting anything. */
+describe('npm run cli', () => {
+  let home: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(tmpdir(), 'ktt-cli-'));
+    dataDir = path.join(home, 'data'); // never made: nothing below needs the database
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('runs the built cli without rebuilding the project when nothing changed', async () => {
+    await npmRunCli(['help'], { DATA_DIR: dataDir }); // builds only if a source changed since the last build
+    const help = await npmRunCli(['help'], { DATA_DIR: dataDir });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: npm run cli -- <command>');
+    expect(help.stderr).not.toContain('building');
+    expect(help.ms).toBeLessThan(3_000); // a full build took about 9 s
+  });
+
+  it('refuses an unknown command before the database starts, naming the commands', async () => {
+    const run = await npmRunCli(['frobnicate'], { DATA_DIR: dataDir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "frobnicate"; the commands are: migrate, seed-plans, demo, generate, token, rebuild, replay, projector, verify, help');
+    expect(existsSync(dataDir)).toBe(false); // no embedded PostgreSQL was started for it
+    expect(run.ms).toBeLessThan(3_000);
+  });
+
+  it('refuses a token for a province code that names no province', async () => {
+    const run = await npmRunCli(['token', '--role', 'registrar', '--province', '99', '--subject', 'nguyen-van-a'], { DATA_DIR: dataDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--province 99 names no province');
+    expect(run.stdout).toBe(''); // no token printed
+  });
+});
