@@ -42,6 +42,11 @@ describe('the embedded PostgreSQL default', () => {
       expect(printed?.[2]).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(api.output().split('\n').filter((line) => line.startsWith('{') && line.includes(printed![2]))).toEqual([]);
       expect(api.output()).toContain('npm run cli -- token --role');
+      // A short plain block after the token: where it is kept, how to load the demo.
+      const block = api.output().slice(api.output().indexOf('First start'));
+      expect(block).toContain(`\n  The token is kept in ${path.join(dataDir, 'first-admin-token')} (readable only by you).\n`);
+      expect(block).toContain('\n  Load the demo (Kiên Giang, Yên Bái and An Giang, 2018 to today): npm run cli -- demo\n');
+      expect(block.indexOf('npm run cli -- demo')).toBeGreaterThan(block.indexOf(printed![2]));
       // Also in a file of the data directory that only its owner can read.
       const file = path.join(dataDir, 'first-admin-token');
       expect((await stat(file)).mode & 0o777).toBe(0o600);

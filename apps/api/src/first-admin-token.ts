@@ -29,14 +29,20 @@ export async function writeFirstAdminToken(tokens: TokenService, dataDir: string
   return { ...minted, file };
 }
 
-/** Plain lines on stdout, after the server listens: never inside a JSON log line. */
+/**
+ * The end of the first start, once the server listens: what to open, where the token is kept, how to load
+ * the demo. Plain lines on stdout, never inside a JSON log line.
+ */
 export function printFirstAdminToken(first: FirstAdminToken, url: string): void {
   process.stdout.write(
     [
       '',
-      `First start: open ${url}/ and sign in with this admin token (valid ${FIRST_ADMIN_DAYS} days, id ${first.jti}; also in ${first.file}, readable only by you):`,
+      `First start: open ${url}/ and sign in with this admin token (valid ${FIRST_ADMIN_DAYS} days, id ${first.jti}):`,
       first.token,
-      'Mint more with: npm run cli -- token --role registrar --province 91 --subject NAME; revoke one with: npm run cli -- token revoke <id>',
+      `  The token is kept in ${first.file} (readable only by you).`,
+      '  Load the demo (Kiên Giang, Yên Bái and An Giang, 2018 to today): npm run cli -- demo',
+      '  More tokens: npm run cli -- token --role registrar --province 91 --subject NAME (revoke: npm run cli -- token revoke <id>)',
+      `  The API and its documentation: ${url}/docs`,
       '',
     ].join('\n'),
   );
