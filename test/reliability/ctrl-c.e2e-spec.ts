@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -114,4 +116,30 @@ describe('reliability: Ctrl-C on npm start', () => {
       linesAtWarnOrAbove: 0,
     });
   }, 600_000);
+
+  // A guard rather than a fix: out of the terminal's process group, the server must still stop on this path.
+  it('stops the embedded server when the api fails after starting it (its port taken): no orphan', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, await startCommand(), {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, PORT: String(taken), EMBEDDED_POSTGRES_PORT: String(await freePort()), DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', JWT_SECRET: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk) => (output += chunk));
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(output).toContain('api failed to start');
+      const server = postmasterPid(dataDir);
+      // Asked to stop (fast shutdown) as the process exits: gone within seconds, not left holding the data.
+      for (let i = 0; i < 100 && server !== null && isAlive(server); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server === null || !isAlive(server)).toBe(true);
+    } finally {
+      blocker.close();
+    }
+  });
 });

@@ -105,6 +105,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const serverPid = await startDetached(() => server.start());
   // Every other way out (an error after start-up, process.exit anywhere): a fast shutdown, not an orphan.
+  // The package's own exit hook does the same; this one does not depend on which of its hooks we removed.
   // SIGKILL runs no handler: the next start stops the orphan (stopOrphanedServer).
   const stopOnExit = () => {
     if (serverPid !== undefined && isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
