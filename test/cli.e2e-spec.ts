@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { once } from 'node:events';
+import { freePort } from '@ktt/testing/free-port';
 import { ROOT } from './support/api-process';
+import { isAlive, postmasterPid } from './support/postmaster';
 
 interface CliRun {
   code: number | null;
@@ -55,6 +58,32 @@ describe('npm run cli', () => {
     expect(existsSync(dataDir)).toBe(false); // no embedded PostgreSQL was started for it
     expect(run.ms).toBeLessThan(3_000);
   });
+
+  it('stops the embedded PostgreSQL it started when interrupted with Ctrl-C (no orphan holding the data)', async () => {
+    const ownData = await mkdtemp(path.join(tmpdir(), 'ktt-cli-interrupted-')); // made reachable by the server's user when root
+    const child = spawn('npm', ['run', 'cli', '--silent', '--', 'demo'], {
+      cwd: ROOT,
+      detached: true, // a process group of its own, as the terminal gives a job
+      env: { ...process.env, DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', JWT_SECRET: '', DATA_DIR: ownData, EMBEDDED_POSTGRES_PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = once(child, 'exit');
+    // Interrupted mid-demo: once the server it started holds the data directory and commands are flowing.
+    for (let i = 0; i < 600 && !(postmasterPid(ownData) !== null && existsSync(path.join(ownData, 'postgres-owner.pid'))); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the demo under way
+    const server = postmasterPid(ownData);
+    expect({ server, running: child.exitCode === null, output }).toEqual({ server: expect.any(Number), running: true, output });
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    for (let i = 0; i < 100 && isAlive(server!); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(server!)).toBe(false);
+    await rm(ownData, { recursive: true, force: true });
+  }, 120_000);
 
   it('refuses a token for a province code that names no province', async () => {
     const run = await npmRunCli(['token', '--role', 'registrar', '--province', '99', '--subject', 'nguyen-van-a'], { DATA_DIR: dataDir });

@@ -59,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   if (command === 'token' && options[0] !== 'revoke') return printToken(config, options);
   const logger = createLogger(config.logLevel);
+  // Ctrl-C (or a closed terminal) mid-command: exit through process.exit, whose hook stops an embedded
+  // PostgreSQL this command started (it runs in a process group of its own and no longer gets the signal).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
   const runtime = await openRuntime(config, logger); // opening applies the migrations
   try {
     switch (command) {
