@@ -1,4 +1,4 @@
-import type { LocalDate, MetricName, OrganizationState, PlanState, TargetEvaluation } from '@ktt/domain';
+import type { FlowName, LocalDate, MetricName, OrganizationState, PlanState, TargetEvaluation } from '@ktt/domain';
 
 /**
  * What the read side answers, in the shapes the api sends (api.md). Types only, importing only the
@@ -107,19 +107,8 @@ export interface PopulationAnswer {
   reason?: string;
 }
 
-/** What moved in a territory over a period, per kind (domain.md, "Flows"). */
-export interface FlowCounts {
-  registered: number;
-  dissolvedVoluntary: number;
-  dissolvedCompulsory: number;
-  suspended: number;
-  foundDormant: number;
-  resumed: number;
-  relocatedIn: number;
-  relocatedOut: number;
-  reorganizedIn: number;
-  reorganizedOut: number;
-}
+/** What moved in a territory over a period, per kind (domain.md, "Flows"; the names: FLOW_NAMES). */
+export type FlowCounts = Record<FlowName, number>;
 
 /** GET /api/provinces/:code/flows. */
 export interface ProvinceFlows {

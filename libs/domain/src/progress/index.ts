@@ -1,2 +1,3 @@
 export * from './target-evaluation';
 export * from './period-ends';
+export * from './flows';

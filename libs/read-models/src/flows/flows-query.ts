@@ -1,20 +1,8 @@
-import { ORGANIZATION_KINDS, type AdministrativeMap, type LocalDate, type OrganizationKind } from '@ktt/domain';
+import { FLOW_NAMES, ORGANIZATION_KINDS, type AdministrativeMap, type LocalDate, type OrganizationKind } from '@ktt/domain';
 import type { FlowCounts, ProvinceFlows } from '../answers';
 import type { Generation } from '../generations';
 import { unitsCondition } from '../progress/metrics-query';
 
-export const FLOW_NAMES = [
-  'registered',
-  'dissolvedVoluntary',
-  'dissolvedCompulsory',
-  'suspended',
-  'foundDormant',
-  'resumed',
-  'relocatedIn',
-  'relocatedOut',
-  'reorganizedIn',
-  'reorganizedOut',
-] as const satisfies readonly (keyof FlowCounts)[];
 
 /** A stretch of the period over which the territory's units stay the same. */
 interface Stretch {

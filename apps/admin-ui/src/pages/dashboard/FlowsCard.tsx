@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { apiPath } from '../../api/paths';
+import { FLOW_NAMES } from '@ktt/domain';
 import type { FlowCounts, ProvinceFlows } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { ProblemMessage } from '../../components/ProblemMessage';
@@ -9,18 +10,7 @@ import { useApi } from '../../session/session';
 import { messages } from './messages';
 
 const KINDS = ['cooperative_group', 'cooperative', 'union'] as const;
-const FLOWS: (keyof FlowCounts)[] = [
-  'registered',
-  'dissolvedVoluntary',
-  'dissolvedCompulsory',
-  'suspended',
-  'foundDormant',
-  'resumed',
-  'relocatedIn',
-  'relocatedOut',
-  'reorganizedIn',
-  'reorganizedOut',
-];
+const FLOWS = FLOW_NAMES;
 
 /**
  * What moved in the territory from the first of January of the as-of year to the as-of date (GET
