@@ -13,3 +13,4 @@ export * from './tokens/token-revocations';
 export * from './administrative-units/load-administrative-map';
 export * from './administrative-units/administrative-units';
 export * from './administrative-units/administrative-units-command.handler';
+export * from './spreadsheets/template';
