@@ -6,6 +6,7 @@
  */
 
 export type {
+  DomainErrorCode,
   FieldError,
   Managers,
   MetricName,

@@ -167,11 +167,14 @@ export function serverFieldErrors(error: unknown): FormErrors {
 }
 
 /**
- * The whole problem of a failed submission: title, status, code and detail,
- * and the field errors that no control of the form shows (`shown` lists the
- * paths the form shows next to their controls).
+ * A failed submission at the form's top, unless it is shown by a field already: nothing when the
+ * refusal was placed under one of the form's fields (`placedAt`, from useSubmission), else the
+ * sentence and the field errors that no control of the form shows (`shown` lists the paths the form
+ * shows next to their controls). So a refusal appears once.
  */
-export function FormProblem({ error, shown = [] }: { error: unknown; shown?: string[] }) {
-  return <ProblemMessage error={error} hide={(path) => shown.includes(path) || shown.includes(baseFieldPath(path))} />;
+export function FormProblem({ error, shown = [], placedAt = null }: { error: unknown; shown?: string[]; placedAt?: string | null }) {
+  const isShown = (path: string) => shown.includes(path) || shown.includes(baseFieldPath(path));
+  if (placedAt && isShown(placedAt)) return null;
+  return <ProblemMessage error={error} hide={isShown} />;
 }
 

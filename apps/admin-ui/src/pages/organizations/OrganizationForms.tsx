@@ -74,18 +74,13 @@ function Shell(props: {
 }) {
   const t = useOrgT();
   const { submission } = props;
-  const stale = submission.problem instanceof ApiError && submission.problem.status === 412;
   return (
     <form ref={submission.formRef} className="card org-form org-command" onSubmit={props.onSubmit} noValidate>
       <h3>{props.title}</h3>
       {props.hint ? <p className="hint">{props.hint}</p> : null}
+      {/* At the top, once; a 412 (VERSION_MISMATCH) says the page was reloaded. */}
+      <FormProblem error={submission.problem} shown={props.fields} placedAt={submission.placedAt} />
       {props.children}
-      {stale ? (
-        <p className="problem" role="alert">
-          {t('org.stale')}
-        </p>
-      ) : null}
-      <FormProblem error={submission.problem} shown={props.fields} />
       <div className="org-actions-row">
         <button type="submit" className="primary" disabled={submission.busy}>
           {t('form.submit')}

@@ -149,6 +149,7 @@ export function RegisterPage() {
     <div className="org-page">
       <h1>{t('register.heading')}</h1>
       <form ref={form.formRef} className="card org-form" onSubmit={submit} noValidate data-testid="register-form">
+        <FormProblem error={form.problem} shown={FIELDS} placedAt={form.placedAt} />
         <div className="org-form-grid">
           <FormSelect
             {...f.bind('kind', { clears: ['memberCount', 'memberCooperativeIds'] })}
@@ -221,7 +222,6 @@ export function RegisterPage() {
           </div>
         </fieldset>
 
-        <FormProblem error={form.problem} shown={FIELDS} />
         <button type="submit" className="primary" disabled={form.busy}>
           {t('register.submit')}
         </button>

@@ -1,29 +1,40 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { serverFieldErrors, type FormErrors } from '../../components/FormFields';
+import { baseFieldPath, serverFieldErrors, type FormErrors } from '../../components/FormFields';
+import { useLocale } from '../../i18n/i18n';
+import { isFieldValidation, problemSentence } from '../../i18n/problems';
 
-/** Conflicts (409) that concern one field of a form: shown next to it as well as in the problem. */
+/** Refusals (by code) that concern one field of a form, where the problem names no field itself. */
 export type CodeFields = Partial<Record<string, string>>;
 
 /**
  * A form's submission: the browser's checks first (shown by field, nothing
- * sent), then the request; a problem+json answer puts each `errors[].path`
- * next to its field, a conflict code next to the field it concerns, and the
- * whole problem (title, status, code, detail) above the submit button. The
- * focus goes to the first field in error.
+ * sent), then the request. A refusal is shown once, in the user's language:
+ * a validation's `errors[].path` messages next to their fields; a coded
+ * refusal (409 REGISTRATION_NUMBER_TAKEN, 400 DATE_IN_FUTURE…) as one
+ * translated sentence under the field its `errors[].path` names, else the
+ * field the form knows the code concerns (`codeFields`), else at the form's
+ * top (FormProblem, told where it was placed by `placedAt`). The focus goes
+ * to the first field in error.
  */
 export function useSubmission() {
+  const { locale } = useLocale();
   const formRef = useRef<HTMLFormElement>(null);
   const [clientErrors, setClientErrors] = useState<FormErrors>({});
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
   const [problem, setProblem] = useState<unknown>(null);
+  /** The field a coded refusal was put under (null: shown at the top, or a validation by field). */
+  const [placedAt, setPlacedAt] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const errors: FormErrors = { ...serverErrors, ...clientErrors };
   // Focus moves to the first field in error once React has rendered the messages and re-enabled the
   // controls (a timer could fire before that render after a server refusal, and focus nothing).
   const [focusRequest, setFocusRequest] = useState(0);
   useEffect(() => {
-    if (focusRequest > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    if (focusRequest === 0) return;
+    // A refusal shown at the form's top (no field named) takes the focus itself, so it is seen and read.
+    const target = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? formRef.current?.querySelector<HTMLElement>('.problem');
+    target?.focus();
   }, [focusRequest]);
 
   /** A field changed: its old messages no longer apply. */
@@ -47,6 +58,7 @@ export function useSubmission() {
     setClientErrors(found);
     setServerErrors({});
     setProblem(null);
+    setPlacedAt(null);
     if (Object.keys(found).length > 0) {
       setFocusRequest((n) => n + 1);
       return undefined;
@@ -55,12 +67,16 @@ export function useSubmission() {
     try {
       return await send();
     } catch (error) {
-      const byField = serverFieldErrors(error);
-      if (error instanceof ApiError && error.problem.code) {
-        const field = options.codeFields?.[error.problem.code];
-        if (field && !byField[field]) byField[field] = error.problem.detail ?? error.problem.title;
+      let byField = serverFieldErrors(error);
+      let placed: string | null = null;
+      if (error instanceof ApiError && !isFieldValidation(error.problem)) {
+        // One sentence for a coded refusal, not the server's English message per field besides it.
+        const path = error.problem.errors?.find((fieldError) => fieldError.path)?.path;
+        placed = (path ? baseFieldPath(path) : undefined) ?? (error.problem.code ? options.codeFields?.[error.problem.code] : undefined) ?? null;
+        byField = placed ? { [placed]: problemSentence(error.problem, locale) } : {};
       }
       setServerErrors(byField);
+      setPlacedAt(placed);
       setProblem(error);
       options.onError?.(error);
       setFocusRequest((n) => n + 1);
@@ -70,7 +86,7 @@ export function useSubmission() {
     }
   }
 
-  return { formRef, errors, problem, busy, clear, run };
+  return { formRef, errors, problem, placedAt, busy, clear, run };
 }
 
 /** What `useFields` needs of a form: its messages by path, and a way to drop them. */
