@@ -85,6 +85,13 @@ export interface AuditEventView {
   recordedBy: string;
   /** The organization's id for organization streams, null for plans. */
   organizationId: string | null;
+  /**
+   * The organization's name and registration number as the register knows them now (its latest
+   * timeline row as currently recorded), not as of the event: one organization reads the same on every row.
+   * null for plans, and for an organization the read model does not hold (its registration quarantined).
+   */
+  organizationName: string | null;
+  registrationNumber: string | null;
   provinceCode: string | null;
   effectiveOn: string | null;
   /** A dissolution's decision. */

@@ -21,7 +21,10 @@ export class AuditEventsController {
     private readonly units: AdministrativeUnits,
   ) {}
 
-  /** Organization and plan events by recorded time, oldest first, with who recorded them and their corrections. */
+  /**
+   * Organization and plan events by recorded time, oldest first (`order=desc`: newest first), with who
+   * recorded them, the organization's current name and registration number, and their corrections.
+   */
   @Get('events')
   @Requires('audit:read')
   @ApiOperation({ summary: 'The audit trail: organization and plan events by recorded time' })
@@ -31,7 +34,11 @@ export class AuditEventsController {
     // Checks that need two fields or our own token format: still request-only, so 400 before any wait.
     const errors = [];
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) errors.push({ path: 'to', message: 'to must not be before from' });
-    if (query.cursor !== undefined && !decodeAuditCursor(query.cursor)) errors.push({ path: 'cursor', message: 'cursor must be a nextCursor from an earlier answer' });
+    if (query.cursor !== undefined) {
+      const cursor = decodeAuditCursor(query.cursor);
+      if (!cursor) errors.push({ path: 'cursor', message: 'cursor must be a nextCursor from an earlier answer' });
+      else if (cursor.order !== (query.order ?? 'asc')) errors.push({ path: 'cursor', message: `cursor continues order=${cursor.order}, not order=${query.order ?? 'asc'}` });
+    }
     if (errors.length > 0) throw new RequestValidationError(errors);
     if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
     // The province's territory today (the trail records units); a code that names none today stands for its own former territory.
@@ -39,6 +46,7 @@ export class AuditEventsController {
     const generation = await this.consistency.prepare(query);
     const { limit = 50, minPosition: _m, provinceCode, ...filter } = query;
     const page = await this.audit.events(generation, { ...filter, units, limit });
-    return markDegraded(page, await this.consistency.degraded(generation, provinceCode && units ? { province: [provinceCode, ...units] } : { all: true }, res));
+    const scope = filter.organizationId ? { organization: filter.organizationId } : provinceCode && units ? { province: [provinceCode, ...units] } : { all: true as const };
+    return markDegraded(page, await this.consistency.degraded(generation, scope, res));
   }
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ConsistencyQueryDto } from '../http/query.dtos';
-import { IsText, IsTimestamp, NormalizeTimestamp } from '../http/validators';
+import { CanonicalId, IsId, IsText, IsTimestamp, NormalizeTimestamp } from '../http/validators';
 
 /**
  * A moment, not a day: an RFC 3339 timestamp with its offset (the domain's
@@ -25,6 +25,12 @@ export class AuditEventsQueryDto extends ConsistencyQueryDto {
 
   @ApiPropertyOptional({ example: 'OrganizationDissolved' })
   @IsOptional() @IsText({ max: 100 }) type?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "one organization's events (any letter case)" })
+  @IsOptional() @CanonicalId() @IsId() organizationId?: string;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'by recorded time: oldest first (asc) or newest first (desc); a cursor continues only the order it came from' })
+  @IsOptional() @IsIn(['asc', 'desc'], { message: 'order must be asc or desc' }) order?: 'asc' | 'desc';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;

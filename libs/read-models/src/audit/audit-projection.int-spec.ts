@@ -137,6 +137,33 @@ describe('audit trail read model', () => {
     expect(everything.map((item) => item.recordedAt)).toEqual(sorted.map((item) => item.recordedAt));
   });
 
+  it('names each organization as the register knows it now, on every row of its history', async () => {
+    const items = await all();
+    const moved = items.filter((item) => item.organizationId === movedId);
+    expect(new Set(moved.map((item) => `${item.organizationName} ${item.registrationNumber}`))).toEqual(new Set(['Hợp tác xã Đông Hòa A-3']));
+    expect(items.filter((item) => item.organizationId === yenBaiId).every((item) => item.registrationNumber === 'A-2')).toBe(true);
+    const plans = items.filter((item) => item.streamId.startsWith('plan-'));
+    expect(plans.every((plan) => plan.organizationName === null && plan.registrationNumber === null)).toBe(true);
+  });
+
+  it('filters by organization and walks newest first with its own cursor', async () => {
+    const everything = await all();
+    expect((await all({ organizationId: movedId })).map((item) => item.type)).toEqual(['OrganizationRegistered', 'OrganizationRelocated', 'OrganizationRated']);
+    expect((await all({ organizationId: movedId, order: 'desc' })).map((item) => item.type)).toEqual(['OrganizationRated', 'OrganizationRelocated', 'OrganizationRegistered']);
+    const pages: AuditEventView[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 100; i++) {
+      const page = await audit.events(await Generation.active(database.pool), { limit: 2, cursor, order: 'desc' });
+      pages.push(...page.items);
+      if (!page.nextCursor) break;
+      expect(decodeAuditCursor(page.nextCursor)?.order).toBe('desc');
+      cursor = page.nextCursor;
+    }
+    expect(pages).toEqual([...everything].reverse());
+    // A cursor continues only the order it came from.
+    await expect(audit.events(await Generation.active(database.pool), { limit: 2, cursor, order: 'asc' })).rejects.toThrow(RangeError);
+  });
+
   it('refuses a cursor it did not hand out', async () => {
     expect(decodeAuditCursor('bm9wZQ')).toBeNull();
     await expect(audit.events(await Generation.active(database.pool), { limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
