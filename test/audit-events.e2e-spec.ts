@@ -27,9 +27,9 @@ describe('audit trail endpoint', () => {
     kienGiang = httpClient(api.baseUrl, { token: api.token('registrar', ['91'], 'so-kh-dt-kien-giang') });
     yenBai = httpClient(api.baseUrl, { token: api.token('registrar', ['15'], 'so-kh-dt-yen-bai') });
     auditor = httpClient(api.baseUrl, { token: api.token('auditor') });
-    ids.kg1 = await created(kienGiang, cooperative());
+    ids.kg1 = await created(kienGiang, cooperative({ name: 'Hợp tác xã Đông Hòa', registrationNumber: 'HTX-AUDIT-1' }));
     ids.kg2 = await created(kienGiang, cooperative());
-    ids.yb = await created(yenBai, cooperative({ provinceCode: '15' }));
+    ids.yb = await created(yenBai, cooperative({ provinceCode: '15', name: 'Hợp tác xã Chè Suối Giàng', registrationNumber: 'HTX-AUDIT-3' }));
     await new Promise((resolve) => setTimeout(resolve, 30));
     between = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -101,6 +101,61 @@ describe('audit trail endpoint', () => {
     expect(seen).toEqual(all);
   });
 
+  it('names the organization of every row: its current name and registration number', async () => {
+    const items = (await get('/api/audit/events')).body.items as { organizationId: string; organizationName: string | null; registrationNumber: string | null }[];
+    const named = (id: string) => items.filter((item) => item.organizationId === id).map((item) => [item.organizationName, item.registrationNumber]);
+    expect(named(ids.kg1)).toEqual([
+      ['Hợp tác xã Đông Hòa', 'HTX-AUDIT-1'],
+      ['Hợp tác xã Đông Hòa', 'HTX-AUDIT-1'],
+    ]);
+    // Dissolved since: still named, on its registration as on its dissolution.
+    expect(named(ids.yb)).toEqual([
+      ['Hợp tác xã Chè Suối Giàng', 'HTX-AUDIT-3'],
+      ['Hợp tác xã Chè Suối Giàng', 'HTX-AUDIT-3'],
+    ]);
+  });
+
+  it('filters by organizationId (any letter case): that organization\'s history only', async () => {
+    const answer = await get(`/api/audit/events?organizationId=${ids.yb.toUpperCase()}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.items.map((item: { type: string; organizationId: string }) => [item.type, item.organizationId])).toEqual([
+      ['OrganizationRegistered', ids.yb],
+      ['OrganizationDissolved', ids.yb],
+    ]);
+    const none = await get(`/api/audit/events?organizationId=${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`);
+    expect(none.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('walks newest first with order=desc, every event once, and refuses a cursor of the other order', async () => {
+    const oldestFirst = (await get('/api/audit/events')).body.items;
+    const newestFirst = await get('/api/audit/events?order=desc');
+    expect(newestFirst.body.items).toEqual([...oldestFirst].reverse());
+    const seen: unknown[] = [];
+    let path = '/api/audit/events?order=desc&limit=2';
+    let ascCursor = '';
+    for (let pages = 1; ; pages++) {
+      const page = await get(path);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items);
+      if (!page.body.nextCursor) {
+        expect(pages).toBe(3);
+        break;
+      }
+      ascCursor ||= (await get('/api/audit/events?limit=2')).body.nextCursor;
+      // The same place in the other order is another cursor: each continues only its own walk.
+      const crossed = await auditor.get(`/api/audit/events?limit=2&cursor=${page.body.nextCursor}`);
+      expect(crossed.status).toBe(400);
+      expect(crossed.body.errors.map((error: { path: string }) => error.path)).toEqual(['cursor']);
+      path = `/api/audit/events?order=desc&limit=2&cursor=${page.body.nextCursor}`;
+    }
+    expect(seen).toEqual([...oldestFirst].reverse());
+    const crossed = await auditor.get(`/api/audit/events?order=desc&limit=2&cursor=${ascCursor}`);
+    expect(crossed.status).toBe(400);
+    // Newest first within a filter too.
+    const kg1 = await get(`/api/audit/events?organizationId=${ids.kg1}&order=desc`);
+    expect(kg1.body.items.map((item: { type: string }) => item.type)).toEqual(['OrganizationRated', 'OrganizationRegistered']);
+  });
+
   it('answers 403 to an analyst and to a registrar, 401 without a token', async () => {
     for (const token of [api.token('analyst'), api.token('registrar', ['91'])]) {
       const answer = await httpClient(api.baseUrl, { token }).get('/api/audit/events');
@@ -122,6 +177,10 @@ describe('audit trail endpoint', () => {
     ['provinceCode=9', 'provinceCode'],
     [`type=${'x'.repeat(101)}`, 'type'],
     ['cursor=not-ours', 'cursor'],
+    ['organizationId=not-a-uuid', 'organizationId'],
+    ['organizationId=3f1c2a9e', 'organizationId'],
+    ['order=newest', 'order'],
+    ['order=DESC', 'order'],
     ['minPosition=nope', 'minPosition'],
     ['colour=red', 'colour'],
   ])('answers 400 to %s', async (query, field) => {
