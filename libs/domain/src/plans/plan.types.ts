@@ -65,6 +65,7 @@ export function validateTarget(target: Target, path: string): void {
   if (target.op === 'between') validateRange(target, path);
   else validateValue(target, path);
   if (isShareMetric(target.metric)) validateShareBounds(target, path);
+  else validateCountBounds(target, path);
   requireDate(target.deadline, `${path}.deadline`);
   requireText(target.quote, `${path}.quote`, { max: LIMITS.text.targetQuote, multiline: true });
 }
@@ -88,6 +89,16 @@ function validateShareBounds(target: Target, path: string): void {
     const n = target[field];
     if (n !== undefined && (n < 0 || n > 1)) {
       throw invalid(`${path}.${field}`, `${path}.${field} of a share target (${target.metric}) is a ratio between 0 and 1 (0.7 for 70 %), not ${n}`);
+    }
+  }
+}
+
+/** A count is never below zero: a negative aim is a typing error, which no organization count could meet or miss honestly. */
+function validateCountBounds(target: Target, path: string): void {
+  for (const field of ['value', 'min', 'max'] as const) {
+    const n = target[field];
+    if (n !== undefined && n < 0) {
+      throw invalid(`${path}.${field}`, `${path}.${field} of a count target (${target.metric}) must not be negative, not ${n}`);
     }
   }
 }

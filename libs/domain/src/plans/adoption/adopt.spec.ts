@@ -119,6 +119,21 @@ describe('adopting a plan', () => {
       givenPlan().when(withTarget(target)).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget(target)] })]);
     });
 
+    it.each<[string, Partial<Target>, string]>([
+      ['a negative value', { metric: 'cooperatives', op: 'at_least', value: -5 }, 'targets[3].value'],
+      ['a negative "at_most" (none left is 0)', { metric: 'dormant_cooperatives', op: 'at_most', value: -1 }, 'targets[3].value'],
+      ['a range with min below 0', { metric: 'cooperative_members', op: 'between', value: undefined, min: -10, max: 100 }, 'targets[3].min'],
+      ['a range below 0 altogether', { metric: 'cooperative_members', op: 'between', value: undefined, min: -10, max: -1 }, 'targets[3].min'],
+    ])('refuses a count target with %s, naming the field and the rule', (_what, target, field) => {
+      const error = givenPlan().when(withTarget(target)).thenThrows('VALIDATION_FAILED', field);
+      expect(error.errors).toEqual([{ path: field, message: expect.stringMatching(/count target \(\w+\) must not be negative/) }]);
+    });
+
+    it('accepts a count target of 0 ("none left")', () => {
+      const none = aTarget({ metric: 'dormant_cooperatives', op: 'at_most', value: 0 });
+      givenPlan().when(withTarget(none)).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), none] })]);
+    });
+
     it('accepts a count target above 1', () => {
       givenPlan().when(withTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })] })]);
     });
