@@ -16,6 +16,7 @@ export type {
   Rating,
   Sector,
   Target,
+  TargetStatus,
 } from '@ktt/domain';
 export {
   AdministrativeMap,
@@ -29,6 +30,7 @@ export {
   RATINGS,
   SECTORS,
   STATUSES,
+  TARGET_STATUSES,
   organizationIdOfStream,
   organizationStreamId,
   planIdOfStream,

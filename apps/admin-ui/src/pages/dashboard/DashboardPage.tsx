@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { apiPath } from '../../api/paths';
 import { useAdministrativeMap, useProvincesOn, type MapHistory } from '../../api/administrative-map';
-import type { PlanState, Province, ProvinceProgress, TargetProgress } from '../../api/types';
+import type { PlanState, Province, TargetProgress } from '../../api/types';
 import { useQuery } from '../../api/use-query';
 import { DashboardMomentInput } from '../../components/DashboardMomentInput';
 import { DateInput } from '../../components/DateInput';
@@ -15,8 +15,9 @@ import { FlowsCard } from './FlowsCard';
 import { MetricGroups } from './MetricGroups';
 import { messages } from './messages';
 import { ProgressChart } from './ProgressChart';
-import { statusOf } from './progress-math';
-import { TargetCard } from './TargetCard';
+import { TARGET_STATUSES } from './progress-math';
+import { STATUS_ICON, TargetCard } from './TargetCard';
+import { useNothingRecorded, type ProgressAnswer } from './known-at';
 import { planTerritoryText, provinceOption, territoryText } from './territory';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -81,11 +82,13 @@ export function DashboardPage() {
   const progress = useQuery(
     () =>
       provinceCode
-        ? api.get<ProvinceProgress>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined, boundariesOn: boundariesOn ?? undefined })
+        ? api.get<ProgressAnswer>(apiPath`/api/provinces/${provinceCode}/progress`, { asOf, knownAt: knownAt || undefined, boundariesOn: boundariesOn ?? undefined })
         : Promise.resolve(undefined),
     [api, provinceCode, asOf, knownAt, boundariesOn],
   );
   const plansAsOf = useQuery(() => api.get<PlanState[]>('/api/plans', { asOf, knownAt: knownAt || undefined }), [api, asOf, knownAt]);
+  const nothingRecorded = useNothingRecorded(progress.data, knownAt);
+  const [metricsFolded, setMetricsFolded] = useFolded();
 
   if (!can('progress:read')) {
     return (
@@ -186,13 +189,43 @@ export function DashboardPage() {
         <p aria-live="polite">{t('state.loading')}</p>
       ) : null}
 
-      {data ? (
+      {data?.future ? (
+        <p className="card dashboard-future" role="status" data-testid="dashboard-future">
+          {t('future.notice', { asOf: formatDate(data.asOf) })}
+        </p>
+      ) : null}
+
+      {data && nothingRecorded ? (
+        <div className="card dashboard-nothing" role="status" data-testid="nothing-recorded">
+          <p>
+            <strong>{t('knownAt.nothing', { knownAt: formatTimestamp(data.knownAt) })}</strong>
+          </p>
+          <p>{t('knownAt.nothing.why')}</p>
+          <button type="button" className="secondary" onClick={() => update({ knownAt: null })}>
+            {t('knownAt.nothing.clear')}
+          </button>
+        </div>
+      ) : data ? (
         <div className={progress.loading ? 'dashboard-body dashboard-stale' : 'dashboard-body'} aria-busy={progress.loading}>
-          <section aria-labelledby="dashboard-metrics-heading">
-            <h2 id="dashboard-metrics-heading">{t('metrics.heading')}</h2>
-            <MetricGroups progress={data} history={history} />
+          {/* The question first: where the targets stand; then the metrics behind them (foldable). */}
+          <Targets targets={data.targets} plans={provincePlans} asOf={data.asOf} history={history} future={data.future === true} />
+          <section aria-labelledby="dashboard-metrics-heading" data-testid="dashboard-metrics">
+            <div className="dashboard-section-head">
+              <h2 id="dashboard-metrics-heading">{t('metrics.heading')}</h2>
+              <button
+                type="button"
+                className="secondary"
+                aria-expanded={!metricsFolded}
+                aria-controls="dashboard-metrics-body"
+                onClick={() => setMetricsFolded(!metricsFolded)}
+              >
+                {metricsFolded ? t('metrics.unfold', { n: Object.keys(data.metrics).length }) : t('metrics.fold')}
+              </button>
+            </div>
+            <div id="dashboard-metrics-body" hidden={metricsFolded}>
+              <MetricGroups progress={data} history={history} />
+            </div>
           </section>
-          <Targets targets={data.targets} plans={provincePlans} asOf={data.asOf} history={history} />
           <ProgressChart
             provinceCode={data.provinceCode}
             asOf={data.asOf}
@@ -209,17 +242,34 @@ export function DashboardPage() {
   );
 }
 
-/** The targets in force, plan by plan, with a one-line tally of their statuses. */
-function Targets({ targets, plans, asOf, history }: { targets: TargetProgress[]; plans: PlanState[]; asOf: string; history: MapHistory | null }) {
+const FOLD_KEY = 'ktt.dashboard.metricsFolded';
+
+/** Whether the metric tiles are folded, remembered in localStorage (a preference, not a secret). */
+function useFolded(): [boolean, (folded: boolean) => void] {
+  const [folded, setFolded] = useState(() => {
+    try {
+      return localStorage.getItem(FOLD_KEY) === '1';
+    } catch {
+      return false;
+    }
+  });
+  const set = (next: boolean) => {
+    setFolded(next);
+    try {
+      localStorage.setItem(FOLD_KEY, next ? '1' : '0');
+    } catch {
+      // No storage: the choice lasts until the page reloads.
+    }
+  };
+  return [folded, set];
+}
+
+/** The targets in force: how many stand where (the server's status), then plan by plan, each as a card. */
+function Targets({ targets, plans, asOf, history, future }: { targets: TargetProgress[]; plans: PlanState[]; asOf: string; history: MapHistory | null; future: boolean }) {
   const t = useT(messages);
   const byPlan = new Map<string, TargetProgress[]>();
   for (const target of targets) byPlan.set(target.planId, [...(byPlan.get(target.planId) ?? []), target]);
-  const tally = { met: 0, onTrack: 0, behind: 0, other: 0 };
-  for (const target of targets) {
-    const status = statusOf(target);
-    if (status === 'met' || status === 'onTrack' || status === 'behind') tally[status] += 1;
-    else tally.other += 1;
-  }
+  const counts = Object.fromEntries(TARGET_STATUSES.map((status) => [status, targets.filter((target) => target.status === status).length]));
   // The quote of each target as the plan in force states it (planId + metric + deadline), else the progress answer's.
   const quoteOf = (target: TargetProgress) =>
     plans
@@ -228,12 +278,22 @@ function Targets({ targets, plans, asOf, history }: { targets: TargetProgress[];
     target.quote ??
     null;
   return (
-    <section aria-labelledby="dashboard-targets-heading">
+    <section aria-labelledby="dashboard-targets-heading" data-testid="dashboard-targets">
       <h2 id="dashboard-targets-heading">{t('targets.heading')}</h2>
       {targets.length === 0 ? (
         <p>{t('targets.none', { asOf: formatDate(asOf) })}</p>
       ) : (
-        <p className="dashboard-tally">{t('targets.summary', { total: targets.length, ...tally })}</p>
+        <div className="dashboard-tally" data-testid="target-summary">
+          <p className="dashboard-tally-total">{t('targets.count', { n: targets.length })}</p>
+          <ul className="dashboard-tally-list" aria-label={t('targets.summaryLabel')}>
+            {TARGET_STATUSES.map((status) => (
+              <li key={status} className={`dashboard-tally-item dashboard-status-${status}${counts[status] ? '' : ' dashboard-tally-zero'}`} data-status={status}>
+                <span aria-hidden="true">{STATUS_ICON[status]} </span>
+                <strong className="dashboard-tally-count">{counts[status]}</strong> {t(`status.${status}`)}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {[...byPlan.entries()].map(([planId, planTargets]) => {
         const plan = plans.find((candidate) => candidate.id === planId);
@@ -246,12 +306,15 @@ function Targets({ targets, plans, asOf, history }: { targets: TargetProgress[];
             <h3 id={`dashboard-plan-${planId}`}>{plan?.title ?? planId}</h3>
             <p className="hint">
               {t('plan.meta', {
-                id: planId,
                 document: plan?.document ?? t('plan.noDocument'),
                 adoptedOn: formatDate(plan?.adoptedOn),
               })}
               {plan?.amendments ? ` · ${t('plan.amendments', { n: plan.amendments })}` : ''}
             </p>
+            <details className="dashboard-plan-details">
+              <summary>{t('plan.details')}</summary>
+              <p className="hint">{t('plan.id', { id: planId })}</p>
+            </details>
             {planTerritory && territory ? (
               <p className="dashboard-plan-territory" data-testid={`plan-territory-${planId}`}>
                 {t('plan.territory', { territory: `${territory} (${planTerritory.code})`, date: formatDate(planTerritory.boundariesOn) })}
@@ -265,6 +328,7 @@ function Targets({ targets, plans, asOf, history }: { targets: TargetProgress[];
                   adoptedOn={plan?.adoptedOn ?? null}
                   quote={quoteOf(target)}
                   territory={target.planTerritory ? planTerritoryText(t, history, target.planTerritory, asOf) : null}
+                  future={future}
                 />
               ))}
             </div>

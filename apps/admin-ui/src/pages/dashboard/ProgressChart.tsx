@@ -9,7 +9,7 @@ import { formatDate, isShareMetric } from '../../i18n/format';
 import { useLocale, useT } from '../../i18n/i18n';
 import { useApi } from '../../session/session';
 import { messages } from './messages';
-import { aimOf, ALL_METRICS, dateTime, expectedAt, formatValue, statusOf } from './progress-math';
+import { aimOf, ALL_METRICS, dateTime, expectedAt, formatDistinct, formatValue } from './progress-math';
 import { describeAim } from './TargetCard';
 
 const ACTUAL_COLOUR = '#0b5394';
@@ -142,22 +142,22 @@ export function ProgressChart(props: {
     );
   }
   for (const path of paths) {
-    const status = statusOf(path.target);
-    const verdict =
-      status === 'met' ? 'met' : status === 'onTrack' ? 'ahead' : status === 'behind' ? 'behind' : status === 'unknown' ? 'unknown' : 'noPath';
+    const { target } = path;
     captionParts.push(
       t('chart.caption.target', {
-        aim: describeAim(path.target, t, locale),
-        deadline: formatDate(path.target.deadline),
+        aim: describeAim(target, t, locale),
+        deadline: formatDate(target.deadline),
         asOf: formatDate(props.asOf),
-        actual: format(path.target.actual),
-        baseline: format(path.target.baseline),
+        actual: formatDistinct(metric, target.actual, [target.expected], locale),
+        baseline: format(target.baseline),
         adoptedOn: formatDate(path.adoptedOn),
-        expected: format(path.target.expected),
-        verdict: t(`chart.verdict.${verdict}`),
+        expected: formatDistinct(metric, target.expected, [target.actual], locale),
+        // The server's status (domain.md, "Status"), never recomputed here.
+        verdict: t(`chart.verdict.${target.status}`),
       }),
     );
   }
+  if ((series.data ?? []).some((point) => point.future === true)) captionParts.push(t('chart.caption.future'));
   if (paths.length === 0 && first && last) captionParts.splice(0, 1, t('chart.caption.noTarget', {
     metric: metricName,
     first: format(first.metrics[metric]),
@@ -177,8 +177,9 @@ export function ProgressChart(props: {
   // The labels point away from each other: the adoption's to the left of its line, the asOf's to the right (left at the chart's end).
   const asOfLabelLeft = endTime - dateTime(props.asOf) < (endTime - startTime) * 0.12;
   const planIds = new Set(paths.map((path) => path.target.planId));
+  const planTitle = (planId: string) => props.plans.find((plan) => plan.id === planId)?.title ?? describeAim(paths[0].target, t, locale);
   const pathName = (path: PathLine) =>
-    t('chart.path', { deadline: formatDate(path.target.deadline), plan: planIds.size > 1 ? path.target.planId : describeAim(path.target, t, locale) });
+    t('chart.path', { deadline: formatDate(path.target.deadline), plan: planIds.size > 1 ? planTitle(path.target.planId) : describeAim(path.target, t, locale) });
 
   return (
     <section className="card dashboard-chart" aria-labelledby={`${selectId}-heading`}>
@@ -391,10 +392,21 @@ function buildRows(series: SeriesPoint[], metric: MetricName, paths: PathLine[],
     }
   }
   const sorted = [...rows.values()].sort((a, b) => a.time - b.time);
+  // The server's expected value per point (api.md: `expected` keyed `<planId>/<metric>/<deadline>`), where it
+  // answers them: they follow every rule of the line (its baseline date, the flat line, the future). The
+  // line then runs on to the aim on the deadline. Else (an older server) the same line computed here.
+  const perPoint = series.some((point) => point.expected !== undefined);
+  const byDate = new Map(series.map((point) => [point.asOf, point]));
   for (const row of sorted) {
     for (const path of paths) {
-      const value = expectedAt(path.aim, path.target.baseline, path.adoptedOn, path.target.deadline, row.date);
-      if (value !== null && row.date <= path.target.deadline) row[path.key] = value;
+      if (row.date > path.target.deadline) continue;
+      const key = `${path.target.planId}/${path.target.metric}/${path.target.deadline}`;
+      const value = perPoint
+        ? row.date === path.target.deadline
+          ? path.aim
+          : (byDate.get(row.date)?.expected?.[key] ?? null)
+        : expectedAt(path.aim, path.target.baseline, path.adoptedOn, path.target.deadline, row.date, path.target.op === 'at_most');
+      if (value !== null) row[path.key] = value;
     }
   }
   return sorted;

@@ -1,16 +1,17 @@
 import { useId } from 'react';
 import type { TargetProgress } from '../../api/types';
-import { formatDate, formatMetric, formatShare } from '../../i18n/format';
+import { formatDate, formatMetric } from '../../i18n/format';
 import { useLocale, useT, type Translate } from '../../i18n/i18n';
 import type { Locale } from '../../i18n/i18n';
 import { messages } from './messages';
-import { aimOf, barFraction, barPosition, formatValue, statusOf, type TargetStatus } from './progress-math';
+import { aimOf, barFraction, barPosition, formatAttainment, formatDistinct, formatValue, type TargetStatus } from './progress-math';
 
-const STATUS_ICON: Record<TargetStatus, string> = {
+/** Each status has its own shape as well as its colour (never colour alone). */
+export const STATUS_ICON: Record<TargetStatus, string> = {
   met: '✓',
-  onTrack: '↗',
+  on_track: '↗',
+  near: '≈',
   behind: '!',
-  noPath: '–',
   unknown: '?',
 };
 
@@ -34,33 +35,39 @@ export function StatusBadge({ status }: { status: TargetStatus }) {
 
 /**
  * One target of a plan in force: actual against the aim as a bar (with the
- * path's expected value as a mark), its status in colour and words, the
- * deadline, the plan, and the source sentence (a tooltip on hover and a
- * disclosure for keyboard and screen-reader users).
+ * path's expected value as a mark), the server's status in colour, shape and
+ * words, the deadline and the source sentence (a tooltip on hover and a
+ * disclosure for keyboard and screen-reader users). Actual and expected are
+ * worded so that rounding never makes them look equal when they are not.
  */
 export function TargetCard({
   target,
   adoptedOn,
   quote,
   territory = null,
+  future = false,
 }: {
   target: TargetProgress;
   adoptedOn: string | null;
   quote: string | null;
   /** The territory the target is evaluated on, in words ("former Kiên Giang"), when the answer names it. */
   territory?: string | null;
+  /** The date asked is after today: no actual value yet, only the path's. */
+  future?: boolean;
 }) {
   const t = useT(messages);
   const { locale } = useLocale();
   const headingId = useId();
-  const status = statusOf(target);
+  const status: TargetStatus = target.status;
   const format = (value: number | null | undefined) => formatValue(target.metric, value, locale);
   const aim = aimOf(target);
+  const actualText = formatDistinct(target.metric, target.actual, [target.expected, aim], locale);
+  const expectedText = formatDistinct(target.metric, target.expected, [target.actual], locale);
   const fraction = barFraction(target);
   const expectedMark = target.op === 'at_most' ? null : barPosition(target, target.expected);
   const rangeMark = target.op === 'between' ? barPosition(target, target.min ?? null) : null;
   const metricName = t(`metric.${target.metric}`);
-  const barText = t('target.bar', { metric: metricName, actual: format(target.actual), aim: describeAim(target, t, locale) });
+  const barText = t('target.bar', { metric: metricName, actual: future ? t('target.future') : actualText, aim: describeAim(target, t, locale) });
   const testId = `target-${target.metric}-${target.deadline}`;
 
   return (
@@ -85,7 +92,7 @@ export function TargetCard({
       <div
         className="dashboard-bar"
         role="img"
-        aria-label={`${barText}.${target.expected !== null && expectedMark !== null ? ` ${t('target.bar.expected', { expected: format(target.expected) })}` : ''}`}
+        aria-label={`${barText}.${target.expected !== null && expectedMark !== null ? ` ${t('target.bar.expected', { expected: expectedText })}` : ''}`}
       >
         <div className="dashboard-bar-fill" style={{ width: `${(fraction ?? 0) * 100}%` }} />
         {rangeMark !== null ? <div className="dashboard-bar-range" style={{ left: `${rangeMark * 100}%` }} /> : null}
@@ -94,15 +101,15 @@ export function TargetCard({
       <dl className="dashboard-target-facts">
         <div>
           <dt>{t('target.actual')}</dt>
-          <dd>{target.actual === null ? t('target.noValue') : format(target.actual)}</dd>
+          <dd data-testid="target-actual">{future ? t('target.future') : target.actual === null ? t('target.noValue') : actualText}</dd>
         </div>
         <div>
           <dt>{t('target.attainment')}</dt>
-          <dd>{target.attainment === null ? '—' : formatShare(target.attainment, locale)}</dd>
+          <dd>{formatAttainment(target.attainment, locale)}</dd>
         </div>
         <div>
           <dt>{t('target.expected')}</dt>
-          <dd>{target.expected === null ? '—' : format(target.expected)}</dd>
+          <dd data-testid="target-expected">{target.expected === null ? '—' : expectedText}</dd>
         </div>
         <div>
           <dt>{t('target.baseline', { date: formatDate(adoptedOn) })}</dt>
@@ -117,9 +124,7 @@ export function TargetCard({
             : t('target.atMostWorse', { baseline: format(target.baseline) })}
         </p>
       ) : null}
-      <p className="dashboard-target-plan">
-        {t('target.plan')}: <code>{target.planId}</code>
-      </p>
+      {status === 'near' && target.expected !== null ? <p className="hint">{t('target.nearNote', { expected: expectedText })}</p> : null}
       <details className="dashboard-quote">
         <summary title={quote ?? undefined}>{t('quote.summary')}</summary>
         {quote ? (

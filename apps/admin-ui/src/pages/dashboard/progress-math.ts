@@ -1,8 +1,8 @@
 /**
  * The arithmetic the dashboard shows, in the words of domain.md ("Metrics",
- * "Targets", "On track"). The server decides met / attainment / onTrack; the
- * UI only draws them and, for the chart, the same straight path at every
- * date of the series.
+ * "Targets", "On track", "Status"). The server decides met, attainment, status
+ * and the expected values (per series point too); the UI only draws them, and
+ * words numbers so that rounding never makes two different values look equal.
  */
 import type { MetricName, TargetProgress } from '../../api/types';
 import { formatMetric, isShareMetric } from '../../i18n/format';
@@ -53,20 +53,9 @@ export function aimOf(target: TargetShape): number {
   return (target.op === 'between' ? target.min : target.value) ?? 0;
 }
 
-export type TargetStatus = 'met' | 'onTrack' | 'behind' | 'noPath' | 'unknown';
-
-/**
- * met → "đã đạt"; otherwise the server's onTrack; `noPath` when there is no
- * path to compare with (before the adoption date, or no baseline); `unknown`
- * when the actual value itself is unknown (null).
- */
-export function statusOf(target: Pick<TargetProgress, 'met' | 'onTrack'>): TargetStatus {
-  if (target.met === null) return 'unknown';
-  if (target.met) return 'met';
-  if (target.onTrack === true) return 'onTrack';
-  if (target.onTrack === false) return 'behind';
-  return 'noPath';
-}
+/** The server's status of a target (domain.md, "Status"), decided on unrounded values: the UI shows it, never recomputes it. */
+export type { TargetStatus } from '../../api/types';
+export { TARGET_STATUSES } from '../../api/types';
 
 export function dayNumber(date: string): number {
   const [year, month, day] = date.slice(0, 10).split('-').map(Number);
@@ -79,15 +68,16 @@ export function dateTime(date: string): number {
 }
 
 /**
- * The expected value at `date` (domain.md, "On track"): the straight line
- * from the baseline on the adoption date to the aim on the deadline, linear
- * in calendar days, then the aim; null before the adoption date or without a
- * baseline. The same formula as the server's, so the chart's dashed line
- * passes through every `expected` the server answers.
+ * The expected value at `date` (domain.md, "On track"), for a server that
+ * answers no per-point `expected` in its series: the straight line from the
+ * baseline on the baseline date to the aim on the deadline, linear in calendar
+ * days, then the aim; flat at the aim where the baseline already meets it;
+ * null before the baseline date or without a baseline.
  */
-export function expectedAt(aim: number, baseline: number | null, adoptedOn: string, deadline: string, date: string): number | null {
-  if (baseline === null || date < adoptedOn) return null;
+export function expectedAt(aim: number, baseline: number | null, adoptedOn: string, deadline: string, date: string, atMost = false): number | null {
   if (date >= deadline) return aim;
+  if (baseline === null || date < adoptedOn) return null;
+  if (atMost ? baseline <= aim : baseline >= aim) return aim;
   const total = dayNumber(deadline) - dayNumber(adoptedOn);
   if (total <= 0) return aim;
   return baseline + ((aim - baseline) * (dayNumber(date) - dayNumber(adoptedOn))) / total;
@@ -133,10 +123,62 @@ function clamp(value: number): number {
 }
 
 /**
- * A metric's value for display: shares as percentages; counts as whole
- * numbers (a path's expected value between two counts, 1.431,14, reads as 1.431).
+ * A metric's value for display: shares as percentages (one decimal); counts
+ * as whole numbers (a path's expected value between two counts, 1.431,14,
+ * reads as 1.431). `digits` asks for more decimals (see distinctDigits).
  */
-export function formatValue(metric: MetricName, value: number | null | undefined, locale: Locale): string {
+export function formatValue(metric: MetricName, value: number | null | undefined, locale: Locale, digits?: number): string {
   if (value === null || value === undefined) return '—';
-  return formatMetric(metric, isShareMetric(metric) ? value : Math.round(value), locale);
+  if (digits === undefined) return formatMetric(metric, isShareMetric(metric) ? value : Math.round(value), locale);
+  const share = isShareMetric(metric);
+  return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+    ...(share ? { style: 'percent' } : {}),
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+/** The decimals a metric shows by default: one for a percentage, none for a count. */
+function baseDigits(metric: MetricName): number {
+  return isShareMetric(metric) ? 1 : 0;
+}
+
+function roundTo(metric: MetricName, value: number, digits: number): number {
+  const scale = 10 ** (digits + (isShareMetric(metric) ? 2 : 0));
+  return Math.round(value * scale) / scale;
+}
+
+/**
+ * The decimals `value` needs so that it does not read as equal to any of
+ * `others` when it is not (domain.md: "the display says so where rounding
+ * makes two equal-looking numbers differ"): 13,96 against an expected 14
+ * reads "13,96 / 14", not "14 / 14"; 69,96 % against 70 % reads "69,96 %".
+ * undefined when the default reading already differs (or is equal in fact).
+ */
+export function distinctDigits(metric: MetricName, value: number | null | undefined, others: (number | null | undefined)[]): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const base = baseDigits(metric);
+  // A value exact at the default precision (a count of 14, 70 %) reads as it is: the other one gets the decimals.
+  if (roundTo(metric, value, base) === value) return undefined;
+  let needed: number | undefined;
+  for (const other of others) {
+    if (other === null || other === undefined || other === value) continue;
+    if (roundTo(metric, value, base) !== roundTo(metric, other, base)) continue;
+    let digits = base + 1;
+    while (digits < base + 6 && roundTo(metric, value, digits) === roundTo(metric, other, digits)) digits += 1;
+    needed = Math.max(needed ?? 0, digits);
+  }
+  return needed;
+}
+
+/** A value worded so it differs from `others` wherever it does (the default format elsewhere). */
+export function formatDistinct(metric: MetricName, value: number | null | undefined, others: (number | null | undefined)[], locale: Locale): string {
+  return formatValue(metric, value, locale, distinctDigits(metric, value, others));
+}
+
+/** An attainment (a ratio) worded so that an unmet one never reads as 100 %. */
+export function formatAttainment(value: number | null, locale: Locale): string {
+  if (value === null) return '—';
+  const digits = distinctDigits('cooperatives_good_or_fair_share', value, [1]);
+  return formatValue('cooperatives_good_or_fair_share', value, locale, digits);
 }
