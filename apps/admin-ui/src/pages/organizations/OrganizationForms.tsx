@@ -196,8 +196,9 @@ export function MembersForm(props: CommandProps) {
   );
 }
 
-/** A profile flag in the form: '' leaves it as it is. */
-type FlagChoice = '' | 'true' | 'false';
+/** A profile flag in the form: '' leaves it as it is, 'null' sets it back to unknown (api.md: true, false or null). */
+type FlagChoice = '' | 'true' | 'false' | 'null';
+const FLAG_VALUE: Record<Exclude<FlagChoice, ''>, boolean | null> = { true: true, false: false, null: null };
 
 export function ProfileForm(props: CommandProps) {
   const t = useOrgT();
@@ -213,7 +214,12 @@ export function ProfileForm(props: CommandProps) {
   );
   const { effectiveOn, 'managers.total': total, 'managers.withDegree': withDegree } = f.values;
   const { organization } = props;
-  const chosenFlags = Object.fromEntries(PROFILE_FLAG_NAMES.filter((flag) => f.values[flag] !== '').map((flag) => [flag, f.values[flag] === 'true']));
+  const chosenFlags = Object.fromEntries(
+    PROFILE_FLAG_NAMES.flatMap((flag) => {
+      const choice = f.values[flag];
+      return choice === '' ? [] : [[flag, FLAG_VALUE[choice]]];
+    }),
+  );
   const managersGiven = total.trim() !== '' || withDegree.trim() !== '';
   const validate = (): FormErrors => {
     const found: FormErrors = { effectiveOn: dateProblem(t, effectiveOn, lifetime(organization)) ?? '' };
@@ -259,6 +265,7 @@ export function ProfileForm(props: CommandProps) {
               { value: '', label: t('unchanged') },
               { value: 'true', label: t('yes') },
               { value: 'false', label: t('no') },
+              { value: 'null', label: t('form.flag.setUnknown') },
             ]}
           />
         ))}
@@ -495,7 +502,7 @@ export function LeaveForm(props: CommandProps) {
           placeholder={t('choose')}
           options={members.map((id) => {
             const summary = props.names[id];
-            return { value: id, label: summary ? `${summary.name} (${summary.registrationNumber})` : id };
+            return { value: id, label: summary ? `${summary.name} (${summary.registrationNumber})` : '…' };
           })}
         />
         <EffectiveOn t={t} {...f.bind('effectiveOn')} />

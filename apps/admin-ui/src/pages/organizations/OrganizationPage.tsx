@@ -332,7 +332,7 @@ function OrganizationDetails({ id }: { id: string }) {
       {available.length ? (
         <section className="card org-commands" id="org-command-panel">
           <h2 id="org-actions-heading">{t('org.actions')}</h2>
-          <p className="hint">{t('org.actions.hint', { version: version >= 0 ? version : '—' })}</p>
+          <p className="hint">{t('org.actions.hint')}</p>
           {dissolved && now?.dissolvedOn ? <p className="hint">{t('org.actions.dissolved', { date: formatDate(now.dissolvedOn) })}</p> : null}
           <div className="org-command-buttons">
             {available.map((name) => (
@@ -440,17 +440,33 @@ function StateFields({
     [t('field.highTech'), yesNo(t, organization.highTech)],
     [t('field.enterpriseLinked'), yesNo(t, organization.enterpriseLinked)],
     [t('field.digitalAdoption'), yesNo(t, organization.digitalAdoption)],
-    [t('field.version'), String(organization.version)],
-    [t('field.id'), <code key="id">{organization.id}</code>],
   );
+  // The identifier and the stream's version are for support and the API, not for officials: asked for, in a disclosure.
   return (
-    <dl className="org-dl org-state" data-testid="organization-state">
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <div data-testid="organization-state">
+      <dl className="org-dl org-state">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <details className="org-details" data-testid="organization-details">
+        <summary>{t('org.details')}</summary>
+        <dl className="org-dl">
+          <div>
+            <dt>{t('field.id')}</dt>
+            <dd>
+              <code>{organization.id}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>{t('field.version')}</dt>
+            <dd>{organization.version}</dd>
+          </div>
+        </dl>
+      </details>
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import type { CommandResult } from '../../api/client';
 import { LIMITS, ORGANIZATION_KINDS, SECTORS, type OrganizationKind } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
-import { FormCheckbox, FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
+import { FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
 import { todayInVietnam } from '../../i18n/format';
 import { useApi, useSession } from '../../session/session';
 import { CooperativePicker } from './CooperativePicker';
@@ -22,6 +22,8 @@ import { useFields, useSubmission } from './use-submission';
 
 const FLAGS = ['directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'] as const;
 type Flag = (typeof FLAGS)[number];
+/** A profile flag at registration (api.md: true, false or unknown); '' is unknown, and is not sent (omitted = unknown). */
+type FlagChoice = '' | 'true' | 'false';
 
 const FIELDS = [
   'kind',
@@ -68,7 +70,7 @@ export function RegisterPage() {
       memberCooperativeIds: [] as string[],
       'managers.total': '',
       'managers.withDegree': '',
-      ...(Object.fromEntries(FLAGS.map((flag) => [flag, false])) as Record<Flag, boolean>),
+      ...(Object.fromEntries(FLAGS.map((flag) => [flag, ''])) as Record<Flag, FlagChoice>),
     },
     form,
   );
@@ -129,7 +131,7 @@ export function RegisterPage() {
       registeredOn,
       ...(kind === 'union' ? { memberCooperativeIds: founders } : { memberCount: parseInteger(memberCount) }),
       ...(managersTotal.trim() !== '' ? { managers: { total: parseInteger(managersTotal), withDegree: parseInteger(managersWithDegree) } } : {}),
-      ...Object.fromEntries(FLAGS.map((flag) => [flag, f.values[flag]])),
+      ...Object.fromEntries(FLAGS.filter((flag) => f.values[flag] !== '').map((flag) => [flag, f.values[flag] === 'true'])),
     };
     const result = await form.run(validate, () => api.command('/api/organizations', body) as Promise<CommandResult>, {
       codeFields: {
@@ -208,15 +210,17 @@ export function RegisterPage() {
             />
             <FormNumber {...f.bind('managers.withDegree', { clears: ['managers'] })} label={t('field.managers.withDegree')} min={0} />
           </div>
-          <div className="org-checks">
+          <div className="org-form-grid">
             {FLAGS.map((flag) => (
-              <FormCheckbox
+              <FormSelect
                 key={flag}
-                name={flag}
+                {...f.bind(flag)}
                 label={t(`field.${flag}`)}
-                checked={f.values[flag]}
-                onChange={(checked) => f.set(flag, checked)}
-                error={errors[flag]}
+                options={[
+                  { value: '', label: t('unknown') },
+                  { value: 'true', label: t('yes') },
+                  { value: 'false', label: t('no') },
+                ]}
               />
             ))}
           </div>

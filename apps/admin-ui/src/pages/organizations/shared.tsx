@@ -124,15 +124,19 @@ export function rememberSummary(state: OrganizationSummary): void {
   }
 }
 
+/** A link to an organization by its name and registration number; never its raw id (an official reads names). */
 export function OrgLink({ id, summary }: { id: string; summary: OrganizationSummary | null | undefined }) {
+  const t = useOrgT();
   return (
     <Link to={`/organizations/${encodeURIComponent(id)}`}>
       {summary ? (
         <>
           {summary.name} <span className="org-muted">({summary.registrationNumber})</span>
         </>
+      ) : summary === null ? (
+        t('org.unknownOrganization')
       ) : (
-        <code>{id}</code>
+        <span aria-busy="true">…</span>
       )}
     </Link>
   );
