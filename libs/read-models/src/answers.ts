@@ -1,4 +1,4 @@
-import type { FlowName, LocalDate, MetricName, OrganizationState, PlanState, TargetEvaluation } from '@ktt/domain';
+import type { CoverageName, FlowName, LocalDate, MetricName, OrganizationState, PlanState, TargetEvaluation } from '@ktt/domain';
 
 /**
  * What the read side answers, in the shapes the api sends (api.md). Types only, importing only the
@@ -29,8 +29,15 @@ export type AuditEventPage = Page<AuditEventView>;
 /** A plan as in force at a date (GET /api/plans, GET /api/plans/:id): the domain's own. */
 export type { PlanState } from '@ktt/domain';
 
-/** Every metric of domain.md ("Metrics"); null where it cannot be computed (no population known, no rated organization). */
+/** Every metric of domain.md ("Metrics"); null where it cannot be computed (no population known, no rated organization) or the date is after today. */
 export type Metrics = Record<MetricName, number | null>;
+
+/**
+ * For each metric built on a profile flag or on `managers` (COVERAGE_NAMES): the organizations of its
+ * scope whose value is known ÷ the organizations of its scope (domain.md, "Metrics"); null when the
+ * scope is empty or the date is after today.
+ */
+export type Coverage = Record<CoverageName, number | null>;
 
 /** A code on the boundaries of a date (domain.md: `91@2023-10-20` is former Kiên Giang). */
 export interface TerritoryRef {
@@ -47,7 +54,10 @@ export interface ProvinceProgress {
   asOf: LocalDate;
   /** null when the question gave none (now). */
   knownAt: string | null;
+  /** true for a date after today in Vietnam: every metric and coverage is then null, and the targets give only `expected`. */
+  future: boolean;
   metrics: Metrics;
+  coverage: Coverage;
   /** The territory's population used for `population_share` (its units' figures), or why there is none. */
   population: PopulationAnswer;
   targets: TargetProgress[];
@@ -64,9 +74,17 @@ export type TargetProgress = TargetEvaluation & {
 /** One point of GET /api/provinces/:code/progress/series. */
 export interface SeriesPoint {
   asOf: LocalDate;
+  /** true for a date after today in Vietnam: every metric is then null (the expected values are still given). */
+  future: boolean;
   /** false where the code names no province on the point's boundaries: every metric is then null. */
   inForce: boolean;
-  metrics: Metrics;
+  /** Every metric, or only those asked for (`metrics=`). */
+  metrics: Partial<Metrics>;
+  /**
+   * The expected value on the point's date of each target the progress answer of that date would list,
+   * keyed `<planId>/<metric>/<deadline>` (only the asked metrics' with `metrics=`); null where it has no line (no baseline).
+   */
+  expected: Record<string, number | null>;
 }
 
 /** A plan as answered by GET /api/plans: its state at the date and the territory it covers. */
@@ -133,9 +151,10 @@ export interface NationalProgress {
   asOf: LocalDate;
   /** null when the question gave none (now). */
   knownAt: string | null;
-  /** true for a date after today in Vietnam: every metric is then null. */
+  /** true for a date after today in Vietnam: every metric and coverage is then null. */
   future: boolean;
   metrics: Metrics;
+  coverage: Coverage;
   /** The country's population used for `population_share`, or why there is none. */
   population: PopulationAnswer;
 }
@@ -144,5 +163,6 @@ export interface NationalProgress {
 export interface NationalSeriesPoint {
   asOf: LocalDate;
   future: boolean;
-  metrics: Metrics;
+  /** Every metric, or only those asked for (`metrics=`). */
+  metrics: Partial<Metrics>;
 }

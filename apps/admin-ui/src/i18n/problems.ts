@@ -155,6 +155,9 @@ const en: Words = {
 
 const WORDS: Record<Locale, Words> = { vi, en };
 
+/** Every code worded here (for the tests that read them all). */
+export const PROBLEM_CODES = Object.keys(vi) as ProblemCode[];
+
 /** A title by status where the code is none the UI knows (a newer server). */
 const BY_STATUS: Record<Locale, Record<number, string>> = {
   vi: { 400: 'Yêu cầu không hợp lệ.', 401: vi.UNAUTHENTICATED, 403: vi.FORBIDDEN, 404: vi.NOT_FOUND, 409: 'Lịch sử đã ghi nhận không cho phép thay đổi này.', 412: vi.VERSION_MISMATCH, 503: 'Máy chủ tạm thời không phục vụ được: thử lại sau.' },

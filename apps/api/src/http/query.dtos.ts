@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ORGANIZATION_KINDS, PERIOD_STEPS, SECTORS, STATUSES } from '@ktt/domain';
-import { CanonicalId, IsId, IsKnownAt, IsLocalDate, IsText, NormalizeKnownAt } from './validators';
+import { METRIC_NAMES, ORGANIZATION_KINDS, PERIOD_STEPS, SECTORS, STATUSES, type MetricName } from '@ktt/domain';
+import { CanonicalId, IsId, IsKnownAt, IsLocalDate, IsText, MetricList, NormalizeKnownAt } from './validators';
 
 /**
  * Every query parameter that reaches SQL is held to the domain's rules here
@@ -59,4 +59,6 @@ export class SeriesQueryDto extends ConsistencyQueryDto {
   @ApiPropertyOptional({ enum: PERIOD_STEPS }) @IsIn(PERIOD_STEPS) step!: (typeof PERIOD_STEPS)[number];
   @ApiPropertyOptional({ format: 'date-time', description: KNOWN_AT_DESCRIPTION }) @IsOptional() @NormalizeKnownAt() @IsKnownAt() knownAt?: string;
   @ApiPropertyOptional({ format: 'date', description: BOUNDARIES_ON_DESCRIPTION }) @IsOptional() @IsLocalDate() boundariesOn?: string;
+  @ApiPropertyOptional({ description: `only these metrics, comma-separated (and only their targets' expected values); default: every metric. One of: ${METRIC_NAMES.join(', ')}`, example: 'cooperatives,cooperative_members' })
+  @IsOptional() @MetricList() metrics?: MetricName[];
 }

@@ -1,6 +1,6 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { canonicalUuid, isUuid, isValidLocalDate, parseKnownAt, parseTimestamp, textProblem, type TextRule } from '@ktt/domain';
+import { canonicalUuid, isUuid, isValidLocalDate, METRIC_NAMES, parseKnownAt, parseTimestamp, textProblem, type TextRule } from '@ktt/domain';
 
 /**
  * The edge's checks are the domain's rules (libs/domain: identity, limits,
@@ -75,4 +75,31 @@ export function NormalizeKnownAt(): PropertyDecorator {
 /** Puts a valid timestamp in its one form (UTC, milliseconds); an invalid one is left for IsTimestamp to name. */
 export function NormalizeTimestamp(): PropertyDecorator {
   return Transform(({ value }) => parseTimestamp(value) ?? value);
+}
+
+/**
+ * `metrics=a,b` (a series): metric names of domain.md, comma-separated (repeating the parameter is the
+ * same), each once in the order given. An unknown name is refused naming it and every allowed one.
+ */
+export function MetricList(): PropertyDecorator {
+  const split = (value: unknown): unknown => {
+    const parts = Array.isArray(value) ? value : [value];
+    if (!parts.every((part) => typeof part === 'string')) return value;
+    return [...new Set((parts as string[]).flatMap((part) => part.split(',')).map((name) => name.trim()))];
+  };
+  const unknown = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((name) => !(METRIC_NAMES as readonly unknown[]).includes(name)).map(String) : [String(value)];
+  return (target, propertyName) => {
+    Transform(({ value }) => split(value))(target, propertyName);
+    registerDecorator({
+      name: 'isMetricList',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: ({ property, value }) =>
+          `${property} must be metric names separated by commas; not a metric: ${unknown(value).map((name) => JSON.stringify(name)).join(', ')}; allowed: ${METRIC_NAMES.join(', ')}`,
+      },
+      validator: { validate: (value: unknown) => Array.isArray(value) && value.length > 0 && unknown(value).length === 0 },
+    });
+  };
 }

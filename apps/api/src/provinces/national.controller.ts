@@ -26,7 +26,7 @@ export class NationalController {
 
   @Get('progress')
   @ApiOperation({ summary: 'The metrics over the whole country, as of a date' })
-  @AnswerResponse('NationalProgress', 'Every metric over the whole country, with the population used for population_share')
+  @AnswerResponse('NationalProgress', 'Every metric over the whole country, the coverage of those built on profile flags, and the population used for population_share')
   async progress(@Query() query: TemporalQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
     const answer = await this.national.progress(generation, query.asOf ?? todayInVietnam(), query.knownAt);
@@ -38,7 +38,7 @@ export class NationalController {
   @AnswerResponse('NationalSeriesPoint', 'One point (asOf, future, metrics) per month, quarter or year end', 'list')
   async series(@Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
     const generation = await this.consistency.prepare(query);
-    const points = await this.national.series(generation, query.from, query.to, query.step, query.knownAt);
+    const points = await this.national.series(generation, query.from, query.to, query.step, query.knownAt, query.metrics);
     await this.consistency.degraded(generation, { all: true }, res); // an array: the header says it
     return points;
   }

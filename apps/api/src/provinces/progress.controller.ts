@@ -57,17 +57,18 @@ export class ProgressController {
   /**
    * One point per period end (month, quarter, year) between from and to. Without boundariesOn each
    * point counts the territory the code names on its own date; a point where it names none is
-   * `inForce: false`.
+   * `inForce: false`. Each point gives the expected values of the targets its date's progress answer
+   * would list; `metrics=` keeps only those metrics (and their targets).
    */
   @Get('series')
   @ApiOperation({ summary: 'A province\'s metrics at each period end between two dates' })
-  @AnswerResponse('SeriesPoint', 'One point (asOf, inForce, metrics) per month, quarter or year end', 'list')
+  @AnswerResponse('SeriesPoint', 'One point (asOf, future, inForce, metrics, expected) per month, quarter or year end', 'list')
   async series(@Param('code') code: string, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) res: Response) {
     const asked = await provinceCode(code, this.units);
     const map = await this.units.map();
     const fixed = query.boundariesOn === undefined ? null : territoryOn(map, asked, query.boundariesOn);
     const generation = await this.consistency.prepare(query);
-    const points = await this.progress.series(generation, { map, code: asked, from: query.from, to: query.to, step: query.step, knownAt: query.knownAt, boundariesOn: query.boundariesOn });
+    const points = await this.progress.series(generation, { map, code: asked, from: query.from, to: query.to, step: query.step, knownAt: query.knownAt, boundariesOn: query.boundariesOn, metrics: query.metrics });
     // Every unit the code held over the period (or on the fixed boundaries): an array, the header says it.
     const units = fixed ? fixed.units : unitsOver(map, asked, query.from, query.to);
     await this.consistency.degraded(generation, { province: [asked, ...units] }, res);

@@ -26,6 +26,22 @@ export const METRIC_NAMES = [
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/**
+ * The metrics built on a profile flag or on `managers` (domain.md, "Metrics"): each counts only the
+ * organizations whose value is known, and its answer carries `coverage` (known ÷ in scope).
+ */
+export const COVERAGE_NAMES = [
+  'cooperatives_good_or_fair_in_value_chain_share',
+  'rated_organizations_good_or_fair_in_value_chain_share',
+  'rated_organizations_value_chain_share',
+  'managers_with_degree_share',
+  'directors_trained_share',
+  'high_tech_agricultural_cooperatives',
+  'agricultural_cooperatives_enterprise_linked_share',
+  'organizations_digital_adoption_share',
+] as const satisfies readonly MetricName[];
+export type CoverageName = (typeof COVERAGE_NAMES)[number];
+
 /** A share is a ratio in [0, 1] (0.7, not 70); every other metric is a count. The names say which (domain.md, "Metrics"). */
 export function isShareMetric(metric: MetricName): boolean {
   return metric.endsWith('_share');

@@ -1,8 +1,9 @@
-import { METRIC_NAMES, periodEnds, todayInVietnam, type LocalDate, type PeriodStep } from '@ktt/domain';
-import type { Metrics, NationalProgress, NationalSeriesPoint } from '../answers';
+import { periodEnds, todayInVietnam, type LocalDate, type MetricName, type PeriodStep } from '@ktt/domain';
+import type { NationalProgress, NationalSeriesPoint } from '../answers';
 import type { Generation } from '../generations';
 import type { Populations } from '../population/population';
-import { metricsAt } from '../progress/metrics-query';
+import { metricsAt, unmeasured } from '../progress/metrics-query';
+import { pickMetrics } from '../progress/progress-queries';
 
 /**
  * The national roll-up (api.md, GET /api/national/progress and /series): every metric of domain.md over
@@ -16,20 +17,17 @@ export class NationalQueries {
   async progress(generation: Generation, asOf: LocalDate, knownAt?: string): Promise<NationalProgress> {
     const future = asOf > todayInVietnam();
     const population = this.populations.populationOf('all', asOf);
-    const metrics = future ? NO_METRICS() : (await metricsAt(generation, 'all', [asOf], this.populations.on('all'), knownAt)).get(asOf)!;
-    return { asOf, knownAt: knownAt ?? null, future, metrics, population };
+    // Dates after today have no actual values (domain.md, "Metrics"): every metric and coverage null, `future: true`.
+    const { metrics, coverage } = future ? unmeasured() : (await metricsAt(generation, 'all', [asOf], this.populations.on('all'), knownAt)).get(asOf)!;
+    return { asOf, knownAt: knownAt ?? null, future, metrics, coverage, population };
   }
 
-  async series(generation: Generation, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string): Promise<NationalSeriesPoint[]> {
+  /** `metrics`: only these (`metrics=`); default every metric. */
+  async series(generation: Generation, from: LocalDate, to: LocalDate, step: PeriodStep, knownAt?: string, metrics?: readonly MetricName[]): Promise<NationalSeriesPoint[]> {
     const dates = periodEnds(from, to, step);
     const today = todayInVietnam();
     const past = dates.filter((date) => date <= today);
     const byDate = await metricsAt(generation, 'all', past, this.populations.on('all'), knownAt);
-    // Dates after today have no actual values (domain.md, "Metrics"): every metric null, `future: true`.
-    return dates.map((asOf) => (asOf > today ? { asOf, future: true, metrics: NO_METRICS() } : { asOf, future: false, metrics: byDate.get(asOf)! }));
+    return dates.map((asOf) => ({ asOf, future: asOf > today, metrics: pickMetrics((byDate.get(asOf) ?? unmeasured()).metrics, metrics) }));
   }
-}
-
-function NO_METRICS(): Metrics {
-  return Object.fromEntries(METRIC_NAMES.map((name) => [name, null])) as Metrics;
 }

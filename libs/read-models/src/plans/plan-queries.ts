@@ -1,4 +1,4 @@
-import { foldPlanHistory, planAsOf, targetKey, targetsAddedOn, type LocalDate, type PlanEvent, type PlanState, type Target } from '@ktt/domain';
+import { foldPlanHistory, planAsOf, targetKey, targetsAddedOn, type LocalDate, type PlanEvent, type PlanHistory, type PlanState, type Target } from '@ktt/domain';
 import type { Generation } from '../generations';
 
 /** Plans and the targets in force at a date, folded from the projected plan facts (a handful of plans) of one generation. */
@@ -27,7 +27,23 @@ export class PlanQueries {
     return this.addedOn.get(plan)?.get(targetKey(target)) ?? plan.adoptedOn;
   }
 
+  /**
+   * The plans in force at each of `dates` (a series), as `inForce` answers each: the plan facts are read and
+   * folded once, each history then read at every date.
+   */
+  async inForceOnEach(generation: Generation, dates: readonly LocalDate[], knownAt = 'infinity'): Promise<Map<LocalDate, PlanState[]>> {
+    const histories = await this.histories(generation, knownAt);
+    return new Map(
+      dates.map((date) => [date, this.statesAt(histories, date).filter((plan) => plan.endReason !== 'repealed' && plan.endReason !== 'superseded')]),
+    );
+  }
+
   private async asOf(generation: Generation, asOf: LocalDate, provinceCode?: string, knownAt = 'infinity'): Promise<PlanState[]> {
+    return this.statesAt(await this.histories(generation, knownAt), asOf).filter((plan) => !provinceCode || plan.provinceCode === provinceCode);
+  }
+
+  /** Every plan's history, folded from its facts recorded by `knownAt`. */
+  private async histories(generation: Generation, knownAt: string): Promise<PlanHistory[]> {
     const { rows } = await generation.pool.query<{ plan_id: string; event_type: string; data: PlanEvent['data'] }>(
       `SELECT plan_id, event_type, data FROM ${generation.identifier}.plan_facts WHERE recorded_at <= $1::timestamptz ORDER BY plan_id, revision`,
       [knownAt],
@@ -38,12 +54,16 @@ export class PlanQueries {
       list.push({ type: row.event_type, data: row.data } as PlanEvent);
       streams.set(row.plan_id, list);
     }
+    return [...streams.values()].map(foldPlanHistory).filter((history): history is PlanHistory => history !== null);
+  }
+
+  /** The plans as of a date, each with the baseline dates of its targets kept beside it (`baselineOn`). */
+  private statesAt(histories: PlanHistory[], asOf: LocalDate): PlanState[] {
     const plans: PlanState[] = [];
-    for (const events of streams.values()) {
-      const history = foldPlanHistory(events);
-      const plan = history ? planAsOf(history, asOf) : null;
-      if (plan && (!provinceCode || plan.provinceCode === provinceCode)) {
-        this.addedOn.set(plan, targetsAddedOn(history!, asOf));
+    for (const history of histories) {
+      const plan = planAsOf(history, asOf);
+      if (plan) {
+        this.addedOn.set(plan, targetsAddedOn(history, asOf));
         plans.push(plan);
       }
     }

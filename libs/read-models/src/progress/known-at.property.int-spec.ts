@@ -202,7 +202,7 @@ describe('"as of X, known at T" against a plain fold of the events recorded up t
           let differs = false;
           for (const { way, metrics } of await metricsEachWay(provinces.pool, provinceCode, dates, iso)) {
             for (const date of dates) {
-              const expected = known.metricsAt(date);
+              const expected = known.measuredAt(date);
               check(log, `metrics of ${where}, as of ${date}, counted ${way}`, () => expect(metrics.get(date)).toEqual(expected));
               if (JSON.stringify(expected) !== JSON.stringify(knownNow.get(date))) differs = true;
               totals.metricChecks++;

@@ -1,5 +1,5 @@
-import type { LocalDate, MetricName } from '@ktt/domain';
-import type { Metrics } from '../answers';
+import { COVERAGE_NAMES, METRIC_NAMES, type LocalDate } from '@ktt/domain';
+import type { Coverage, Metrics } from '../answers';
 import type { Generation } from '../generations';
 
 interface CountsRow {
@@ -15,16 +15,30 @@ interface CountsRow {
   cooperatives_good_fair_value_chain: string;
   rated_good_fair_value_chain: string;
   rated_value_chain: string;
+  cooperatives_good_fair_value_chain_known: string;
+  rated_good_fair_value_chain_known: string;
+  rated_value_chain_known: string;
   managers_with_degree: string | null;
   managers_total: string | null;
+  cooperatives_managers_known: string;
   directors_trained: string;
+  directors_trained_known: string;
   agricultural: string;
   high_tech_agricultural: string;
+  high_tech_agricultural_known: string;
   agricultural_enterprise_linked: string;
+  agricultural_enterprise_linked_known: string;
   dormant: string;
   suspended: string;
   digital: string;
+  digital_known: string;
   union_member_cooperatives: string;
+}
+
+/** A territory's answer on one date: every metric, and the coverage of those built on flags or `managers`. */
+export interface Measured {
+  metrics: Metrics;
+  coverage: Coverage;
 }
 
 /**
@@ -49,15 +63,15 @@ export async function metricsAt(
   dates: LocalDate[],
   populationOn: PopulationOn,
   knownAt = 'infinity',
-): Promise<Map<LocalDate, Metrics>> {
+): Promise<Map<LocalDate, Measured>> {
   const days = [...new Set(dates)].sort();
-  if (days.length === 0 || (units !== 'all' && units.length === 0)) return new Map(days.map((day) => [day, toMetrics(EMPTY, populationOn(day))]));
+  if (days.length === 0 || (units !== 'all' && units.length === 0)) return new Map(days.map((day) => [day, toMeasured(EMPTY, populationOn(day))]));
   const counting = days.length <= FEW_DATES ? countersAtEachDate : countersBySweep;
   const [counters, memberships] = await Promise.all([
     counting(generation, units, days, knownAt),
     unionMemberCooperatives(generation, units, days, knownAt),
   ]);
-  return new Map(days.map((day, i) => [day, toMetrics({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, populationOn(day))]));
+  return new Map(days.map((day, i) => [day, toMeasured({ ...counters[i], union_member_cooperatives: memberships.get(day) ?? '0' } as CountsRow, populationOn(day))]));
 }
 
 const EMPTY = {} as CountsRow;
@@ -79,7 +93,7 @@ export interface TerritoryDates {
  * Member cooperatives of unions are counted per territory, each once
  * (a cooperative may belong to unions of two of its units).
  */
-export async function metricsOfTerritories(generation: Generation, territories: TerritoryDates[], knownAt = 'infinity'): Promise<Map<LocalDate, Metrics>[]> {
+export async function metricsOfTerritories(generation: Generation, territories: TerritoryDates[], knownAt = 'infinity'): Promise<Map<LocalDate, Measured>[]> {
   const unitsOn = new Map<LocalDate, Set<string>>();
   for (const { units, dates } of territories) {
     for (const date of dates) {
@@ -96,7 +110,7 @@ export async function metricsOfTerritories(generation: Generation, territories: 
   ]);
   const counted = new Map(byDate);
   return territories.map(({ units, dates, populationOn }, t) => {
-    const metrics = new Map<LocalDate, Metrics>();
+    const metrics = new Map<LocalDate, Measured>();
     for (const date of dates) {
       const sums: Record<string, number> = Object.fromEntries(COUNTERS.map(({ name }) => [name, 0]));
       for (const unit of units) {
@@ -104,7 +118,7 @@ export async function metricsOfTerritories(generation: Generation, territories: 
         if (row) COUNTERS.forEach(({ name }) => (sums[name] += Number(row[name] ?? 0)));
       }
       const row = Object.fromEntries(Object.entries(sums).map(([name, value]) => [name, String(value)]));
-      metrics.set(date, toMetrics({ ...row, union_member_cooperatives: memberships[t].get(date) ?? '0' } as CountsRow, populationOn(date)));
+      metrics.set(date, toMeasured({ ...row, union_member_cooperatives: memberships[t].get(date) ?? '0' } as CountsRow, populationOn(date)));
     }
     return metrics;
   });
@@ -168,6 +182,12 @@ const RATED = `kind <> 'cooperative_group'`;
 const GOOD_FAIR = `rating IN ('good', 'fair')`;
 const AGRICULTURAL = `${COOPERATIVE} AND sector IN ('agriculture', 'fisheries')`;
 
+/**
+ * A flag column holds true, false or NULL (unknown). "With the flag" is `flag IS TRUE` (NULL is not
+ * true); each flag-based share also counts the rows where the flag is known (`IS NOT NULL`), its
+ * denominator and the numerator of its coverage. `managers_total` is NULL where the managers are
+ * unknown: sums skip NULL, so the managers' share is already over the known ones.
+ */
 const COUNTERS: Counter[] = [
   { name: 'cooperative_groups', where: `kind = 'cooperative_group'` },
   { name: 'cooperative_group_members', adds: 'member_count', where: `kind = 'cooperative_group'` },
@@ -178,18 +198,26 @@ const COUNTERS: Counter[] = [
   { name: 'rated', where: RATED },
   { name: 'cooperatives_good_fair', where: `${COOPERATIVE} AND ${GOOD_FAIR}` },
   { name: 'rated_good_fair', where: `${RATED} AND ${GOOD_FAIR}` },
-  { name: 'cooperatives_good_fair_value_chain', where: `${COOPERATIVE} AND ${GOOD_FAIR} AND value_chain` },
-  { name: 'rated_good_fair_value_chain', where: `${RATED} AND ${GOOD_FAIR} AND value_chain` },
-  { name: 'rated_value_chain', where: `${RATED} AND value_chain` },
+  { name: 'cooperatives_good_fair_value_chain', where: `${COOPERATIVE} AND ${GOOD_FAIR} AND value_chain IS TRUE` },
+  { name: 'cooperatives_good_fair_value_chain_known', where: `${COOPERATIVE} AND ${GOOD_FAIR} AND value_chain IS NOT NULL` },
+  { name: 'rated_good_fair_value_chain', where: `${RATED} AND ${GOOD_FAIR} AND value_chain IS TRUE` },
+  { name: 'rated_good_fair_value_chain_known', where: `${RATED} AND ${GOOD_FAIR} AND value_chain IS NOT NULL` },
+  { name: 'rated_value_chain', where: `${RATED} AND value_chain IS TRUE` },
+  { name: 'rated_value_chain_known', where: `${RATED} AND value_chain IS NOT NULL` },
   { name: 'managers_with_degree', adds: 'managers_with_degree', where: COOPERATIVE },
   { name: 'managers_total', adds: 'managers_total', where: COOPERATIVE },
-  { name: 'directors_trained', where: `${COOPERATIVE} AND director_trained` },
+  { name: 'cooperatives_managers_known', where: `${COOPERATIVE} AND managers_total IS NOT NULL` },
+  { name: 'directors_trained', where: `${COOPERATIVE} AND director_trained IS TRUE` },
+  { name: 'directors_trained_known', where: `${COOPERATIVE} AND director_trained IS NOT NULL` },
   { name: 'agricultural', where: AGRICULTURAL },
-  { name: 'high_tech_agricultural', where: `${AGRICULTURAL} AND high_tech` },
-  { name: 'agricultural_enterprise_linked', where: `${AGRICULTURAL} AND enterprise_linked` },
+  { name: 'high_tech_agricultural', where: `${AGRICULTURAL} AND high_tech IS TRUE` },
+  { name: 'high_tech_agricultural_known', where: `${AGRICULTURAL} AND high_tech IS NOT NULL` },
+  { name: 'agricultural_enterprise_linked', where: `${AGRICULTURAL} AND enterprise_linked IS TRUE` },
+  { name: 'agricultural_enterprise_linked_known', where: `${AGRICULTURAL} AND enterprise_linked IS NOT NULL` },
   { name: 'dormant', where: `${COOPERATIVE} AND status = 'dormant'` },
   { name: 'suspended', where: `${COOPERATIVE} AND status = 'suspended'` },
-  { name: 'digital', where: 'digital_adoption' },
+  { name: 'digital', where: 'digital_adoption IS TRUE' },
+  { name: 'digital_known', where: 'digital_adoption IS NOT NULL' },
 ];
 
 /** The timeline columns the counters read: what the covering index includes. */
@@ -343,11 +371,12 @@ async function membersOverRanges(generation: Generation, units: Units, days: Loc
   return rows;
 }
 
-function toMetrics(row: CountsRow, population: number | null): Metrics {
+function toMeasured(row: CountsRow, population: number | null): Measured {
   const n = (value: string | null | undefined) => (value === null || value === undefined ? 0 : Number(value));
   const share = (part: string | null | undefined, whole: string | null | undefined) => (n(whole) === 0 ? null : n(part) / n(whole));
   const members = n(row.cooperative_group_members) + n(row.cooperative_members);
-  return {
+  // Each flag-based share is over the organizations whose value is known (domain.md, "Metrics").
+  const metrics: Metrics = {
     cooperative_groups: n(row.cooperative_groups),
     cooperative_group_members: n(row.cooperative_group_members),
     cooperatives: n(row.cooperatives),
@@ -356,17 +385,39 @@ function toMetrics(row: CountsRow, population: number | null): Metrics {
     union_member_cooperatives: n(row.union_member_cooperatives),
     cooperatives_good_or_fair_share: share(row.cooperatives_good_fair, row.cooperatives),
     rated_organizations_good_or_fair_share: share(row.rated_good_fair, row.rated),
-    cooperatives_good_or_fair_in_value_chain_share: share(row.cooperatives_good_fair_value_chain, row.cooperatives_good_fair),
-    rated_organizations_good_or_fair_in_value_chain_share: share(row.rated_good_fair_value_chain, row.rated_good_fair),
-    rated_organizations_value_chain_share: share(row.rated_value_chain, row.rated),
+    cooperatives_good_or_fair_in_value_chain_share: share(row.cooperatives_good_fair_value_chain, row.cooperatives_good_fair_value_chain_known),
+    rated_organizations_good_or_fair_in_value_chain_share: share(row.rated_good_fair_value_chain, row.rated_good_fair_value_chain_known),
+    rated_organizations_value_chain_share: share(row.rated_value_chain, row.rated_value_chain_known),
+    // Σ withDegree ÷ Σ total over the cooperatives whose managers are known (the sums skip unknown ones).
     managers_with_degree_share: share(row.managers_with_degree, row.managers_total),
-    directors_trained_share: share(row.directors_trained, row.cooperatives),
+    directors_trained_share: share(row.directors_trained, row.directors_trained_known),
+    // A count of the known-true: an unknown highTech is not counted (its coverage says how many are known).
     high_tech_agricultural_cooperatives: n(row.high_tech_agricultural),
-    agricultural_cooperatives_enterprise_linked_share: share(row.agricultural_enterprise_linked, row.agricultural),
+    agricultural_cooperatives_enterprise_linked_share: share(row.agricultural_enterprise_linked, row.agricultural_enterprise_linked_known),
     dormant_cooperatives: n(row.dormant),
     suspended_cooperatives: n(row.suspended),
-    organizations_digital_adoption_share: share(row.digital, row.organizations),
+    organizations_digital_adoption_share: share(row.digital, row.digital_known),
     // An approximation, labelled so in the README: member counts include households and legal entities.
     population_share: population ? members / population : null,
+  };
+  // Known ÷ in scope, null where the scope is empty.
+  const coverage: Coverage = {
+    cooperatives_good_or_fair_in_value_chain_share: share(row.cooperatives_good_fair_value_chain_known, row.cooperatives_good_fair),
+    rated_organizations_good_or_fair_in_value_chain_share: share(row.rated_good_fair_value_chain_known, row.rated_good_fair),
+    rated_organizations_value_chain_share: share(row.rated_value_chain_known, row.rated),
+    managers_with_degree_share: share(row.cooperatives_managers_known, row.cooperatives),
+    directors_trained_share: share(row.directors_trained_known, row.cooperatives),
+    high_tech_agricultural_cooperatives: share(row.high_tech_agricultural_known, row.agricultural),
+    agricultural_cooperatives_enterprise_linked_share: share(row.agricultural_enterprise_linked_known, row.agricultural),
+    organizations_digital_adoption_share: share(row.digital_known, row.organizations),
+  };
+  return { metrics, coverage };
+}
+
+/** Every metric and every coverage null: a date after today, or a point where the code names no province. */
+export function unmeasured(): Measured {
+  return {
+    metrics: Object.fromEntries(METRIC_NAMES.map((name) => [name, null])) as Metrics,
+    coverage: Object.fromEntries(COVERAGE_NAMES.map((name) => [name, null])) as Coverage,
   };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { OrganizationCommandHandler, readAdministrativeUnitsReference } from '@ktt/application';
 import { DomainError, type ChangeProfile, type OrganizationCommand, type OrganizationKind, type Rating, type Sector } from '@ktt/domain';
 import { PostgresEventStore } from '@ktt/event-store';
-import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Metrics, type OrganizationAsOf } from '@ktt/read-models';
+import { FEW_DATES, Generation, metricsAt, OrganizationQueries, Projector, type Measured, type OrganizationAsOf } from '@ktt/read-models';
 import { FLAGS, type LocalDate, type ModelOrganization, type ModelState, type RegistryModel } from './progress.test-model';
 import { createMigratedDatabase, type MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { systemPrincipal } from '@ktt/auth';
@@ -417,13 +417,13 @@ export async function metricsEachWay(
   territory: string | readonly string[],
   dates: LocalDate[],
   knownAt?: string,
-): Promise<{ way: string; metrics: Map<LocalDate, Metrics> }[]> {
+): Promise<{ way: string; metrics: Map<LocalDate, Measured> }[]> {
   const units = typeof territory === 'string' ? [territory] : territory;
   const days = [...new Set(dates)].sort();
   if (days.length <= FEW_DATES) throw new Error(`metricsEachWay needs more than ${FEW_DATES} dates to exercise the sweep, got ${days.length}`);
   const generation = await Generation.active(pool);
   const sweep = await metricsAt(generation, units, days, () => null, knownAt);
-  const perDate = new Map<LocalDate, Metrics>();
+  const perDate = new Map<LocalDate, Measured>();
   for (let i = 0; i < days.length; i += FEW_DATES) {
     const few = await metricsAt(generation, units, days.slice(i, i + FEW_DATES), () => null, knownAt);
     few.forEach((metrics, day) => perDate.set(day, metrics));

@@ -59,7 +59,8 @@ export interface ModelOrganization {
   memberCount: Change<number | null>[];
   rating: Change<ModelRating | null>[];
   managers: Change<Managers | null>[];
-  flags: Record<Flag, Change<boolean>[]>;
+  /** null: unknown (domain.md, "profile flags": an omitted flag is unknown, not false). */
+  flags: Record<Flag, Change<boolean | null>[]>;
   /** Lifecycle events after registration (suspended, dormant, active on resume, dissolved). */
   lifecycle: Change<OrganizationStatus>[];
   /** The dissolution's mode, once dissolved. */
@@ -79,11 +80,11 @@ export interface ModelState {
   memberCount: number | null;
   rating: ModelRating | null;
   managers: Managers | null;
-  valueChain: boolean;
-  highTech: boolean;
-  enterpriseLinked: boolean;
-  digitalAdoption: boolean;
-  directorTrained: boolean;
+  valueChain: boolean | null;
+  highTech: boolean | null;
+  enterpriseLinked: boolean | null;
+  digitalAdoption: boolean | null;
+  directorTrained: boolean | null;
   memberCooperativeIds: string[];
   unionIds: string[];
 }
@@ -306,9 +307,9 @@ export class RegistryModel {
         seat: initial(command.formerProvinceCode ?? command.provinceCode),
         memberCount: initial(command.kind === 'union' ? null : (command.memberCount ?? null)),
         rating: initial<ModelRating | null>(null),
-        // An omitted `managers` is unknown; an omitted flag is false.
+        // An omitted (or null) `managers` or flag is unknown.
         managers: initial(command.managers ? { ...command.managers } : null),
-        flags: Object.fromEntries(FLAGS.map((flag) => [flag, initial(command[flag] ?? false)])) as Record<Flag, Change<boolean>[]>,
+        flags: Object.fromEntries(FLAGS.map((flag) => [flag, initial(command[flag] ?? null)])) as Record<Flag, Change<boolean | null>[]>,
         lifecycle: [],
         dissolutionMode: null,
         pairs: new Map((command.memberCooperativeIds ?? []).map((id) => [id, initial(true)])),
@@ -449,25 +450,40 @@ export class RegistryModel {
     return this.metricsOn([this.provinceCode], asOf, null);
   }
 
+  /** The metrics and their coverage for this province at X, with no population known (what `metricsAt` of the read models answers). */
+  measuredAt(asOf: LocalDate): { metrics: ModelMetrics; coverage: ModelMetrics } {
+    return this.measuredOn([this.provinceCode], asOf, null);
+  }
+
+  /** The metrics and their coverage for the territory made of `units` at X. */
+  measuredOn(units: readonly string[], asOf: LocalDate, population: number | null): { metrics: ModelMetrics; coverage: ModelMetrics } {
+    return { metrics: this.metricsOn(units, asOf, population), coverage: this.coverageOn(units, asOf) };
+  }
+
+  /** The organizations that exist at X with their seat at X in one of `units`, as of X. */
+  private existingIn(units: readonly string[], asOf: LocalDate): ModelState[] {
+    return this.all()
+      .filter((org) => this.exists(org, asOf) && units.includes(this.seatAt(org, asOf)))
+      .map((org) => this.stateAt(org, asOf)!);
+  }
+
   /**
    * domain.md, "Metrics", read literally, for the territory made of `units`
    * at X: the organizations that exist at X with their seat at X in one of
-   * them. `population`: the territory's for the year of X, or null.
+   * them. `population`: the territory's for the year of X, or null. A share
+   * built on a flag or on `managers` counts only the organizations whose
+   * value is known (true, false or a managers figure): unknown ones are in
+   * neither side of it.
    */
   metricsOn(units: readonly string[], asOf: LocalDate, population: number | null): ModelMetrics {
     const inTerritory = (org: ModelOrganization) => this.exists(org, asOf) && units.includes(this.seatAt(org, asOf));
-    const existing = this.all()
-      .filter(inTerritory)
-      .map((org) => this.stateAt(org, asOf)!);
-    const groups = existing.filter((s) => s.kind === 'cooperative_group');
-    const cooperatives = existing.filter((s) => s.kind === 'cooperative');
-    const unions = existing.filter((s) => s.kind === 'union');
-    const rated = existing.filter((s) => s.kind === 'cooperative' || s.kind === 'union');
-    const goodOrFair = (s: ModelState) => s.rating?.rating === 'good' || s.rating?.rating === 'fair';
-    const agricultural = cooperatives.filter((s) => s.sector === 'agriculture' || s.sector === 'fisheries');
+    const existing = this.existingIn(units, asOf);
+    const { groups, cooperatives, unions, rated, cooperativesGoodFair, ratedGoodFair, agricultural } = scopes(existing);
     const sum = (xs: ModelState[], f: (s: ModelState) => number) => xs.reduce((total, s) => total + f(s), 0);
     const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
     const count = (xs: ModelState[], f: (s: ModelState) => boolean) => xs.filter(f).length;
+    // Of the organizations whose flag is known, the share that have it.
+    const flagShare = (xs: ModelState[], flag: Flag) => share(count(xs, (s) => s[flag] === true), count(xs, (s) => s[flag] !== null));
 
     // Distinct cooperatives with a membership in force at X, both sides existing, of at least one union
     // seated in the territory at X ("20 HTX thành viên" counts cooperatives, not memberships).
@@ -480,8 +496,7 @@ export class RegistryModel {
     }
     const unionMemberCooperatives = unionMembers.size;
 
-    const cooperativesGoodFair = cooperatives.filter(goodOrFair);
-    const ratedGoodFair = rated.filter(goodOrFair);
+    const managersKnown = cooperatives.filter((s) => s.managers !== null);
     return {
       cooperative_groups: groups.length,
       cooperative_group_members: sum(groups, (s) => s.memberCount!),
@@ -491,22 +506,60 @@ export class RegistryModel {
       union_member_cooperatives: unionMemberCooperatives,
       cooperatives_good_or_fair_share: share(cooperativesGoodFair.length, cooperatives.length),
       rated_organizations_good_or_fair_share: share(ratedGoodFair.length, rated.length),
-      cooperatives_good_or_fair_in_value_chain_share: share(count(cooperativesGoodFair, (s) => s.valueChain), cooperativesGoodFair.length),
-      rated_organizations_good_or_fair_in_value_chain_share: share(count(ratedGoodFair, (s) => s.valueChain), ratedGoodFair.length),
-      rated_organizations_value_chain_share: share(count(rated, (s) => s.valueChain), rated.length),
-      // Unknown managers add nothing to either sum.
+      cooperatives_good_or_fair_in_value_chain_share: flagShare(cooperativesGoodFair, 'valueChain'),
+      rated_organizations_good_or_fair_in_value_chain_share: flagShare(ratedGoodFair, 'valueChain'),
+      rated_organizations_value_chain_share: flagShare(rated, 'valueChain'),
+      // Σ withDegree ÷ Σ total over the cooperatives whose managers are known.
       managers_with_degree_share: share(
-        sum(cooperatives, (s) => s.managers?.withDegree ?? 0),
-        sum(cooperatives, (s) => s.managers?.total ?? 0),
+        sum(managersKnown, (s) => s.managers!.withDegree),
+        sum(managersKnown, (s) => s.managers!.total),
       ),
-      directors_trained_share: share(count(cooperatives, (s) => s.directorTrained), cooperatives.length),
-      high_tech_agricultural_cooperatives: count(agricultural, (s) => s.highTech),
-      agricultural_cooperatives_enterprise_linked_share: share(count(agricultural, (s) => s.enterpriseLinked), agricultural.length),
+      directors_trained_share: flagShare(cooperatives, 'directorTrained'),
+      // A count of the known-true.
+      high_tech_agricultural_cooperatives: count(agricultural, (s) => s.highTech === true),
+      agricultural_cooperatives_enterprise_linked_share: flagShare(agricultural, 'enterpriseLinked'),
       dormant_cooperatives: count(cooperatives, (s) => s.status === 'dormant'),
       suspended_cooperatives: count(cooperatives, (s) => s.status === 'suspended'),
-      organizations_digital_adoption_share: share(count(existing, (s) => s.digitalAdoption), existing.length),
+      organizations_digital_adoption_share: flagShare(existing, 'digitalAdoption'),
       // An approximation (domain.md): member counts over the territory's population.
       population_share: population === null ? null : (sum(groups, (s) => s.memberCount!) + sum(cooperatives, (s) => s.memberCount!)) / population,
     };
   }
+
+  /**
+   * api.md, "coverage": for each metric built on a flag or on `managers`, the organizations of its scope
+   * whose value is known ÷ the organizations of its scope; null when the scope is empty.
+   */
+  coverageOn(units: readonly string[], asOf: LocalDate): ModelMetrics {
+    const existing = this.existingIn(units, asOf);
+    const { cooperatives, rated, cooperativesGoodFair, ratedGoodFair, agricultural } = scopes(existing);
+    const known = (xs: ModelState[], value: (s: ModelState) => unknown) => (xs.length === 0 ? null : xs.filter((s) => value(s) !== null).length / xs.length);
+    return {
+      cooperatives_good_or_fair_in_value_chain_share: known(cooperativesGoodFair, (s) => s.valueChain),
+      rated_organizations_good_or_fair_in_value_chain_share: known(ratedGoodFair, (s) => s.valueChain),
+      rated_organizations_value_chain_share: known(rated, (s) => s.valueChain),
+      managers_with_degree_share: known(cooperatives, (s) => s.managers),
+      directors_trained_share: known(cooperatives, (s) => s.directorTrained),
+      high_tech_agricultural_cooperatives: known(agricultural, (s) => s.highTech),
+      agricultural_cooperatives_enterprise_linked_share: known(agricultural, (s) => s.enterpriseLinked),
+      organizations_digital_adoption_share: known(existing, (s) => s.digitalAdoption),
+    };
+  }
+}
+
+/** The scopes of the metrics (domain.md, "Metrics") among the organizations that exist. */
+function scopes(existing: ModelState[]) {
+  const goodOrFair = (s: ModelState) => s.rating?.rating === 'good' || s.rating?.rating === 'fair';
+  const cooperatives = existing.filter((s) => s.kind === 'cooperative');
+  const rated = existing.filter((s) => s.kind === 'cooperative' || s.kind === 'union');
+  return {
+    groups: existing.filter((s) => s.kind === 'cooperative_group'),
+    cooperatives,
+    unions: existing.filter((s) => s.kind === 'union'),
+    rated,
+    cooperativesGoodFair: cooperatives.filter(goodOrFair),
+    ratedGoodFair: rated.filter(goodOrFair),
+    // An agricultural cooperative: of sector agriculture or fisheries (domain.md, "Glossary").
+    agricultural: cooperatives.filter((s) => s.sector === 'agriculture' || s.sector === 'fisheries'),
+  };
 }

@@ -97,7 +97,6 @@ export const orgMessages: Messages = {
     'org.actions.hint': 'Các thao tác ghi vào lịch sử của tổ chức.',
     'org.actions.dissolved': 'Tổ chức đã giải thể ngày {date}: chỉ ghi nhận được thay đổi có hiệu lực trước ngày đó.',
     'org.success': 'Đã ghi nhận: {what}.',
-    'org.stale': 'Tổ chức này vừa được người khác thay đổi (phiên bản bạn đã tải không còn là mới nhất). Trang đã được tải lại — hãy kiểm tra rồi gửi lại.',
     'org.registered': 'Đã đăng ký tổ chức. Đây là thông tin vừa được ghi nhận.',
     // events
     'event.OrganizationRegistered': 'Đăng ký thành lập',
@@ -291,7 +290,6 @@ export const orgMessages: Messages = {
     'org.actions.hint': 'These write to the organization’s history.',
     'org.actions.dissolved': 'Dissolved on {date}: only changes effective before that date can be recorded.',
     'org.success': 'Recorded: {what}.',
-    'org.stale': 'Someone else changed this organization since you loaded it. The page was reloaded — check it and submit again.',
     'org.registered': 'The organization is registered. This is what was recorded.',
     'event.OrganizationRegistered': 'Registered',
     'event.OrganizationRated': 'Rated',
