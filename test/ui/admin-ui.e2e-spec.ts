@@ -45,7 +45,7 @@ describe('admin UI in a real browser', () => {
 
   const metricText = (page: Page, metric: string) => page.getByTestId(`metric-${metric}`).innerText();
 
-  it('serves the UI at / and refuses a bad token at sign-in with the server\'s problem', async () => {
+  it('serves the UI at / and refuses a bad token at sign-in in the user\'s language', async () => {
     const answer = await fetch(`${api.baseUrl}/`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/text\/html/);
@@ -58,7 +58,7 @@ describe('admin UI in a real browser', () => {
     await page.getByLabel('Mã truy cập (token)').fill('not-a-token-at-all');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await expectVisible(page.getByRole('alert'));
-    expect(await page.getByRole('alert').innerText()).toMatch(/401/);
+    expect(await page.getByRole('alert').innerText()).toContain('Đây không phải là mã truy cập');
     expect(await page.getByRole('navigation').count()).toBe(0);
   });
 
@@ -166,7 +166,7 @@ describe('admin UI in a real browser', () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true', undefined, { timeout: 10_000 });
     expect(await number.getAttribute('aria-invalid')).toBe('true');
     expect(await number.evaluate((element) => element === document.activeElement)).toBe(true);
-    expect(await page.getByRole('alert').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('REGISTRATION_NUMBER_TAKEN')]));
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Số đăng ký này đã được cấp')]));
     expect(await countEvents()).toBe(before);
   });
 
@@ -284,7 +284,9 @@ describe('admin UI in a real browser', () => {
     });
     await page.goto(`${api.baseUrl}/#/organizations/${id.toUpperCase()}`);
     await expectVisible(page.getByTestId('organization-state'));
-    expect(await page.getByTestId('organization-state').innerText()).toContain(id);
+    // The id is shown only when asked for (issue 16: no raw UUIDs outside a details disclosure).
+    await page.getByTestId('organization-details').locator('summary').click();
+    expect(await page.getByTestId('organization-details').innerText()).toContain(id);
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((pathname) => pathname !== `/api/organizations/${id}` && pathname !== `/api/organizations/${id}/events`)).toEqual([]);
     expect(errors).toEqual([]);
