@@ -29,6 +29,9 @@ import { ProvincesController } from './provinces/provinces.controller';
 import { ReorganizationsController } from './administrative-units/reorganizations.controller';
 import { FlowsController } from './provinces/flows.controller';
 import { NationalController } from './provinces/national.controller';
+import { OrganizationsExportController } from './exports/organizations-export.controller';
+import { ProgressExportController } from './exports/progress-export.controller';
+import { TemplateController } from './exports/template.controller';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -44,7 +47,8 @@ export class ApiModule implements NestModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
-      controllers: [OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController],
+      // The exports first: GET /api/organizations/export must not be taken for GET /api/organizations/:id.
+      controllers: [OrganizationsExportController, ProgressExportController, TemplateController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },

@@ -14,3 +14,8 @@ export * from './administrative-units/load-administrative-map';
 export * from './administrative-units/administrative-units';
 export * from './administrative-units/administrative-units-command.handler';
 export * from './spreadsheets/template';
+export * from './spreadsheets/export-register';
+export * from './spreadsheets/register-writers';
+export * from './spreadsheets/formula-guard';
+export * from './spreadsheets/progress-report';
+export * from './spreadsheets/template-workbook';

@@ -63,6 +63,31 @@ export class ApiClient {
     return result;
   }
 
+  /**
+   * A file the API streams (an export): its bytes and the name its Content-Disposition gives. With
+   * the token and `minPosition` like any query, so it cannot be a plain link.
+   */
+  async download(path: string, query: Query = {}): Promise<{ blob: Blob; fileName: string | null }> {
+    const withPosition = this.minPosition ? { ...query, minPosition: this.minPosition } : query;
+    const url = path + queryString(withPosition);
+    assertApiPath(url);
+    const response = await fetch(url, { headers: this.token ? { Authorization: `Bearer ${this.token}` } : {} });
+    if (!response.ok) {
+      const text = await response.text();
+      if (response.status === 401) this.onUnauthorized();
+      const payload = text ? safeJson(text) : null;
+      throw new ApiError(
+        payload && typeof payload === 'object' && 'status' in payload
+          ? (payload as Problem)
+          : { title: response.statusText || 'Request failed', status: response.status, detail: text.slice(0, 200) },
+      );
+    }
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+    return { blob: await response.blob(), fileName: encoded ? decodeURIComponent(encoded) : (plain ?? null) };
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     assertApiPath(path);
     const response = await fetch(path, {

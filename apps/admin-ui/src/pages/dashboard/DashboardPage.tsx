@@ -19,6 +19,7 @@ import { TARGET_STATUSES } from './progress-math';
 import { STATUS_ICON, TargetCard } from './TargetCard';
 import { useNothingRecorded, type ProgressAnswer } from './known-at';
 import { planTerritoryText, provinceOption, territoryText } from './territory';
+import { ExportButtons } from '../../components/ExportButtons';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -189,6 +190,7 @@ export function DashboardPage() {
         <p aria-live="polite">{t('state.loading')}</p>
       ) : null}
 
+      {data ? <ExportButtons path={apiPath`/api/provinces/${data.provinceCode}/progress/export`} query={{ asOf: data.asOf, knownAt: knownAt || undefined, boundariesOn: boundariesOn ?? undefined }} formats={['xlsx']} report /> : null}
       {data?.future ? (
         <p className="card dashboard-future" role="status" data-testid="dashboard-future">
           {t('future.notice', { asOf: formatDate(data.asOf) })}

@@ -4,6 +4,7 @@ import { useAdministrativeMap, useProvincesOn } from '../../api/administrative-m
 import { useQuery } from '../../api/use-query';
 import { ORGANIZATION_KINDS, RATINGS, SECTORS, STATUSES, type OrganizationAsOf, type Page } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
+import { ExportButtons } from '../../components/ExportButtons';
 import { FormSelect, FormText } from '../../components/FormFields';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { isProvinceNotInForce, ProvinceNotInForce } from '../../components/ProvinceNotInForce';
@@ -146,6 +147,7 @@ export function OrganizationsPage() {
           ) : null}
         </div>
       </form>
+      <ExportButtons path="/api/organizations/export" query={{ ...query, limit: undefined, cursor: undefined }} />
 
       <ProvinceNotInForce error={list.error} code={value('provinceCode')} asOf={asOf} history={history} onSwitch={(code) => update({ provinceCode: code })} />
       {isProvinceNotInForce(list.error) ? null : <ProblemMessage error={list.error} />}

@@ -1,0 +1,119 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { todayInVietnam, type FieldError } from '@ktt/domain';
+import {
+  AdministrativeUnits,
+  CSV_MEDIA_TYPE,
+  csvRegisterWriter,
+  ExportAborted,
+  registerRow,
+  TEMPLATE_NOTES,
+  xlsxRegisterWriter,
+  XLSX_MEDIA_TYPE,
+  type RegisterWriter,
+} from '@ktt/application';
+import { OrganizationQueries, registerDetails, type OrganizationFilter } from '@ktt/read-models';
+import { Requires } from '../auth/auth.decorators';
+import { ProblemResponses } from '../openapi/problem-responses';
+import { RequestValidationError } from '../http/problem';
+import { ReadConsistency } from '../http/read-consistency';
+import { LOGGER } from '../tokens';
+import { OrganizationExportQueryDto } from './export.dtos';
+import { attachment } from './attachment';
+
+/** Rows read per statement: a page of the list and its details, then written out before the next is read. */
+const PAGE = 1000;
+
+@ApiTags('spreadsheets')
+@ApiBearerAuth()
+@ProblemResponses(400, 404)
+@Controller('api/organizations')
+export class OrganizationsExportController {
+  constructor(
+    private readonly organizations: OrganizationQueries,
+    private readonly consistency: ReadConsistency,
+    private readonly units: AdministrativeUnits,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Every organization the list would answer (its filters, its order), in the import template's
+   * columns, streamed page by page: the first sheet is the template (so the file imports again), an
+   * XLSX's second sheet says what was exported. Without `knownAt`, the export reads as known at its
+   * start, so records made while it runs do not shift its pages.
+   */
+  @Get('export')
+  @Requires('organizations:read')
+  @ApiOperation({ summary: 'The organizations the list would answer, as an XLSX or CSV file in the import template\'s columns' })
+  @ApiProduces(XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE)
+  @ApiResponse({
+    status: 200,
+    description: 'The file (Content-Disposition: attachment), streamed; CSV is UTF-8 with a byte-order mark',
+    content: { [XLSX_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } }, [CSV_MEDIA_TYPE]: { schema: { type: 'string' } } },
+  })
+  async export(@Query() query: OrganizationExportQueryDto, @Res() res: Response): Promise<void> {
+    if (query.registeredFrom && query.registeredTo && query.registeredFrom > query.registeredTo) {
+      throw new RequestValidationError([{ path: 'registeredTo', message: 'registeredTo must not be before registeredFrom' } satisfies FieldError]);
+    }
+    if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
+    const map = await this.units.map();
+    const { asOf = todayInVietnam(), format = 'xlsx', minPosition: _m, provinceCode, boundariesOn, knownAt: asked, ...filters } = query;
+    const territory = provinceCode === undefined ? null : map.territory(provinceCode, boundariesOn ?? asOf);
+    if (provinceCode !== undefined && !territory) throw map.notInForce(provinceCode, boundariesOn ?? asOf, 'not_found', 'provinceCode');
+    const generation = await this.consistency.prepare(query);
+    const knownAt = asked ?? new Date().toISOString();
+    const filter: OrganizationFilter = { ...filters, asOf, knownAt, limit: PAGE, ...(territory ? { units: territory.units } : {}) };
+    await this.consistency.degraded(generation, territory ? { province: [provinceCode!, ...territory.units] } : { all: true }, res);
+
+    // The first page before the first byte: a refusal or a failure there is still a problem+json answer.
+    const pageOf = async (cursor: string | undefined) => {
+      const page = await this.organizations.list(generation, { ...filter, ...(cursor ? { cursor } : {}) }, map);
+      const details = await registerDetails(generation, page.items.map((item) => item.id), asOf, knownAt, map);
+      const rows = page.items.map((state) => {
+        const detail = details.get(state.id);
+        return registerRow({ state, registeredIn: detail?.registeredIn ?? { provinceCode: state.provinceCode, formerProvinceCode: null }, statusSince: detail?.statusSince ?? null, dissolution: detail?.dissolution ?? null });
+      });
+      return { rows, total: page.total, nextCursor: page.nextCursor };
+    };
+    let page = await pageOf(undefined);
+
+    const name = `to-chuc-${provinceCode ?? 'ca-nuoc'}-${asOf}.${format}`;
+    res.status(200);
+    res.setHeader('Content-Type', format === 'csv' ? `${CSV_MEDIA_TYPE}; charset=utf-8` : XLSX_MEDIA_TYPE);
+    res.setHeader('Content-Disposition', attachment(name));
+    res.setHeader('Cache-Control', 'no-store');
+    const writer: RegisterWriter = format === 'csv' ? csvRegisterWriter(res) : xlsxRegisterWriter(res);
+    try {
+      let written = 0;
+      for (;;) {
+        await writer.write(page.rows);
+        written += page.rows.length;
+        if (!page.nextCursor) break;
+        page = await pageOf(page.nextCursor);
+      }
+      await writer.end([
+        ['Danh sách tổ chức kinh tế tập thể', ''],
+        ['Tỉnh, thành phố', territory ? `${territory.name} (${territory.code}, ranh giới ngày ${boundariesOn ?? asOf})` : 'Cả nước'],
+        ['Tính đến ngày (asOf)', asOf],
+        ['Theo hồ sơ ghi nhận đến (knownAt)', knownAt],
+        ['Bộ lọc', describeFilters(query)],
+        ['Số tổ chức', String(written)],
+        ['Lập lúc', new Date().toISOString()],
+        ['', ''],
+        ...TEMPLATE_NOTES.map((note) => ['Ghi chú', note] as const),
+      ]);
+    } catch (error) {
+      // The status and part of the file are sent: the only honest signal left is a cut connection.
+      if (!(error instanceof ExportAborted)) this.logger.error({ err: error }, 'organizations export failed mid-stream');
+      res.destroy(error instanceof Error ? error : undefined);
+    }
+  }
+}
+
+/** The filters asked, as the info sheet shows them. */
+function describeFilters(query: OrganizationExportQueryDto): string {
+  const shown = Object.entries(query).filter(([key, value]) => value !== undefined && !['format', 'minPosition', 'asOf', 'knownAt'].includes(key));
+  return shown.length === 0 ? 'không có' : shown.map(([key, value]) => `${key}=${String(value)}`).join(', ');
+}

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify';
+import type { RegisterCell, RegisterRow } from './export-register';
+import { guardFormula } from './formula-guard';
+import { DATE_FORMAT, dateCell, TEMPLATE_COLUMNS, vietnameseDate } from './template';
+
+/** Writes the register's rows to a stream, page by page, holding no more than a page. */
+export interface RegisterWriter {
+  /** Resolves once the output has taken the rows in (waits while the client reads slowly). */
+  write(rows: readonly RegisterRow[]): Promise<void>;
+  /** Finishes the file; `info` (label, value) is what the XLSX's second sheet says about the export. */
+  end(info: readonly (readonly [string, string])[]): Promise<void>;
+}
+
+/** The first sheet's name: the import reads the first sheet, whatever its name. */
+export const REGISTER_SHEET = 'Tổ chức';
+export const REGISTER_INFO_SHEET = 'Thông tin';
+
+/** A whole number cell: thousands grouped (Excel shows the reader's separators: 1.234 in Vietnamese). */
+const INTEGER_FORMAT = '#,##0';
+
+/**
+ * Waits until the output has room again: the writers are fed a page at a time, and only go on when
+ * what they wrote has left (a slow client holds the export back instead of filling memory).
+ */
+async function drained(out: Writable): Promise<void> {
+  // Let the zip and CSV transforms pass what they hold on to the output first.
+  await new Promise((resolve) => setImmediate(resolve));
+  while (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (out.destroyed) throw new ExportAborted();
+}
+
+/** The client went away mid-export: nothing more is read or written. */
+export class ExportAborted extends Error {
+  constructor() {
+    super('the export was aborted: its output closed');
+  }
+}
+
+/**
+ * The register as XLSX, streamed (exceljs's WorkbookWriter: each row is written out as it is
+ * committed, nothing of the sheet is kept): the template's header row first, dates as date cells in
+ * dd/mm/yyyy, counts as numbers; a second sheet says what the export is (as-of, known-at, filters).
+ */
+export function xlsxRegisterWriter(out: Writable): RegisterWriter {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(REGISTER_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = TEMPLATE_COLUMNS.map((column) => ({
+    key: column.field,
+    width: Math.max(12, Math.min(40, column.header.length + 4)),
+    style: column.type === 'date' ? { numFmt: DATE_FORMAT } : column.type === 'integer' ? { numFmt: INTEGER_FORMAT } : {},
+  }));
+  const header = sheet.addRow(TEMPLATE_COLUMNS.map((column) => column.header));
+  header.font = { bold: true };
+  header.commit();
+  const xlsxValue = (cell: RegisterCell) => (cell === null ? null : typeof cell === 'object' ? dateCell(cell.date) : cell);
+  return {
+    async write(rows) {
+      for (const row of rows) sheet.addRow(TEMPLATE_COLUMNS.map((column) => xlsxValue(row[column.field]))).commit();
+      await drained(out);
+    },
+    async end(info) {
+      sheet.commit();
+      const about = workbook.addWorksheet(REGISTER_INFO_SHEET);
+      about.columns = [{ width: 32 }, { width: 80 }];
+      for (const line of info) about.addRow([...line]).commit();
+      about.commit();
+      await workbook.commit();
+    },
+  };
+}
+
+/**
+ * The register as CSV: UTF-8 with a byte-order mark (Excel's "CSV UTF-8", so Vietnamese opens
+ * right), CRLF line ends, the template's header row, dates as dd/mm/yyyy, and text a spreadsheet
+ * would run as a formula written after an apostrophe (formula-guard.ts).
+ */
+export function csvRegisterWriter(out: Writable): RegisterWriter {
+  const csv = stringify({ bom: true, record_delimiter: 'windows' });
+  csv.pipe(out);
+  const finished = once(csv, 'end');
+  const text = (cell: RegisterCell) =>
+    cell === null ? '' : typeof cell === 'object' ? vietnameseDate(cell.date) : typeof cell === 'number' ? String(cell) : guardFormula(cell);
+  csv.write(TEMPLATE_COLUMNS.map((column) => column.header));
+  return {
+    async write(rows) {
+      for (const row of rows) csv.write(TEMPLATE_COLUMNS.map((column) => text(row[column.field])));
+      await drained(out);
+    },
+    async end() {
+      csv.end();
+      await finished;
+      // pipe() ends the output once the stringifier has ended; wait until it has flushed.
+      if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+    },
+  };
+}

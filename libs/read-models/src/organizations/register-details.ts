@@ -1,0 +1,77 @@
+import { foldHistory, STATUS_AFTER, type AdministrativeMap, type DissolutionMode, type LocalDate, type OrganizationEvent } from '@ktt/domain';
+import type { Generation } from '../generations';
+import { KNOWN_NOW } from './organization-queries';
+
+/**
+ * What a register row (the spreadsheet export) says beyond an organization's state as of a date:
+ * where it was registered, since when its status holds, and how it was dissolved.
+ */
+export interface RegisterDetails {
+  /** The seat on the registration date, on that date's map: the code then, and the unit where domain.md asks for it (a merged province), else null. */
+  registeredIn: { provinceCode: string; formerProvinceCode: string | null };
+  /** The effective date of the lifecycle event the status at `asOf` comes from; null when there is none (active since its registration). */
+  statusSince: LocalDate | null;
+  dissolution: { mode: DissolutionMode; decisionRef: string } | null;
+}
+
+/**
+ * The details of these organizations as of `asOf`, as known at `knownAt`: their facts (the read
+ * model's copy of their streams, recorded by then) folded by the domain's own `foldHistory`, so
+ * corrections and back-dated records count as they do everywhere else. One statement per call: the
+ * export asks it for each page of the list.
+ */
+export async function registerDetails(
+  generation: Generation,
+  ids: readonly string[],
+  asOf: LocalDate,
+  knownAt: string | undefined,
+  map: AdministrativeMap,
+): Promise<Map<string, RegisterDetails>> {
+  const details = new Map<string, RegisterDetails>();
+  if (ids.length === 0) return details;
+  const { rows } = await generation.pool.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data'] }>(
+    `SELECT organization_id, event_type, data FROM ${generation.identifier}.organization_facts
+      WHERE organization_id = ANY($1::uuid[]) AND recorded_at <= $2::timestamptz
+      ORDER BY organization_id, revision`,
+    [[...ids], knownAt ?? KNOWN_NOW],
+  );
+  const streams = new Map<string, OrganizationEvent[]>();
+  for (const row of rows) {
+    const events = streams.get(row.organization_id) ?? [];
+    events.push({ type: row.event_type, data: row.data } as OrganizationEvent);
+    streams.set(row.organization_id, events);
+  }
+  for (const [id, events] of streams) {
+    const history = foldHistory(events);
+    if (!history) continue;
+    // Lifecycle events may not be dated before the latest one (domain.md), so the last one by date up to asOf holds.
+    const lifecycle = history.events
+      .filter((event) => event.type in STATUS_AFTER && event.data.effectiveOn <= asOf)
+      .sort((a, b) => (a.data.effectiveOn < b.data.effectiveOn ? -1 : a.data.effectiveOn > b.data.effectiveOn ? 1 : 0))
+      .at(-1);
+    details.set(id, {
+      registeredIn: seatOn(map, history.registration, history.registeredOn),
+      statusSince: lifecycle?.data.effectiveOn ?? null,
+      dissolution: lifecycle?.type === 'OrganizationDissolved' ? { mode: lifecycle.data.mode, decisionRef: lifecycle.data.decisionRef } : null,
+    });
+  }
+  return details;
+}
+
+/**
+ * A recorded seat as a command on `date` would name it (the inverse of `judgeSeatOn`): the province
+ * holding its unit then, and the unit itself where the code alone does not name it. A record made
+ * before the reorganization existed under a code that had ended (89 dated 2026) reads as 91 with 89.
+ */
+function seatOn(map: AdministrativeMap, seat: { provinceCode: string; formerProvinceCode?: string | null }, date: LocalDate): RegisterDetails['registeredIn'] {
+  const unit = seat.formerProvinceCode ?? seat.provinceCode;
+  let code: string;
+  try {
+    code = map.provinceOfUnit(unit, date).code;
+  } catch {
+    // A unit the map does not know stands for itself, as in the list (organization-queries.ts).
+    return { provinceCode: seat.provinceCode, formerProvinceCode: seat.formerProvinceCode ?? null };
+  }
+  const several = (map.unitsOf(code, date) ?? []).length > 1;
+  return { provinceCode: code, formerProvinceCode: several || unit !== code ? unit : null };
+}
