@@ -23,6 +23,8 @@ export interface HistoryEntry {
   correctedBy?: string;
   /** For a correction: the event it retracts. */
   corrects?: string;
+  /** For an imported event: the file it came from (`POST /api/imports`, `cli import`). */
+  source?: { kind: 'import'; fileName: string; sha256: string };
 }
 
 export interface BrokenEvent {

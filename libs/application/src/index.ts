@@ -19,3 +19,8 @@ export * from './spreadsheets/register-writers';
 export * from './spreadsheets/formula-guard';
 export * from './spreadsheets/progress-report';
 export * from './spreadsheets/template-workbook';
+export * from './spreadsheets/import-errors';
+export * from './spreadsheets/import-file';
+export * from './spreadsheets/import-reader';
+export * from './spreadsheets/import-rows';
+export * from './spreadsheets/import-organizations';

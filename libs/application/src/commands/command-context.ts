@@ -16,6 +16,15 @@ export interface CommandContext {
   idempotency?: { key: string; requestHash: string };
   /** Server clock; injectable so tests control "today". */
   now?: Date;
+  /** The file an import read the command from: recorded in every event's metadata, so a record traces to its file. */
+  source?: EventSource;
+}
+
+/** Where an imported event came from (metadata `source`): the file's name and SHA-256 (hex). */
+export interface EventSource {
+  kind: 'import';
+  fileName: string;
+  sha256: string;
 }
 
 export interface CommandResult {

@@ -39,6 +39,8 @@ export function envelope(
       causationId: context.causationId ?? null,
       schemaVersion: schemaVersions[fact.type] ?? 1,
       previousHash,
+      // Only an import's events carry it: the metadata (and hash) of every other event stay as they were.
+      ...(context.source ? { source: { ...context.source } } : {}),
     };
     const data = fact.data as Record<string, unknown>;
     const hash = hashEvent({ streamId, revision, type: fact.type, data, metadata });

@@ -3,6 +3,7 @@ import type { ICommand, ICommandHandler } from '@nestjs/cqrs';
 import {
   decide,
   DomainError,
+  evolve,
   foldHistory,
   isValidLocalDate,
   seatOn,
@@ -85,6 +86,59 @@ export class OrganizationCommandHandler implements ICommandHandler<OrganizationC
       }
     }
     return decideAndAppend(this.store, this.spec(command, context, map, today), context);
+  }
+
+  /**
+   * Several commands for one organization, decided in order (each against the history with the facts
+   * of those before it, each authorized on that history) and appended in one write, so they are
+   * recorded all or none: an import's row (registration, rating, lifecycle) is never half-written.
+   * `dryRun`: authorized and decided the same way, nothing appended (answers null).
+   */
+  async executeAll(commands: Exclude<OrganizationCommandSent, { type: 'CorrectRecord' }>[], context: CommandContext, options: { dryRun?: boolean; map?: AdministrativeMap } = {}): Promise<CommandResult | null> {
+    const first = commands[0];
+    if (!first || commands.some((command) => command.organizationId !== first.organizationId)) throw new Error('executeAll: one or more commands for one organization');
+    const map = options.map ?? (await this.administrativeUnits.map());
+    const today = todayInVietnam(context.now);
+    // A registration names a new id: only an existing organization can be held back by the read side.
+    if (this.refuseIfQuarantined && first.type !== 'RegisterOrganization') {
+      await this.refuseIfQuarantined(first.organizationId, (provinceCode) =>
+        authorize(first, context, map, today, provinceCode !== null ? { units: recordedUnits(map, provinceCode, today), seat: `province ${provinceCode}` } : null),
+      );
+    }
+    const specs = commands.map((command) => this.spec(command, context, map, today));
+    const spec: CommandSpec = {
+      ...specs[0]!,
+      authorize: (history) => specs[0]!.authorize(history),
+      decide: async (history): Promise<Decision> => {
+        let folded = foldRecorded(history);
+        const facts: Decision['facts'] = [];
+        const reservations: NonNullable<Decision['reservations']> = [];
+        for (const [index, command] of commands.entries()) {
+          let decided: OrganizationEvent[];
+          try {
+            if (facts.length > 0) authorize(command, context, map, today, seatOfCommand(command, folded, map, today));
+            const others = await this.loadHistories(referencedOrganizationIds(command));
+            decided = decide(command, folded, { today, others, map });
+          } catch (refusal) {
+            // Which command of the batch was refused (an import names the row's column by it).
+            if (refusal instanceof Error) Object.assign(refusal, { commandIndex: index });
+            throw refusal;
+          }
+          folded = decided.reduce<OrganizationHistory | null>(evolve, folded);
+          facts.push(...decided);
+          if (command.type === 'RegisterOrganization') {
+            const number = normalizeRegistrationNumber(command.registrationNumber);
+            reservations.push({ streamId: registrationNumberStreamId(number), type: REGISTRATION_NUMBER_RESERVED, data: { registrationNumber: number, organizationId: command.organizationId } });
+          }
+        }
+        return { facts, reservations };
+      },
+    };
+    if (!options.dryRun) return decideAndAppend(this.store, spec, context);
+    const history = await this.store.readStream(spec.streamId);
+    spec.authorize(history);
+    await spec.decide(history);
+    return null;
   }
 
   private spec(command: OrganizationCommandSent, context: CommandContext, map: AdministrativeMap, today: LocalDate): CommandSpec {

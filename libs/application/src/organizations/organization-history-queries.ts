@@ -30,6 +30,8 @@ export class OrganizationHistoryQueries {
       position: event.position,
       ...(correctedBy.has(event.metadata.eventId) ? { correctedBy: correctedBy.get(event.metadata.eventId) } : {}),
       ...(event.type === 'RecordCorrected' ? { corrects: event.data.retractedEventId as string } : {}),
+      // An imported event names its file (name and SHA-256): an auditor traces the record to it.
+      ...(event.metadata.source ? { source: event.metadata.source as HistoryEntry['source'] } : {}),
     }));
   }
 }
