@@ -36,14 +36,18 @@ async function countDemoEvents(database: MigratedDatabase): Promise<number> {
 }
 
 describe('loadDemo through the real command path (scale 0.02)', () => {
-  const today = todayInVietnam();
+  // One clock for both loads, so that the deterministic comparison covers the recording times too.
+  const now = new Date();
+  const today = todayInVietnam(now);
   let first: MigratedDatabase;
   let second: MigratedDatabase;
   let summary: DemoSummary;
+  let loaded: number;
 
   beforeAll(async () => {
     [first, second] = await Promise.all([createMigratedDatabase('demo_a'), createMigratedDatabase('demo_b')]);
-    summary = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today, store: storeOf(first) });
+    summary = await loadDemo(commandsOn(first), { seed: SEED, scale: SCALE, today, now, store: storeOf(first) });
+    loaded = Date.now();
   });
   afterAll(async () => {
     await Promise.all([first?.dispose(), second?.dispose()]);
@@ -112,13 +116,46 @@ describe('loadDemo through the real command path (scale 0.02)', () => {
     );
   });
 
-  it('is deterministic: the same seed in another database writes the same events, ids included', async () => {
-    const again = await loadDemo(commandsOn(second), { seed: SEED, scale: SCALE, today, store: storeOf(second) });
+  it('records each event when the registry would have learned it: in office hours of its recording day, late records after their date, in order within a stream, none after the load', async () => {
+    const { rows } = await first.pool.query<{ stream_id: string; type: string; effective_on: string; recorded_at: string; hour: number; day: string }>(
+      `SELECT stream_id, event_type AS type, data->>'effectiveOn' AS effective_on, metadata->>'recordedAt' AS recorded_at,
+              extract(hour FROM (metadata->>'recordedAt')::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::int AS hour,
+              ((metadata->>'recordedAt')::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day
+         FROM events WHERE stream_id LIKE 'organization-%' ORDER BY stream_id, stream_revision`,
+    );
+    const effective = (row: (typeof rows)[number]) => row.effective_on ?? row.day;
+    // Recorded on or after the day it took effect, and never before the history's first day (2018-01-01).
+    expect(rows.filter((row) => row.day < effective(row) || row.day < '2018-01-01')).toEqual([]);
+    expect(rows.filter((row) => Date.parse(row.recorded_at) > loaded)).toEqual([]);
+    // The history spans the years it tells, not the minutes of the load: most records are in office hours of their day.
+    expect(new Set(rows.map((row) => row.day.slice(0, 4))).size).toBeGreaterThanOrEqual(8);
+    const earlier = rows.filter((row) => row.day < today);
+    expect(earlier.filter((row) => row.hour >= 8 && row.hour < 17).length / earlier.length).toBeGreaterThan(0.95);
+    // Late records: some ratings and member counts entered weeks or a year after their date.
+    const late = earlier.filter((row) => Date.parse(row.day) - Date.parse(effective(row)) >= 20 * 86_400_000);
+    expect(late.some((row) => row.type === 'OrganizationRated')).toBe(true);
+    // Within a stream, each record after the one before it (the read model's "known" ranges need it).
+    const unordered = rows.filter((row, i) => i > 0 && rows[i - 1].stream_id === row.stream_id && Date.parse(row.recorded_at) <= Date.parse(rows[i - 1].recorded_at));
+    expect(unordered).toEqual([]);
+  });
+
+  it('is deterministic: the same seed in another database writes the same events, ids and recording times included', async () => {
+    const again = await loadDemo(commandsOn(second), { seed: SEED, scale: SCALE, today, now, store: storeOf(second) });
     expect(again.refusals).toBe(0);
     expect(again.eventsWritten).toBe(summary.eventsWritten);
     const [a, b] = await Promise.all([organizationEvents(first), organizationEvents(second)]);
     expect(a.length).toBeGreaterThan(summary.commandsSent - 1);
     expect(b).toEqual(a);
+    // Records due later today than `now` are stamped by the clock as they are sent; every other time is drawn from the seed.
+    const times = async (database: MigratedDatabase) =>
+      (await database.pool.query<{ key: string; at: string }>(
+        `SELECT stream_id || '/' || stream_revision AS key, metadata->>'recordedAt' AS at FROM events
+          WHERE stream_id LIKE 'organization-%' AND (metadata->>'recordedAt')::timestamptz <= $1 ORDER BY 1`,
+        [now.toISOString()],
+      )).rows;
+    const [ta, tb] = await Promise.all([times(first), times(second)]);
+    expect(ta.length).toBeGreaterThan(a.length / 2);
+    expect(tb).toEqual(ta);
   });
 
   it('writes nothing when run again: every command is answered by its idempotency key', async () => {

@@ -1,4 +1,4 @@
-import { DomainError, todayInVietnam, type LocalDate, type OrganizationKind } from '@ktt/domain';
+import { DomainError, referencedOrganizationIds, todayInVietnam, type LocalDate, type OrganizationKind } from '@ktt/domain';
 import {
   IdempotencyKeyReusedError,
   PROJECT_DATA_DIR,
@@ -11,6 +11,8 @@ import {
 import type { EventStore } from '@ktt/event-store';
 import { DEMO_ACTOR, generateDemoPlan, type CalibrationLine, type PlannedCommand } from './demo-plan';
 import { systemPrincipal } from '@ktt/auth';
+import { recordingTimes } from '../draft/recording-times';
+import { Random } from '../random';
 
 export { DEFAULT_DEMO_SEED, DEMO_ACTOR, generateDemoPlan } from './demo-plan';
 
@@ -27,6 +29,11 @@ export interface LoadDemoOptions {
    * merger recorded, that is the first map, and the demo names 89 after 1 July 2025 too.
    */
   store?: EventStore;
+  /**
+   * No record is stamped after this instant; defaults to the clock. A record due later than now (its
+   * day is today, or a late record the plan moved to today) is stamped at the moment it is sent.
+   */
+  now?: Date;
   /** Organizations whose commands are sent at the same time (each organization's own commands stay in order). */
   concurrency?: number;
   onProgress?(done: number, total: number): void;
@@ -106,6 +113,7 @@ export async function loadDemo(commands: OrganizationCommandHandler, options: Lo
     calibration: plan.calibration,
     seconds: 0,
   };
+  const recordedAt = simulatedRecordingTimes(plan.seed, plan.commands, (options.now ?? new Date()).getTime());
   options.onProgress?.(0, total);
 
   const send = async (planned: PlannedCommand): Promise<void> => {
@@ -113,6 +121,7 @@ export async function loadDemo(commands: OrganizationCommandHandler, options: Lo
       principal: systemPrincipal(DEMO_ACTOR),
       correlationId: planned.key,
       idempotency: { key: planned.key, requestHash: requestHash('POST', 'demo', planned.command) },
+      ...recordedAt.get(planned.key),
     };
     try {
       const result = await commands.execute({ command: planned.command, context });
@@ -158,6 +167,41 @@ export async function loadDemo(commands: OrganizationCommandHandler, options: Lo
   }
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;
+}
+
+/**
+ * When the registry would have entered each command, as `generate` stamps its records
+ * (recording-times.ts): on its recording day (a late rating or member count after its effective
+ * date), in office hours, a union's after its cooperatives' registrations. The command path takes it
+ * as its clock (`CommandContext.now`): the day of recording is the "today" its rules judge, and
+ * `recordedAt` is the instant, so "known at" questions on the demo have answers. Drawn from the seed
+ * and the organization, like the rest of the demo; a time after `nowMs` is left to the clock.
+ */
+function simulatedRecordingTimes(seed: number, commands: readonly PlannedCommand[], nowMs: number): Map<string, { now: Date }> {
+  const byOrganization = new Map<string, PlannedCommand[]>();
+  for (const command of commands) {
+    const id = command.command.organizationId;
+    const list = byOrganization.get(id);
+    if (list) list.push(command);
+    else byOrganization.set(id, [command]);
+  }
+  const registeredAt = new Map<string, number>();
+  const times = new Map<string, { now: Date }>();
+  // Cooperatives and groups first: a union's records come after the registrations of the cooperatives they name.
+  const organizations = [...byOrganization.values()].sort((a, b) => Number(a[0].union) - Number(b[0].union));
+  for (const planned of organizations) {
+    // Recording order, as inLanes sends them.
+    const ordered = [...planned].sort((a, b) => (a.recordOn < b.recordOn ? -1 : a.recordOn > b.recordOn ? 1 : a.seq - b.seq));
+    const drawn = recordingTimes(ordered, Random.derive(seed, ordered[0].command.organizationId, 'recorded'), (p) => {
+      const referenced = referencedOrganizationIds(p.command).map((id) => registeredAt.get(id) ?? 0);
+      return Math.max(0, ...referenced) + 60_000;
+    });
+    registeredAt.set(ordered[0].command.organizationId, drawn[0]);
+    ordered.forEach((p, i) => {
+      if (drawn[i] <= nowMs) times.set(p.key, { now: new Date(drawn[i]) });
+    });
+  }
+  return times;
 }
 
 /** Consecutive runs of commands recorded in the same month (the plan is in sending order). */

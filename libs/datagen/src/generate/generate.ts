@@ -22,7 +22,8 @@ import { envelope, referenceAdministrativeMap, REGISTRATION_NUMBER_RESERVED, typ
 import { systemPrincipal } from '@ktt/auth';
 import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type StreamAppend } from '@ktt/event-store';
 import { Random, uuidV5 } from '../random';
-import { commandsOf, type PlannedCommand } from '../draft/commands';
+import { commandsOf } from '../draft/commands';
+import { recordingTimes } from '../draft/recording-times';
 import type { Draft } from '../draft/draft';
 import type { RegistrationNumbering } from '../draft/naming';
 import { draftProvince } from '../draft/province';
@@ -253,10 +254,6 @@ interface Organization {
   events: number;
 }
 
-const HOUR = 3_600_000;
-/** 08:00 in Vietnam (UTC+7). */
-const OFFICE_OPENS = 1 * HOUR;
-
 /**
  * Decides a draft's commands in recording order, as the registry would have
  * received them: each against the history recorded before it, on the day it
@@ -273,10 +270,11 @@ function recordOrganization(
     .filter((p) => p.effectiveOn <= context.today && p.recordOn <= context.today)
     .sort((a, b) => (a.recordOn < b.recordOn ? -1 : a.recordOn > b.recordOn ? 1 : a.seq - b.seq));
   if (planned.length === 0) return null;
-  const times = recordingTimes(planned, Random.derive(context.settings.seed, draft.key, 'recorded'), context.nowMs, (p) => {
+  // None after now (records of today's later hours are stamped now).
+  const times = recordingTimes(planned, Random.derive(context.settings.seed, draft.key, 'recorded'), (p) => {
     const referenced = referencedOrganizationIds(p.command).map((id) => cooperatives.get(id)?.registeredAt ?? 0);
     return Math.max(0, ...referenced) + 60_000;
-  });
+  }).map((time) => Math.min(time, context.nowMs));
   const streamId = organizationStreamId(draft.id);
   const { map } = context.places;
   let history: OrganizationHistory | null = null;
@@ -319,26 +317,6 @@ function recordOrganization(
     ],
     events: events.length + 1,
   };
-}
-
-/**
- * The recording instants of an organization's commands (in recording order):
- * the first of a day at a random time of office hours, the next ones of that
- * day a few minutes apart, none before `notBefore` (a union after its
- * cooperatives' registrations), strictly increasing, and none after now.
- */
-function recordingTimes(planned: PlannedCommand[], random: Random, nowMs: number, notBefore: (p: PlannedCommand) => number): number[] {
-  let previous = Number.NEGATIVE_INFINITY;
-  let previousDay = '';
-  const times = planned.map((p) => {
-    const drawn =
-      p.recordOn === previousDay ? previous + random.int(60_000, 300_000) : Date.parse(`${p.recordOn}T00:00:00Z`) + OFFICE_OPENS + random.int(0, 7 * HOUR);
-    const time = Math.max(drawn, previous + 1, p.union ? notBefore(p) : 0);
-    previous = time;
-    previousDay = p.recordOn;
-    return time;
-  });
-  return times.map((time) => Math.min(time, nowMs));
 }
 
 // ---------------------------------------------------------------------------
