@@ -178,12 +178,52 @@ describe('admin UI in a real browser', () => {
     expect(await navigation.getByRole('link', { name: 'Kiểm toán' }).count()).toBe(0);
   });
 
-  it('verifies the whole log and lists the audit trail for an auditor', async () => {
-    const { page, errors } = await openAs(api.token('auditor'));
+  it('lists the audit trail newest first, organizations by name and registration number, whole at 1366 px, filtered by organization', async () => {
+    const auditorToken = api.token('auditor');
+    // The page and the api's answer below must read the same trail: the projector has applied the whole log first.
+    for (let tries = 0; !JSON.stringify(await (await fetch(`${api.baseUrl}/health`, { headers: { authorization: `Bearer ${api.adminToken}` } })).json()).includes('"caughtUp":true'); tries++) {
+      if (tries > 300) throw new Error('the projector did not catch up within a minute');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const { page, errors } = await openAs(auditorToken, { width: 1366, height: 900 });
     await page.goto(`${api.baseUrl}/#/audit`);
-    await expectVisible(page.getByTestId('audit-events'));
-    expect(await page.getByTestId('audit-events').locator('tbody tr').count()).toBeGreaterThan(0);
+    const table = page.getByTestId('audit-events');
+    await expectVisible(table);
+    await page.waitForLoadState('networkidle');
+    // The api's newest-first page is what the trail shows, row for row, each organization by its name and number.
+    type Row = { organizationId: string | null; organizationName: string | null; registrationNumber: string | null; streamId: string; recordedAt: string };
+    const newest = (await (await fetch(`${api.baseUrl}/api/audit/events?order=desc&limit=50`, { headers: { authorization: `Bearer ${auditorToken}` } })).json()).items as Row[];
+    expect(newest.map((row) => row.recordedAt)).toEqual([...newest.map((row) => row.recordedAt)].sort().reverse());
+    const subjects = await table.locator('tbody tr td:nth-child(3)').allInnerTexts();
+    expect(subjects).toEqual(newest.map((row) => (row.organizationId ? `${row.organizationName} (${row.registrationNumber})` : `Kế hoạch ${row.streamId.slice('plan-'.length)}`)));
+    expect(newest.some((row) => row.organizationName)).toBe(true);
+    // Officials see neither ids nor revisions unless they ask for a row's details.
+    const shown = await table.innerText();
+    expect(shown).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}|organization-|Phiên bản|version 0/i);
+    // At 1366 px nothing is clipped: no cell wider than its box, no column scrolled out of the table's frame.
+    const clipped = await page.evaluate(() => {
+      const wrap = document.querySelector('.audit-table-wrap') as HTMLElement;
+      const cells = Array.from(wrap.querySelectorAll('th, td')) as HTMLElement[];
+      return [
+        ...(wrap.scrollWidth > wrap.clientWidth + 1 ? [`table ${wrap.scrollWidth} > ${wrap.clientWidth}`] : []),
+        ...cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => `${cell.innerText.slice(0, 40)}: ${cell.scrollWidth} > ${cell.clientWidth}`),
+      ];
+    });
+    expect(clipped).toEqual([]);
     await page.screenshot({ path: screenshotPath('audit'), fullPage: true });
+
+    // The organization filter: search by registration number, choose; the trail keeps that organization's events, newest first.
+    const organization = newest.find((row) => row.organizationId)!;
+    await page.getByLabel('Tổ chức', { exact: true }).fill(organization.registrationNumber!);
+    await page.getByRole('button', { name: `${organization.organizationName} (${organization.registrationNumber})` }).click();
+    await expectVisible(page.getByTestId('audit-organization-chosen').getByText(organization.organizationName!));
+    await page.waitForFunction((id) => location.hash.includes(`organizationId=${id}`), organization.organizationId);
+    await page.waitForLoadState('networkidle');
+    const own = (await (await fetch(`${api.baseUrl}/api/audit/events?order=desc&organizationId=${organization.organizationId}`, { headers: { authorization: `Bearer ${auditorToken}` } })).json()).items as Row[];
+    expect(await table.locator('tbody tr td:nth-child(3)').allInnerTexts()).toEqual(own.map(() => `${organization.organizationName} (${organization.registrationNumber})`));
+    // Its id is there for whoever asks: in a row's details.
+    await table.getByRole('button', { name: /^Chi tiết/ }).first().click();
+    expect(await table.locator('.audit-details-row').innerText()).toContain(organization.organizationId);
     expect(errors).toEqual([]);
   });
 

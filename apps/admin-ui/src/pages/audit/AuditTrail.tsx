@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ORGANIZATION_EVENT_TYPES, PLAN_EVENT_TYPES, planIdOfStream, type AuditEventView, type Page } from '../../api/types';
@@ -10,18 +10,22 @@ import { formatDate, formatTimestamp } from '../../i18n/format';
 import { useT } from '../../i18n/i18n';
 import { useApi } from '../../session/session';
 import { messages } from './messages';
+import { OrganizationFilter } from './OrganizationFilter';
 
 /** Event types of the audit trail (organization and plan streams), in the order a history runs. */
 const AUDIT_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...PLAN_EVENT_TYPES];
 
-const FILTER_KEYS = ['from', 'to', 'recordedBy', 'provinceCode', 'type', 'limit'] as const;
+const FILTER_KEYS = ['from', 'to', 'recordedBy', 'provinceCode', 'organizationId', 'type', 'order', 'limit'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Filter = Record<FilterKey, string>;
 const LIMITS = ['25', '50', '100', '200'];
+/** What the filters are without a choice (left out of the URL): newest first, 50 rows. */
+const DEFAULTS: Filter = { from: '', to: '', recordedBy: '', provinceCode: '', organizationId: '', type: '', order: 'desc', limit: '50' };
 
 function filterOf(params: URLSearchParams): Filter {
   const filter = Object.fromEntries(FILTER_KEYS.map((key) => [key, params.get(key) ?? ''])) as Filter;
-  if (!LIMITS.includes(filter.limit)) filter.limit = '50';
+  if (!LIMITS.includes(filter.limit)) filter.limit = DEFAULTS.limit;
+  if (filter.order !== 'asc') filter.order = DEFAULTS.order;
   return filter;
 }
 
@@ -34,12 +38,12 @@ function exclusiveTo(to: string): string {
   return to.endsWith(':59.999Z') ? new Date(Date.parse(to) + 1).toISOString() : to;
 }
 
-const short = (id: string) => id.slice(0, 8);
-
 /**
- * GET /api/audit/events: events by recorded time with filters (kept in the
- * URL, `#/audit?recordedBy=…`), paged by `nextCursor` (a stack of cursors
- * walks back). Each organization event links to its organization's page.
+ * GET /api/audit/events: events by recorded time, newest first unless asked
+ * otherwise, with filters (kept in the URL, `#/audit?recordedBy=…`), paged by
+ * `nextCursor` (a stack of cursors walks back). Each organization event names
+ * its organization (name and registration number) and links to its page; ids,
+ * revisions and the stream are in the row's details, asked for one row at a time.
  */
 export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string): void }) {
   const t = useT(messages);
@@ -57,6 +61,7 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
   const cursors = paging.key === appliedKey ? paging.cursors : [];
   const cursor = cursors.at(-1);
   const resultsRef = useRef<HTMLHeadingElement>(null);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   // Filters changed from outside (back button, a link): the form shows them.
   useEffect(() => setDraft(filterOf(params)), [appliedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -67,7 +72,9 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
         to: applied.to ? exclusiveTo(applied.to) : undefined,
         recordedBy: applied.recordedBy.trim() || undefined,
         provinceCode: applied.provinceCode || undefined,
+        organizationId: applied.organizationId || undefined,
         type: applied.type || undefined,
+        order: applied.order,
         limit: applied.limit,
         cursor,
       }),
@@ -80,7 +87,7 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
         const search = new URLSearchParams(previous);
         for (const key of FILTER_KEYS) {
           const value = next[key].trim();
-          if (value && !(key === 'limit' && value === '50')) search.set(key, value);
+          if (value && value !== DEFAULTS[key]) search.set(key, value);
           else search.delete(key);
         }
         return search;
@@ -105,6 +112,13 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
   const items = page.data?.items ?? [];
   const subjects = [...new Set(items.map((item) => item.recordedBy))].sort();
   const set = (key: FilterKey) => (value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
+  const toggle = (eventId: string) =>
+    setOpen((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(eventId)) next.add(eventId);
+      return next;
+    });
+  const typeLabel = (type: string) => (t(`type.${type}`) === `type.${type}` ? type : t(`type.${type}`));
 
   return (
     <section className="card audit-trail" aria-labelledby={`${id}-heading`}>
@@ -150,6 +164,15 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
               ) : null}
             </select>
           </div>
+          <OrganizationFilter
+            value={draft.organizationId}
+            onChange={(organizationId) => {
+              // Choosing (or clearing) an organization is a decision: the trail follows at once, with the other filters as typed.
+              const next = { ...draft, organizationId };
+              setDraft(next);
+              apply(next);
+            }}
+          />
           <div className="field">
             <label htmlFor={`${id}-type`}>{t('trail.type')}</label>
             <select id={`${id}-type`} value={draft.type} onChange={(event) => set('type')(event.target.value)}>
@@ -160,6 +183,13 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
                 </option>
               ))}
               {draft.type && !AUDIT_EVENT_TYPES.includes(draft.type) ? <option value={draft.type}>{draft.type}</option> : null}
+            </select>
+          </div>
+          <div className="field audit-order">
+            <label htmlFor={`${id}-order`}>{t('trail.order')}</label>
+            <select id={`${id}-order`} value={draft.order} onChange={(event) => set('order')(event.target.value)}>
+              <option value="desc">{t('trail.order.desc')}</option>
+              <option value="asc">{t('trail.order.asc')}</option>
             </select>
           </div>
           <div className="field audit-limit">
@@ -181,9 +211,8 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
             type="button"
             className="secondary"
             onClick={() => {
-              const empty = { from: '', to: '', recordedBy: '', provinceCode: '', type: '', limit: '50' };
-              setDraft(empty);
-              apply(empty);
+              setDraft(DEFAULTS);
+              apply(DEFAULTS);
             }}
           >
             {t('trail.reset')}
@@ -200,7 +229,7 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
           ? t('state.loading')
           : page.data
             ? items.length
-              ? `${t('trail.pageRows', { n: pageNumber, count: items.length })}${page.data.nextCursor ? '' : ` ${t('trail.last')}`}`
+              ? `${t(applied.order === 'asc' ? 'trail.pageRows.asc' : 'trail.pageRows.desc', { n: pageNumber, count: items.length })}${page.data.nextCursor ? '' : ` ${t('trail.last')}`}`
               : t('trail.empty')
             : ''}
       </p>
@@ -212,70 +241,144 @@ export function AuditTrail({ onVerifyStream }: { onVerifyStream(streamId: string
               <tr>
                 <th scope="col">{t('col.recordedAt')}</th>
                 <th scope="col">{t('col.type')}</th>
+                <th scope="col">{t('col.subject')}</th>
+                <th scope="col">{t('col.province')}</th>
                 <th scope="col">{t('col.effectiveOn')}</th>
                 <th scope="col">{t('col.recordedBy')}</th>
-                <th scope="col">{t('col.province')}</th>
-                <th scope="col">{t('col.subject')}</th>
-                <th scope="col">{t('col.revision')}</th>
                 <th scope="col">{t('col.notes')}</th>
-                <th scope="col">{t('col.eventId')}</th>
-                <th scope="col">{t('col.actions')}</th>
+                <th scope="col" className="audit-toggle">
+                  <span className="audit-caption">{t('col.details')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {items.map((item) => (
-                <tr key={item.eventId} className={item.correctedByEventId ? 'audit-row-retracted' : undefined}>
-                  <td className="audit-nowrap">{formatTimestamp(item.recordedAt)}</td>
-                  <td>
-                    {t(`type.${item.type}`) === `type.${item.type}` ? item.type : t(`type.${item.type}`)}
-                    <br />
-                    <code className="audit-code">{item.type}</code>
-                  </td>
-                  <td className="audit-nowrap">{formatDate(item.effectiveOn)}</td>
-                  <td>
-                    <code className="audit-code">{item.recordedBy}</code>
-                  </td>
-                  <td>{provinceName(item.provinceCode)}</td>
-                  <td>
-                    {item.organizationId ? (
-                      <Link to={`/organizations/${item.organizationId}`} aria-label={t('row.organization.label', { id: item.organizationId })} title={item.streamId}>
-                        {t('row.organization', { id: short(item.organizationId) })}
-                      </Link>
-                    ) : planIdOfStream(item.streamId) !== null ? (
-                      t('row.plan', { id: planIdOfStream(item.streamId)! })
-                    ) : (
-                      <code>{item.streamId}</code>
-                    )}
-                  </td>
-                  <td>{item.revision}</td>
-                  <td className="audit-notes">
-                    {item.decisionRef ? <div>{t('row.decision', { ref: item.decisionRef })}</div> : null}
-                    {item.correctsEventId ? (
-                      <div title={item.correctsEventId}>{t('row.corrects', { id: short(item.correctsEventId) })}</div>
+              {items.map((item) => {
+                const expanded = open.has(item.eventId);
+                const detailsId = `${id}-details-${item.eventId}`;
+                const planId = planIdOfStream(item.streamId);
+                return (
+                  <Fragment key={item.eventId}>
+                    <tr className={item.correctedByEventId ? 'audit-row-retracted' : undefined}>
+                      <td className="audit-nowrap">{formatTimestamp(item.recordedAt)}</td>
+                      <td className="audit-type">{typeLabel(item.type)}</td>
+                      <td className="audit-subject">
+                        {item.organizationId ? (
+                          <Link to={`/organizations/${item.organizationId}`}>
+                            {item.organizationName ? (
+                              <>
+                                {item.organizationName} <span className="org-muted">({item.registrationNumber})</span>
+                              </>
+                            ) : (
+                              t('row.organization.unnamed')
+                            )}
+                          </Link>
+                        ) : planId !== null ? (
+                          t('row.plan', { id: planId })
+                        ) : (
+                          t('row.other')
+                        )}
+                      </td>
+                      <td className="audit-province">{provinceName(item.provinceCode)}</td>
+                      <td className="audit-nowrap">{formatDate(item.effectiveOn)}</td>
+                      <td>{item.recordedBy}</td>
+                      <td className="audit-notes">
+                        {item.decisionRef ? <div>{t('row.decision', { ref: item.decisionRef })}</div> : null}
+                        {item.correctsEventId ? <div>{t('row.corrects')}</div> : null}
+                        {item.correctedByEventId ? <div className="audit-retracted">{t('row.correctedBy')}</div> : null}
+                        {item.quarantined ? <div className="audit-retracted">{t('row.quarantined')}</div> : null}
+                      </td>
+                      <td className="audit-toggle">
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-expanded={expanded}
+                          aria-controls={expanded ? detailsId : undefined}
+                          aria-label={t('row.details.label', { type: typeLabel(item.type), at: formatTimestamp(item.recordedAt) })}
+                          onClick={() => toggle(item.eventId)}
+                        >
+                          {t('row.details')}
+                        </button>
+                      </td>
+                    </tr>
+                    {expanded ? (
+                      <tr className="audit-details-row">
+                        <td colSpan={8} id={detailsId}>
+                          <dl className="audit-facts">
+                            <div>
+                              <dt>{t('detail.type')}</dt>
+                              <dd>
+                                <code>{item.type}</code>
+                              </dd>
+                            </div>
+                            <div>
+                              <dt>{t('detail.order')}</dt>
+                              <dd>{t('detail.revision', { n: item.revision + 1, revision: item.revision })}</dd>
+                            </div>
+                            <div className="audit-facts-wide">
+                              <dt>{t('field.streamId')}</dt>
+                              <dd>
+                                <code>{item.streamId}</code>
+                              </dd>
+                            </div>
+                            {item.organizationId ? (
+                              <div>
+                                <dt>{t('detail.organizationId')}</dt>
+                                <dd>
+                                  <code>{item.organizationId}</code>
+                                </dd>
+                              </div>
+                            ) : null}
+                            <div>
+                              <dt>{t('field.eventId')}</dt>
+                              <dd>
+                                <code>{item.eventId}</code>
+                              </dd>
+                            </div>
+                            {item.correctsEventId ? (
+                              <div>
+                                <dt>{t('detail.corrects')}</dt>
+                                <dd>
+                                  <code>{item.correctsEventId}</code>
+                                </dd>
+                              </div>
+                            ) : null}
+                            {item.correctedByEventId ? (
+                              <div>
+                                <dt>{t('detail.correctedBy')}</dt>
+                                <dd>
+                                  <code>{item.correctedByEventId}</code>
+                                </dd>
+                              </div>
+                            ) : null}
+                            {item.quarantined ? (
+                              <div className="audit-facts-wide">
+                                <dt>{t('detail.quarantined')}</dt>
+                                <dd>{item.quarantined.error}</dd>
+                              </div>
+                            ) : null}
+                            <div className="audit-facts-wide">
+                              <dt>{t('field.position')}</dt>
+                              <dd>
+                                <code>{item.position}</code>
+                              </dd>
+                            </div>
+                          </dl>
+                          <div className="audit-details-actions">
+                            <button type="button" className="secondary" onClick={() => onVerifyStream(item.streamId)}>
+                              {t('row.verify')}
+                            </button>
+                            {item.organizationId && applied.organizationId !== item.organizationId ? (
+                              <button type="button" className="secondary" onClick={() => apply({ ...applied, organizationId: item.organizationId! })}>
+                                {t('row.onlyThis')}
+                              </button>
+                            ) : null}
+                          </div>
+                        </td>
+                      </tr>
                     ) : null}
-                    {item.correctedByEventId ? (
-                      <div className="audit-retracted" title={item.correctedByEventId}>
-                        {t('row.correctedBy', { id: short(item.correctedByEventId) })}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <code className="audit-code" title={item.eventId}>
-                      {short(item.eventId)}
-                    </code>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link-button audit-nowrap"
-                      aria-label={t('row.verify.label', { stream: item.streamId })}
-                      onClick={() => onVerifyStream(item.streamId)}
-                    >
-                      {t('row.verify')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
         </div>
