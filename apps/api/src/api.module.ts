@@ -29,6 +29,7 @@ import { ProvincesController } from './provinces/provinces.controller';
 import { ReorganizationsController } from './administrative-units/reorganizations.controller';
 import { FlowsController } from './provinces/flows.controller';
 import { NationalController } from './provinces/national.controller';
+import { ImportsController } from './imports/imports.controller';
 import { OrganizationsExportController } from './exports/organizations-export.controller';
 import { ProgressExportController } from './exports/progress-export.controller';
 import { TemplateController } from './exports/template.controller';
@@ -48,7 +49,7 @@ export class ApiModule implements NestModule {
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
       // The exports first: GET /api/organizations/export must not be taken for GET /api/organizations/:id.
-      controllers: [OrganizationsExportController, ProgressExportController, TemplateController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController],
+      controllers: [ImportsController, OrganizationsExportController, ProgressExportController, TemplateController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },

@@ -4,6 +4,7 @@ export { TimelineIndexes1732700000000 } from './migrations/1732700000000-timelin
 export { CurrentProvinceIndex1732900000000 } from './migrations/1732900000000-current-province-index';
 export { QuarantinedEvents1733100000000 } from './migrations/1733100000000-quarantined-events';
 export { SeatUnits1733300000000 } from './migrations/1733300000000-seat-units';
+export { UnknownFlagsAndLapsingRatings1733400000000 } from './migrations/1733400000000-unknown-flags-and-lapsing-ratings';
 export * from './answers';
 export * from './generations';
 export * from './projector/projector';

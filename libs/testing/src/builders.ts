@@ -129,14 +129,14 @@ function registration(kind: OrganizationKind, overrides: Partial<RegistrationDat
   };
 }
 
-/** The profile of a registration that gives none: managers unknown, every flag false. */
+/** The profile of a registration that gives none: managers and every flag unknown. */
 export const NO_PROFILE: Profile = {
   managers: null,
-  directorTrained: false,
-  valueChain: false,
-  highTech: false,
-  enterpriseLinked: false,
-  digitalAdoption: false,
+  directorTrained: null,
+  valueChain: null,
+  highTech: null,
+  enterpriseLinked: null,
+  digitalAdoption: null,
 };
 
 /** A registrar's request to register a cooperative, with a fresh id; `overrides` vary it. */

@@ -36,13 +36,22 @@ export class ManagersDto {
   @ApiProperty({ minimum: 0, maximum: LIMITS.managers.max, description: '0 ≤ withDegree ≤ total' }) @IsInt() @Min(0) @Max(LIMITS.managers.max) withDegree!: number;
 }
 
+/** domain.md, profile flags: true, false or null (unknown). At registration omitted = null; in a profile change omitted = unchanged, null = back to unknown. */
+const FLAG = {
+  type: Boolean,
+  nullable: true,
+  description: 'true, false or null (unknown). Omitted at registration: unknown; omitted in a profile change: unchanged; null there: back to unknown',
+};
+
+// @IsOptional lets null through to the domain, which records it as unknown (and checks the flag again).
 class ProfileFlagsDto {
-  @ApiPropertyOptional({ type: ManagersDto }) @IsOptional() @ValidateNested() @Type(() => ManagersDto) managers?: ManagersDto;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() directorTrained?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() valueChain?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() highTech?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enterpriseLinked?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() digitalAdoption?: boolean;
+  @ApiPropertyOptional({ type: ManagersDto, nullable: true, description: 'null (or omitted at registration): unknown; null in a profile change: back to unknown' })
+  @IsOptional() @ValidateNested() @Type(() => ManagersDto) managers?: ManagersDto | null;
+  @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() directorTrained?: boolean | null;
+  @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() valueChain?: boolean | null;
+  @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() highTech?: boolean | null;
+  @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() enterpriseLinked?: boolean | null;
+  @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() digitalAdoption?: boolean | null;
 }
 
 export class RegisterOrganizationDto extends ProfileFlagsDto {

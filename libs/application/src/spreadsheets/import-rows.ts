@@ -1,4 +1,5 @@
 import type { DissolutionMode, LocalDate, OrganizationKind, OrganizationStatus, ProfileFlagName, Rating, Sector } from '@ktt/domain';
+import { unguardFormula } from './formula-guard';
 import { messagesOf, type Messages } from './import-errors';
 import {
   COLUMN_OF,
@@ -134,7 +135,8 @@ function readCell(cell: unknown, field: TemplateField): Read {
  */
 function plainValue(cell: unknown): { value: string | number | boolean | Date | null } | { code: string; detail?: string } {
   if (cell === null || cell === undefined) return { value: null };
-  if (typeof cell === 'string') return cell.trimStart().startsWith('=') ? { code: 'FORMULA_CELL' } : { value: cell };
+  // The export writes text a spreadsheet would run as a formula after an apostrophe (formula-guard.ts): taken off here.
+  if (typeof cell === 'string') return cell.trimStart().startsWith('=') ? { code: 'FORMULA_CELL' } : { value: unguardFormula(cell) };
   if (typeof cell === 'number' || typeof cell === 'boolean' || cell instanceof Date) return { value: cell };
   if (typeof cell === 'object') {
     const object = cell as Record<string, unknown>;

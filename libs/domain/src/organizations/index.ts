@@ -8,4 +8,5 @@ export * from './decision-context';
 export * from './decide';
 export { normalizeRegistrationNumber, normalizeName, requireRegistrationNumber } from './registration/registration-number';
 export { CORRECTION_REPLACEMENT_FIELDS } from './correction/correct-record';
+export { ratingInForce, ratingLapsesOn, type RatingInForce } from './rating/rating-in-force';
 export { judgeSeatOn, validateSeat, type JudgedSeat } from './seat';

@@ -16,7 +16,7 @@ export type OrganizationCommand =
   | RelocateOrganization
   | CorrectRecord;
 
-/** The profile, where given; the fields not given are recorded as unknown managers and false flags. */
+/** The profile, where given; a field not given (or null) is recorded as unknown. */
 export interface RegisterOrganization extends ProfileFields {
   type: 'RegisterOrganization';
   organizationId: string;
@@ -47,7 +47,7 @@ export interface ChangeMemberCount {
   effectiveOn: LocalDate;
 }
 
-/** Only the fields given change; at least one is given. */
+/** Only the fields given change (null: back to unknown); at least one is given. */
 export interface ChangeProfile extends ProfileFields {
   type: 'ChangeProfile';
   organizationId: string;

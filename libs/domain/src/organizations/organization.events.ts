@@ -54,7 +54,7 @@ export type OrganizationRated = Fact<'OrganizationRated', { rating: Rating; year
 
 export type MemberCountChanged = Fact<'MemberCountChanged', { memberCount: number }>;
 
-/** Only the fields given change; the others keep their values. */
+/** Only the fields given change (null: back to unknown, from v2); the others keep their values. */
 export type ProfileChanged = Fact<'ProfileChanged', ProfileFields>;
 
 /**
@@ -121,11 +121,15 @@ export type RecordCorrected = Fact<
   }
 >;
 
+/**
+ * v2 of OrganizationRegistered, ProfileChanged and RecordCorrected: profile flags (and `managers`
+ * in a profile change) may be null, unknown (libs/domain/src/upcasting).
+ */
 export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, number> = {
-  OrganizationRegistered: 1,
+  OrganizationRegistered: 2,
   OrganizationRated: 1,
   MemberCountChanged: 1,
-  ProfileChanged: 1,
+  ProfileChanged: 2,
   OrganizationSuspended: 2,
   OrganizationFoundDormant: 1,
   OrganizationResumed: 1,
@@ -133,7 +137,7 @@ export const ORGANIZATION_EVENT_SCHEMA_VERSIONS: Record<OrganizationEventType, n
   CooperativeJoinedUnion: 1,
   CooperativeLeftUnion: 1,
   OrganizationRelocated: 1,
-  RecordCorrected: 1,
+  RecordCorrected: 2,
 };
 
 /** Every organization event type, in the order a history runs (complete: the record above must name each). */

@@ -90,8 +90,9 @@ export function requireManagers(managers: Managers, path = 'managers'): void {
   }
 }
 
+/** A profile flag is true, false or null (unknown); undefined is "not given". */
 export function requireFlag(value: unknown, path: string): void {
-  if (value !== undefined && typeof value !== 'boolean') throw invalid(path, `${path} must be true or false`);
+  if (value !== undefined && value !== null && typeof value !== 'boolean') throw invalid(path, `${path} must be true, false or null (unknown)`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { aCooperative, aCooperativeGroup, aUnion } from '@ktt/testing/builders';
+import { aCooperative, aCooperativeGroup, aUnion, NO_PROFILE } from '@ktt/testing/builders';
 import fc from 'fast-check';
 import { foldHistory } from './organization.history';
 import { stateAsOf } from './organization.state';
@@ -27,11 +27,11 @@ describe('the state as of a date', () => {
         memberCount: 9,
         rating: null,
         managers: null,
-        directorTrained: false,
+        directorTrained: null,
         valueChain: true,
-        highTech: false,
-        enterpriseLinked: false,
-        digitalAdoption: false,
+        highTech: null,
+        enterpriseLinked: null,
+        digitalAdoption: null,
         memberCooperativeIds: [],
       });
     });
@@ -73,14 +73,74 @@ describe('the state as of a date', () => {
         .profile({ valueChain: false }, '2021-01-01');
       const state = stateAsOf(coop.history(), '2023-06-01');
       expect(state).toMatchObject({ valueChain: true, highTech: true, managers: { total: 4, withDegree: 1 } });
-      expect(stateAsOf(coop.history(), '2021-06-01')).toMatchObject({ valueChain: false, highTech: false, managers: null });
+      expect(stateAsOf(coop.history(), '2021-06-01')).toMatchObject({ valueChain: false, highTech: null, managers: null });
+    });
+  });
+
+  describe('profile flags: true, false or unknown (domain.md)', () => {
+    it('are unknown (null) where the registration omits them, not false', () => {
+      const state = stateAsOf(aCooperative({ effectiveOn: '2020-01-01', ...NO_PROFILE, highTech: false }).history(), '2020-01-01');
+      expect(state).toMatchObject({ managers: null, directorTrained: null, valueChain: null, highTech: false, enterpriseLinked: null, digitalAdoption: null });
     });
 
-    it('keep the latest rating by ratedOn, whatever the year assessed', () => {
-      const coop = aCooperative().rated('good', 2024, '2025-01-10').rated('fair', 2023, '2024-12-01');
+    it('go back to unknown by a null in a profile change, from its date on; an omitted field keeps its value', () => {
+      const coop = aCooperative({ effectiveOn: '2020-01-01', valueChain: true, highTech: true, managers: { total: 3, withDegree: 1 } })
+        .profile({ valueChain: null, managers: null }, '2022-01-01');
+      const history = coop.history();
+      expect(stateAsOf(history, '2021-12-31')).toMatchObject({ valueChain: true, highTech: true, managers: { total: 3, withDegree: 1 } });
+      expect(stateAsOf(history, '2022-01-01')).toMatchObject({ valueChain: null, highTech: true, managers: null });
+    });
+  });
+
+  describe('the rating in force (domain.md, "Ratings")', () => {
+    it('is the one of the greatest year assessed: a late decision about an older year does not override it', () => {
+      const coop = aCooperative({ effectiveOn: '2018-01-01' }).rated('good', 2024, '2025-01-10').rated('weak', 2019, '2025-03-01');
+      const history = coop.history();
+      expect(stateAsOf(history, '2025-01-09')?.rating).toBeNull();
+      expect(stateAsOf(history, '2025-01-10')?.rating).toEqual({ rating: 'good', year: 2024, ratedOn: '2025-01-10' });
+      expect(stateAsOf(history, '2025-03-01')?.rating).toEqual({ rating: 'good', year: 2024, ratedOn: '2025-01-10' });
+    });
+
+    it('holds an older year only until a newer year is decided', () => {
+      const coop = aCooperative({ effectiveOn: '2018-01-01' }).rated('good', 2024, '2025-01-10').rated('fair', 2023, '2024-12-01');
       const history = coop.history();
       expect(stateAsOf(history, '2024-12-31')?.rating?.rating).toBe('fair');
       expect(stateAsOf(history, '2025-01-10')?.rating?.rating).toBe('good');
+    });
+
+    it('of two for one year, is the one with the latest ratedOn, whatever the order of recording', () => {
+      const coop = aCooperative({ effectiveOn: '2018-01-01' }).rated('fair', 2023, '2024-03-01').rated('weak', 2023, '2024-01-15');
+      expect(stateAsOf(coop.history(), '2024-02-01')?.rating?.rating).toBe('weak');
+      expect(stateAsOf(coop.history(), '2024-03-01')?.rating?.rating).toBe('fair');
+    });
+
+    it('lapses after two missed rounds: good for 2019 and nothing since is rated on 2021-12-31, unrated from 2022-01-01', () => {
+      const coop = aCooperative({ effectiveOn: '2018-01-01' }).rated('good', 2019, '2019-12-20');
+      const history = coop.history();
+      expect(stateAsOf(history, '2021-12-31')?.rating).toEqual({ rating: 'good', year: 2019, ratedOn: '2019-12-20' });
+      expect(stateAsOf(history, '2022-01-01')?.rating).toBeNull();
+      expect(stateAsOf(history, '2030-01-01')?.rating).toBeNull();
+    });
+
+    it('lapses from its own year even when decided late, and an older year never returns after a newer one lapsed', () => {
+      const coop = aCooperative({ effectiveOn: '2018-01-01' }).rated('fair', 2019, '2021-06-01').rated('good', 2018, '2019-01-10');
+      const history = coop.history();
+      expect(stateAsOf(history, '2020-12-31')?.rating).toEqual({ rating: 'good', year: 2018, ratedOn: '2019-01-10' });
+      expect(stateAsOf(history, '2021-01-01')?.rating).toBeNull();
+      expect(stateAsOf(history, '2021-06-01')?.rating).toEqual({ rating: 'fair', year: 2019, ratedOn: '2021-06-01' });
+      expect(stateAsOf(history, '2022-01-01')?.rating).toBeNull();
+      // A decision about 2019 made after its lapse date is never in force.
+      const tooLate = aCooperative({ effectiveOn: '2018-01-01' }).rated('good', 2019, '2022-02-01');
+      expect(stateAsOf(tooLate.history(), '2022-02-01')?.rating).toBeNull();
+    });
+
+    it('is rated again by a newer year after a lapse', () => {
+      const coop = aCooperative({ effectiveOn: '2018-01-01' }).rated('good', 2019, '2019-12-20').rated('average', 2023, '2024-01-05');
+      const history = coop.history();
+      expect(stateAsOf(history, '2023-06-01')?.rating).toBeNull();
+      expect(stateAsOf(history, '2024-01-05')?.rating?.rating).toBe('average');
+      expect(stateAsOf(history, '2025-12-31')?.rating?.rating).toBe('average');
+      expect(stateAsOf(history, '2026-01-01')?.rating).toBeNull();
     });
   });
 

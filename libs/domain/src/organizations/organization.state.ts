@@ -3,6 +3,7 @@ import type { LocalDate } from '../common/local-date';
 import { seatUnit, type OrganizationEvent } from './organization.events';
 import { STATUS_AFTER, type OrganizationHistory } from './organization.history';
 import { PROFILE_FLAG_NAMES, type OrganizationState } from './organization.types';
+import { ratingInForce } from './rating/rating-in-force';
 
 /**
  * The organization as of `asOf` (effective dates ≤ asOf), or null before its
@@ -10,7 +11,8 @@ import { PROFILE_FLAG_NAMES, type OrganizationState } from './organization.types
  * stable, so of two events with the same effective date the one recorded later
  * is applied later and wins. Hence, per attribute, the change with the
  * greatest effective date ≤ asOf holds, and a back-dated change between two
- * later ones holds only until the next.
+ * later ones holds only until the next. The rating is the exception: the one
+ * of the newest assessed year holds, until it lapses (`ratingInForce`).
  */
 export function stateAsOf(history: OrganizationHistory, asOf: LocalDate): OrganizationState | null {
   if (history.registeredOn > asOf) return null;
@@ -18,6 +20,8 @@ export function stateAsOf(history: OrganizationHistory, asOf: LocalDate): Organi
     .filter((event) => event.data.effectiveOn <= asOf)
     .sort((a, b) => compareDates(a.data.effectiveOn, b.data.effectiveOn));
   const replay = inForce.reduce(apply, initialReplay(history));
+  // Not "the latest change wins" like the other attributes: the newest assessed year wins, and lapses.
+  replay.state.rating = ratingInForce(history.events, asOf);
   return finish(replay);
 }
 
@@ -57,8 +61,7 @@ function apply(replay: Replay, event: OrganizationEvent): Replay {
   switch (event.type) {
     case 'OrganizationRegistered':
       return replay;
-    case 'OrganizationRated':
-      state.rating = { rating: event.data.rating, year: event.data.year, ratedOn: event.data.effectiveOn };
+    case 'OrganizationRated': // judged apart, by `ratingInForce`
       return replay;
     case 'MemberCountChanged':
       state.memberCount = event.data.memberCount;
@@ -93,7 +96,8 @@ function apply(replay: Replay, event: OrganizationEvent): Replay {
 }
 
 function applyProfile(state: OrganizationState, change: Extract<OrganizationEvent, { type: 'ProfileChanged' }>['data']) {
-  if (change.managers !== undefined) state.managers = { ...change.managers };
+  // undefined: not given, unchanged; null: back to unknown.
+  if (change.managers !== undefined) state.managers = change.managers === null ? null : { ...change.managers };
   for (const flag of PROFILE_FLAG_NAMES) {
     const value = change[flag];
     if (value !== undefined) state[flag] = value;

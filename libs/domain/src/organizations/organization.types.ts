@@ -39,11 +39,17 @@ export const PROFILE_FLAG_NAMES = [
 ] as const;
 export type ProfileFlagName = (typeof PROFILE_FLAG_NAMES)[number];
 
-/** An organization's whole profile: its managers (null = unknown) and every flag. */
-export type Profile = { managers: Managers | null } & Record<ProfileFlagName, boolean>;
+/**
+ * An organization's whole profile: its managers and every flag, each null where unknown
+ * (domain.md: an omitted flag is unknown, not false).
+ */
+export type Profile = { managers: Managers | null } & Record<ProfileFlagName, boolean | null>;
 
-/** Part of a profile, as a registration or a profile change gives it: only the fields given. */
-export type ProfileFields = { managers?: Managers } & Partial<Record<ProfileFlagName, boolean>>;
+/**
+ * Part of a profile, as a registration or a profile change gives it: only the fields given
+ * (undefined = not given; null = unknown, which in a profile change sets the field back to unknown).
+ */
+export type ProfileFields = { managers?: Managers | null } & Partial<Record<ProfileFlagName, boolean | null>>;
 
 /** The state of an organization as of one date (api.md, "The state of an organization"). */
 export interface OrganizationState extends Profile {

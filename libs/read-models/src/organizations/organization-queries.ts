@@ -43,11 +43,12 @@ interface TimelineRow {
   rated_on: string | null;
   managers_total: number | null;
   managers_with_degree: number | null;
-  director_trained: boolean;
-  value_chain: boolean;
-  high_tech: boolean;
-  enterprise_linked: boolean;
-  digital_adoption: boolean;
+  // null: unknown (domain.md, profile flags)
+  director_trained: boolean | null;
+  value_chain: boolean | null;
+  high_tech: boolean | null;
+  enterprise_linked: boolean | null;
+  digital_adoption: boolean | null;
   member_cooperative_ids: string[];
   union_ids: string[] | null;
   version: number;

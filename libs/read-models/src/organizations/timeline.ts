@@ -1,4 +1,4 @@
-import { stateAsOf, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+import { ratingLapsesOn, stateAsOf, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
 
 export interface TimelineSegment {
   /** Inclusive start; `to` exclusive, null = open-ended. */
@@ -18,20 +18,33 @@ export interface MembershipRange {
 
 /**
  * An organization's state over effective-date ranges: it can only change on
- * a date some event is effective, so evaluating the domain's own `stateAsOf`
- * at each such date gives every range (ties and back-dating are the domain's
- * rules, not repeated here).
+ * a date some event is effective or a rating lapses (domain.md, "Ratings":
+ * `ratingLapsesOn`), so evaluating the domain's own `stateAsOf` at each such
+ * date gives every range (ties, back-dating and which rating is in force are
+ * the domain's rules, not repeated here). A lapse date where nothing changes
+ * (the lapsed rating was no longer the one in force) opens no range, so the
+ * rows are those of the changes alone. Pure: a rebuild writes what the live
+ * projector wrote.
  */
 export function computeTimeline(history: OrganizationHistory): TimelineSegment[] {
-  const dates = [...new Set([history.registeredOn, ...history.events.map((event) => event.data.effectiveOn)])]
-    .filter((date) => date >= history.registeredOn)
-    .sort();
+  const eventDates = new Set([history.registeredOn, ...history.events.map((event) => event.data.effectiveOn)]);
+  const lapseDates = history.events.flatMap((event) => (event.type === 'OrganizationRated' ? [ratingLapsesOn(event.data.year)] : []));
+  const dates = [...new Set([...eventDates, ...lapseDates])].filter((date) => date >= history.registeredOn).sort();
   const segments: TimelineSegment[] = [];
-  dates.forEach((from, index) => {
+  for (const from of dates) {
     const state = stateAsOf(history, from);
-    if (state) segments.push({ from, to: dates[index + 1] ?? null, state });
-  });
+    if (!state) continue;
+    const last = segments.at(-1);
+    // No event is effective on a lapse-only date, so only the rating can differ there.
+    if (last && !eventDates.has(from) && sameRating(last.state.rating, state.rating)) continue;
+    if (last) last.to = from;
+    segments.push({ from, to: null, state });
+  }
   return segments;
+}
+
+function sameRating(a: OrganizationState['rating'], b: OrganizationState['rating']): boolean {
+  return a === b || (a !== null && b !== null && a.rating === b.rating && a.year === b.year && a.ratedOn === b.ratedOn);
 }
 
 /**

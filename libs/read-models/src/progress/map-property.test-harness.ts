@@ -24,7 +24,7 @@ import {
   type Op,
   type Registrations,
 } from './progress-property.test-harness';
-import { RegistryModel, type LocalDate, type TerritoryChange } from './progress.test-model';
+import { FLAGS, RegistryModel, type LocalDate, type TerritoryChange } from './progress.test-model';
 
 /**
  * What the property tests of the map share (map.property.int-spec.ts on the
@@ -114,7 +114,9 @@ function legacyRegistration(step: Step, command: OrganizationCommand, model: Reg
   const { formerProvinceCode: _former, ...rest } = command;
   // Dated after the merger (a group or a cooperative has no founders whose dates would bind it).
   const registeredOn = command.registeredOn >= MERGER ? command.registeredOn : pick(GRID.filter((date) => date >= MERGER), step.seat)!;
-  const legacy: RegisterOrganization = { ...rest, registeredOn, provinceCode: pick(ENDED, step.seat)! };
+  // Schema v1 of the registration, as the first demo wrote it: every flag stored, an omitted one as false (no null in v1).
+  const flags = Object.fromEntries(FLAGS.map((flag) => [flag, rest[flag] ?? false]));
+  const legacy: RegisterOrganization = { ...rest, ...flags, registeredOn, provinceCode: pick(ENDED, step.seat)! };
   // Valid in every other respect: the same seat written as today's map asks is accepted.
   return model.refusal({ ...legacy, ...seatFor(legacy.provinceCode, legacy.registeredOn, 0) }) === null ? legacy : null;
 }
@@ -139,7 +141,8 @@ async function appendLegacy(store: EventStore, command: RegisterOrganization, re
     digitalAdoption: command.digitalAdoption ?? false,
   };
   const context = { principal: systemPrincipal('system:first-demo'), correlationId: randomUUID(), now: recordedAt };
-  const events = envelope(streamId, undefined, [{ type: 'OrganizationRegistered', data }], context, ORGANIZATION_EVENT_SCHEMA_VERSIONS);
+  // Stored as v1: read through the upcaster of OrganizationRegistered v1 (its flags keep their stored false).
+  const events = envelope(streamId, undefined, [{ type: 'OrganizationRegistered', data }], context, { ...ORGANIZATION_EVENT_SCHEMA_VERSIONS, OrganizationRegistered: 1 });
   await store.append([{ streamId, expectedRevision: 'no_stream', events }]);
 }
 

@@ -217,12 +217,12 @@ export class Interpreter<Mode extends string> {
     };
   }
 
-  /** Each flag omitted, false or true (the three readings of a profile field). */
-  private flags(bits: number): Partial<Record<(typeof FLAGS)[number], boolean>> {
-    const flags: Partial<Record<(typeof FLAGS)[number], boolean>> = {};
+  /** Each flag omitted, false, true or null (unknown): the four readings of a profile field. */
+  private flags(bits: number): Partial<Record<(typeof FLAGS)[number], boolean | null>> {
+    const flags: Partial<Record<(typeof FLAGS)[number], boolean | null>> = {};
     FLAGS.forEach((flag, i) => {
       const value = (bits >> (2 * i)) & 3;
-      if (value !== 0) flags[flag] = value >= 2;
+      if (value !== 0) flags[flag] = value === 3 ? null : value === 2;
     });
     return flags;
   }
@@ -231,7 +231,8 @@ export class Interpreter<Mode extends string> {
     const org = this.candidates(op, (o) => o.kind !== 'cooperative_group');
     if (!org) return null;
     const ratedOn = this.dateIn(op, org, org.registeredOn, this.end(org));
-    let year = Number(ratedOn.slice(0, 4)) - (op.bits & 1);
+    // Up to three years back: late decisions about an older year, and ratings that lapse soon (domain.md, "Ratings").
+    let year = Number(ratedOn.slice(0, 4)) - (op.bits & 1) - 2 * ((op.bits >> 17) & 1);
     if (op.mode !== 'anywhere') year = Math.max(year, Number(org.registeredOn.slice(0, 4)));
     return { type: 'RateOrganization', organizationId: org.id, rating: RATINGS[op.n % RATINGS.length], year, ratedOn };
   }
@@ -251,7 +252,8 @@ export class Interpreter<Mode extends string> {
       type: 'ChangeProfile',
       organizationId: org.id,
       effectiveOn,
-      ...(op.bits & 1 ? { managers: { total, withDegree: (op.n >> 5) % (total + 1) } } : {}),
+      // Given: known, or null (back to unknown).
+      ...(op.bits & 1 ? { managers: (op.bits >> 6) & 1 ? null : { total, withDegree: (op.n >> 5) % (total + 1) } } : {}),
       ...this.flags(op.bits >> 7),
     };
     if (!(op.bits & 1) && FLAGS.every((flag) => command[flag] === undefined)) command.digitalAdoption = (op.bits & 2) !== 0;

@@ -327,7 +327,8 @@ export class RegistryModel {
         org.memberCount.push({ ...at(command.effectiveOn), value: command.memberCount });
         return;
       case 'ChangeProfile':
-        if (command.managers !== undefined) org.managers.push({ ...at(command.effectiveOn), value: { ...command.managers } });
+        // Given null: back to unknown.
+        if (command.managers !== undefined) org.managers.push({ ...at(command.effectiveOn), value: command.managers === null ? null : { ...command.managers } });
         for (const flag of FLAGS) {
           const value = command[flag];
           if (value !== undefined) org.flags[flag].push({ ...at(command.effectiveOn), value });
@@ -362,6 +363,23 @@ export class RegistryModel {
     org.seat = org.seat.filter((change, i) => i === 0 || change.key !== key);
   }
 
+  /**
+   * domain.md, "Ratings": among the ratings decided on or before X, the greatest year assessed;
+   * of one year, the latest ratedOn; of one day, the later recorded. None once that one's year is
+   * more than two years before X's (in force through 31 December of year + 2).
+   */
+  ratingAt(org: ModelOrganization, asOf: LocalDate): ModelRating | null {
+    let best: Change<ModelRating | null> | undefined;
+    for (const change of org.rating) {
+      const r = change.value;
+      if (r === null || r.ratedOn > asOf) continue;
+      const b = best?.value;
+      if (!b || r.year > b.year || (r.year === b.year && (r.ratedOn > b.ratedOn || (r.ratedOn === b.ratedOn && change.seq > best!.seq)))) best = change;
+    }
+    const rating = best?.value ?? null;
+    return rating !== null && Number(asOf.slice(0, 4)) <= rating.year + 2 ? rating : null;
+  }
+
   /** The organization as of X; null before its registration (a dissolved one is still answered, as dissolved). */
   stateAt(org: ModelOrganization, asOf: LocalDate): ModelState | null {
     if (org.registeredOn > asOf) return null;
@@ -388,7 +406,7 @@ export class RegistryModel {
       registeredOn: org.registeredOn,
       dissolvedOn: dissolved ? this.dissolvedOn(org) : null,
       memberCount: inForce(org.memberCount, asOf)!.value,
-      rating: inForce(org.rating, asOf)!.value,
+      rating: this.ratingAt(org, asOf),
       managers: inForce(org.managers, asOf)!.value,
       valueChain: flag('valueChain'),
       highTech: flag('highTech'),

@@ -71,8 +71,10 @@ describe('organization projection on PostgreSQL', () => {
       ['[2020-01-01,2021-01-01)', 'active', 10, null],
       ['[2021-01-01,2021-12-15)', 'active', 20, null],
       ['[2021-12-15,2022-01-01)', 'active', 20, 'good'],
-      ['[2022-01-01,2024-03-01)', 'active', 30, 'good'],
-      ['[2024-03-01,)', 'dissolved', 30, 'good'],
+      ['[2022-01-01,2024-01-01)', 'active', 30, 'good'],
+      // The rating of 2021 lapses on 2024-01-01 (domain.md, "Ratings"): a row of its own, then unrated.
+      ['[2024-01-01,2024-03-01)', 'active', 30, null],
+      ['[2024-03-01,)', 'dissolved', 30, null],
     ]);
     expect(rows[0].search_text).toBe('hop tac xa dong hoa p-1');
     expect(await memberships()).toEqual(

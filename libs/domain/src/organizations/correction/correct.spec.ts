@@ -28,6 +28,28 @@ const corrected = (
 });
 
 describe('correcting a record', () => {
+  describe('when a profile change was entered wrongly', () => {
+    it('may put "unknown" (null) in its place, judged by the profile rules', () => {
+      const coop = aCooperative({ effectiveOn: '2022-01-10', valueChain: false }).profile({ valueChain: true }, '2023-03-01');
+      const [correction] = given(coop).when(correct(coop.id, 1, { replacement: { effectiveOn: '2023-03-01', valueChain: null } })).events();
+      expect(correction).toEqual(
+        corrected(coop.id, 1, {
+          effectiveOn: '2023-03-01',
+          retractedType: 'ProfileChanged',
+          replacement: { type: 'ProfileChanged', data: { organizationId: coop.id, effectiveOn: '2023-03-01', valueChain: null } },
+        }),
+      );
+      const after = evolve(coop.history(), correction);
+      expect(stateAsOf(after, '2023-02-28')!.valueChain).toBe(false);
+      expect(stateAsOf(after, '2023-03-01')!.valueChain).toBeNull();
+    });
+
+    it('refuses a replacement flag that is not true, false or null, naming it under replacement', () => {
+      const coop = aCooperative({ effectiveOn: '2022-01-10' }).profile({ valueChain: true }, '2023-03-01');
+      given(coop).when(correct(coop.id, 1, { replacement: { effectiveOn: '2023-03-01', valueChain: 'unknown' } })).thenThrows('VALIDATION_FAILED', 'replacement.valueChain');
+    });
+  });
+
   describe('when a rating was entered wrongly', () => {
     it('retracts it: the organization is as if it had never been rated', () => {
       const coop = aCooperative({ effectiveOn: '2022-01-10' }).rated('weak', 2023, '2023-12-15');

@@ -24,15 +24,15 @@ function validateProfileChange(command: ChangeProfile, today: string): void {
   if (command.managers === undefined && given.length === 0) {
     throw invalid('', `Give at least one of managers, ${PROFILE_FLAG_NAMES.join(', ')}`);
   }
-  if (command.managers !== undefined) requireManagers(command.managers);
+  if (command.managers !== undefined && command.managers !== null) requireManagers(command.managers);
   for (const flag of given) requireFlag(command[flag], flag);
 }
 
-/** Only the fields given are carried: the others keep their values. */
+/** Only the fields given are carried: the others keep their values; a null sets its field back to unknown. */
 function profileData(command: ChangeProfile): ProfileChanged['data'] {
   const data: ProfileChanged['data'] = { organizationId: command.organizationId, effectiveOn: command.effectiveOn };
   if (command.managers !== undefined) {
-    data.managers = { total: command.managers.total, withDegree: command.managers.withDegree };
+    data.managers = command.managers === null ? null : { total: command.managers.total, withDegree: command.managers.withDegree };
   }
   for (const flag of PROFILE_FLAG_NAMES) {
     if (command[flag] !== undefined) data[flag] = command[flag];

@@ -27,6 +27,9 @@ describe('changing the profile', () => {
     ['a flag of a cooperative group', () => aCooperativeGroup(), { digitalAdoption: true }],
     ['a flag of a union', () => aUnion([freshId(), freshId(), freshId()]), { valueChain: true }],
     ['a late change dated before the dissolution', () => aCooperative().dissolved('2025-06-01'), { valueChain: true }],
+    ['a flag set back to unknown (null)', () => aCooperative({ valueChain: true }), { valueChain: null }],
+    ['managers set back to unknown (null)', () => aCooperative({ managers: { total: 3, withDegree: 1 } }), { managers: null }],
+    ['only null fields', () => aCooperative(), { highTech: null, directorTrained: null }],
   ])('records %s', (_what, build, fields) => {
     const organization = build();
     given(organization).when(change(organization.id, fields)).then([changed(organization.id, fields)]);
@@ -35,6 +38,11 @@ describe('changing the profile', () => {
   it('refuses a change that gives no field', () => {
     const coop = aCooperative();
     given(coop).when(change(coop.id)).thenThrows('VALIDATION_FAILED', '');
+  });
+
+  it.each([['yes'], [0], [1], ['null'], [{}]])('refuses a flag of %j: true, false or null only', (value) => {
+    const coop = aCooperative();
+    given(coop).when(change(coop.id, { highTech: value as never })).thenThrows('VALIDATION_FAILED', 'highTech');
   });
 
   it('refuses more managers with a degree than managers', () => {

@@ -44,7 +44,7 @@ function validateRegistration(command: RegisterOrganization, { today, map }: Dec
   requirePastOrToday(command.registeredOn, 'registeredOn', today);
   if (command.kind === 'union') validateUnionFounding(command);
   else validateMemberCount(command);
-  if (command.managers !== undefined) requireManagers(command.managers);
+  if (command.managers !== undefined && command.managers !== null) requireManagers(command.managers);
   for (const flag of PROFILE_FLAG_NAMES) requireFlag(command[flag], flag);
 }
 
@@ -94,11 +94,12 @@ function registrationEvent(command: RegisterOrganization, founders: string[], se
       memberCount: command.kind === 'union' ? null : (command.memberCount as number),
       memberCooperativeIds: [...founders],
       managers: command.managers ? { total: command.managers.total, withDegree: command.managers.withDegree } : null,
-      directorTrained: command.directorTrained ?? false,
-      valueChain: command.valueChain ?? false,
-      highTech: command.highTech ?? false,
-      enterpriseLinked: command.enterpriseLinked ?? false,
-      digitalAdoption: command.digitalAdoption ?? false,
+      // An omitted flag is unknown, not "no" (domain.md); every flag is stored explicitly (schema v2).
+      directorTrained: command.directorTrained ?? null,
+      valueChain: command.valueChain ?? null,
+      highTech: command.highTech ?? null,
+      enterpriseLinked: command.enterpriseLinked ?? null,
+      digitalAdoption: command.digitalAdoption ?? null,
     },
   };
 }

@@ -34,7 +34,7 @@ function registered(organizationId: string, data: Partial<OrganizationRegistered
 
 describe('registering an organization', () => {
   describe('a cooperative', () => {
-    it('records the registration with omitted flags false and managers unknown', () => {
+    it('records the registration with omitted flags and managers unknown (null), not false', () => {
       const command = register();
       given().when(command).then([registered(command.organizationId)]);
     });
@@ -44,6 +44,15 @@ describe('registering an organization', () => {
       given().when(command).then([
         registered(command.organizationId, { registrationNumber: 'KG-12/AB', name: 'HTX Tân Hiệp'.normalize('NFC') }),
       ]);
+    });
+
+    it('records a flag given as null as unknown, like one omitted, and false as false', () => {
+      const command = register({ valueChain: null, highTech: false, managers: null });
+      given().when(command).then([registered(command.organizationId, { valueChain: null, highTech: false, managers: null })]);
+    });
+
+    it('refuses a flag that is not true, false or null', () => {
+      given().when(register({ digitalAdoption: 'no' as never })).thenThrows('VALIDATION_FAILED', 'digitalAdoption');
     });
 
     it('copies the profile given', () => {
