@@ -20,8 +20,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** GET /api/organizations. */
-export type OrganizationPage = Page<OrganizationAsOf>;
+/** GET /api/organizations: a page, and `total`, how many organizations match (all pages). */
+export type OrganizationPage = Page<OrganizationAsOf> & { total: number };
 
 /** GET /api/audit/events. */
 export type AuditEventPage = Page<AuditEventView>;

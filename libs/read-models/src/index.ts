@@ -13,6 +13,7 @@ export * from './organizations/organization-projection';
 export * from './organizations/timeline';
 export * from './plans/plan-projection';
 export * from './organizations/organization-queries';
+export * from './organizations/organization-order';
 export * from './organizations/register-details';
 export * from './plans/plan-queries';
 export * from './plans/plan-territory';

@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { METRIC_NAMES, ORGANIZATION_KINDS, PERIOD_STEPS, SECTORS, STATUSES, type MetricName } from '@ktt/domain';
-import { CanonicalId, IsId, IsKnownAt, IsLocalDate, IsText, MetricList, NormalizeKnownAt } from './validators';
+import { ORGANIZATION_SORTS, type OrganizationSort } from '@ktt/read-models';
+import { IsKnownAt, IsLocalDate, IsText, MetricList, NormalizeKnownAt } from './validators';
 
 /**
  * Every query parameter that reaches SQL is held to the domain's rules here
@@ -50,7 +51,12 @@ export class OrganizationListQueryDto extends TemporalQueryDto {
   @ApiPropertyOptional({ enum: SECTORS }) @IsOptional() @IsIn(SECTORS) sector?: (typeof SECTORS)[number];
   @ApiPropertyOptional({ description: 'name or registration number, with or without diacritics' }) @IsOptional() @IsText({ max: 200 }) q?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @CanonicalId() @IsId() cursor?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'registered on or after this date' }) @IsOptional() @IsLocalDate() registeredFrom?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'registered on or before this date (not before registeredFrom)' }) @IsOptional() @IsLocalDate() registeredTo?: string;
+  @ApiPropertyOptional({ enum: ORGANIZATION_SORTS, description: 'name (Vietnamese collation: An, Ấp, Dương, Đông), registration date oldest or newest first; default: by id' })
+  @IsOptional() @IsIn(ORGANIZATION_SORTS, { message: `sort must be one of ${ORGANIZATION_SORTS.join(', ')}` }) sort?: OrganizationSort;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (in the same sort)' })
+  @IsOptional() @IsString() @Length(1, 2000) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor from an earlier answer' }) cursor?: string;
 }
 
 export class SeriesQueryDto extends ConsistencyQueryDto {

@@ -6,7 +6,9 @@ import { ProblemResponses } from '../openapi/problem-responses';
 import type { Response } from 'express';
 import { DomainError, todayInVietnam } from '@ktt/domain';
 import { AdministrativeUnits, OrganizationHistoryQueries } from '@ktt/application';
-import { OrganizationQueries } from '@ktt/read-models';
+import { decodeOrganizationCursor, OrganizationQueries } from '@ktt/read-models';
+import type { FieldError } from '@ktt/domain';
+import { RequestValidationError } from '../http/problem';
 import { uuidParam } from '../http/uuid-param';
 import { OrganizationListQueryDto, TemporalQueryDto, ConsistencyQueryDto } from '../http/query.dtos';
 import { markDegraded, ReadConsistency } from '../http/read-consistency';
@@ -26,8 +28,9 @@ export class OrganizationQueriesController {
   @Get()
   @Requires('organizations:read')
   @ApiOperation({ summary: 'Organizations as of a date, filtered and paged' })
-  @AnswerResponse('OrganizationPage', 'A page: `items` (each an organization\'s state) and `nextCursor`')
+  @AnswerResponse('OrganizationPage', 'A page: `items` (each an organization\'s state), `nextCursor`, and `total` (every match, not the page)')
   async list(@Query() query: OrganizationListQueryDto, @Res({ passthrough: true }) res: Response) {
+    checkListQuery(query);
     if (query.provinceCode !== undefined) await this.units.requireKnownProvinceCode(query.provinceCode, 'provinceCode');
     const map = await this.units.map();
     const { asOf = todayInVietnam(), limit = 50, minPosition: _m, provinceCode, boundariesOn, ...filters } = query;
@@ -68,4 +71,19 @@ export class OrganizationQueriesController {
     void query;
     return this.history.history(id);
   }
+}
+
+/** What the parameters show together, before any database is asked: a period that ends before it starts, a cursor of another order. */
+function checkListQuery(query: OrganizationListQueryDto): void {
+  const errors: FieldError[] = [];
+  if (query.registeredFrom && query.registeredTo && query.registeredFrom > query.registeredTo) {
+    errors.push({ path: 'registeredTo', message: 'registeredTo must not be before registeredFrom' });
+  }
+  if (query.cursor !== undefined) {
+    const cursor = decodeOrganizationCursor(query.cursor);
+    const sort = query.sort ?? 'id';
+    if (!cursor) errors.push({ path: 'cursor', message: 'cursor must be a nextCursor from an earlier answer' });
+    else if (cursor.sort !== sort) errors.push({ path: 'cursor', message: `cursor continues ${cursor.sort === 'id' ? 'the default order' : `sort=${cursor.sort}`}, not ${sort === 'id' ? 'the default order' : `sort=${sort}`}` });
+  }
+  if (errors.length > 0) throw new RequestValidationError(errors);
 }

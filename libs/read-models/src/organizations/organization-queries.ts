@@ -1,8 +1,10 @@
 import type { AdministrativeMap, LocalDate, OrganizationKind, OrganizationState, OrganizationStatus, Sector } from '@ktt/domain';
-import type { OrganizationAsOf, Page } from '../answers';
+import { DomainError } from '@ktt/domain';
+import type { OrganizationAsOf, OrganizationPage } from '../answers';
 import type { Generation } from '../generations';
 import { unitsCondition } from '../progress/metrics-query';
 import { searchText } from './timeline';
+import { decodeOrganizationCursor, encodeOrganizationCursor, nameCollation, orderSql, type OrganizationCursor, type OrganizationSort } from './organization-order';
 
 /** `knownAt`: an ISO timestamp, or omitted for what is known now (every record so far). */
 export const KNOWN_NOW = 'infinity';
@@ -22,8 +24,13 @@ export interface OrganizationFilter {
   sector?: Sector;
   /** Matches name and registration number, with or without diacritics. */
   q?: string;
+  /** Registered on or after / on or before (inclusive); the caller checks from ≤ to. */
+  registeredFrom?: LocalDate;
+  registeredTo?: LocalDate;
+  /** Default: by id (the order the list always had). */
+  sort?: OrganizationSort;
   limit: number;
-  /** The last id of the previous page (opaque to clients). */
+  /** `nextCursor` of the previous page in the same order (organization-order.ts; opaque to clients). */
   cursor?: string;
 }
 
@@ -90,27 +97,59 @@ export class OrganizationQueries {
     return rows[0] ? toOrganizationAsOf(rows[0], provinceOn(map, asOf)) : null;
   }
 
-  async list(generation: Generation, filter: OrganizationFilter, map?: AdministrativeMap): Promise<Page<OrganizationAsOf>> {
+  /**
+   * One page in the order asked, and `total`: every match, not the page. One statement, so the
+   * page and the count read one snapshot of the read model; the columns that look further (members,
+   * unions) are computed for the page's rows only.
+   */
+  async list(generation: Generation, filter: OrganizationFilter, map?: AdministrativeMap): Promise<OrganizationPage> {
     const schema = generation.identifier;
     const units = filter.units ?? (filter.provinceCode !== undefined ? [filter.provinceCode] : undefined);
     const q = filter.q ? `%${searchText(filter.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    const { rows } = await generation.pool.query<TimelineRow>(
-      `SELECT ${COLUMNS(schema, '$9')} FROM ${schema}.organization_timeline t
-        WHERE t.valid @> $1::date AND t.known @> $9::timestamptz
-          AND ${units ? unitsCondition(units, 't.province_code', 2, true) : '$2::text[] IS NULL'}
-          AND ($3::text IS NULL OR t.kind = $3)
-          AND ($4::text IS NULL OR t.status = $4)
-          AND ($5::text IS NULL OR t.sector = $5)
-          AND ($6::text IS NULL OR t.search_text LIKE $6)
-          AND ($7::uuid IS NULL OR t.organization_id > $7::uuid)
-        ORDER BY t.organization_id
-        LIMIT $8`,
-      [filter.asOf, units ? [...units] : null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q, filter.cursor ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW],
+    const sort = filter.sort ?? 'id';
+    const cursor = filter.cursor === undefined ? null : decodeOrganizationCursor(filter.cursor);
+    if (filter.cursor !== undefined && cursor?.sort !== sort) {
+      throw DomainError.invalid('VALIDATION_FAILED', 'cursor', cursor ? `cursor continues sort=${cursor.sort}, not sort=${sort}` : 'cursor must be a nextCursor from an earlier answer');
+    }
+    const order = orderSql(sort, sort === 'name' ? await nameCollation(generation.pool) : null, '$12', '$7');
+    const { rows } = await generation.pool.query<TimelineRow & { total: number }>(
+      `WITH matches AS MATERIALIZED (
+         SELECT t.* FROM ${schema}.organization_timeline t
+          WHERE t.valid @> $1::date AND t.known @> $9::timestamptz
+            AND ${units ? unitsCondition(units, 't.province_code', 2, true) : '$2::text[] IS NULL'}
+            AND ($3::text IS NULL OR t.kind = $3)
+            AND ($4::text IS NULL OR t.status = $4)
+            AND ($5::text IS NULL OR t.sector = $5)
+            AND ($6::text IS NULL OR t.search_text LIKE $6)
+            AND ($10::date IS NULL OR t.registered_on >= $10::date)
+            AND ($11::date IS NULL OR t.registered_on <= $11::date)
+       ), page AS (
+         SELECT * FROM matches t WHERE $7::uuid IS NULL OR ${order.after} ORDER BY ${order.orderBy} LIMIT $8
+       )
+       -- the count joined even to an empty page (past the last match, or no match)
+       SELECT ${COLUMNS(schema, '$9')}, c.total
+         FROM (SELECT count(*)::int AS total FROM matches) c LEFT JOIN page t ON true
+        ORDER BY ${order.orderBy}`,
+      [
+        filter.asOf, units ? [...units] : null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q,
+        cursor?.id ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW, filter.registeredFrom ?? null, filter.registeredTo ?? null,
+        // the key of a keyed order (the default order has none: a parameter no statement names has no type)
+        ...(sort === 'id' ? [] : [cursor && cursor.sort !== 'id' ? cursor.key : null]),
+      ],
     );
     const inForce = provinceOn(map, filter.asOf);
-    const items = rows.slice(0, filter.limit).map((row) => toOrganizationAsOf(row, inForce));
-    return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };
+    const total = rows[0].total;
+    const found = rows.filter((row) => row.organization_id !== null);
+    const items = found.slice(0, filter.limit).map((row) => toOrganizationAsOf(row, inForce));
+    const last = found.length > filter.limit ? found[filter.limit - 1] : null;
+    return { items, nextCursor: last ? encodeOrganizationCursor(cursorOf(sort, last)) : null, total };
   }
+}
+
+/** Where a page stopped, in the order it was read. */
+function cursorOf(sort: OrganizationSort | 'id', row: TimelineRow): OrganizationCursor {
+  if (sort === 'id') return { sort, id: row.organization_id };
+  return { sort, key: sort === 'name' ? row.name : row.registered_on, id: row.organization_id };
 }
 
 /**
