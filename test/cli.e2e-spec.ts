@@ -54,7 +54,7 @@ describe('npm run cli', () => {
   it('refuses an unknown command before the database starts, naming the commands', async () => {
     const run = await npmRunCli(['frobnicate'], { DATA_DIR: dataDir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown command "frobnicate"; the commands are: migrate, seed-plans, demo, generate, token, rebuild, replay, projector, verify, help');
+    expect(run.stderr).toContain('unknown command "frobnicate"; the commands are: migrate, seed-plans, demo, generate, token, rebuild, replay, projector, verify, import, help');
     expect(existsSync(dataDir)).toBe(false); // no embedded PostgreSQL was started for it
     expect(run.ms).toBeLessThan(3_000);
   });

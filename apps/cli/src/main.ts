@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
+import { ImportFileRefused, sniffFormat, spoolFile, SpreadsheetImport } from '@ktt/application';
 import { loadAdministrativeMap, OrganizationCommandHandler, tokenProvincesProblem, revokeToken, seedAdministrativeUnits, seedPlans, verifyAll } from '@ktt/application';
 import { generate, GENERATE_SCALES, loadDemo, readProvinces, type DemoSummary, type GenerateScale, type GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
@@ -37,12 +40,18 @@ commands:
                re-apply the events the projector quarantined (could not apply, or held behind one of
                their stream) after a fix (an upcaster or a read-model change in a new release); clears
                those that now apply and prints what it did
+  import <file> [--dry-run] [--apply-changes --effective-on YYYY-MM-DD] [--subject NAME] [--report FILE]
+               load organizations from the spreadsheet template (XLSX or CSV in UTF-8) through the command
+               path, row by row: refused rows are listed by row and column and the others go in; a
+               registration number already recorded creates nothing (differences are listed, and recorded as
+               changes on --effective-on only with --apply-changes); --dry-run writes nothing; recordedBy is
+               --subject (default system:import); --report writes the whole answer as JSON; exit 1 if a row was refused
   verify       recompute every event's hash and its stream's chain, and look for registration-number
                reservations without their registration; prints ok or the first broken event, exit 1 if any
   help         this text`;
 
 /** The commands of the switch below (and help). */
-const COMMANDS = ['migrate', 'seed-plans', 'demo', 'generate', 'token', 'rebuild', 'replay', 'projector', 'verify', 'help'];
+const COMMANDS = ['migrate', 'seed-plans', 'demo', 'generate', 'token', 'rebuild', 'replay', 'projector', 'verify', 'import', 'help'];
 
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
@@ -161,6 +170,8 @@ async function main(argv: string[]): Promise<number> {
         );
         return 0; // what stays is state, not a failure of the command: the lines above and /health say it
       }
+      case 'import':
+        return await importFile(runtime, options);
       case 'verify': {
         const total = (await countEvents(runtime)) ?? 0;
         const update = progressBar('verify', 'events');
@@ -272,6 +283,79 @@ function parseReplayFlags(args: string[]): { until: string; into: string; replac
   }
   if (!flags.until || !flags.into) throw new Error(`replay needs --until <position|timestamp> and --into <name>\n\n${USAGE}`);
   return { until: flags.until, into: flags.into, replace: flags.replace };
+}
+
+/** `cli import`: the file through SpreadsheetImport (issue 17), a bar of rows on stderr, the report on stdout. */
+async function importFile(runtime: Awaited<ReturnType<typeof openRuntime>>, args: string[]): Promise<number> {
+  let file: string | undefined;
+  const flags: { dryRun: boolean; applyChanges: boolean; effectiveOn?: string; subject: string; report?: string } = { dryRun: false, applyChanges: false, subject: 'system:import' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--dry-run') flags.dryRun = true;
+    else if (arg === '--apply-changes') flags.applyChanges = true;
+    else if (arg === '--effective-on') flags.effectiveOn = args[++i];
+    else if (arg === '--subject') flags.subject = args[++i] ?? '';
+    else if (arg === '--report') flags.report = args[++i];
+    else if (!arg.startsWith('--') && file === undefined) file = arg;
+    else throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
+  }
+  if (!file) throw new Error(`import needs a file\n\n${USAGE}`);
+  if (!/^[\w.:@-]{1,100}$/.test(flags.subject)) throw new Error('--subject needs a name (letters, digits, . : @ -)');
+  // As the api does on start: rows are judged on the map, so the 2025 merger is recorded first (once).
+  await seedAdministrativeUnits(runtime.eventStore, runtime.dataDir);
+  const spooled = await spoolFile(createReadStream(path.resolve(file)));
+  const bar = new SingleBar(
+    { stream: process.stderr, format: 'import [{bar}] {value} rows | {rate} rows/s', hideCursor: true, fps: 5, noTTYOutput: true, notTTYSchedule: 10_000 },
+    Presets.shades_classic,
+  );
+  const started = Date.now();
+  bar.start(1, 0, { rate: '0' });
+  try {
+    const importer = new SpreadsheetImport(runtime.eventStore, new OrganizationCommandHandler(runtime.eventStore));
+    const report = await importer.run(
+      { path: spooled.path, format: await sniffFormat(spooled.path), name: path.basename(file), sha256: spooled.sha256 },
+      { principal: systemPrincipal(flags.subject), correlationId: randomUUID() },
+      {
+        dryRun: flags.dryRun,
+        applyChanges: flags.applyChanges,
+        effectiveOn: flags.effectiveOn,
+        onProgress: (rows) => {
+          bar.setTotal(rows + 1);
+          bar.update(rows, { rate: Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001)).toString() });
+        },
+      },
+    );
+    bar.setTotal(report.rows);
+    bar.update(report.rows);
+    bar.stop();
+    if (flags.report) writeFileSync(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+    const seconds = (Date.now() - started) / 1000;
+    const shown = 50;
+    process.stdout.write(
+      [
+        `${flags.dryRun ? 'dry run (nothing written) of' : 'imported'} ${report.file.name} (sha256 ${report.file.sha256})`,
+        `rows:        ${report.rows} in ${seconds.toFixed(1)} s (${Math.round(report.rows / Math.max(seconds, 0.001))} rows/s)`,
+        `created:     ${report.created}`,
+        `unchanged:   ${report.unchanged}`,
+        `changed:     ${report.changed}`,
+        `differences: ${report.differences.length}`,
+        ...report.differences.slice(0, shown).map((d) => `  row ${d.row}, ${d.column}: recorded ${JSON.stringify(d.recorded)}, file ${JSON.stringify(d.file)}`),
+        `refused:     ${report.refused.length}`,
+        ...report.refused.slice(0, shown).map((r) => `  row ${r.row}${r.column ? `, ${r.column}` : ''}: ${r.code}: ${r.message}`),
+        ...(report.refused.length > shown || report.differences.length > shown ? [`(the first ${shown} of each are shown; --report FILE writes them all)`] : []),
+      ].join('\n') + '\n',
+    );
+    return report.refused.length === 0 ? 0 : 1;
+  } catch (error) {
+    bar.stop();
+    if (error instanceof ImportFileRefused) {
+      process.stderr.write(`the file is refused (${error.code}): ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await spooled.remove();
+  }
 }
 
 /** On stderr, so stdout keeps only the summary. */
