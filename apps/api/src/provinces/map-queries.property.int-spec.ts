@@ -2,7 +2,7 @@
 import { startInProcessApi, type InProcessApi } from '../testing/api.test-harness';
 import fc from 'fast-check';
 import { OrganizationCommandHandler, seedAdministrativeUnits } from '@ktt/application';
-import { todayInVietnam } from '@ktt/domain';
+import { evaluateTarget, todayInVietnam, type Target } from '@ktt/domain';
 import type { PostgresEventStore } from '@ktt/event-store';
 import { addDays, assertParameters, check, FIRST_PROBE, projectToHead, Registrations } from '../../../../libs/read-models/src/progress/progress-property.test-harness';
 import {
@@ -77,7 +77,7 @@ interface AdoptedPlan {
 describe('the api on the map against an independent fold: progress, series and lists for any code and boundaries', () => {
   let api: InProcessApi | null = null;
   const registrations = new Registrations('4000-b000', 'Hợp tác xã tuyến', 'MAPQ');
-  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, plansRefused: 0, targetsOnOtherTerritory: 0, national: 0, registrarChecks: 0, answered: 0, notInForce: 0, seriesPoints: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
+  const totals = { histories: 0, ...noHistoryTotals(), plans: 0, plansRefused: 0, targetsOnOtherTerritory: 0, national: 0, registrarChecks: 0, answered: 0, notInForce: 0, seriesPoints: 0, futurePoints: 0, pointsWithExpected: 0, seriesRefused: 0, lists: 0, flows: 0, flowsRefused: 0, flowsMoved: 0 };
 
   afterAll(async () => {
     const last = api;
@@ -183,6 +183,7 @@ describe('the api on the map against an independent fold: progress, series and l
                   expect(answer.status).toBe(200);
                   expect(answer.body.territory).toMatchObject({ code, boundariesOn: on });
                   expect(answer.body.metrics).toEqual(known.metricsOn(units, asOf, populationOf(units, asOf)));
+                  expect(answer.body.coverage).toEqual(known.coverageOn(units, asOf));
                 });
                 const targets = expectedTargets(units, asOf, known, knownAt === undefined);
                 check(log, `${what}: the targets of the plans in force within ${units.join('+')}, each on its own territory`, () => expect(answeredTargets(answer.body.targets)).toEqual(targets));
@@ -198,16 +199,29 @@ describe('the api on the map against an independent fold: progress, series and l
             check(log, `GET /api/national/progress?${query}`, () => {
               expect(answer.status).toBe(200);
               expect(answer.body.metrics).toEqual(known.metricsOn(ALL_UNITS, asOf, populationOfCountry(asOf)));
+              expect(answer.body.coverage).toEqual(known.coverageOn(ALL_UNITS, asOf));
             });
             totals.national++;
           }
         }
 
         const known = modelKnownAt(history, undefined);
+        // A series runs past today: its last points have no actual values (future), and every point in force
+        // gives the expected value of each target its date's progress answer lists, by the domain's evaluation.
+        const seriesToday = todayInVietnam();
+        const seriesEnd = addDays(seriesToday, 62);
+        const expectedOn = (units: string[], asOf: string) =>
+          Object.fromEntries(
+            expectedTargets(units, asOf, known, true).map(({ planId, metric, baseline }) => {
+              const target = TARGETS.find((t) => t.metric === metric) as Target;
+              const adoptedOn = plans.find((plan) => plan.id === planId)!.adoptedOn;
+              return [`${planId}/${metric}/${target.deadline}`, evaluateTarget({ target, actual: null, baseline, adoptedOn, asOf }).expected];
+            }),
+          );
         for (const code of CODES) {
           // Without boundariesOn each point on its own date's map (inForce false where the code names none); with them, one territory.
           for (const boundariesOn of BOUNDARIES) {
-            const query = new URLSearchParams({ from: '2024-12-01', to: TODAY, step: 'month', ...(boundariesOn ? { boundariesOn } : {}) });
+            const query = new URLSearchParams({ from: '2024-12-01', to: seriesEnd, step: 'month', ...(boundariesOn ? { boundariesOn } : {}) });
             const answer = await get(`/api/provinces/${code}/progress/series?${query}`);
             if (boundariesOn !== undefined && map.unitsOf(code, boundariesOn) === null) {
               check(log, `series of ${code}?${query}: not in force on ${boundariesOn}`, () =>
@@ -217,14 +231,19 @@ describe('the api on the map against an independent fold: progress, series and l
               continue;
             }
             check(log, `series of ${code}?${query}`, () => expect(answer.status).toBe(200));
-            for (const point of answer.body as { asOf: string; inForce: boolean; metrics: Record<string, number | null> }[]) {
+            for (const point of answer.body as { asOf: string; future: boolean; inForce: boolean; metrics: Record<string, number | null>; expected: Record<string, number | null> }[]) {
               const units = map.unitsOf(code, boundariesOn ?? point.asOf);
+              const future = point.asOf > seriesToday;
               check(log, `series of ${code}?${query}, point ${point.asOf}`, () => {
                 expect(point.inForce).toBe(units !== null);
-                if (units === null) expect(Object.values(point.metrics).every((value) => value === null)).toBe(true);
+                expect(point.future).toBe(future);
+                if (units === null || future) expect(Object.values(point.metrics).every((value) => value === null)).toBe(true);
                 else expect(point.metrics).toEqual(known.metricsOn(units, point.asOf, populationOf(units, point.asOf)));
+                expect(point.expected).toEqual(units === null ? {} : expectedOn(units, point.asOf));
               });
               totals.seriesPoints++;
+              if (future) totals.futurePoints++;
+              if (Object.keys(point.expected).length > 0) totals.pointsWithExpected++;
             }
           }
           // The organizations seated in the territory at asOf, each with the province in force then and its former province.
@@ -327,6 +346,8 @@ describe('the api on the map against an independent fold: progress, series and l
     expect(totals.flowsMoved).toBeGreaterThan(0);
     expect(totals.flowsRefused).toBeGreaterThan(0);
     expect(totals.targetsOnOtherTerritory).toBeGreaterThan(0);
+    expect(totals.futurePoints).toBeGreaterThan(0);
+    expect(totals.pointsWithExpected).toBeGreaterThan(0);
     expect(totals.registrarChecks).toBeGreaterThan(0);
   });
 });
