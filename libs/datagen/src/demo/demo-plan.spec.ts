@@ -3,6 +3,7 @@ import {
   decide,
   DomainError,
   evolve,
+  PROFILE_FLAG_NAMES,
   referencedOrganizationIds,
   type OrganizationCommand,
   type OrganizationHistory,
@@ -125,6 +126,15 @@ describe('the demo plan', () => {
     expect(shares[2]).toBeLessThanOrEqual(0.85);
     expect(shares[1]).toBeGreaterThan(shares[0]);
     expect(shares[2]).toBeGreaterThan(shares[1]);
+  });
+
+  it('leaves some profile flags out at registration (unknown, not "no"), about 10–25 % of each, so coverage shows', () => {
+    const registrations = full.commands.flatMap(({ command }) => (command.type === 'RegisterOrganization' && command.kind !== 'union' ? [command] : []));
+    for (const flag of PROFILE_FLAG_NAMES) {
+      const unknown = registrations.filter((command) => command[flag] === undefined).length / registrations.length;
+      expect(unknown).toBeGreaterThanOrEqual(0.08);
+      expect(unknown).toBeLessThanOrEqual(0.3);
+    }
   });
 
   describe('on the map of each date (domain.md, "Administrative units")', () => {

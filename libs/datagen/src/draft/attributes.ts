@@ -45,6 +45,7 @@ export function drawAttributes(random: Random, draft: Draft, quality: number): A
     }
     // Profile: flags adopted with yearly hazards that grow over time (the plans push them up).
     const changes: ProfileChanges = {};
+    // An unknown flag (null) may be found true later; it is never recorded as dropped.
     const adopt = (flag: keyof Omit<Profile, 'managers'>, hazard: number, dropHazard = 0) => {
       const draw = random.float();
       if (!profile[flag] && draw < hazard) changes[flag] = profile[flag] = true;
@@ -93,6 +94,18 @@ export function drawAttributes(random: Random, draft: Draft, quality: number): A
     }
   }
   return steps;
+}
+
+/**
+ * A registrar records what the authority knows: some flags are not known at registration and are
+ * left out, which the domain records as unknown (domain.md, profile flags), more often for older
+ * registrations. About 10–25 % of each flag, so the shares' coverage is visible. Drawn from a stream
+ * of its own, so the other draws of an organization stay as they were.
+ */
+export function withUnknownFlags(random: Random, profile: Profile, registeredOn: LocalDate): Profile {
+  const unknownShare = registeredOn >= RECENT_FROM ? 0.1 : 0.22;
+  const flags = (['directorTrained', 'valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption'] as const).filter(() => random.chance(unknownShare));
+  return { ...profile, ...Object.fromEntries(flags.map((flag) => [flag, null])) };
 }
 
 export function initialProfile(random: Random, kind: OrganizationKind, registeredOn: LocalDate, agricultural: boolean): Profile {

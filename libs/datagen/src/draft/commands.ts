@@ -1,4 +1,4 @@
-import type { LocalDate, OrganizationCommand, OrganizationKind, Sector } from '@ktt/domain';
+import { PROFILE_FLAG_NAMES, type LocalDate, type OrganizationCommand, type OrganizationKind, type Sector } from '@ktt/domain';
 import { maxDate } from '../random';
 import type { AttributeStep, Draft } from './draft';
 import type { Places, Seat } from './seats';
@@ -76,12 +76,9 @@ export function commandsOf(draft: Draft, keyPrefix: string, organizationOrder: n
       ...(draft.kind === 'union'
         ? { memberCooperativeIds: draft.founders.map((c) => c.id) }
         : { memberCount: draft.memberCount as number }),
+      // What is unknown is left out, as a registrar would (recorded as unknown).
       ...(draft.profile.managers ? { managers: draft.profile.managers } : {}),
-      directorTrained: draft.profile.directorTrained,
-      valueChain: draft.profile.valueChain,
-      highTech: draft.profile.highTech,
-      enterpriseLinked: draft.profile.enterpriseLinked,
-      digitalAdoption: draft.profile.digitalAdoption,
+      ...Object.fromEntries(PROFILE_FLAG_NAMES.filter((flag) => draft.profile[flag] !== null).map((flag) => [flag, draft.profile[flag]])),
     },
     effectiveOn: draft.registeredOn,
     // Organizations registered before the history are loaded on its first day.

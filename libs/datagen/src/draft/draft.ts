@@ -27,7 +27,7 @@ export interface Relocation {
 /** The fields of a profile change: those of the domain's command. */
 export type ProfileChanges = Omit<ChangeProfile, 'type' | 'organizationId' | 'effectiveOn'>;
 
-/** The domain's profile fields, every one known (`managers` null where unknown). */
+/** The domain's profile fields, every one given (null where unknown). */
 export type Profile = Required<Omit<ProfileFields, 'managers'>> & { managers: Managers | null };
 
 export interface Draft {

@@ -1,7 +1,7 @@
 import type { LocalDate, Sector } from '@ktt/domain';
 import type { ProvinceVocabulary } from '../demo/demo-places';
 import { Random } from '../random';
-import { drawAttributes, initialProfile } from './attributes';
+import { drawAttributes, initialProfile, withUnknownFlags } from './attributes';
 import { dissolvedOn, emptyDraft, existsOn, type Draft } from './draft';
 import { drawLifecycle } from './lifecycle';
 import { AGRICULTURAL, EARLIEST_REGISTRATION_YEAR, LAW_2023_IN_FORCE, type DrawSettings, type ProvinceSizes, type Weights } from './settings';
@@ -46,7 +46,7 @@ export function draftCooperative(settings: DrawSettings, sizes: ProvinceSizes, k
   const floor = draft.registeredOn < LAW_2023_IN_FORCE ? 7 : 5;
   draft.memberCount = Math.max(floor, Math.round(random.logNormal(median, draft.sector === 'credit' ? 0.5 : 0.75)));
   const agricultural = AGRICULTURAL.includes(draft.sector);
-  draft.profile = initialProfile(random, 'cooperative', draft.registeredOn, agricultural);
+  draft.profile = withUnknownFlags(Random.derive(seed, key, 'unknown'), initialProfile(random, 'cooperative', draft.registeredOn, agricultural), draft.registeredOn);
   const quality = random.normal();
   draft.lifecycle = drawLifecycle(Random.derive(seed, key, 'life'), draft, {
     suspend: 0.07,
@@ -72,7 +72,7 @@ export function draftGroup(settings: DrawSettings, sizes: ProvinceSizes, key: st
     : `Tổ hợp tác ${activity} ${vocabulary.hamlet(random.int(0, 1000))}, xã ${place.commune}`;
   draft.registeredOn = drawRegistrationDate(random, sizes.groups.before2018);
   draft.memberCount = sizes.groups.members0(random);
-  draft.profile = initialProfile(random, 'cooperative_group', draft.registeredOn, false);
+  draft.profile = withUnknownFlags(Random.derive(seed, key, 'unknown'), initialProfile(random, 'cooperative_group', draft.registeredOn, false), draft.registeredOn);
   draft.lifecycle = drawLifecycle(Random.derive(seed, key, 'life'), draft, { suspend: 0.015, dormant: 0.03, dissolve: 0.12 });
   draft.dissolvedOn = dissolvedOn(draft.lifecycle);
   draft.attributes = drawAttributes(Random.derive(seed, key, 'attributes'), draft, 0);
