@@ -80,7 +80,7 @@ describe('read models over HTTP', () => {
   it('computes every metric of a province as of a date', async () => {
     const answer = await http.get('/api/provinces/91/progress?asOf=2022-12-31');
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ provinceCode: '91', asOf: '2022-12-31', knownAt: null });
+    expect(answer.body).toMatchObject({ provinceCode: '91', asOf: '2022-12-31', knownAt: null, future: false });
     expect(answer.body.metrics).toEqual({
       cooperative_groups: 1,
       cooperative_group_members: 4,
@@ -90,18 +90,31 @@ describe('read models over HTTP', () => {
       union_member_cooperatives: 3,
       cooperatives_good_or_fair_share: 1 / 3,
       rated_organizations_good_or_fair_share: 1 / 4,
+      // Only a's profile was given: the flag-based shares are over the known values (a's), and where
+      // nobody's flag is known there is no share.
+      cooperatives_good_or_fair_in_value_chain_share: 1,
+      rated_organizations_good_or_fair_in_value_chain_share: 1,
+      rated_organizations_value_chain_share: 1,
+      managers_with_degree_share: 1 / 4,
+      directors_trained_share: null,
+      high_tech_agricultural_cooperatives: 1,
+      agricultural_cooperatives_enterprise_linked_share: null,
+      dormant_cooperatives: 0,
+      suspended_cooperatives: 0,
+      organizations_digital_adoption_share: null,
+      // Members (4 in the group, 10 + 20 + 30 in the cooperatives) over former Kiên Giang's 2019 census population (data/reference).
+      population_share: (4 + 60) / 1723067,
+    });
+    // Known ÷ in scope: a of the 3 cooperatives (managers, directorTrained) and of the 4 rated organizations (valueChain).
+    expect(answer.body.coverage).toEqual({
       cooperatives_good_or_fair_in_value_chain_share: 1,
       rated_organizations_good_or_fair_in_value_chain_share: 1,
       rated_organizations_value_chain_share: 1 / 4,
-      managers_with_degree_share: 1 / 4,
+      managers_with_degree_share: 1 / 3,
       directors_trained_share: 0,
-      high_tech_agricultural_cooperatives: 1,
+      high_tech_agricultural_cooperatives: 1 / 2,
       agricultural_cooperatives_enterprise_linked_share: 0,
-      dormant_cooperatives: 0,
-      suspended_cooperatives: 0,
       organizations_digital_adoption_share: 0,
-      // Members (4 in the group, 10 + 20 + 30 in the cooperatives) over former Kiên Giang's 2019 census population (data/reference).
-      population_share: (4 + 60) / 1723067,
     });
     expect(answer.body.population).toEqual({ value: 1723067, figures: [{ unit: '91', year: 2019, kind: 'census', population: 1723067 }] });
     const later = await http.get('/api/provinces/91/progress?asOf=2023-12-31');
