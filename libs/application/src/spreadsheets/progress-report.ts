@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { COVERAGE_NAMES, isShareMetric, METRIC_NAMES, type CoverageName, type MetricName, type PlanState } from '@ktt/domain';
 import type { ProvinceProgress, SeriesPoint, TargetProgress } from '@ktt/read-models/answers';
+import { unlessClosed } from './register-writers';
 import { COUNT_FORMAT, DECIMAL_FORMAT, METRIC_LABELS, SHARE_FORMAT, TARGET_OP_LABELS, TARGET_STATUS_LABELS } from './report-labels';
 import { DATE_FORMAT, dateCell, vietnameseDate } from './template';
 
@@ -35,7 +36,7 @@ export async function writeProgressReport(out: Writable, report: ProgressReport)
   metricsSheet(workbook, header, report.progress);
   targetsSheet(workbook, header, report.progress.targets, report.plans);
   seriesSheet(workbook, header, report);
-  await workbook.commit();
+  await unlessClosed(out, workbook.commit());
 }
 
 function headerLines(report: ProgressReport): HeaderLine[] {

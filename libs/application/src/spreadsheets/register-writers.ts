@@ -32,6 +32,27 @@ async function drained(out: Writable): Promise<void> {
   if (out.destroyed) throw new ExportAborted();
 }
 
+/** Resolves with `done`, or rejects with ExportAborted when the output closes unfinished first (a client gone before the end). */
+export function unlessClosed<T>(out: Writable, done: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onClose = () => {
+      if (!out.writableFinished) reject(new ExportAborted());
+    };
+    if (out.destroyed) onClose();
+    out.once('close', onClose);
+    done.then(
+      (value) => {
+        out.off('close', onClose);
+        resolve(value);
+      },
+      (error: unknown) => {
+        out.off('close', onClose);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** The client went away mid-export: nothing more is read or written. */
 export class ExportAborted extends Error {
   constructor() {
@@ -47,18 +68,24 @@ export class ExportAborted extends Error {
 export function xlsxRegisterWriter(out: Writable): RegisterWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(REGISTER_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = TEMPLATE_COLUMNS.map((column) => ({
-    key: column.field,
-    width: Math.max(12, Math.min(40, column.header.length + 4)),
-    style: column.type === 'date' ? { numFmt: DATE_FORMAT } : column.type === 'integer' ? { numFmt: INTEGER_FORMAT } : {},
-  }));
+  sheet.columns = TEMPLATE_COLUMNS.map((column) => ({ key: column.field, width: Math.max(12, Math.min(40, column.header.length + 4)) }));
+  // One style object per column, given to each of its cells: exceljs remembers a style object's id, so a
+  // shared one costs a lookup where a column style (copied into every cell) costs a new style each time
+  // (measured: about 3.5 times as many rows per second).
+  const styles: Partial<ExcelJS.Style>[] = TEMPLATE_COLUMNS.map((column) =>
+    column.type === 'date' ? { numFmt: DATE_FORMAT } : column.type === 'integer' ? { numFmt: INTEGER_FORMAT } : {},
+  );
   const header = sheet.addRow(TEMPLATE_COLUMNS.map((column) => column.header));
   header.font = { bold: true };
   header.commit();
   const xlsxValue = (cell: RegisterCell) => (cell === null ? null : typeof cell === 'object' ? dateCell(cell.date) : cell);
   return {
     async write(rows) {
-      for (const row of rows) sheet.addRow(TEMPLATE_COLUMNS.map((column) => xlsxValue(row[column.field]))).commit();
+      for (const row of rows) {
+        const added = sheet.addRow(TEMPLATE_COLUMNS.map((column) => xlsxValue(row[column.field])));
+        styles.forEach((style, i) => (added.getCell(i + 1).style = style));
+        added.commit();
+      }
       await drained(out);
     },
     async end(info) {
@@ -67,7 +94,7 @@ export function xlsxRegisterWriter(out: Writable): RegisterWriter {
       about.columns = [{ width: 32 }, { width: 80 }];
       for (const line of info) about.addRow([...line]).commit();
       about.commit();
-      await workbook.commit();
+      await unlessClosed(out, workbook.commit());
     },
   };
 }
@@ -91,9 +118,9 @@ export function csvRegisterWriter(out: Writable): RegisterWriter {
     },
     async end() {
       csv.end();
-      await finished;
+      await unlessClosed(out, finished);
       // pipe() ends the output once the stringifier has ended; wait until it has flushed.
-      if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+      if (!out.writableFinished) await unlessClosed(out, once(out, 'finish'));
     },
   };
 }
