@@ -8,6 +8,16 @@ import { eventCount, startTestApi, type TestApi } from './support/test-api';
 const HEADERS = ['Loại hình', 'Tên', 'Số đăng ký', 'Mã tỉnh', 'Mã tỉnh cũ', 'Lĩnh vực', 'Ngày đăng ký', 'Số thành viên', 'Xếp loại', 'Năm xếp loại', 'Ngày xếp loại', 'Tình trạng', 'Ngày tình trạng'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** Polls until `read` gives a value (the read models follow the log within a moment), at most 10 s. */
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the read models did not show it within 10 s');
+}
+
 async function workbook(rows: unknown[][]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Danh sách');
@@ -61,13 +71,21 @@ describe('spreadsheet import over HTTP (issue 17)', () => {
 
     // The history names the file: its name and SHA-256.
     const http = httpClient(api.baseUrl, { token: api.adminToken });
-    const listed = await http.get(`/api/organizations?q=${a}`);
-    const id = listed.body.items[0].id as string;
+    const id = (await eventually(async () => (await http.get(`/api/organizations?q=${a}`)).body.items[0]?.id)) as string;
     const history = await http.get(`/api/organizations/${id}/events`);
     const sha256 = createHash('sha256').update(file).digest('hex');
     expect(history.body.map((event: { type: string; source: unknown }) => [event.type, event.source])).toEqual([
       ['OrganizationRegistered', { kind: 'import', fileName: 'Danh sách 2025.xlsx', sha256 }],
       ['OrganizationRated', { kind: 'import', fileName: 'Danh sách 2025.xlsx', sha256 }],
+    ]);
+    // And the audit trail: an auditor traces each record to the file.
+    const trail = await eventually(async () => {
+      const items = (await http.get(`/api/audit/events?organizationId=${id}`)).body.items as { type: string; source?: unknown }[];
+      return items.length === 2 ? items : undefined;
+    });
+    expect(trail.map((item) => item.source)).toEqual([
+      { kind: 'import', fileName: 'Danh sách 2025.xlsx', sha256 },
+      { kind: 'import', fileName: 'Danh sách 2025.xlsx', sha256 },
     ]);
   });
 

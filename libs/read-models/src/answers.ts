@@ -120,6 +120,8 @@ export interface AuditEventView {
   correctedByEventId: string | null;
   /** Only on an event the projector could not apply (or holds behind one): why. */
   quarantined?: { reason: 'failed' | 'held'; error: string };
+  /** Only on an imported event: the file it came from (issue 17). */
+  source?: { kind: 'import'; fileName: string; sha256: string };
 }
 
 /** The population of a territory on a date (domain.md, "Population"), answered beside `population_share`. */

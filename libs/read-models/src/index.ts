@@ -5,6 +5,7 @@ export { CurrentProvinceIndex1732900000000 } from './migrations/1732900000000-cu
 export { QuarantinedEvents1733100000000 } from './migrations/1733100000000-quarantined-events';
 export { SeatUnits1733300000000 } from './migrations/1733300000000-seat-units';
 export { UnknownFlagsAndLapsingRatings1733400000000 } from './migrations/1733400000000-unknown-flags-and-lapsing-ratings';
+export { AuditEventSources1733520000000 } from './migrations/1733520000000-audit-event-sources';
 export * from './answers';
 export * from './generations';
 export * from './projector/projector';

@@ -34,17 +34,17 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
 
   await client.query(
     `INSERT INTO ${quotedSchema}.audit_events (event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
-                                      organization_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
+                                      organization_id, province_code, effective_on, decision_ref, corrects_event_id, sequence, source)
      SELECT u.event_id, u.position, u.stream_id, u.revision, u.event_type, u.recorded_at, u.recorded_by,
             u.organization_id,
             -- where: the seat's unit as the event itself names it (a registration, a relocation), else as the latest
             -- registration or relocation before it in its stream names it; a plan's adopting province
             coalesce(u.province_code, o.unit, p.data->>'provinceCode'),
-            u.effective_on, u.decision_ref, u.corrects_event_id, u.sequence
+            u.effective_on, u.decision_ref, u.corrects_event_id, u.sequence, u.source
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::text[],
-                   $8::uuid[], $9::text[], $10::text[], $11::date[], $12::text[], $13::uuid[], $14::bigint[])
+                   $8::uuid[], $9::text[], $10::text[], $11::date[], $12::text[], $13::uuid[], $14::bigint[], $15::jsonb[])
          AS u(event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
-              organization_id, plan_id, province_code, effective_on, decision_ref, corrects_event_id, sequence)
+              organization_id, plan_id, province_code, effective_on, decision_ref, corrects_event_id, sequence, source)
        LEFT JOIN LATERAL (
          SELECT coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode') AS unit FROM ${quotedSchema}.organization_facts f
           WHERE f.organization_id = u.organization_id AND f.revision < u.revision AND f.event_type IN ('OrganizationRegistered', 'OrganizationRelocated')
@@ -67,6 +67,8 @@ export async function applyAuditEvents(client: PoolClient, schema: string, batch
       rows.map(({ event }) => decisionRef(event.data)),
       rows.map(({ event }) => (event.type === 'RecordCorrected' ? text(event.data.retractedEventId) : null)),
       rows.map(({ index }) => String(before + index + 1)),
+      // The file an imported event came from (its metadata `source`), so the trail traces a record to it.
+      rows.map(({ event }) => (event.metadata.source ? JSON.stringify(event.metadata.source) : null)),
     ],
   );
 

@@ -45,6 +45,7 @@ interface AuditRow {
   corrected_by_event_id: string | null;
   sequence: string;
   quarantined: { reason: 'failed' | 'held'; error: string } | null;
+  source: { kind: 'import'; fileName: string; sha256: string } | null;
 }
 
 interface AuditCursor {
@@ -94,7 +95,7 @@ export class AuditQueries {
     const { rows } = await generation.pool.query<AuditRow>(
       `WITH page AS (
          SELECT event_id, position, stream_id, revision, event_type, recorded_at, recorded_by,
-                organization_id, province_code, effective_on, decision_ref, corrects_event_id, corrected_by_event_id, sequence
+                organization_id, province_code, effective_on, decision_ref, corrects_event_id, corrected_by_event_id, sequence, source
            FROM ${schema}.audit_events
           WHERE ($1::timestamptz IS NULL OR recorded_at >= $1)
             AND ($2::timestamptz IS NULL OR recorded_at < $2)
@@ -116,7 +117,7 @@ export class AuditQueries {
               to_char(page.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, page.recorded_by,
               page.organization_id, named.name AS organization_name, named.registration_number,
               page.province_code, page.effective_on::text AS effective_on, page.decision_ref,
-              page.corrects_event_id, page.corrected_by_event_id, page.sequence,
+              page.corrects_event_id, page.corrected_by_event_id, page.sequence, page.source,
               -- a quarantined event is in the trail too, saying so (the projector could not apply it)
               (SELECT json_build_object('reason', q.reason, 'error', q.error) FROM ${schema}.quarantined_events q WHERE q.event_id = page.event_id) AS quarantined
          FROM page LEFT JOIN named ON named.organization_id = page.organization_id
@@ -161,5 +162,6 @@ function toView(row: AuditRow): AuditEventView {
     correctsEventId: row.corrects_event_id,
     correctedByEventId: row.corrected_by_event_id,
     ...(row.quarantined ? { quarantined: row.quarantined } : {}),
+    ...(row.source ? { source: row.source } : {}),
   };
 }
