@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
 import { unitName, type MapHistory } from '../../api/administrative-map';
-import type { HistoryEntry } from '../../api/types';
+import { PROFILE_FLAG_NAMES, type HistoryEntry } from '../../api/types';
 import { formatDate, formatTimestamp } from '../../i18n/format';
 import type { Translate } from '../../i18n/i18n';
 import { OrgLink, yesNo, type OrganizationSummary } from './shared';
@@ -79,6 +79,8 @@ function provinceOnDate(context: ValueContext, code: string): string {
 
 function formatValue(key: string, value: unknown, context: ValueContext): ReactNode {
   const { t } = context;
+  // A profile flag set to null is "unknown" (api.md), not a missing value; `managers: null` likewise.
+  if (value === null && ((PROFILE_FLAG_NAMES as readonly string[]).includes(key) || key === 'managers')) return t('unknown');
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return yesNo(t, value);
   switch (key) {
