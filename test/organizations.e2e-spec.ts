@@ -130,7 +130,9 @@ describe('organizations over HTTP', () => {
       const answer = await http.post(`/api/organizations/${id}/ratings`, { rating: 'fair', year: 2020, ratedOn: '2020-12-20' });
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ id, version: 1 });
-      expect((await http.get(`/api/organizations/${id}`)).body.rating).toEqual({ rating: 'fair', year: 2020, ratedOn: '2020-12-20' });
+      expect((await http.get(`/api/organizations/${id}?asOf=2022-12-31`)).body.rating).toEqual({ rating: 'fair', year: 2020, ratedOn: '2020-12-20' });
+      // Not rated again since: the rating of 2020 lapsed on 2023-01-01 (domain.md, "Ratings").
+      expect((await http.get(`/api/organizations/${id}`)).body.rating).toBeNull();
     });
 
     it('changes members and profile, back-dated freely', async () => {
@@ -140,7 +142,8 @@ describe('organizations over HTTP', () => {
       expect(profile.status).toBe(200);
       expect((await http.get(`/api/organizations/${id}?asOf=2020-12-31`)).body).toMatchObject({ memberCount: 25, valueChain: true, managers: { total: 4, withDegree: 1 } });
       expect((await http.get(`/api/organizations/${id}?asOf=2021-12-31`)).body.memberCount).toBe(40);
-      expect((await http.get(`/api/organizations/${id}?asOf=2019-12-31`)).body).toMatchObject({ memberCount: 12, valueChain: false });
+      // Left out at registration: unknown, not false.
+      expect((await http.get(`/api/organizations/${id}?asOf=2019-12-31`)).body).toMatchObject({ memberCount: 12, valueChain: null });
     });
 
     it('refuses an empty profile change (400) and a change before registration (409)', async () => {
