@@ -55,12 +55,17 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
   const b = cooperative({ name: 'Hợp tác xã Mỹ Hòa Hưng', provinceCode: '89', registeredOn: '2021-05-10', sector: 'fisheries' });
   const c = cooperative({ name: 'HTX Long Xuyên', provinceCode: '91', formerProvinceCode: '89', registeredOn: '2026-01-05' });
   const formula = cooperativeGroup({ name: '=HYPERLINK("http://x","y")', registeredOn: '2022-02-02' });
+  /** Recorded after the registrations, before the rating, dissolution and suspension. */
+  let beforeChanges: string;
 
   beforeAll(async () => {
     started = await startTestApi('e2e_export');
     api = started.api;
     http = httpClient(api.baseUrl, { token: api.adminToken });
     for (const body of [a, b, c, formula]) expect((await http.post('/api/organizations', body)).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    beforeChanges = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await http.post(`/api/organizations/${a.id}/ratings`, { rating: 'good', year: 2024, ratedOn: '2025-01-15' })).status).toBe(200);
     expect((await http.post(`/api/organizations/${b.id}/dissolution`, { effectiveOn: '2025-03-01', mode: 'voluntary', decisionRef: 'QĐ-12/2025' })).status).toBe(200);
     expect((await http.post(`/api/organizations/${formula.id}/suspension`, { effectiveOn: '2025-09-01', reason: 'mùa lũ' })).status).toBe(200);
@@ -131,8 +136,23 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
       const lines = new Map<unknown, unknown>();
       info.eachRow((row) => lines.set(row.getCell(1).value, row.getCell(2).value));
       expect(lines.get('Tính đến ngày (asOf)')).toBe(asOf);
-      expect(String(lines.get('Theo hồ sơ ghi nhận đến (knownAt)'))).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(String(lines.get('Theo hồ sơ ghi nhận đến (knownAt)'))).toMatch(/^mọi hồ sơ đã ghi nhận lúc xuất \(\d{4}-\d\d-\d\dT/);
       expect(lines.get('Số tổ chức')).toBe('4');
+    });
+  });
+
+  describe('as known at a time', () => {
+    it('writes the rows as the register knew them then: no rating, dissolution or suspension recorded later', async () => {
+      const answer = await exportOf(`provinceCode=91&asOf=${asOf}&knownAt=${encodeURIComponent(beforeChanges)}`);
+      const workbook = await workbookOf(answer.bytes);
+      const rows = rowsOf(workbook.worksheets[0]);
+      const rowOf = (registrationNumber: string) => rows.find((row) => row[2] === registrationNumber)!;
+      expect(rowOf(a.registrationNumber).slice(8, 13)).toEqual([null, null, null, 'Đang hoạt động', null]);
+      expect(rowOf(b.registrationNumber).slice(11, 13)).toEqual(['Đang hoạt động', null]);
+      expect(rowOf(b.registrationNumber).slice(20, 22)).toEqual([null, null]);
+      const info = new Map<unknown, unknown>();
+      workbook.worksheets[1].eachRow((row) => info.set(row.getCell(1).value, row.getCell(2).value));
+      expect(info.get('Theo hồ sơ ghi nhận đến (knownAt)')).toBe(beforeChanges);
     });
   });
 

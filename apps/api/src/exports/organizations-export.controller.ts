@@ -41,8 +41,9 @@ export class OrganizationsExportController {
   /**
    * Every organization the list would answer (its filters, its order), in the import template's
    * columns, streamed page by page: the first sheet is the template (so the file imports again), an
-   * XLSX's second sheet says what was exported. Without `knownAt`, the export reads as known at its
-   * start, so records made while it runs do not shift its pages.
+   * XLSX's second sheet says what was exported. Without `knownAt` it reads what is known as the list
+   * does (every record so far: a record stamped later today by the demo's clock counts too); paging by
+   * the list's cursor, a record made while it runs can add or leave out a row, never repeat one.
    */
   @Get('export')
   @Requires('organizations:read')
@@ -63,8 +64,9 @@ export class OrganizationsExportController {
     const territory = provinceCode === undefined ? null : map.territory(provinceCode, boundariesOn ?? asOf);
     if (provinceCode !== undefined && !territory) throw map.notInForce(provinceCode, boundariesOn ?? asOf, 'not_found', 'provinceCode');
     const generation = await this.consistency.prepare(query);
-    const knownAt = asked ?? new Date().toISOString();
-    const filter: OrganizationFilter = { ...filters, asOf, knownAt, limit: PAGE, ...(territory ? { units: territory.units } : {}) };
+    const startedAt = new Date().toISOString();
+    const knownAt = asked;
+    const filter: OrganizationFilter = { ...filters, asOf, ...(knownAt ? { knownAt } : {}), limit: PAGE, ...(territory ? { units: territory.units } : {}) };
     await this.consistency.degraded(generation, territory ? { province: [provinceCode!, ...territory.units] } : { all: true }, res);
 
     // The first page before the first byte: a refusal or a failure there is still a problem+json answer.
@@ -97,7 +99,7 @@ export class OrganizationsExportController {
         ['Danh sách tổ chức kinh tế tập thể', ''],
         ['Tỉnh, thành phố', territory ? `${territory.name} (${territory.code}, ranh giới ngày ${boundariesOn ?? asOf})` : 'Cả nước'],
         ['Tính đến ngày (asOf)', asOf],
-        ['Theo hồ sơ ghi nhận đến (knownAt)', knownAt],
+        ['Theo hồ sơ ghi nhận đến (knownAt)', knownAt ?? `mọi hồ sơ đã ghi nhận lúc xuất (${startedAt})`],
         ['Bộ lọc', describeFilters(query)],
         ['Số tổ chức', String(written)],
         ['Lập lúc', new Date().toISOString()],

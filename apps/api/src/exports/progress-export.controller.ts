@@ -27,8 +27,8 @@ export class ProgressExportController {
 
   /**
    * The progress answer and the monthly series as a report workbook (application's progress-report.ts):
-   * the same queries as GET …/progress and …/progress/series, read on one generation and one recorded
-   * time (the question's `knownAt`, or the moment of the export), so its three sheets agree.
+   * the same queries as GET …/progress and …/progress/series, read on one generation and the
+   * question's `knownAt` (default: every record so far, as those answers read).
    */
   @Get('export')
   @ApiOperation({ summary: 'A province\'s progress report as an XLSX workbook: metrics and coverage, targets, monthly series' })
@@ -43,7 +43,7 @@ export class ProgressExportController {
     if (from > asOf) throw new RequestValidationError([{ path: 'from', message: `from (${from}) must not be after asOf (${asOf})` }]);
     const territory = territoryOn(map, code, query.boundariesOn ?? asOf);
     const generation = await this.consistency.prepare(query);
-    const knownAt = query.knownAt ?? new Date().toISOString();
+    const knownAt = query.knownAt;
     const progress = await this.progress.progress(generation, { map, territory, asOf, knownAt });
     // The series on the same boundaries as the progress answer when they are fixed; else each month's own.
     const series = await this.progress.series(generation, { map, code, from, to: asOf, step: 'month', knownAt, boundariesOn: query.boundariesOn });
@@ -56,7 +56,7 @@ export class ProgressExportController {
     res.setHeader('Content-Disposition', attachment(`bao-cao-tien-do-${code}-${asOf}.xlsx`));
     res.setHeader('Cache-Control', 'no-store');
     try {
-      await writeProgressReport(res, { progress, series, plans, knownAt, generatedAt: new Date().toISOString() });
+      await writeProgressReport(res, { progress, series, plans, knownAt: knownAt ?? null, generatedAt: new Date().toISOString() });
     } catch (error) {
       // Everything was read before the first byte; a failure here can only cut the file short.
       res.destroy(error instanceof Error ? error : undefined);

@@ -13,8 +13,8 @@ export interface ProgressReport {
   series: SeriesPoint[];
   /** The plans whose targets the report lists (their references go in the header). */
   plans: readonly PlanState[];
-  /** The recorded time the figures were read as of (the question's, or the moment of the export). */
-  knownAt: string;
+  /** The recorded time the figures were read as of; null: every record so far (at `generatedAt`). */
+  knownAt: string | null;
   generatedAt: string;
 }
 
@@ -47,7 +47,7 @@ function headerLines(report: ProgressReport): HeaderLine[] {
     ['Tỉnh, thành phố', `${progress.territory.name} (${progress.territory.code})`],
     ['Địa bàn theo ranh giới ngày', dateCell(progress.territory.boundariesOn), DATE_FORMAT],
     ['Số liệu tính đến ngày (asOf)', dateCell(progress.asOf), DATE_FORMAT],
-    ['Theo hồ sơ ghi nhận đến (knownAt)', `${vietnamTime(report.knownAt)} (${report.knownAt})`],
+    ['Theo hồ sơ ghi nhận đến (knownAt)', report.knownAt ? `${vietnamTime(report.knownAt)} (${report.knownAt})` : `mọi hồ sơ đã ghi nhận lúc lập báo cáo, ${vietnamTime(report.generatedAt)}`],
     ...(progress.future ? [['Ngày trong tương lai', 'Chưa có số liệu: chỉ có mức cần đạt theo lộ trình'] as const] : []),
     ...(plans.length === 0 ? [['Kế hoạch', 'Không có kế hoạch nào có hiệu lực vào ngày này'] as const] : plans.map((plan, i) => [i === 0 ? 'Kế hoạch' : '', plan] as const)),
     ['Lập lúc', `${vietnamTime(report.generatedAt)} (${report.generatedAt})`],
