@@ -13,7 +13,7 @@ import {
   type LocalDate,
   type OrganizationHistory,
 } from '@ktt/domain';
-import type { EventStore } from '@ktt/event-store';
+import type { EventStore, Position } from '@ktt/event-store';
 import { requirePermission, requireSeatInTerritory } from '../commands/authorization';
 import type { CommandContext } from '../commands/command-context';
 import { foldRecorded, type OrganizationCommandHandler, type OrganizationCommandSent } from '../organizations/organization-command.handler';
@@ -55,6 +55,8 @@ export interface ImportReport {
   refused: RowRefusal[];
   dryRun: boolean;
   file: { name: string; sha256: string };
+  /** Where the last row's events stand in the log (null when nothing was written): `minPosition` to read them. */
+  position: string | null;
 }
 
 export interface ImportFile {
@@ -154,7 +156,7 @@ export class SpreadsheetImport {
 
     const importContext: CommandContext = { ...context, source: { kind: 'import', fileName: file.name, sha256: file.sha256 } };
     const map = await this.handler.administrativeMap();
-    const report: ImportReport = { rows: 0, created: 0, unchanged: 0, changed: 0, differences: [], refused: [], dryRun, file: { name: file.name, sha256: file.sha256 } };
+    const report: ImportReport = { rows: 0, created: 0, unchanged: 0, changed: 0, differences: [], refused: [], dryRun, file: { name: file.name, sha256: file.sha256 }, position: null };
     const job: RowJob = { context: importContext, map, today, effectiveOn, dryRun, fileName: file.name, columnOf, report };
     const firstRowOf = new Map<string, number>();
     const inFlight = new Set<Promise<void>>();
@@ -246,7 +248,9 @@ export class SpreadsheetImport {
   /** Sends one row's commands, all or none; a refusal is reported on the column it is about. */
   private async send(row: number, commands: Command[], job: RowJob): Promise<boolean> {
     try {
-      await this.handler.executeAll(commands, job.context, { dryRun: job.dryRun, map: job.map });
+      const result = await this.handler.executeAll(commands, job.context, { dryRun: job.dryRun, map: job.map });
+      const position = result?.position as Position | undefined;
+      if (position && (job.report.position === null || this.store.comparePositions(position, job.report.position as Position) > 0)) job.report.position = position;
       return true;
     } catch (error) {
       const refused = refusalOf(row, error, commands, job.columnOf);
