@@ -160,8 +160,9 @@ describe('admin UI: answers an official can trust at a glance', () => {
     // Everything recorded: the province with its organizations, and no such notice.
     await notice.getByRole('button', { name: 'Xem theo mọi dữ liệu đã ghi nhận' }).click();
     await expectVisible(page.getByTestId('metric-cooperatives'));
+    // The answer with everything recorded replaces the empty one (shown greyed while it loads).
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="metric-cooperatives"]')?.textContent?.replace(/\D/g, '') ?? '0') > 0, undefined, { timeout: 20_000 });
     expect(await page.getByTestId('nothing-recorded').count()).toBe(0);
-    expect(Number((await page.getByTestId('metric-cooperatives').innerText()).replace(/\D/g, ''))).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 
