@@ -134,7 +134,7 @@ describe('admin UI: answers an official can trust at a glance', () => {
     await page.screenshot({ path: screenshotPath('register-refused'), fullPage: true });
   });
 
-  it('refuses a bad token at sign-in in Vietnamese, without the server’s status', async () => {
+  it('refuses a bad or expired token at sign-in in Vietnamese, without the server’s status', async () => {
     const context = await browser.newContext({ locale: 'vi-VN' });
     contexts.push(context);
     const page = await context.newPage();
@@ -145,6 +145,14 @@ describe('admin UI: answers an official can trust at a glance', () => {
     await expectVisible(alert);
     expect(await alert.innerText()).toContain('Đây không phải là mã truy cập');
     expect(await visibleText(page)).not.toMatch(/401|UNAUTHENTICATED|not valid/);
+
+    // An expired token says so (the server has one code, UNAUTHENTICATED, and says why in its detail).
+    const expired = api.tokens.sign({ role: 'analyst', subject: 'expired-check', expiresInSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await page.getByLabel('Mã truy cập (token)').fill(expired);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Mã truy cập đã hết hạn' }).waitFor({ timeout: 10_000 });
+    expect(await visibleText(page)).not.toMatch(/401|expired/);
   });
 
   it('says nothing had been recorded by a known-at moment before the first record, instead of an empty province', async () => {
