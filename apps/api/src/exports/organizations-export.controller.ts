@@ -77,7 +77,7 @@ export class OrganizationsExportController {
         const detail = details.get(state.id);
         return registerRow({ state, registeredIn: detail?.registeredIn ?? { provinceCode: state.provinceCode, formerProvinceCode: null }, statusSince: detail?.statusSince ?? null, dissolution: detail?.dissolution ?? null });
       });
-      return { rows, total: page.total, nextCursor: page.nextCursor };
+      return { rows, nextCursor: page.nextCursor };
     };
     let page = await pageOf(undefined);
 
