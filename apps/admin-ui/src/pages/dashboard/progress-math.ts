@@ -6,7 +6,7 @@
  */
 import type { MetricName, TargetProgress } from '../../api/types';
 import { formatMetric, isShareMetric } from '../../i18n/format';
-import type { Locale } from '../../i18n/i18n';
+import type { Locale } from '../../i18n/types';
 
 type MetricGroupKey = 'size' | 'quality' | 'linkage' | 'capacity' | 'status';
 
