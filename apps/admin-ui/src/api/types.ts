@@ -36,7 +36,7 @@ export {
   planIdOfStream,
   todayInVietnam,
 } from '@ktt/domain';
-export type { AuditEventView, FlowCounts, OrganizationAsOf, Page, PopulationAnswer, ProvinceFlows, ProvinceProgress, SeriesPoint, TargetProgress, TerritoryRef } from '@ktt/read-models/answers';
+export type { AuditEventView, FlowCounts, OrganizationAsOf, OrganizationPage, Page, PopulationAnswer, ProvinceFlows, ProvinceProgress, SeriesPoint, TargetProgress, TerritoryRef } from '@ktt/read-models/answers';
 export type { BrokenEvent, HistoryEntry, OrphanReservation, VerificationResult } from '@ktt/application/answers';
 export type { Me } from '@ktt/auth/principal';
 

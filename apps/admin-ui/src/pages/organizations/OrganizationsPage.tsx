@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useAdministrativeMap, useProvincesOn } from '../../api/administrative-map';
 import { useQuery } from '../../api/use-query';
-import { ORGANIZATION_KINDS, RATINGS, SECTORS, STATUSES, type OrganizationAsOf, type Page } from '../../api/types';
+import { ORGANIZATION_KINDS, RATINGS, SECTORS, STATUSES, type OrganizationPage } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
 import { ExportButtons } from '../../components/ExportButtons';
 import { FormSelect, FormText } from '../../components/FormFields';
@@ -14,9 +14,11 @@ import { useApi, useSession } from '../../session/session';
 import { provinceLabel, rememberSummary, StatusBadge, useOrgT } from './shared';
 
 /** The filters live in the URL query (`/#/organizations?provinceCode=91&kind=union&cursors=…`): a link reproduces the view. */
-const FILTERS = ['q', 'provinceCode', 'kind', 'status', 'sector', 'asOf', 'limit'] as const;
+const FILTERS = ['q', 'provinceCode', 'kind', 'status', 'sector', 'asOf', 'registeredFrom', 'registeredTo', 'sort', 'limit'] as const;
 type Filter = (typeof FILTERS)[number];
 const PAGE_SIZES = ['20', '50', '100', '200'];
+/** The orders the api offers (api.md); none chosen is the api's default. Names sort by Vietnamese collation on the server. */
+const SORTS = ['name', 'registeredOn', '-registeredOn'] as const;
 
 /**
  * GET /api/organizations with search, filters and an as-of date; paging by
@@ -67,17 +69,20 @@ export function OrganizationsPage() {
     status: value('status') || undefined,
     sector: value('sector') || undefined,
     asOf,
+    registeredFrom: value('registeredFrom') || undefined,
+    registeredTo: value('registeredTo') || undefined,
+    sort: (SORTS as readonly string[]).includes(value('sort')) ? value('sort') : undefined,
     limit,
     cursor,
   };
-  const list = useQuery(() => api.get<Page<OrganizationAsOf>>('/api/organizations', query), [api, JSON.stringify(query)]);
+  const list = useQuery(() => api.get<OrganizationPage>('/api/organizations', query), [api, JSON.stringify(query)]);
   useEffect(() => list.data?.items.forEach(rememberSummary), [list.data]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     update({ q: qDraft.trim() });
   };
-  const anyFilter = FILTERS.some((name) => name !== 'limit' && value(name));
+  const anyFilter = FILTERS.some((name) => name !== 'limit' && name !== 'sort' && value(name));
   const provinceOptions = (provinces.data ?? []).map((province) => ({ value: province.code, label: `${province.name} (${province.code})` }));
   // A code chosen on another date that is not in force on this one (89 after the merger) stays shown; the server's answer says why.
   if (value('provinceCode') && provinces.data && !provinceOptions.some((option) => option.value === value('provinceCode'))) {
@@ -135,13 +140,23 @@ export function OrganizationsPage() {
             options={SECTORS.map((sector) => ({ value: sector, label: t(`sector.${sector}`) }))}
           />
           <DateInput name="asOf" label={t('field.asOf')} value={asOf} onChange={(iso) => update({ asOf: iso === todayInVietnam() ? '' : iso })} />
+          <DateInput name="registeredFrom" label={t('list.registeredFrom')} value={value('registeredFrom')} onChange={(iso) => update({ registeredFrom: iso })} />
+          <DateInput name="registeredTo" label={t('list.registeredTo')} value={value('registeredTo')} onChange={(iso) => update({ registeredTo: iso })} />
+          <FormSelect
+            name="sort"
+            label={t('list.sort')}
+            value={query.sort ?? ''}
+            onChange={(sort) => update({ sort })}
+            placeholder={t('list.sort.default')}
+            options={SORTS.map((sort) => ({ value: sort, label: t(`list.sort.${sort}`) }))}
+          />
         </div>
         <div className="org-actions-row">
           <button type="submit" className="primary">
             {t('action.search')}
           </button>
           {anyFilter ? (
-            <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams(limit !== '50' ? { limit } : {}))}>
+            <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams({ ...(limit !== '50' ? { limit } : {}), ...(query.sort ? { sort: query.sort } : {}) }))}>
               {t('list.reset')}
             </button>
           ) : null}
@@ -153,7 +168,7 @@ export function OrganizationsPage() {
       {isProvinceNotInForce(list.error) ? null : <ProblemMessage error={list.error} />}
 
       <p className="org-live" role="status" aria-live="polite">
-        {list.loading ? t('state.loading') : list.data ? t('list.count', { n: items.length }) : ''}
+        {list.loading ? t('state.loading') : list.data ? t('list.count', { total: formatNumber(list.data.total, locale), n: formatNumber(items.length, locale) }) : ''}
       </p>
 
       <div className="table-wrap">
