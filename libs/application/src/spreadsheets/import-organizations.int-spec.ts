@@ -213,7 +213,8 @@ describe('spreadsheet import (issue 17)', () => {
 
     expect(await eventCount()).toBe(before);
     const real = await importPath(file);
-    expect({ ...dry, dryRun: undefined }).toEqual({ ...real, dryRun: undefined });
+    expect({ ...dry, dryRun: undefined, position: undefined }).toEqual({ ...real, dryRun: undefined, position: undefined });
+    expect(dry.position).toBeNull();
     expect(real).toMatchObject({ created: 1, refused: [{ row: 3, code: 'BELOW_MINIMUM_MEMBERS' }] });
   });
 
