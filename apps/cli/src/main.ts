@@ -21,7 +21,9 @@ commands:
   seed-plans   record the 2025 reorganization of the provinces if not yet recorded, then adopt the plans in data/plans that are not adopted yet
   demo         load the synthetic history of Kiên Giang (91), Yên Bái (15) and An Giang (89), 2018 to
                today, through the command path as system:demo, seats on the map of each date (the 2025
-               merger recorded first if missing); a rerun writes nothing new
+               merger recorded first if missing), each record stamped with the time the registry would have
+               entered it (office hours of its day, late ratings later), so knownAt has answers; a rerun
+               writes nothing new
                [--seed N] [--scale X (1 = full size)] [--concurrency N (default 16)]
   generate     write a synthetic history of every province, 2016 to today, as system:generator, decided
                in memory by the domain and appended straight to the event store (1–2 million events at
