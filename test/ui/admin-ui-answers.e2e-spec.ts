@@ -228,6 +228,21 @@ describe('admin UI: answers an official can trust at a glance', () => {
     // Asked for: the details disclosure holds both.
     await page.getByTestId('organization-details').locator('summary').click();
     expect(await page.getByTestId('organization-details').innerText()).toContain(id);
+
+    // A profile change sets a known flag back to unknown (null), and leaves the others as they are.
+    await page.getByRole('button', { name: 'Cập nhật hồ sơ' }).click();
+    const form = page.locator('form.org-command');
+    await form.getByLabel('Ngày hiệu lực').fill('01/06/2024');
+    await form.getByLabel('Tham gia liên kết chuỗi giá trị').selectOption('null');
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await expectVisible(page.getByText('Đã ghi nhận: Cập nhật hồ sơ.'));
+    // The read model applies the change shortly after the command's answer.
+    let changed = await get<Record<string, unknown>>(`/api/organizations/${id}`);
+    for (let tries = 0; changed.valueChain !== null && tries < 20; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      changed = await get<Record<string, unknown>>(`/api/organizations/${id}`);
+    }
+    expect(changed).toMatchObject({ directorTrained: false, valueChain: null, highTech: null });
     expect(errors).toEqual([]);
   });
 });
