@@ -355,10 +355,11 @@ export function ProgressChart(props: {
                 {rows.map((row) => (
                   <tr key={row.time}>
                     <th scope="row">{formatDate(row.date)}</th>
-                    <td>{row.actual === undefined ? '' : format(row.actual)}</td>
+                    {/* Actual and path in one row differ in words wherever they differ in value (13,96 against 14). */}
+                    <td>{row.actual === undefined ? '' : formatDistinct(metric, row.actual, paths.map((path) => row[path.key] as number | undefined), locale)}</td>
                     {fixed ? <td>{row.fixed === undefined ? '' : format(row.fixed)}</td> : null}
                     {paths.map((path) => (
-                      <td key={path.key}>{typeof row[path.key] === 'number' ? format(row[path.key] as number) : ''}</td>
+                      <td key={path.key}>{typeof row[path.key] === 'number' ? formatDistinct(metric, row[path.key] as number, [row.actual], locale) : ''}</td>
                     ))}
                   </tr>
                 ))}
