@@ -44,13 +44,16 @@ export function MetricGroups({ progress, history }: { progress: ProgressAnswer; 
           <dl className="dashboard-metrics">
             {group.metrics.map((metric) => {
               const value = progress.metrics[metric] ?? null;
-              const nullReason = progress.future
-                ? t('null.future')
-                : metric === 'population_share'
-                  ? populationNullReason(t, progress, history)
-                  : t(`null.${metric}`);
               const coverage = progress.coverage?.[metric];
               const scope = COVERAGE_SCOPE[metric];
+              // A share over flags is null with organizations in scope when none of them has a known answer.
+              const nullReason = progress.future
+                ? t('null.future')
+                : scope && coverage === 0
+                  ? t('null.noneKnown', { scope: t(scope) })
+                  : metric === 'population_share'
+                    ? populationNullReason(t, progress, history)
+                    : t(`null.${metric}`);
               return (
                 <div key={metric} className="dashboard-metric">
                   <dt>{t(`metric.${metric}`)}</dt>
