@@ -183,6 +183,12 @@ describe('plans over HTTP', () => {
       expect(problem.errors.map((e: { path: string }) => e.path)).toContain('targets[0].value');
     });
 
+    it('refuses a count target below zero (400 VALIDATION_FAILED naming the field and the rule) and writes nothing', async () => {
+      const targets = [{ metric: 'dormant_cooperatives', op: 'at_most', value: -1, deadline: '2030-12-31', quote: 'không còn hợp tác xã ngừng hoạt động' }];
+      const problem = await expectRefused(pool, () => http.post(`/api/plans/${SEEDED[0]}/amendments`, { effectiveOn: '2024-01-01', reason: 'r', targets }), 400, 'VALIDATION_FAILED');
+      expect(problem.errors).toEqual([{ path: 'targets[0].value', message: 'targets[0].value of a count target (dormant_cooperatives) must not be negative, not -1' }]);
+    });
+
     it('gives a target it adds its baseline on its effectiveOn, and keeps the adoption baseline of the targets the plan had', async () => {
       const kept = { metric: 'cooperatives', op: 'at_least', value: 10, deadline: '2030-12-31', quote: 'ít nhất 10 hợp tác xã' };
       const added = { metric: 'cooperatives', op: 'at_least', value: 20, deadline: '2045-12-31', quote: 'ít nhất 20 hợp tác xã' };
