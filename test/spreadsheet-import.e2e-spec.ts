@@ -41,8 +41,8 @@ describe('spreadsheet import over HTTP (issue 17)', () => {
   });
   afterAll(() => started?.stop());
 
-  async function post(body: Buffer | string, query = '', token = api.adminToken, contentType = XLSX): Promise<{ status: number; body: any; contentType: string | null }> {
-    const response = await fetch(new URL(`/api/imports${query}`, api.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  async function post(body: Buffer | string, query = '', token = api.adminToken, contentType = XLSX, headers: Record<string, string> = {}): Promise<{ status: number; body: any; contentType: string | null }> {
+    const response = await fetch(new URL(`/api/imports${query}`, api.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
     return { status: response.status, body: await response.json(), contentType: response.headers.get('content-type') };
   }
 
@@ -113,6 +113,16 @@ describe('spreadsheet import over HTTP (issue 17)', () => {
     expect(dry.body).toMatchObject({ rows: 1, created: 1, dryRun: true, refused: [] });
     expect(await eventCount(started.pool)).toBe(before);
     expect((await post(file)).body).toMatchObject({ rows: 1, created: 1, dryRun: false });
+  });
+
+  it('takes every row when the request carries an Idempotency-Key or If-Match (they name no row\'s stream)', async () => {
+    const file = await workbook([
+      HEADERS,
+      ['Hợp tác xã', 'HTX Một', number(), '91', '', 'Nông nghiệp', '15/03/2020', 9, '', '', '', '', ''],
+      ['Hợp tác xã', 'HTX Hai', number(), '91', '', 'Nông nghiệp', '15/03/2020', 9, '', '', '', '', ''],
+    ]);
+    const answer = await post(file, '', api.adminToken, XLSX, { 'idempotency-key': `import-${randomUUID()}`, 'if-match': '"0"' });
+    expect(answer.body).toMatchObject({ rows: 2, created: 2, refused: [] });
   });
 
   it('refuses a whole file with problem+json: a missing column named, a CSV not in UTF-8, another media type; and roles that may not write', async () => {

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import {
@@ -65,6 +65,9 @@ export class ImportsController {
   @ApiOperation({ summary: 'Import organizations from the template (XLSX or CSV body): { rows, created, unchanged, changed, differences, refused }' })
   @ApiConsumes(XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  // No If-Match or Idempotency-Key: an import writes many streams, and is idempotent by registration number.
+  @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'recorded with every event of the import (1–100 of letters, digits, `_.:-`); else one is made' })
+  @ApiHeader({ name: 'Content-Disposition', required: false, description: 'attachment; filename="…" (or filename*=UTF-8\'\'…): the file name recorded with every event, unless fileName is given' })
   @ApiOkResponse({ description: 'the report by row: differences [{ row, column, recorded, file }], refused [{ row, column, code, message, messages: { vi, en } }]' })
   async import(@Req() request: AuthenticatedRequest, @Query() query: ImportQueryDto, @Res({ passthrough: true }) response: Response) {
     const context = commandContextOf(request);

@@ -154,7 +154,15 @@ export class SpreadsheetImport {
     const headers: HeaderNames = new Map([...header.fields].map(([index, field]) => [field, String(first.value.cells[index]).trim()]));
     const columnOf = (field: TemplateField) => headers.get(field) ?? COLUMN_OF[field].header;
 
-    const importContext: CommandContext = { ...context, source: { kind: 'import', fileName: file.name, sha256: file.sha256 } };
+    // Who, under which correlation, when: an If-Match or Idempotency-Key of the request names no row's
+    // stream (applied to every row, one key would answer every row with the first row's answer).
+    const importContext: CommandContext = {
+      principal: context.principal,
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? null,
+      ...(context.now ? { now: context.now } : {}),
+      source: { kind: 'import', fileName: file.name, sha256: file.sha256 },
+    };
     const map = await this.handler.administrativeMap();
     const report: ImportReport = { rows: 0, created: 0, unchanged: 0, changed: 0, differences: [], refused: [], dryRun, file: { name: file.name, sha256: file.sha256 }, position: null };
     const job: RowJob = { context: importContext, map, today, effectiveOn, dryRun, fileName: file.name, columnOf, report };

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { ImportFileRefused } from './import-errors';
 
 /*
@@ -80,11 +79,13 @@ export function isEmptyCell(cell: unknown): boolean {
 
 async function* readXlsx(path: string, limits: ReadLimits): AsyncGenerator<FileRow> {
   await checkZip(path, limits);
+  // Loaded on first use: every cli command and the api load this library, and exceljs takes a third of a second.
+  const { default: ExcelJS } = await import('exceljs');
   // Styles are read so that a date cell comes as a Date; shared strings are cached (bounded by the check above).
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   try {
     for await (const worksheet of reader) {
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+      for await (const row of worksheet as AsyncIterable<import('exceljs').Row>) {
         // row.values is 1-based (index 0 empty): cell A is values[1].
         const values = Array.isArray(row.values) ? row.values.slice(1) : [];
         yield { row: row.number, cells: values };
