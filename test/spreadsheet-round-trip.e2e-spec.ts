@@ -66,5 +66,9 @@ describe('export → import round trip (issue 17)', () => {
     // Not a comparison of empty answers: four cooperatives (the dissolved one gone, the suspended one kept), one dormant group.
     expect(expected.metrics).toMatchObject({ cooperatives: 4, cooperative_groups: 1, suspended_cooperatives: 1 });
     expect(await progress(target, report.position)).toEqual(expected);
+
+    // Back into the instance it came from: every row is recorded as it is, nothing is created.
+    const again = await fetch(new URL(`/api/imports?fileName=export.${format}`, source.api.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${source.api.adminToken}`, 'content-type': contentType }, body: file });
+    expect(await again.json()).toMatchObject({ rows: 6, created: 0, unchanged: 6, differences: [], refused: [], position: null });
   }, 120_000);
 });
