@@ -208,6 +208,8 @@ describe('admin UI: answers an official can trust at a glance', () => {
     await page.getByLabel('Lĩnh vực').selectOption('agriculture');
     await page.getByLabel('Ngày đăng ký').fill('15/03/2024');
     await page.getByLabel('Số thành viên').fill('7');
+    await page.getByLabel('Tổng số cán bộ quản lý').fill('5');
+    await page.getByLabel('Trong đó tốt nghiệp cao đẳng, đại học').fill('2');
     // Unknown is the default; one flag answered yes, one no.
     expect(await page.getByLabel('Ứng dụng công nghệ cao').inputValue()).toBe('');
     await page.getByLabel('Giám đốc được đào tạo sơ cấp nghề giám đốc').selectOption('false');
@@ -216,7 +218,7 @@ describe('admin UI: answers an official can trust at a glance', () => {
     await page.waitForURL(/#\/organizations\/[0-9a-f-]{36}/, { timeout: 20_000 });
     const id = /organizations\/([0-9a-f-]{36})/.exec(page.url())![1];
     const state = await get<Record<string, unknown>>(`/api/organizations/${id}`);
-    expect(state).toMatchObject({ directorTrained: false, valueChain: true, highTech: null, enterpriseLinked: null, digitalAdoption: null });
+    expect(state).toMatchObject({ directorTrained: false, valueChain: true, highTech: null, enterpriseLinked: null, digitalAdoption: null, managers: { total: 5, withDegree: 2 } });
 
     const shown = page.getByTestId('organization-state');
     await expectVisible(shown);
@@ -229,11 +231,12 @@ describe('admin UI: answers an official can trust at a glance', () => {
     await page.getByTestId('organization-details').locator('summary').click();
     expect(await page.getByTestId('organization-details').innerText()).toContain(id);
 
-    // A profile change sets a known flag back to unknown (null), and leaves the others as they are.
+    // A profile change sets a known flag and the manager figures back to unknown (null), and leaves the others as they are.
     await page.getByRole('button', { name: 'Cập nhật hồ sơ' }).click();
     const form = page.locator('form.org-command');
     await form.getByLabel('Ngày hiệu lực').fill('01/06/2024');
     await form.getByLabel('Tham gia liên kết chuỗi giá trị').selectOption('null');
+    await form.getByLabel('Số cán bộ quản lý: chưa rõ (xoá số đã ghi)').check();
     await form.getByRole('button', { name: 'Ghi nhận' }).click();
     await expectVisible(page.getByText('Đã ghi nhận: Cập nhật hồ sơ.'));
     // The read model applies the change shortly after the command's answer.
@@ -242,7 +245,7 @@ describe('admin UI: answers an official can trust at a glance', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
       changed = await get<Record<string, unknown>>(`/api/organizations/${id}`);
     }
-    expect(changed).toMatchObject({ directorTrained: false, valueChain: null, highTech: null });
+    expect(changed).toMatchObject({ directorTrained: false, valueChain: null, highTech: null, managers: null });
     expect(errors).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { apiPath } from '../../api/paths';
 import { useProvincesOn } from '../../api/administrative-map';
 import { LIMITS, PROFILE_FLAG_NAMES, RATINGS, type HistoryEntry, type OrganizationAsOf } from '../../api/types';
 import { DateInput } from '../../components/DateInput';
-import { FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
+import { FormCheckbox, FormNumber, FormProblem, FormSelect, FormText, type FormErrors } from '../../components/FormFields';
 import { formatDate, todayInVietnam } from '../../i18n/format';
 import type { Translate } from '../../i18n/i18n';
 import { useApi } from '../../session/session';
@@ -208,6 +208,8 @@ export function ProfileForm(props: CommandProps) {
       effectiveOn: '',
       'managers.total': '',
       'managers.withDegree': '',
+      /** Sets the manager figures back to unknown (managers: null). */
+      managersUnknown: false,
       ...(Object.fromEntries(PROFILE_FLAG_NAMES.map((flag) => [flag, ''])) as Record<(typeof PROFILE_FLAG_NAMES)[number], FlagChoice>),
     },
     form,
@@ -220,21 +222,22 @@ export function ProfileForm(props: CommandProps) {
       return choice === '' ? [] : [[flag, FLAG_VALUE[choice]]];
     }),
   );
-  const managersGiven = total.trim() !== '' || withDegree.trim() !== '';
+  const managersUnknown = f.values.managersUnknown;
+  const managersGiven = !managersUnknown && (total.trim() !== '' || withDegree.trim() !== '');
   const validate = (): FormErrors => {
     const found: FormErrors = { effectiveOn: dateProblem(t, effectiveOn, lifetime(organization)) ?? '' };
     if (managersGiven) {
       found['managers.total'] = integerProblem(t, total, 0) ?? '';
       found['managers.withDegree'] =
         integerProblem(t, withDegree, 0) ?? (total.trim() !== '' && Number(withDegree) > Number(total) ? t('form.withDegree') : '');
-    } else if (Object.keys(chosenFlags).length === 0) {
+    } else if (!managersUnknown && Object.keys(chosenFlags).length === 0) {
       found.managers = t('form.atLeastOne');
     }
     return found;
   };
   const body = {
     effectiveOn,
-    ...(managersGiven ? { managers: { total: parseInteger(total), withDegree: parseInteger(withDegree) } } : {}),
+    ...(managersUnknown ? { managers: null } : managersGiven ? { managers: { total: parseInteger(total), withDegree: parseInteger(withDegree) } } : {}),
     ...chosenFlags,
   };
   return (
@@ -255,6 +258,17 @@ export function ProfileForm(props: CommandProps) {
           hint={t('current', { value: organization.managers ? t('field.managers.value', { ...organization.managers }) : t('unknown') })}
         />
         <FormNumber {...f.bind('managers.withDegree', { clears: ['managers'] })} label={t('field.managers.withDegree')} min={0} />
+        {organization.managers ? (
+          <FormCheckbox
+            name="managersUnknown"
+            label={t('form.managersUnknown')}
+            checked={managersUnknown}
+            onChange={(checked) => {
+              f.set('managersUnknown', checked);
+              form.clear('managers', 'managers.total', 'managers.withDegree');
+            }}
+          />
+        ) : null}
         {PROFILE_FLAG_NAMES.map((flag) => (
           <FormSelect
             key={flag}
