@@ -268,6 +268,8 @@ describe('admin UI in a real browser', () => {
     await page.goto(`${api.baseUrl}/#/`);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
+    // The screenshot shows the answer, not the loading state: the targets' summary first, on a narrow screen too.
+    await expectVisible(page.getByTestId('target-summary'));
     await page.screenshot({ path: screenshotPath('dashboard-narrow'), fullPage: true });
   });
 
