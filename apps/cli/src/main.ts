@@ -42,7 +42,7 @@ commands:
                re-apply the events the projector quarantined (could not apply, or held behind one of
                their stream) after a fix (an upcaster or a read-model change in a new release); clears
                those that now apply and prints what it did
-  import <file> [--dry-run] [--apply-changes --effective-on YYYY-MM-DD] [--subject NAME] [--report FILE]
+  import <file> [--dry-run] [--apply-changes --effective-on YYYY-MM-DD] [--subject NAME] [--report FILE] [--concurrency N (default 16)]
                load organizations from the spreadsheet template (XLSX or CSV in UTF-8) through the command
                path, row by row: refused rows are listed by row and column and the others go in; a
                registration number already recorded creates nothing (differences are listed, and recorded as
@@ -290,7 +290,7 @@ function parseReplayFlags(args: string[]): { until: string; into: string; replac
 /** `cli import`: the file through SpreadsheetImport (issue 17), a bar of rows on stderr, the report on stdout. */
 async function importFile(runtime: Awaited<ReturnType<typeof openRuntime>>, args: string[]): Promise<number> {
   let file: string | undefined;
-  const flags: { dryRun: boolean; applyChanges: boolean; effectiveOn?: string; subject: string; report?: string } = { dryRun: false, applyChanges: false, subject: 'system:import' };
+  const flags: { dryRun: boolean; applyChanges: boolean; effectiveOn?: string; subject: string; report?: string; concurrency: number } = { dryRun: false, applyChanges: false, subject: 'system:import', concurrency: 16 };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--dry-run') flags.dryRun = true;
@@ -298,10 +298,12 @@ async function importFile(runtime: Awaited<ReturnType<typeof openRuntime>>, args
     else if (arg === '--effective-on') flags.effectiveOn = args[++i];
     else if (arg === '--subject') flags.subject = args[++i] ?? '';
     else if (arg === '--report') flags.report = args[++i];
+    else if (arg === '--concurrency') flags.concurrency = Number(args[++i]);
     else if (!arg.startsWith('--') && file === undefined) file = arg;
     else throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
   }
   if (!file) throw new Error(`import needs a file\n\n${USAGE}`);
+  if (!Number.isInteger(flags.concurrency) || flags.concurrency < 1 || flags.concurrency > 64) throw new Error('--concurrency needs a whole number from 1 to 64');
   if (!/^[\w.:@-]{1,100}$/.test(flags.subject)) throw new Error('--subject needs a name (letters, digits, . : @ -)');
   // As the api does on start: rows are judged on the map, so the 2025 merger is recorded first (once).
   await seedAdministrativeUnits(runtime.eventStore, runtime.dataDir);
@@ -321,6 +323,7 @@ async function importFile(runtime: Awaited<ReturnType<typeof openRuntime>>, args
         dryRun: flags.dryRun,
         applyChanges: flags.applyChanges,
         effectiveOn: flags.effectiveOn,
+        concurrency: flags.concurrency, // rows in flight; the runtime's pool holds 20 connections
         onProgress: (rows) => {
           bar.setTotal(rows + 1);
           bar.update(rows, { rate: Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001)).toString() });
