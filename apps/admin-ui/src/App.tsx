@@ -2,6 +2,7 @@ import { createHashRouter, RouterProvider } from 'react-router';
 import { Layout } from './layout/Layout';
 import { AuditPage } from './pages/audit/AuditPage';
 import { DashboardPage } from './pages/dashboard/DashboardPage';
+import { ImportPage } from './pages/imports/ImportPage';
 import { OrganizationPage } from './pages/organizations/OrganizationPage';
 import { OrganizationsPage } from './pages/organizations/OrganizationsPage';
 import { RegisterPage } from './pages/organizations/RegisterPage';
@@ -18,6 +19,7 @@ const router = createHashRouter([
       { path: 'organizations', element: <OrganizationsPage /> },
       { path: 'organizations/new', element: <RegisterPage /> },
       { path: 'organizations/:id', element: <OrganizationPage /> },
+      { path: 'imports', element: <ImportPage /> },
       { path: 'audit', element: <AuditPage /> },
     ],
   },

@@ -63,6 +63,11 @@ export class ApiClient {
     return result;
   }
 
+  /** A write sent outside `command` (an import, sent with upload progress): the next queries wait for it too. */
+  notePosition(position: string): void {
+    this.minPosition = position;
+  }
+
   /**
    * A file the API streams (an export): its bytes and the name its Content-Disposition gives. With
    * the token and `minPosition` like any query, so it cannot be a plain link.

@@ -11,6 +11,7 @@ export function Layout() {
     { to: '/', label: t('nav.dashboard'), allowed: can('progress:read'), end: true },
     { to: '/organizations', label: t('nav.organizations'), allowed: can('organizations:read'), end: true },
     { to: '/organizations/new', label: t('nav.register'), allowed: can('organizations:write'), end: true },
+    { to: '/imports', label: t('nav.import'), allowed: can('organizations:write'), end: true },
     { to: '/audit', label: t('nav.audit'), allowed: can('audit:read'), end: false },
   ];
   return (

@@ -1,0 +1,158 @@
+/// <reference lib="dom" />
+// page.waitForFunction runs its function in the browser.
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ApiProcess } from '../support/api-process';
+import { cooperative, freshRegistrationNumber } from '../support/fixtures';
+import { httpClient } from '../support/http';
+import { eventCount, startTestApi, type TestApi } from '../support/test-api';
+import { collectPageErrors, launchBrowser, screenshotPath, signIn } from './support/browser';
+
+/** The template's headers as issue 17 writes them (not read from the code under test). */
+const HEADERS = ['Loại hình', 'Tên', 'Số đăng ký', 'Mã tỉnh', 'Mã tỉnh cũ', 'Lĩnh vực', 'Ngày đăng ký', 'Số thành viên', 'Xếp loại', 'Năm xếp loại', 'Ngày xếp loại', 'Tình trạng', 'Ngày tình trạng'];
+
+/** A workbook built here with exceljs, as a province's own spreadsheet would be. */
+async function workbook(rows: unknown[][]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Danh sách');
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/**
+ * The import page of the admin UI in a real browser (Debian's Chromium, playwright-core, issue 17):
+ * a registrar chooses a workbook with one bad row, reads the dry run's report by row and column
+ * (nothing written yet), confirms, and the dashboard's cooperatives count grows by the good rows.
+ */
+describe('admin UI import page in a real browser', () => {
+  let started: TestApi;
+  let api: ApiProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const recorded = freshRegistrationNumber('HTX');
+
+  beforeAll(async () => {
+    started = await startTestApi('e2e_ui_import');
+    api = started.api;
+    const http = httpClient(api.baseUrl, { token: api.adminToken });
+    // Recorded before the import, with 12 members: the file says 20 (a difference, not a change).
+    expect((await http.post('/api/organizations', cooperative({ name: 'Hợp tác xã Hòn Đất', registrationNumber: recorded, memberCount: 12 }))).status).toBe(201);
+    expect((await http.get('/api/organizations?provinceCode=91')).body.items).toHaveLength(1);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await started?.stop();
+  });
+
+  async function openAs(token: string): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signIn(page, api.baseUrl, token);
+    return { page, errors };
+  }
+
+  /** The dashboard's cooperatives count once it has settled (the first answer may be replaced). */
+  async function cooperativesOnDashboard(page: Page, expected?: number): Promise<number> {
+    const metric = page.getByTestId('metric-cooperatives');
+    await metric.waitFor({ timeout: 20_000 });
+    let previous = '';
+    for (let attempt = 0; attempt < 80; attempt++) {
+      const text = (await metric.innerText()).trim();
+      const value = Number(text.replace(/\D/g, ''));
+      if (/\d/.test(text) && (expected === undefined ? text === previous : value === expected)) return value;
+      previous = text;
+      await page.waitForTimeout(250);
+    }
+    throw new Error(`the dashboard shows ${previous} cooperatives${expected === undefined ? '' : `, not ${expected}`}`);
+  }
+
+  it('lets a registrar upload a workbook, see its bad row by row and column in a dry run, confirm, and the dashboard counts move', async () => {
+    const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/?province=91`);
+    const before = await cooperativesOnDashboard(page);
+    expect(before).toBe(1);
+
+    const file = await workbook([
+      HEADERS,
+      ['Hợp tác xã', 'Hợp tác xã Tân Hiệp Nhập', freshRegistrationNumber('HTX'), '91', '', 'Nông nghiệp', '15/03/2020', 12, 'Tốt', 2024, '20/12/2024', 'Đang hoạt động', ''],
+      // A spreadsheet date cell, not text.
+      ['Hợp tác xã', 'Hợp tác xã Thủy sản Rạch Giá', freshRegistrationNumber('HTX'), '91', '', 'Thủy sản', new Date(Date.UTC(2021, 0, 4)), 9, '', '', '', '', ''],
+      // The bad row (spreadsheet row 4): fewer members than a cooperative's minimum of 5.
+      ['Hợp tác xã', 'Hợp tác xã thiếu thành viên', freshRegistrationNumber('HTX'), '91', '', 'Nông nghiệp', '01/06/2022', 3, '', '', '', '', ''],
+      // Already recorded with 12 members.
+      ['Hợp tác xã', 'Hợp tác xã Hòn Đất', recorded, '91', '', 'Nông nghiệp', '01/03/2020', 20, '', '', '', '', ''],
+    ]);
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Nhập từ tệp' }).click();
+    await page.getByRole('heading', { name: 'Nhập danh sách từ tệp' }).waitFor();
+    const eventsBefore = await eventCount(started.pool);
+    await page.getByLabel('chọn tệp trên máy').setInputFiles({ name: 'Danh sách HTX 2024.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+
+    // The dry run's report, by row: nothing is written yet.
+    const dry = page.getByTestId('import-dry-run');
+    await dry.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-file').innerText()).toMatch(/^Tệp: Danh sách HTX 2024\.xlsx \(\d+(,\d)? KB\)$/);
+    expect(await dry.getByTestId('import-count-rows').innerText()).toBe('4');
+    expect(await dry.getByTestId('import-count-created').innerText()).toBe('2');
+    expect(await dry.getByTestId('import-count-unchanged').innerText()).toBe('0');
+    expect(await dry.getByTestId('import-count-refused').innerText()).toBe('1');
+    const refused = dry.getByTestId('import-refused').locator('tbody tr');
+    expect(await refused.count()).toBe(1);
+    const cells = await refused.first().locator('td').allInnerTexts();
+    expect(cells[0]).toBe('4');
+    expect(cells[1]).toBe('Số thành viên');
+    expect(cells[2]).toContain('Số thành viên dưới mức tối thiểu');
+    expect(cells[3]).toBe('BELOW_MINIMUM_MEMBERS');
+    expect(await dry.getByTestId('import-differences').locator('tbody tr').first().locator('td').allInnerTexts()).toEqual(['5', 'Số thành viên', '12', '20']);
+    expect(await eventCount(started.pool)).toBe(eventsBefore);
+    await page.screenshot({ path: screenshotPath('import'), fullPage: true });
+
+    // The same report in English, by the refusal's code.
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await refused.first().locator('td').nth(2).innerText()).toContain('Fewer members than the minimum');
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+
+    await page.getByRole('button', { name: 'Xác nhận nhập' }).click();
+    const result = page.getByTestId('import-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getByRole('status').innerText()).toBe('Đã nhập Danh sách HTX 2024.xlsx: 2 tổ chức mới, 0 đã có không đổi, 1 dòng bị từ chối.');
+    expect(await result.getByTestId('import-count-created').innerText()).toBe('2');
+    expect(await result.getByTestId('import-refused').locator('tbody tr td').first().innerText()).toBe('4');
+
+    // The dashboard counts the two good rows (the bad one and the recorded one add nothing).
+    await result.getByRole('link', { name: 'Xem tiến độ tỉnh' }).click();
+    expect(await cooperativesOnDashboard(page, before + 2)).toBe(before + 2);
+    expect(errors).toEqual([]);
+  });
+
+  it('names the missing column of a file refused as a whole, in the user\'s language, and writes nothing', async () => {
+    const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/imports`);
+    const eventsBefore = await eventCount(started.pool);
+    const csv = `${HEADERS.filter((header) => header !== 'Số đăng ký').join(',')}\nHợp tác xã,HTX Không Số,91,,Nông nghiệp,15/03/2020,12,,,,,\n`;
+    await page.getByLabel('chọn tệp trên máy').setInputFiles({ name: 'thieu-cot.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const refusal = page.getByTestId('import-file-refused');
+    await refusal.waitFor({ timeout: 30_000 });
+    const text = await refusal.innerText();
+    expect(text).toContain('Tệp thiếu cột bắt buộc');
+    expect(text).toContain('Số đăng ký');
+    expect(text).toContain('Không có dòng nào của tệp được ghi.');
+    expect(await page.getByTestId('import-dry-run').count()).toBe(0);
+    expect(await eventCount(started.pool)).toBe(eventsBefore);
+    // A refused upload is a 400 the browser logs as a failed resource; nothing else went wrong.
+    expect(errors.filter((error) => !/Failed to load resource: the server responded with a status of 400/.test(error))).toEqual([]);
+  });
+
+  it('offers an analyst no import link, and the page says the role may not import', async () => {
+    const { page } = await openAs(api.token('analyst'));
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Nhập từ tệp' }).count()).toBe(0);
+    await page.goto(`${api.baseUrl}/#/imports`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).toContain('Vai trò của bạn không được nhập dữ liệu');
+    expect(await page.locator('input[type=file]').count()).toBe(0);
+  });
+});
