@@ -280,6 +280,23 @@ describe('spreadsheet import (issue 17)', () => {
       expect(error.code).toBe('ZIP_TOO_LARGE');
     });
 
+    it('refuses a zip holding an entry its directory does not name (a hidden bomb the check would not inflate)', async () => {
+      const bytes = await readFile(await xlsx([HEADERS, row()]));
+      let eocd = bytes.length - 22;
+      while (bytes.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+      const directoryOffset = bytes.readUInt32LE(eocd + 16);
+      // A local entry (signature, then 10 MB of zeros deflated) slipped in before the directory.
+      const { deflateRawSync } = await import('node:zlib');
+      const hidden = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), deflateRawSync(Buffer.alloc(10 * 1024 * 1024))]);
+      const forged = Buffer.concat([bytes.subarray(0, directoryOffset), hidden, bytes.subarray(directoryOffset)]);
+      forged.writeUInt32LE(directoryOffset + hidden.length, eocd + hidden.length + 16);
+      const file = path.join(dir, 'hidden-entry.xlsx');
+      await writeFile(file, forged);
+      const error = await refusal(file);
+      expect(error.code).toBe('FILE_UNREADABLE');
+      expect(error.message).toContain('does not name');
+    });
+
     it('stops at a long run of empty rows in a sheet of 1,048,576 rows, after taking the rows before it', async () => {
       const file = path.join(dir, 'empty-rows.xlsx');
       const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file });

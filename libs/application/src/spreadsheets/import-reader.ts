@@ -148,22 +148,41 @@ export async function checkZip(path: string, limits: ReadLimits): Promise<void> 
       located.push({ name, method, compressed, declared, offset });
       at += 46 + nameLength + extraLength + commentLength;
     }
-    // The claims may lie: inflate each entry and count what comes out.
+    // The claims may lie: inflate each entry and count what comes out. exceljs reads the zip front to
+    // back by its local headers, so the entries must also tile the file up to the directory: no bytes
+    // (a hidden entry) that the directory does not name and this check would not inflate.
     let inflated = 0;
-    for (const entry of located) {
+    let expectedOffset = 0;
+    for (const entry of [...located].sort((a, b) => a.offset - b.offset)) {
+      if (entry.method !== 0 && entry.method !== 8) throw new ImportFileRefused('FILE_UNREADABLE', `the workbook's zip entry ${entry.name} uses an unknown compression (${entry.method})`);
       const header = Buffer.alloc(30);
       await handle.read(header, 0, 30, entry.offset);
-      if (header.readUInt32LE(0) !== 0x04034b50) throw new ImportFileRefused('FILE_UNREADABLE', `the workbook's zip entry ${entry.name} is damaged`);
+      if (header.readUInt32LE(0) !== 0x04034b50 || header.readUInt16LE(8) !== entry.method) throw new ImportFileRefused('FILE_UNREADABLE', `the workbook's zip entry ${entry.name} is damaged`);
+      if (!(await isDescriptorGap(handle, expectedOffset, entry.offset))) throw new ImportFileRefused('FILE_UNREADABLE', 'the workbook holds data its zip directory does not name');
       const dataStart = entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
       if (dataStart + entry.compressed > size) throw new ImportFileRefused('FILE_UNREADABLE', `the workbook's zip entry ${entry.name} is truncated`);
       const budget = limits.maxInflatedBytes - inflated;
       inflated += entry.method === 0 ? entry.compressed : await inflatedSize(path, dataStart, entry.compressed, budget, entry.name);
-      if (entry.method !== 0 && entry.method !== 8) throw new ImportFileRefused('FILE_UNREADABLE', `the workbook's zip entry ${entry.name} uses an unknown compression (${entry.method})`);
       if (inflated > limits.maxInflatedBytes) throw new ImportFileRefused('ZIP_TOO_LARGE', `the workbook inflates to more than ${mb(limits.maxInflatedBytes)}`);
+      expectedOffset = dataStart + entry.compressed;
     }
+    if (!(await isDescriptorGap(handle, expectedOffset, directoryOffset))) throw new ImportFileRefused('FILE_UNREADABLE', 'the workbook holds data its zip directory does not name');
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Between one entry's data and the next header there may be only the previous entry's data
+ * descriptor: nothing (0 bytes), or 12 bytes, or 16 starting with its signature.
+ */
+async function isDescriptorGap(handle: import('node:fs/promises').FileHandle, from: number, to: number): Promise<boolean> {
+  const gap = to - from;
+  if (gap === 0 || gap === 12) return true;
+  if (gap !== 16) return false;
+  const signature = Buffer.alloc(4);
+  await handle.read(signature, 0, 4, from);
+  return signature.readUInt32LE(0) === 0x08074b50;
 }
 
 /** Inflates a deflated entry, counting bytes; stops (ZIP_TOO_LARGE) once past `budget`. */
