@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // page.waitForFunction runs its function in the browser.
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ApiProcess } from '../support/api-process';
@@ -47,7 +48,7 @@ describe('admin UI import page in a real browser', () => {
   });
 
   async function openAs(token: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
     contexts.push(context);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
@@ -134,9 +135,16 @@ describe('admin UI import page in a real browser', () => {
     await page.goto(`${api.baseUrl}/#/imports`);
     const eventsBefore = await eventCount(started.pool);
     const csv = `${HEADERS.filter((header) => header !== 'Số đăng ký').join(',')}\nHợp tác xã,HTX Không Số,91,,Nông nghiệp,15/03/2020,12,,,,,\n`;
-    await page.getByLabel('chọn tệp trên máy').setInputFiles({ name: 'thieu-cot.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    // Dropped on the page this time, as a file dragged from the desktop.
+    const dropped = await page.evaluateHandle((bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], 'thieu-cot.csv', { type: 'text/csv' }));
+      return transfer;
+    }, [...Buffer.from(csv, 'utf8')]);
+    await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer: dropped });
     const refusal = page.getByTestId('import-file-refused');
     await refusal.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-file').innerText()).toMatch(/^Tệp: thieu-cot\.csv \(\d+ B\)$/);
     const text = await refusal.innerText();
     expect(text).toContain('Tệp thiếu cột bắt buộc');
     expect(text).toContain('Số đăng ký');
@@ -145,6 +153,18 @@ describe('admin UI import page in a real browser', () => {
     expect(await eventCount(started.pool)).toBe(eventsBefore);
     // A refused upload is a 400 the browser logs as a failed resource; nothing else went wrong.
     expect(errors.filter((error) => !/Failed to load resource: the server responded with a status of 400/.test(error))).toEqual([]);
+  });
+
+  it('downloads the empty template from the page: the header row a registrar fills in', async () => {
+    const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/imports`);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.getByRole('button', { name: 'Tải tệp mẫu trống (.xlsx)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
+    const headers = (book.worksheets[0].getRow(1).values as unknown[]).filter((value) => typeof value === 'string');
+    expect(headers).toEqual(expect.arrayContaining(HEADERS));
+    expect(errors).toEqual([]);
   });
 
   it('offers an analyst no import link, and the page says the role may not import', async () => {
