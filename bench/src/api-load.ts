@@ -20,6 +20,8 @@ export interface RunningApi {
   baseUrl: string;
   /** `Authorization` header value of an admin token signed with the api's secret. */
   authorization: string;
+  /** The api's process id (its memory is read from /proc/<pid>). */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startApi(root: string, databaseUrl: string, port: number):
   }
   return {
     baseUrl,
+    pid: child.pid!,
     authorization: `Bearer ${tokens.sign({ role: 'admin', subject: 'bench-load' })}`,
     output: () => output,
     async stop() {

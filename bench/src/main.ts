@@ -31,6 +31,7 @@ import {
 import { Bar, note } from './progress';
 import { summaryLines, writeReport, type AppendRun, type BenchResults, type LatencyFigure } from './report';
 import { msSince, percentile, pick, randomDate, seededRandom, spread } from './stats';
+import { spreadsheetBench } from './spreadsheets';
 import { systemPrincipal } from '@ktt/auth';
 
 /**
@@ -461,7 +462,10 @@ function freePort(): Promise<number> {
   });
 }
 
-main().then(
+// BENCH_ONLY=spreadsheets: the spreadsheet import and export alone (bench/src/spreadsheets.ts, its own clusters and RESULTS file).
+const only = process.env.BENCH_ONLY ?? '';
+if (only !== '' && only !== 'spreadsheets') throw new Error(`BENCH_ONLY must be spreadsheets or unset (got "${only}")`);
+(only === 'spreadsheets' ? spreadsheetBench() : main()).then(
   () => process.exit(0),
   (error) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
