@@ -130,6 +130,69 @@ describe('admin UI import page in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('records the differences of a recorded organization only when asked, as a change effective on the date given', async () => {
+    const http = httpClient(api.baseUrl, { token: api.adminToken });
+    const number = freshRegistrationNumber('HTX');
+    const created = await http.post('/api/organizations', cooperative({ name: 'Hợp tác xã Giồng Riềng', registrationNumber: number, memberCount: 12 }));
+    expect(created.status).toBe(201);
+    const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/imports`);
+    const file = await workbook([HEADERS, ['Hợp tác xã', 'Hợp tác xã Giồng Riềng', number, '91', '', 'Nông nghiệp', '01/03/2020', 30, '', '', '', '', '']]);
+    await page.getByLabel('chọn tệp trên máy').setInputFiles({ name: 'so-thanh-vien.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+
+    const dry = page.getByTestId('import-dry-run');
+    await dry.waitFor({ timeout: 30_000 });
+    expect(await dry.getByTestId('import-differences').locator('tbody tr td').allInnerTexts()).toEqual(['2', 'Số thành viên', '12', '30']);
+    // Nothing new to register, and the differences not asked for: nothing to confirm.
+    const confirm = page.getByRole('button', { name: 'Xác nhận nhập' });
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await page.getByTestId('import-confirm-hint').innerText()).toContain('Không có gì để nhập');
+
+    await page.getByLabel('Ghi nhận các khác biệt thành thay đổi có hiệu lực từ ngày').check();
+    expect(await confirm.isDisabled()).toBe(false);
+    // Without the date the page asks for it and sends nothing.
+    await confirm.click();
+    await page.getByText('Chọn ngày có hiệu lực của các thay đổi.').waitFor();
+    expect(await page.getByTestId('import-result').count()).toBe(0);
+    await page.getByLabel('Ngày có hiệu lực').fill('01/06/2024');
+    await confirm.click();
+
+    const result = page.getByTestId('import-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getByTestId('import-count-changed').innerText()).toBe('1');
+    const organization = await http.get(`/api/organizations/${created.body.id}?asOf=2024-06-01`);
+    expect(organization.body.memberCount).toBe(30);
+    expect((await http.get(`/api/organizations/${created.body.id}?asOf=2024-05-31`)).body.memberCount).toBe(12);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the bytes sent while a file goes up, with its name and size', async () => {
+    const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/imports`);
+    // A slow line (about 64 KB/s up) and a file of some 400 KB: several seconds of upload to watch.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 1024 * 1024, uploadThroughput: 64 * 1024 });
+    const rows = Array.from({ length: 4000 }, (_, index) => ['Tổ hợp tác', `Tổ hợp tác rau sạch số ${index} ${'x'.repeat(40)}`, freshRegistrationNumber('THT'), '91', '', 'Nông nghiệp', '15/03/2020', 4, '', '', '', '', '']);
+    const csv = [HEADERS, ...rows].map((row) => row.join(',')).join('\n');
+    await page.getByLabel('chọn tệp trên máy').setInputFiles({ name: 'lon.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+
+    const progress = page.getByTestId('import-progress');
+    await progress.waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => {
+      const bar = document.querySelector<HTMLProgressElement>('[data-testid="import-progress"] progress');
+      return bar !== null && bar.hasAttribute('value') && bar.value > 0 && bar.value < 1;
+    }, undefined, { timeout: 20_000 });
+    expect(await progress.getByRole('status').innerText()).toMatch(/^Đang gửi tệp lon\.csv \(\d+ KB\): \d+\s?%$/);
+    // While it goes up, the file cannot be swapped for another.
+    expect(await page.getByLabel('chọn tệp trên máy').isDisabled()).toBe(true);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.getByTestId('import-dry-run').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('import-count-created').innerText()).toBe('4.000');
+    expect(await progress.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('names the missing column of a file refused as a whole, in the user\'s language, and writes nothing', async () => {
     const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
     await page.goto(`${api.baseUrl}/#/imports`);
