@@ -108,9 +108,9 @@ describe('spreadsheet import over HTTP (issue 17)', () => {
     const file = await workbook([HEADERS, ['Tổ hợp tác', 'Tổ hợp tác Bình An', number(), '91', '', 'Thủy sản', '2021-01-04', 2, '', '', '', '', '']]);
     const before = await eventCount(started.pool);
 
-    const dry = await post(file, '?dryRun=true');
+    const dry = await post(file, '?dryRun=true', api.adminToken, XLSX, { 'content-disposition': "attachment; filename*=UTF-8''B%C3%A1o%20c%C3%A1o.xlsx" });
 
-    expect(dry.body).toMatchObject({ rows: 1, created: 1, dryRun: true, refused: [] });
+    expect(dry.body).toMatchObject({ rows: 1, created: 1, dryRun: true, refused: [], file: { name: 'Báo cáo.xlsx' } });
     expect(await eventCount(started.pool)).toBe(before);
     expect((await post(file)).body).toMatchObject({ rows: 1, created: 1, dryRun: false });
   });
@@ -136,6 +136,7 @@ describe('spreadsheet import over HTTP (issue 17)', () => {
     expect(encoding).toMatchObject({ status: 400, body: { code: 'ENCODING_NOT_UTF8' } });
 
     expect((await post('{}', '', api.adminToken, 'application/json')).status).toBe(415);
+    expect((await post(await workbook([HEADERS]), '?fileName=a%07b.xlsx')).body).toMatchObject({ status: 400, errors: [{ path: 'fileName' }] });
     expect((await post(await workbook([HEADERS]), '', api.token('analyst'))).status).toBe(403);
     expect((await post(await workbook([HEADERS]), '?applyChanges=true')).body).toMatchObject({ status: 400, errors: [{ path: 'effectiveOn' }] });
   });

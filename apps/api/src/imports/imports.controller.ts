@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Request, Response } from 'express';
 import {
   CSV_MEDIA_TYPE,
@@ -32,7 +32,7 @@ class ImportQueryDto {
   @IsOptional() @IsLocalDate() effectiveOn?: string;
 
   @ApiPropertyOptional({ description: 'the file name recorded with every event (default: from Content-Disposition, else "upload.xlsx" or "upload.csv")' })
-  @IsOptional() @IsString() @Length(1, 200) fileName?: string;
+  @IsOptional() @IsString() @Length(1, 200) @Matches(/^[^\p{Cc}\p{Cs}]+$/u, { message: 'fileName must not hold control characters' }) fileName?: string;
 }
 
 /** Media types by format; Excel on Windows labels a CSV upload application/vnd.ms-excel. */
@@ -76,7 +76,7 @@ export class ImportsController {
       const spooled = await spoolFile(request);
       try {
         if (format === 'xlsx' && (await sniffFormat(spooled.path)) !== 'xlsx') throw new ImportFileRefused('FILE_UNREADABLE', 'the body is not an XLSX workbook (not a zip file)');
-        const name = query.fileName ?? fileNameOf(request) ?? `upload.${format}`;
+        const name = query.fileName?.normalize('NFC') ?? fileNameOf(request) ?? `upload.${format}`;
         return await this.importer.run({ path: spooled.path, format, name, sha256: spooled.sha256 }, context, {
           dryRun: query.dryRun === 'true',
           applyChanges: query.applyChanges === 'true',
@@ -108,6 +108,12 @@ function formatOf(request: Request): SpreadsheetFormat {
   return format;
 }
 
+/** A name as recorded: NFC, no control characters, at most 200 characters; null when nothing is left. */
+function clean(name: string): string | null {
+  const cleaned = name.normalize('NFC').replace(/[\p{Cc}\p{Cs}]/gu, '').trim().slice(0, 200);
+  return cleaned === '' ? null : cleaned;
+}
+
 /** `filename*=UTF-8''…` (RFC 6266) or `filename="…"` of Content-Disposition. */
 function fileNameOf(request: Request): string | null {
   const disposition = request.header('content-disposition');
@@ -115,11 +121,11 @@ function fileNameOf(request: Request): string | null {
   const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
   if (extended) {
     try {
-      return decodeURIComponent(extended[1]!.trim()).slice(0, 200);
+      return clean(decodeURIComponent(extended[1]!));
     } catch {
       return null;
     }
   }
   const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
-  return plain ? plain[1]!.trim().slice(0, 200) : null;
+  return plain ? clean(plain[1]!) : null;
 }
