@@ -45,7 +45,18 @@ const FLAG = {
 
 // @IsOptional lets null through to the domain, which records it as unknown (and checks the flag again).
 class ProfileFlagsDto {
-  @ApiPropertyOptional({ type: ManagersDto, nullable: true, description: 'null (or omitted at registration): unknown; null in a profile change: back to unknown' })
+  // Inline, not a reference: OpenAPI 3.0's `nullable` does not reach into a $ref (or allOf), so null would not match it.
+  @ApiProperty({
+    type: 'object',
+    selfRequired: false,
+    nullable: true,
+    properties: {
+      total: { type: 'integer', minimum: 0, maximum: LIMITS.managers.max },
+      withDegree: { type: 'integer', minimum: 0, maximum: LIMITS.managers.max, description: '0 ≤ withDegree ≤ total' },
+    },
+    required: ['total', 'withDegree'],
+    description: 'null (or omitted at registration): unknown; null in a profile change: back to unknown',
+  })
   @IsOptional() @ValidateNested() @Type(() => ManagersDto) managers?: ManagersDto | null;
   @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() directorTrained?: boolean | null;
   @ApiPropertyOptional(FLAG) @IsOptional() @IsBoolean() valueChain?: boolean | null;
