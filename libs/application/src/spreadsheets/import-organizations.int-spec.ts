@@ -228,6 +228,11 @@ describe('spreadsheet import (issue 17)', () => {
     expect(await importPath(path.join(dir, 'bom.csv'))).toMatchObject({ rows: 1, created: 1, refused: [] });
     expect(await importPath(path.join(dir, 'plain.csv'))).toMatchObject({ rows: 1, created: 1, refused: [] });
     expect((await recorded(a))!.state).toMatchObject({ name: 'HTX Cửu Long; Rạch Giá' });
+    // A quote inside an unquoted field (a hand-made file) is taken as a character, not a broken file.
+    const c = `HTX-${unique()}`;
+    await writeFile(path.join(dir, 'quote.csv'), `${REQUIRED.join(',')}\nHợp tác xã,HTX "Tân Hiệp",${c},91,Nông nghiệp,15/03/2020,9\n`);
+    expect(await importPath(path.join(dir, 'quote.csv'))).toMatchObject({ rows: 1, created: 1, refused: [] });
+    expect((await recorded(c))!.state).toMatchObject({ name: 'HTX "Tân Hiệp"' });
     expect((await recorded(b))!.state).toMatchObject({ kind: 'cooperative_group', sector: 'fisheries' });
   });
 

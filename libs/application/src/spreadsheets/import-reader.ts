@@ -216,7 +216,7 @@ async function* readCsv(path: string, limits: ReadLimits): AsyncGenerator<FileRo
   await requireUtf8(path);
   const delimiter = await detectDelimiter(path);
   const parser = createReadStream(path).pipe(
-    parseCsv({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: false, max_record_size: limits.maxRecordChars, info: true }),
+    parseCsv({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: limits.maxRecordChars, info: true }),
   );
   try {
     for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number; records: number } }>) {
