@@ -183,6 +183,12 @@ describe('spreadsheet import (issue 17)', () => {
     ]);
     expect(await eventCount()).toBe(afterFirst);
 
+    // A dry run of the changes: judged by the domain, answered, not written.
+    expect(await importPath(changed, admin, { applyChanges: true, effectiveOn: '2026-01-01', dryRun: true })).toMatchObject({ changed: 1, refused: [] });
+    expect(await eventCount()).toBe(afterFirst);
+    // A change dated before the registration is refused by the domain, on the row.
+    expect((await importPath(changed, admin, { applyChanges: true, effectiveOn: '2019-01-01' })).refused).toEqual([expect.objectContaining({ row: 2, code: 'BEFORE_REGISTRATION' })]);
+    expect(await eventCount()).toBe(afterFirst);
     const applied = await importPath(changed, admin, { applyChanges: true, effectiveOn: '2026-01-01' });
     expect(applied).toMatchObject({ changed: 1, refused: [] });
     const { history } = (await recorded(number))!;
