@@ -166,7 +166,7 @@ describe('admin UI import page in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows the bytes sent while a file goes up, with its name and size', async () => {
+  it('shows the bytes sent while a file goes up, with its name and size, for the dry run and for the confirmed import', async () => {
     const { page, errors } = await openAs(api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
     await page.goto(`${api.baseUrl}/#/imports`);
     // A slow line (about 64 KB/s up) and a file of some 400 KB: several seconds of upload to watch.
@@ -190,6 +190,17 @@ describe('admin UI import page in a real browser', () => {
     await page.getByTestId('import-dry-run').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('import-count-created').innerText()).toBe('4.000');
     expect(await progress.count()).toBe(0);
+
+    // Confirmed, the file goes up again: the progress shows by the Confirm button, which waits.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 1024 * 1024, uploadThroughput: 64 * 1024 });
+    const confirm = page.getByRole('button', { name: 'Xác nhận nhập' });
+    await confirm.click();
+    await page.getByTestId('import-dry-run').getByTestId('import-progress').waitFor({ timeout: 10_000 });
+    expect(await confirm.isDisabled()).toBe(true);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    const result = page.getByTestId('import-result');
+    await result.waitFor({ timeout: 120_000 });
+    expect(await result.getByTestId('import-count-created').innerText()).toBe('4.000');
     expect(errors).toEqual([]);
   });
 

@@ -24,7 +24,8 @@ export function ImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // A failure, and whether it was the dry run's (shown by the file) or the confirmed import's (by the Confirm button).
+  const [error, setError] = useState<{ error: unknown; dryRun: boolean } | null>(null);
   const [dry, setDry] = useState<ImportReport | null>(null);
   const [done, setDone] = useState<ImportReport | null>(null);
   const [applyChanges, setApplyChanges] = useState(false);
@@ -35,8 +36,18 @@ export function ImportPage() {
   const resultRef = useRef<HTMLHeadingElement>(null);
   const inputId = useId();
 
-  // Leaving the page stops an upload under way (its answer would land on nothing).
+  // Leaving the page stops a dry run under way (it writes nothing, and its answer would land on nothing).
+  // A confirmed import is not stopped: once its file is up the server goes on whatever the page does,
+  // and its answer still tells the client where the dashboard must read from.
   useEffect(() => () => abort.current?.abort(), []);
+  // Closing the tab during a confirmed import would lose its result: the browser asks first.
+  const importing = busy !== null && !busy.dryRun;
+  useEffect(() => {
+    if (!importing) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [importing]);
   // The outcome takes the focus, so a screen reader reads it and the keyboard continues from there.
   useEffect(() => {
     if ((dry || done) && !busy) resultRef.current?.focus();
@@ -55,7 +66,7 @@ export function ImportPage() {
 
   const send = async (chosen: File, dryRun: boolean) => {
     const controller = new AbortController();
-    abort.current = controller;
+    if (dryRun) abort.current = controller;
     setError(null);
     setBusy({ dryRun, progress: { sent: 0, total: chosen.size, processing: false }, startedAt: Date.now() });
     try {
@@ -76,7 +87,7 @@ export function ImportPage() {
         setDone(report);
       }
     } catch (caught) {
-      if (!(caught instanceof DOMException && caught.name === 'AbortError')) setError(caught);
+      if (!(caught instanceof DOMException && caught.name === 'AbortError')) setError({ error: caught, dryRun });
     } finally {
       if (abort.current === controller) abort.current = null;
       setBusy(null);
@@ -140,8 +151,8 @@ export function ImportPage() {
               {fileError}
             </p>
           ) : null}
-          {busy && file ? <Progress busy={busy} file={file} /> : null}
-          <ImportProblem error={error} />
+          {busy?.dryRun && file ? <Progress busy={busy} file={file} /> : null}
+          <ImportProblem error={error?.dryRun ? error.error : null} />
         </section>
       ) : null}
 
@@ -163,6 +174,8 @@ export function ImportPage() {
           <p className="hint" data-testid="import-confirm-hint">
             {nothingToDo ? t('confirm.nothing') : t('confirm.hint', { created: dry.created, refused: refusedRows(dry) })}
           </p>
+          {busy && !busy.dryRun && file ? <Progress busy={busy} file={file} /> : null}
+          <ImportProblem error={error && !error.dryRun ? error.error : null} />
           <div className="import-actions">
             <button type="button" className="primary" onClick={confirm} disabled={busy !== null || nothingToDo} aria-busy={busy !== null && !busy.dryRun}>
               {t('confirm.button')}
@@ -203,6 +216,18 @@ export function ImportPage() {
 function DropZone({ inputId, disabled, onFile }: { inputId: string; disabled: boolean; onFile(file: File | undefined): void }) {
   const t = useT(messages);
   const [over, setOver] = useState(false);
+  // A file dropped beside the zone would make the browser open it in place of the app (and forget the report).
+  useEffect(() => {
+    const keep = (event: globalThis.DragEvent) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    window.addEventListener('dragover', keep);
+    window.addEventListener('drop', keep);
+    return () => {
+      window.removeEventListener('dragover', keep);
+      window.removeEventListener('drop', keep);
+    };
+  }, []);
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
