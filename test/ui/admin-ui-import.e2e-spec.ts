@@ -241,6 +241,39 @@ describe('admin UI import page in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('fits a 375 px wide screen with a report on it and labels every control', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'vi-VN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signIn(page, api.baseUrl, api.token('registrar', ['91'], 'so-kh-dt-kien-giang'));
+    await page.goto(`${api.baseUrl}/#/imports`);
+    const file = await workbook([
+      HEADERS,
+      ['Hợp tác xã', 'Hợp tác xã Vĩnh Hòa Hưng Nam', freshRegistrationNumber('HTX'), '91', '', 'Lĩnh vực không có', '15/03/2020', 12, '', '', '', '', ''],
+      ['Hợp tác xã', 'Hợp tác xã Vĩnh Hòa Hưng Bắc', recorded, '91', '', 'Nông nghiệp', '01/03/2020', 25, '', '', '', '', ''],
+    ]);
+    await page.getByLabel('chọn tệp trên máy').setInputFiles({ name: 'mot-ten-tep-rat-dai-cua-so-ke-hoach-dau-tu-tinh-kien-giang-2024.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+    await page.getByTestId('import-differences').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-refused').locator('tbody tr td').nth(1).innerText()).toBe('Lĩnh vực');
+    // The report took the focus, so the keyboard goes on from it.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Kết quả chạy thử (chưa ghi gì)');
+    await page.getByLabel('Ghi nhận các khác biệt thành thay đổi có hiệu lực từ ngày').check();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow <= 1 ? 'none' : `${overflow}px`).toBe('none');
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter((element) => {
+          const id = element.id;
+          const byFor = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
+          return !byFor && !element.closest('label') && !element.getAttribute('aria-label') && !element.getAttribute('aria-labelledby');
+        })
+        .map((element) => element.outerHTML.slice(0, 120)),
+    );
+    expect(unlabelled).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('offers an analyst no import link, and the page says the role may not import', async () => {
     const { page } = await openAs(api.token('analyst'));
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Nhập từ tệp' }).count()).toBe(0);
