@@ -197,7 +197,9 @@ export function DashboardPage() {
         </p>
       ) : null}
 
-      {data && nothingRecorded ? (
+      {data && nothingRecorded === 'checking' ? (
+        <p aria-live="polite">{t('state.loading')}</p>
+      ) : data && nothingRecorded ? (
         <div className="card dashboard-nothing" role="status" data-testid="nothing-recorded">
           <p>
             <strong>{t('knownAt.nothing', { knownAt: formatTimestamp(data.knownAt) })}</strong>

@@ -28,7 +28,7 @@ function noOrganization(metrics: Partial<Record<string, number | null>>): boolea
  * dissolved before knownAt would also read as "nothing recorded": the audit trail would tell, but
  * only auditors may read it.)
  */
-export function useNothingRecorded(progress: ProgressAnswer | undefined, knownAt: string): boolean {
+export function useNothingRecorded(progress: ProgressAnswer | undefined, knownAt: string): boolean | 'checking' {
   const api = useApi();
   const suspect = Boolean(knownAt && progress && !progress.future && progress.knownAt && noOrganization(progress.metrics));
   const asked = suspect ? progress!.knownAt! : null;
@@ -37,6 +37,8 @@ export function useNothingRecorded(progress: ProgressAnswer | undefined, knownAt
     [api, asked],
   );
   const plans = useQuery(() => (asked ? api.get<PlanState[]>('/api/plans', { knownAt: asked }) : Promise.resolve(undefined)), [api, asked]);
-  if (!suspect || !national.data || !plans.data) return false;
+  if (!suspect || national.error || plans.error) return false;
+  // Until both answers are in, the page shows neither zeros nor the notice.
+  if (!national.data || !plans.data) return 'checking';
   return noOrganization(national.data.metrics) && plans.data.length === 0;
 }
