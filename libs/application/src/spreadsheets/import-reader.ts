@@ -79,10 +79,9 @@ export function isEmptyCell(cell: unknown): boolean {
 
 async function* readXlsx(path: string, limits: ReadLimits): AsyncGenerator<FileRow> {
   await checkZip(path, limits);
-  // Loaded on first use: every cli command and the api load this library, and exceljs takes a third of a second.
-  const { default: ExcelJS } = await import('exceljs');
+  const Reader = await utf8WorkbookReader();
   // Styles are read so that a date cell comes as a Date; shared strings are cached (bounded by the check above).
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new Reader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   try {
     for await (const worksheet of reader) {
       for await (const row of worksheet as AsyncIterable<import('exceljs').Row>) {
@@ -97,6 +96,54 @@ async function* readXlsx(path: string, limits: ReadLimits): AsyncGenerator<FileR
     if (error instanceof ImportFileRefused) throw error;
     throw new ImportFileRefused('FILE_UNREADABLE', `the workbook could not be read: ${(error as Error).message}`);
   }
+}
+
+type ExcelJSModule = typeof import('exceljs');
+let readerClass: Promise<ExcelJSModule['stream']['xlsx']['WorkbookReader']> | null = null;
+
+/**
+ * exceljs 4.4.0's streaming reader decodes each inflated chunk of a part on its own
+ * (utils/parse-sax.js), so a Vietnamese letter (2–3 bytes in UTF-8) cut by a chunk boundary becomes
+ * U+FFFD: about 1 row in 8,000 of a national file lost a letter of its name, kind or sector. This
+ * subclass hands the parser text decoded across chunks: the parts it reads as streams are set to
+ * UTF-8 (a stream's decoder keeps a cut letter for the next chunk), and a worksheet (read from the
+ * zip or from exceljs's temporary copy) is decoded by one streaming TextDecoder. Only the pinned
+ * version's internal methods are touched; the import spec reads letters across many chunk boundaries.
+ * Loaded on first use: the api and every cli command load this library, and exceljs takes a third of a second.
+ */
+function utf8WorkbookReader(): Promise<ExcelJSModule['stream']['xlsx']['WorkbookReader']> {
+  readerClass ??= import('exceljs').then(({ default: ExcelJS }) => {
+    const Base = ExcelJS.stream.xlsx.WorkbookReader;
+    class Utf8WorkbookReader extends Base {}
+    const base = Base.prototype as unknown as Record<string, (this: unknown, ...args: unknown[]) => unknown>;
+    const own = Utf8WorkbookReader.prototype as unknown as Record<string, (this: unknown, ...args: unknown[]) => unknown>;
+    for (const name of ['_parseRels', '_parseWorkbook', '_parseStyles', '_parseSharedStrings']) {
+      const original = base[name];
+      if (typeof original !== 'function') throw new Error(`exceljs changed: WorkbookReader.${name} is gone (see import-reader.ts)`);
+      own[name] = function (this: unknown, entry: unknown, ...rest: unknown[]) {
+        (entry as { setEncoding?: (encoding: string) => void }).setEncoding?.('utf8');
+        return original.call(this, entry, ...rest);
+      };
+    }
+    const parseWorksheet = base._parseWorksheet;
+    if (typeof parseWorksheet !== 'function') throw new Error('exceljs changed: WorkbookReader._parseWorksheet is gone (see import-reader.ts)');
+    own._parseWorksheet = function (this: unknown, iterator: unknown, sheetNo: unknown) {
+      return parseWorksheet.call(this, decodedUtf8(iterator as AsyncIterable<Buffer | string>), sheetNo);
+    };
+    return Utf8WorkbookReader;
+  });
+  return readerClass;
+}
+
+/** Chunks of bytes as text, a letter cut between two chunks kept whole. */
+async function* decodedUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
 /**
