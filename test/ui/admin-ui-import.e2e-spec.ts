@@ -2,6 +2,7 @@
 // page.waitForFunction runs its function in the browser.
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ApiProcess } from '../support/api-process';
 import { cooperative, freshRegistrationNumber } from '../support/fixtures';
@@ -111,6 +112,17 @@ describe('admin UI import page in a real browser', () => {
     expect(await dry.getByTestId('import-differences').locator('tbody tr').first().locator('td').allInnerTexts()).toEqual(['5', 'Số thành viên', '12', '20']);
     expect(await eventCount(started.pool)).toBe(eventsBefore);
     await page.screenshot({ path: screenshotPath('import'), fullPage: true });
+
+    // The report by row, to keep beside the spreadsheet while correcting it.
+    const [download] = await Promise.all([page.waitForEvent('download'), dry.getByRole('button', { name: 'Tải báo cáo theo dòng (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toBe('Danh sách HTX 2024-bao-cao.csv');
+    const records = parse(readFileSync((await download.path())!), { bom: true }) as string[][];
+    expect(records.map((record) => record.slice(0, 4))).toEqual([
+      ['Loại', 'Dòng', 'Cột', 'Mã lỗi'],
+      ['Từ chối', '4', 'Số thành viên', 'BELOW_MINIMUM_MEMBERS'],
+      ['Khác biệt', '5', 'Số thành viên', ''],
+    ]);
+    expect(records[2].slice(5)).toEqual(['12', '20']);
 
     // The same report in English, by the refusal's code.
     await page.getByRole('button', { name: 'English' }).click();

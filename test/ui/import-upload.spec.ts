@@ -1,4 +1,6 @@
-import { CSV_TYPE, formatSize, mediaTypeOf, XLSX_TYPE } from '../../apps/admin-ui/src/pages/imports/upload';
+import { parse } from 'csv-parse/sync';
+import { reportCsv } from '../../apps/admin-ui/src/pages/imports/report-csv';
+import { CSV_TYPE, formatSize, mediaTypeOf, XLSX_TYPE, type ImportReport } from '../../apps/admin-ui/src/pages/imports/upload';
 
 /**
  * What the import page sends as the body's Content-Type, and how it names a file's size: browsers
@@ -28,5 +30,35 @@ describe('the import upload', () => {
     expect(formatSize(6_900, 'en')).toBe('6.7 KB');
     expect(formatSize(150 * 1024, 'vi')).toBe('150 KB');
     expect(formatSize(2.5 * 1024 * 1024, 'vi')).toBe('2,5 MB');
+  });
+});
+
+describe('the report by row as CSV', () => {
+  const words = { headers: ['Loại', 'Dòng', 'Cột', 'Mã lỗi', 'Lý do', 'Đã ghi nhận', 'Trong tệp'] as const, refused: 'Từ chối', difference: 'Khác biệt', wholeRow: '(cả dòng)' };
+  const report: ImportReport = {
+    rows: 9,
+    created: 5,
+    unchanged: 1,
+    changed: 0,
+    dryRun: true,
+    file: { name: 'a.xlsx', sha256: '0'.repeat(64) },
+    position: null,
+    refused: [
+      { row: 7, column: 'Tên', code: 'INVALID_VALUE', message: 'The value is not valid', messages: { vi: 'Giá trị không hợp lệ (Tên): "x, y"', en: 'The value is not valid' } },
+      { row: 3, column: null, code: 'INCONSISTENT_ROW', message: 'The values of the row contradict each other' },
+    ],
+    differences: [{ row: 5, column: 'Tên', recorded: 'HTX Cũ', file: '=HYPERLINK("http://example.com")' }],
+  };
+
+  it('lists refusals and differences by row, in the user\'s language, readable by a CSV parser after its byte-order mark', () => {
+    const text = reportCsv(report, 'vi', { ...words, headers: [...words.headers] });
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const records = parse(text, { bom: true }) as string[][];
+    expect(records).toEqual([
+      [...words.headers],
+      ['Từ chối', '3', '(cả dòng)', 'INCONSISTENT_ROW', 'The values of the row contradict each other', '', ''],
+      ['Khác biệt', '5', 'Tên', '', '', 'HTX Cũ', `'=HYPERLINK("http://example.com")`],
+      ['Từ chối', '7', 'Tên', 'INVALID_VALUE', 'Giá trị không hợp lệ (Tên): "x, y"', '', ''],
+    ]);
   });
 });

@@ -1,7 +1,9 @@
 import { formatDate, formatNumber } from '../../i18n/format';
 import { useLocale, useT, type Translate } from '../../i18n/i18n';
 import { messages } from './messages';
+import { reportCsv } from './report-csv';
 import type { ImportReport, ImportValue } from './upload';
+import type { Locale } from '../../i18n/types';
 
 /** Rows shown per table: a national file can refuse thousands; the first ones say what to correct. */
 const SHOWN = 500;
@@ -27,6 +29,14 @@ export function ImportReportView({ report }: { report: ImportReport }) {
         <Count label={t('count.differences')} value={number(new Set(differences.map((difference) => difference.row)).size)} name="differences" />
         <Count label={t('count.refused')} value={number(refusedRows)} name="refused" warn={refusedRows > 0} />
       </dl>
+
+      {refused.length + differences.length > 0 ? (
+        <p>
+          <button type="button" className="secondary" onClick={() => download(report, locale, t)} data-testid="import-report-csv">
+            {t('csv.download')}
+          </button>
+        </p>
+      ) : null}
 
       <h3>{t('refused.heading', { n: number(refusedRows) })}</h3>
       {refused.length === 0 ? (
@@ -119,4 +129,22 @@ function valueText(t: Translate, value: ImportValue): string {
     if (word !== key) return word;
   }
   return value;
+}
+
+/** Saves the report by row as `<file>-bao-cao.csv` (built here from the answer: nothing is asked of the server again). */
+function download(report: ImportReport, locale: Locale, t: Translate): void {
+  const text = reportCsv(report, locale, {
+    headers: [t('csv.kind'), t('col.row'), t('col.column'), t('col.code'), t('col.reason'), t('col.recorded'), t('col.file')],
+    refused: t('csv.refused'),
+    difference: t('csv.difference'),
+    wholeRow: t('column.whole'),
+  });
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${report.file.name.replace(/\.(xlsx|csv)$/i, '')}-${locale === 'vi' ? 'bao-cao' : 'report'}.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

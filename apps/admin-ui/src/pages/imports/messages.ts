@@ -69,6 +69,10 @@ export const messages: Messages = {
     'refusal.UNSUPPORTED_MEDIA_TYPE': 'Chỉ nhận tệp .xlsx hoặc .csv.',
     'refusal.nothingWritten': 'Không có dòng nào của tệp được ghi.',
     'problem.details': 'Chi tiết kỹ thuật',
+    'csv.download': 'Tải báo cáo theo dòng (CSV)',
+    'csv.kind': 'Loại',
+    'csv.refused': 'Từ chối',
+    'csv.difference': 'Khác biệt',
   },
   en: {
     heading: 'Import from a file',
@@ -138,5 +142,9 @@ export const messages: Messages = {
     'refusal.UNSUPPORTED_MEDIA_TYPE': 'Only .xlsx and .csv files are taken.',
     'refusal.nothingWritten': 'Nothing of the file was written.',
     'problem.details': 'Technical details',
+    'csv.download': 'Download the report by row (CSV)',
+    'csv.kind': 'Kind',
+    'csv.refused': 'Refused',
+    'csv.difference': 'Difference',
   },
 };
