@@ -96,8 +96,9 @@ function isMet(target: Target, aim: number, actual: number): boolean {
       // A count aims at value + 1 (aimOf); a share must pass the value itself.
       return isShareMetric(target.metric) ? actual > aim : actual >= aim;
     case 'approximately':
-      // "khoảng": within 5 % below the value counts; above it always does.
-      return actual >= 0.95 * aim;
+      // "khoảng": within 5 % below the value counts; above it always does. Judged on the ratio the attainment
+      // reports, so "met" and "95 % attained" cannot disagree by a rounding of 0.95 × aim (seen with tiny shares).
+      return aim <= 0 ? actual >= aim : actual / aim >= 0.95;
     case 'at_most':
       return actual <= aim;
     default:
