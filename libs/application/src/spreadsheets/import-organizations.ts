@@ -236,7 +236,7 @@ export class SpreadsheetImport {
       job.report.refused.push(refusal(row, job.columnOf('provinceCode'), 'FORBIDDEN_PROVINCE', error.message));
       return;
     }
-    const differences = compare(row, values, existing, job);
+    const differences = compare(values, existing, job.today);
     if (differences.length === 0) {
       job.report.unchanged += 1;
       return;
@@ -385,8 +385,8 @@ interface FieldDifference {
  * The row against the record as of today. An empty optional cell says nothing (it is not compared):
  * a file that leaves a flag empty does not ask to forget what is recorded.
  */
-function compare(row: number, values: RowValues, history: OrganizationHistory, job: RowJob): FieldDifference[] {
-  const state = stateAsOf(history, job.today < history.registeredOn ? history.registeredOn : job.today)!;
+function compare(values: RowValues, history: OrganizationHistory, today: LocalDate): FieldDifference[] {
+  const state = stateAsOf(history, today < history.registeredOn ? history.registeredOn : today)!;
   const registration = history.registration;
   const found: FieldDifference[] = [];
   const differ = (field: TemplateField, recorded: Value, file: Value) => {
@@ -418,7 +418,6 @@ function compare(row: number, values: RowValues, history: OrganizationHistory, j
     differ('dissolutionMode', data?.mode ?? null, values.dissolutionMode);
     differ('dissolutionDecisionRef', data?.decisionRef ?? null, values.dissolutionDecisionRef);
   }
-  void row;
   return found;
 }
 
