@@ -45,6 +45,10 @@ describe('the organizations list: total, registration period, sort', () => {
   afterAll(() => started?.stop());
 
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  /** A cursor in the list's own encoding, with whatever a client puts in it. */
+  function forged(value: unknown[]): string {
+    return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+  }
 
   /** Every page of a question, `limit` at a time: the items in order, and each page's total. */
   async function walk(query: string, limit: number): Promise<{ items: Listed[]; totals: number[] }> {
@@ -117,6 +121,8 @@ describe('the organizations list: total, registration period, sort', () => {
     ['sort=province', 'sort', /name, registeredOn, -registeredOn/],
     ['cursor=not-a-uuid', 'cursor', /nextCursor/],
     ['cursor=abc%2Cdef', 'cursor', /nextCursor/],
+    // A forged name cursor is text the client chose: a NUL (or a name no organization may have) must not reach SQL as a 500.
+    [`sort=name&cursor=${forged(['name', 'a\u0000b', '135ad4d3-1a74-557c-a2d7-1f03054950a3'])}`, 'cursor', /nextCursor/],
   ])('refuses %s with 400 naming %s', async (query, path, message) => {
     const answer = await http.get(`/api/organizations?${query}`);
     expect(answer.status).toBe(400);

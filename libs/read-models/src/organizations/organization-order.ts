@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { isUuid, isValidLocalDate } from '@ktt/domain';
+import { isUuid, isValidLocalDate, LIMITS, textProblem } from '@ktt/domain';
 
 /**
  * The orders of GET /api/organizations (api.md): `id` (the default, what the list always had),
@@ -38,7 +38,8 @@ export function decodeOrganizationCursor(text: string): OrganizationCursor | nul
   if (!Array.isArray(value) || value.length !== 3) return null;
   const [sort, key, id] = value as unknown[];
   if (typeof key !== 'string' || !isUuid(id)) return null;
-  if (sort === 'name') return { sort, key, id };
+  // A name key is held to the name's own rule: the client chose this text, and a NUL would reach SQL as a 500.
+  if (sort === 'name') return textProblem(key, { max: LIMITS.text.name }) === null ? { sort, key, id } : null;
   if ((sort === 'registeredOn' || sort === '-registeredOn') && isValidLocalDate(key)) return { sort, key, id };
   return null;
 }
