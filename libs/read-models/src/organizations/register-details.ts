@@ -14,6 +14,9 @@ export interface RegisterDetails {
   dissolution: { mode: DissolutionMode; decisionRef: string } | null;
 }
 
+/** The facts whose data the details read; the fold passes over the others without reading theirs. */
+const DETAIL_EVENTS: OrganizationEvent['type'][] = ['OrganizationRegistered', 'RecordCorrected', ...(Object.keys(STATUS_AFTER) as OrganizationEvent['type'][])];
+
 /**
  * The details of these organizations as of `asOf`, as known at `knownAt`: their facts (the read
  * model's copy of their streams, recorded by then) folded by the domain's own `foldHistory`, so
@@ -29,16 +32,20 @@ export async function registerDetails(
 ): Promise<Map<string, RegisterDetails>> {
   const details = new Map<string, RegisterDetails>();
   if (ids.length === 0) return details;
-  const { rows } = await generation.pool.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data'] }>(
-    `SELECT organization_id, event_type, data FROM ${generation.identifier}.organization_facts
+  // Only the facts the details read carry their data (the registration, the lifecycle, corrections, which
+  // may retract or replace one): a rating's or a profile's is never parsed. Every fact keeps its place, since a
+  // correction names the revision it retracts.
+  const { rows } = await generation.pool.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data'] | null }>(
+    `SELECT organization_id, event_type, CASE WHEN event_type = ANY($3::text[]) THEN data END AS data
+       FROM ${generation.identifier}.organization_facts
       WHERE organization_id = ANY($1::uuid[]) AND recorded_at <= $2::timestamptz
       ORDER BY organization_id, revision`,
-    [[...ids], knownAt ?? KNOWN_NOW],
+    [[...ids], knownAt ?? KNOWN_NOW, DETAIL_EVENTS],
   );
   const streams = new Map<string, OrganizationEvent[]>();
   for (const row of rows) {
     const events = streams.get(row.organization_id) ?? [];
-    events.push({ type: row.event_type, data: row.data } as OrganizationEvent);
+    events.push({ type: row.event_type, data: row.data ?? {} } as OrganizationEvent);
     streams.set(row.organization_id, events);
   }
   for (const [id, events] of streams) {
