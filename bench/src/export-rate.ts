@@ -90,6 +90,7 @@ const csvRows = async (bytes: Buffer) => bytes.toString('utf8').split('\r\n').fi
 async function main(): Promise<void> {
   const machine = describeMachine();
   const load = os.loadavg()[0];
+  const rssBefore = pid ? Number(/^VmRSS:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024 : null;
   const results = [
     await measure('country, XLSX', `/api/organizations/export?format=xlsx&asOf=${asOf}`, xlsxRows),
     await measure('country, CSV', `/api/organizations/export?format=csv&asOf=${asOf}`, csvRows),
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
     `- machine: ${machine.nproc} CPUs, ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB; ${machine.kernel}; the bench's Node.js ${machine.node}`,
     `- 1-minute load average at the start: ${load.toFixed(2)} (${(os.loadavg()[0]).toFixed(2)} at the end): other work on the machine slows every figure`,
     `- data: ${process.env.EXPORT_DATA ?? 'the log the api serves'}; as of ${asOf}`,
-    '- time: from the request to the last byte received over HTTP on the same machine; peak RSS: the api process\'s high-water mark during that export (reset before each)',
+    '- time: from the request to the last byte received over HTTP on the same machine; peak RSS: the api process\'s high-water mark during that export, reset to its current RSS before each (so a later row also holds what the earlier exports left allocated and not yet returned)',
+    `- the api's RSS before the first export: ${rssBefore === null ? 'not measured (EXPORT_API_PID unset)' : `${rssBefore.toFixed(0)} MiB`}`,
     '',
     '| export | rows | seconds | rows/s | size | first byte | api peak RSS |',
     '|---|---:|---:|---:|---:|---:|---:|',
