@@ -20,6 +20,7 @@ export const ANSWER_TYPES = [
   'ProvinceFlows',
   'NationalProgress',
   'NationalSeriesPoint',
+  'ImportReport',
 ] as const;
 
 export const ANSWER_SCHEMAS_FILE = path.join('apps', 'api', 'src', 'openapi', 'answer-schemas.json');

@@ -54,3 +54,46 @@ export interface VerificationResult {
   firstBrokenAt?: BrokenEvent;
   orphanReservations: OrphanReservation[];
 }
+
+/** A row (or a cell of it) an import refused: `column` is the file's header, null for the row as a whole. */
+export interface ImportRefusal {
+  /** The spreadsheet's row number (the header is row 1). */
+  row: number;
+  column: string | null;
+  /** Stable: the domain's code where the domain refused it (e.g. BELOW_MINIMUM_MEMBERS), else the import's. */
+  code: string;
+  /** English, with the detail. */
+  message: string;
+  /** The message in Vietnamese and English, by code. */
+  messages: { vi: string; en: string };
+}
+
+/**
+ * A value of the file that differs from the record. `recorded` and `file` are a string (the API's
+ * word, an ISO date, a text), a number, a boolean (a flag) or null (not recorded).
+ */
+export interface ImportDifference {
+  row: number;
+  column: string;
+  recorded: unknown;
+  file: unknown;
+}
+
+/** `POST /api/imports`'s answer (issue 17). */
+export interface ImportReport {
+  /** Data rows read (the header and empty rows not counted). */
+  rows: number;
+  /** Rows registered (in a dry run: that a real run would register). */
+  created: number;
+  /** Rows whose registration number is recorded with the same values. */
+  unchanged: number;
+  /** Rows whose differences were recorded as dated changes (`applyChanges`). */
+  changed: number;
+  differences: ImportDifference[];
+  refused: ImportRefusal[];
+  dryRun: boolean;
+  /** The file as recorded in every event's metadata (`source`). */
+  file: { name: string; sha256: string };
+  /** Where the last row's events stand in the log (null when nothing was written): `minPosition` to read them. */
+  position: string | null;
+}

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Request, Response } from 'express';
 import {
@@ -19,6 +19,7 @@ import { commandContextOf } from '../http/request-context';
 import { problem } from '../http/problem';
 import { IsLocalDate } from '../http/validators';
 import { ProblemResponses } from '../openapi/problem-responses';
+import { AnswerResponse } from '../openapi/answer-responses';
 import { EVENT_STORE } from '../tokens';
 
 class ImportQueryDto {
@@ -68,7 +69,7 @@ export class ImportsController {
   // No If-Match or Idempotency-Key: an import writes many streams, and is idempotent by registration number.
   @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'recorded with every event of the import (1–100 of letters, digits, `_.:-`); else one is made' })
   @ApiHeader({ name: 'Content-Disposition', required: false, description: 'attachment; filename="…" (or filename*=UTF-8\'\'…): the file name recorded with every event, unless fileName is given' })
-  @ApiOkResponse({ description: 'the report by row: differences [{ row, column, recorded, file }], refused [{ row, column, code, message, messages: { vi, en } }]' })
+  @AnswerResponse('ImportReport', 'the report by row: differences [{ row, column, recorded, file }], refused [{ row, column, code, message, messages: { vi, en } }]')
   async import(@Req() request: AuthenticatedRequest, @Query() query: ImportQueryDto, @Res({ passthrough: true }) response: Response) {
     const context = commandContextOf(request);
     try {

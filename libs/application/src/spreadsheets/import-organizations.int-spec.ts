@@ -16,7 +16,8 @@ import type { CommandContext } from '../commands/command-context';
 import { spoolFile } from './import-file';
 import { ImportFileRefused } from './import-errors';
 import { sniffFormat, DEFAULT_READ_LIMITS } from './import-reader';
-import { SpreadsheetImport, type ImportOptions, type ImportReport } from './import-organizations';
+import { SpreadsheetImport, type ImportOptions } from './import-organizations';
+import type { ImportReport } from '../answers';
 
 /*
  * The import through the real command handler and a real PostgreSQL event store. Every workbook is

@@ -17,6 +17,7 @@ import type { EventStore, Position } from '@ktt/event-store';
 import { requirePermission, requireSeatInTerritory } from '../commands/authorization';
 import type { CommandContext } from '../commands/command-context';
 import { foldRecorded, type OrganizationCommandHandler, type OrganizationCommandSent } from '../organizations/organization-command.handler';
+import type { ImportReport } from '../answers';
 import { ImportFileRefused } from './import-errors';
 import { DEFAULT_READ_LIMITS, readRows, type ReadLimits, type ReadNotes, type SpreadsheetFormat } from './import-reader';
 import { FLAG_FIELDS, parseRow, refusal, type HeaderNames, type RowRefusal, type RowValues } from './import-rows';
@@ -32,32 +33,8 @@ import { COLUMN_OF, matchHeaders, type TemplateField } from './template';
  */
 
 type Command = Exclude<OrganizationCommandSent, { type: 'CorrectRecord' }>;
+/** A value compared: the API's word, an ISO date, a text, a number, a flag, or null. */
 type Value = string | number | boolean | null;
-
-/** A value of the file that differs from the record (API words and ISO dates on both sides). */
-export interface ImportDifference {
-  row: number;
-  column: string;
-  recorded: Value;
-  file: Value;
-}
-
-export interface ImportReport {
-  /** Data rows read (the header and empty rows not counted). */
-  rows: number;
-  /** Rows registered (in a dry run: that a real run would register). */
-  created: number;
-  /** Rows whose registration number is recorded with the same values. */
-  unchanged: number;
-  /** Rows whose differences were recorded as dated changes (`applyChanges`). */
-  changed: number;
-  differences: ImportDifference[];
-  refused: RowRefusal[];
-  dryRun: boolean;
-  file: { name: string; sha256: string };
-  /** Where the last row's events stand in the log (null when nothing was written): `minPosition` to read them. */
-  position: string | null;
-}
 
 export interface ImportFile {
   /** Where the file was spooled (see spoolFile). */

@@ -1,6 +1,7 @@
 import type { DissolutionMode, LocalDate, OrganizationKind, OrganizationStatus, ProfileFlagName, Rating, Sector } from '@ktt/domain';
 import { unguardFormula } from './formula-guard';
-import { messagesOf, type Messages } from './import-errors';
+import type { ImportRefusal } from '../answers';
+import { messagesOf } from './import-errors';
 import {
   COLUMN_OF,
   dateOf,
@@ -21,13 +22,7 @@ import {
  */
 
 /** A row refused, or one of its cells: `column` is the file's header (null: the row as a whole). */
-export interface RowRefusal {
-  row: number;
-  column: string | null;
-  code: string;
-  message: string;
-  messages: Messages;
-}
+export type RowRefusal = ImportRefusal;
 
 export const FLAG_FIELDS: readonly (TemplateField & ProfileFlagName)[] = ['valueChain', 'highTech', 'enterpriseLinked', 'digitalAdoption', 'directorTrained'];
 
