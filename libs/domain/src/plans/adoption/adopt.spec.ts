@@ -73,11 +73,25 @@ describe('adopting a plan', () => {
   });
 
   describe('its targets', () => {
-    const withTarget = (target: Partial<Target>) => adopt({ targets: [aTarget(), aTarget(), aTarget(), aTarget(target)] });
+    // Three targets before the one a test varies (targets[3]), each on a deadline of its own: a target is
+    // identified by its metric and deadline, so the fourth (deadline 2030-12-31 unless varied) repeats none.
+    const FILLERS = ['2027-12-31', '2028-12-31', '2029-12-31'].map((deadline) => aTarget({ deadline }));
+    const withTarget = (target: Partial<Target>) => adopt({ targets: [...FILLERS, aTarget(target)] });
+
+    it('refuses two targets on one metric with one deadline, naming the second: a target is its metric and deadline', () => {
+      const again = aTarget({ op: 'at_least', value: 650, quote: 'ít nhất 650 hợp tác xã' });
+      const error = givenPlan().when(adopt({ targets: [aTarget(), aTarget({ metric: 'unions', value: 3 }), again] })).thenThrows('VALIDATION_FAILED', 'targets[2]');
+      expect(error.errors).toEqual([{ path: 'targets[2]', message: expect.stringMatching(/cooperatives.*2030-12-31.*targets\[0\]/) }]);
+    });
+
+    it('accepts two targets on one metric with different deadlines (Yên Bái: 2030 and 2045)', () => {
+      const targets = [aTarget(), aTarget({ deadline: '2045-12-31', value: 1200 })];
+      givenPlan().when(adopt({ targets })).then([adopted({ targets })]);
+    });
 
     it('accepts a "between" target with min ≤ max', () => {
       const target = aTarget({ op: 'between', value: undefined, min: 0.7, max: 0.85 });
-      givenPlan().when(withTarget(target)).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), target] })]);
+      givenPlan().when(withTarget(target)).then([adopted({ targets: [...FILLERS, target] })]);
     });
 
     it('refuses a "between" target with min > max, naming the field', () => {
@@ -116,7 +130,7 @@ describe('adopting a plan', () => {
       ['1 (100 %)', { metric: 'organizations_digital_adoption_share', op: 'at_least', value: 1 }],
       ['a range from 0 to 1', { metric: 'cooperatives_good_or_fair_share', op: 'between', value: undefined, min: 0, max: 1 }],
     ])('accepts a share target of %s', (_what, target) => {
-      givenPlan().when(withTarget(target)).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget(target)] })]);
+      givenPlan().when(withTarget(target)).then([adopted({ targets: [...FILLERS, aTarget(target)] })]);
     });
 
     it.each<[string, Partial<Target>, string]>([
@@ -131,11 +145,11 @@ describe('adopting a plan', () => {
 
     it('accepts a count target of 0 ("none left")', () => {
       const none = aTarget({ metric: 'dormant_cooperatives', op: 'at_most', value: 0 });
-      givenPlan().when(withTarget(none)).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), none] })]);
+      givenPlan().when(withTarget(none)).then([adopted({ targets: [...FILLERS, none] })]);
     });
 
     it('accepts a count target above 1', () => {
-      givenPlan().when(withTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })] })]);
+      givenPlan().when(withTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })).then([adopted({ targets: [...FILLERS, aTarget({ metric: 'cooperatives', op: 'at_least', value: 70 })] })]);
     });
 
     it('refuses an unknown metric', () => {
@@ -149,7 +163,7 @@ describe('adopting a plan', () => {
     });
 
     it('accepts a deadline in the future', () => {
-      givenPlan().when(withTarget({ deadline: '2045-12-31' })).then([adopted({ targets: [aTarget(), aTarget(), aTarget(), aTarget({ deadline: '2045-12-31' })] })]);
+      givenPlan().when(withTarget({ deadline: '2045-12-31' })).then([adopted({ targets: [...FILLERS, aTarget({ deadline: '2045-12-31' })] })]);
     });
 
     it('refuses a deadline that is not a date', () => {

@@ -48,6 +48,7 @@ describe('amending a plan', () => {
       ['an invalid target, naming it', { targets: [aTarget(), aTarget({ value: undefined })] }, 'VALIDATION_FAILED', 'targets[1].value'],
       ['a share target of 70 meant as 70 %', { targets: [aTarget({ metric: 'directors_trained_share', op: 'at_least', value: 70 })] }, 'VALIDATION_FAILED', 'targets[0].value'],
       ['a count target below zero', { targets: [aTarget(), aTarget({ metric: 'cooperatives', op: 'more_than', value: -3 })] }, 'VALIDATION_FAILED', 'targets[1].value'],
+      ['two targets on one metric with one deadline', { targets: [aTarget(), aTarget({ op: 'at_least', value: 650 })] }, 'VALIDATION_FAILED', 'targets[1]'],
       ['a blank reason', { reason: '', document: 'X' }, 'VALIDATION_FAILED', 'reason'],
       ['an amendment dated in the future', { effectiveOn: '2026-07-01', document: 'X' }, 'DATE_IN_FUTURE', 'effectiveOn'],
       ['an adoption date in the future', { adoptedOn: '2026-07-01' }, 'DATE_IN_FUTURE', 'adoptedOn'],
