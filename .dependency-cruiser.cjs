@@ -38,7 +38,7 @@ const TEST_CODE = '\\.(spec|int-spec|e2e-spec|test-model|test-harness)\\.ts$';
  * makers, to produce the events they project). libs/domain's specs have their
  * own, stricter rule below; libs/testing and the apps' specs are not limited.
  */
-const SPEC_LAYERS = [['domain', 'auth'], ['event-store'], ['application'], ['datagen'], ['read-models'], ['platform']];
+const SPEC_LAYERS = [['domain', 'auth'], ['event-store'], ['transparency'], ['application'], ['datagen'], ['read-models'], ['platform']];
 
 const specLayerRules = SPEC_LAYERS.flatMap((layer, index) =>
   layer

@@ -5,8 +5,8 @@ const swcConfig = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swcConfig.$schema;
 
 const moduleNameMapper = {
-  '^@ktt/(domain|event-store|read-models|application|datagen|platform|testing|auth)$': '<rootDir>/libs/$1/src',
-  '^@ktt/(domain|event-store|read-models|application|datagen|platform|testing|auth)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@ktt/(domain|event-store|read-models|application|datagen|platform|testing|auth|transparency)$': '<rootDir>/libs/$1/src',
+  '^@ktt/(domain|event-store|read-models|application|datagen|platform|testing|auth|transparency)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = {
   rootDir: __dirname,
