@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...(process.env.DATABASE_URL ? {} : { DATA_DIR: path.join(dir, 'data') }) };
   const measured: Measured[] = [];
   try {
-    for (const format of ['xlsx', 'csv'] as const) {
+    for (const format of (process.env.IMPORT_FORMATS ?? 'xlsx,csv').split(',') as ('xlsx' | 'csv')[]) {
       const file = path.join(dir, `national.${format}`);
       const prefix = `${format.toUpperCase()}${randomUUID().slice(0, 4)}`;
       if (format === 'xlsx') await writeXlsx(file, prefix, codes);
