@@ -5,7 +5,7 @@ import type { Upcaster, UpcasterRegistry } from './create-upcast';
  * v1 → v2 of a registration: profile flags became true / false / null (unknown). Under v1 an
  * omitted flag was decided as `false` and stored so (every v1 registration names every flag); an
  * omission cannot be told from a real "no" there, so a v1 flag keeps its stored value and one
- * missing reads `false`, never unknown (domain.md, profile flags; README, "Profile flags").
+ * missing reads `false`, never unknown (domain.md, profile flags; README, "Unknown is not \"no\"").
  */
 const explicitFlagsOfV1: Upcaster = (data) => ({
   ...data,
