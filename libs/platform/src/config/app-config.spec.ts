@@ -38,3 +38,24 @@ describe('database roles', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://a@db/ktt', MIGRATION_DATABASE_URL: 'mysql://o@db/ktt' })).toThrow('MIGRATION_DATABASE_URL');
   });
 });
+
+describe('the verifiable log\'s settings', () => {
+  it('names the log ktt-registry.local/log, generates its key and checkpoints every 1000 events or 10 seconds by default', () => {
+    expect(loadConfig({})).toMatchObject({ transparencyOrigin: 'ktt-registry.local/log', transparencyKey: null, transparencyCheckpointEvents: 1000, transparencyCheckpointSeconds: 10 });
+  });
+
+  it('takes TRANSPARENCY_ORIGIN, TRANSPARENCY_CHECKPOINT_EVENTS and TRANSPARENCY_CHECKPOINT_SECONDS', () => {
+    expect(loadConfig({ TRANSPARENCY_ORIGIN: 'registry.example.vn/log', TRANSPARENCY_CHECKPOINT_EVENTS: '50', TRANSPARENCY_CHECKPOINT_SECONDS: '2' })).toMatchObject({
+      transparencyOrigin: 'registry.example.vn/log',
+      transparencyCheckpointEvents: 50,
+      transparencyCheckpointSeconds: 2,
+    });
+  });
+
+  it('stops on an origin that cannot name a note key, or a period that is not a positive integer', () => {
+    expect(() => loadConfig({ TRANSPARENCY_ORIGIN: 'a+b' })).toThrow('TRANSPARENCY_ORIGIN');
+    expect(() => loadConfig({ TRANSPARENCY_ORIGIN: 'my log' })).toThrow('TRANSPARENCY_ORIGIN');
+    expect(() => loadConfig({ TRANSPARENCY_CHECKPOINT_EVENTS: '0' })).toThrow('TRANSPARENCY_CHECKPOINT_EVENTS');
+    expect(() => loadConfig({ TRANSPARENCY_CHECKPOINT_SECONDS: '1.5' })).toThrow('TRANSPARENCY_CHECKPOINT_SECONDS');
+  });
+});

@@ -34,6 +34,14 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Events the projector applies per transaction (with its checkpoint). */
   projectorBatchSize: number;
+  /** The verifiable log's name: the first line of every checkpoint and the name of its signing key (c2sp.org/tlog-checkpoint). */
+  transparencyOrigin: string;
+  /** The checkpoints' signing key (`PRIVATE+KEY+<origin>+…`); null = generated into `<dataDir>/transparency-key` on first start. Never logged. */
+  transparencyKey: string | null;
+  /** A checkpoint is issued once the log has grown by this many events… */
+  transparencyCheckpointEvents: number;
+  /** …or this many seconds after the last one, if the log has grown at all. */
+  transparencyCheckpointSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -107,11 +115,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     projectorBatchSize: integer('PROJECTOR_BATCH_SIZE', 1000, 1, 100_000),
+    transparencyOrigin: env.TRANSPARENCY_ORIGIN || 'ktt-registry.local/log',
+    transparencyKey: env.TRANSPARENCY_KEY || null,
+    transparencyCheckpointEvents: integer('TRANSPARENCY_CHECKPOINT_EVENTS', 1000, 1, 1_000_000),
+    transparencyCheckpointSeconds: integer('TRANSPARENCY_CHECKPOINT_SECONDS', 10, 1, 86_400),
   };
   if (config.jwtSecret !== null && config.jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   if (config.migrationDatabaseUrl !== null && config.databaseUrl === null) problems.push('MIGRATION_DATABASE_URL needs DATABASE_URL (the application role) as well');
   if (config.metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(config.metricsToken)) {
     problems.push('METRICS_TOKEN must be 16–200 visible ASCII characters');
+  }
+  // A note key name (c2sp.org/signed-note): no space, no '+'; a schema-less URL is recommended.
+  if (!/^[^\s+\u0000-\u001f\u007f\u0085]{1,255}$/u.test(config.transparencyOrigin)) {
+    problems.push(`TRANSPARENCY_ORIGIN must be 1–255 characters without spaces, "+" or control characters, such as registry.example.vn/log (got "${config.transparencyOrigin}")`);
   }
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://example.org (got "${origin}")`);
