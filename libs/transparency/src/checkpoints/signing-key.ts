@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateSignerKey, NoteFormatError, parseSignerKey, type NoteSigner } from './note';
+
+export const SIGNING_KEY_FILE = 'transparency-key';
+
+export class SigningKeyError extends Error {}
+
+/**
+ * The checkpoints' signing key: TRANSPARENCY_KEY when set; else the one
+ * generated on first start into `<dataDir>/transparency-key`, readable by its
+ * owner only (0600), in Go's signer-key form so that Go's note tools take it
+ * too. Errors say what is wrong and where, never the key itself.
+ *
+ * The key is named by the origin (the log's key name SHOULD match the origin
+ * line, c2sp.org/tlog-checkpoint): a key of another name is refused rather
+ * than signing checkpoints whose verifiers would look for another name.
+ */
+export async function resolveSigningKey(options: { fromEnvironment: string | null; dataDir: string; origin: string }): Promise<{ signer: NoteSigner; created: boolean; file: string | null }> {
+  if (options.fromEnvironment) {
+    return { signer: named(read(options.fromEnvironment, 'TRANSPARENCY_KEY'), options.origin, 'TRANSPARENCY_KEY'), created: false, file: null };
+  }
+  const file = path.join(options.dataDir, SIGNING_KEY_FILE);
+  if (existsSync(file)) {
+    // Made by hand or copied with a looser mode: it holds a private key.
+    if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
+    return { signer: named(read(await readFile(file, 'utf8'), file), options.origin, file), created: false, file };
+  }
+  await mkdir(options.dataDir, { recursive: true });
+  const key = generateSignerKey(options.origin);
+  // 'wx': two processes starting on one data directory never overwrite each other's key.
+  await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return { signer: named(read(await readFile(file, 'utf8'), file), options.origin, file), created: true, file };
+}
+
+function read(text: string, where: string): NoteSigner {
+  try {
+    return parseSignerKey(text);
+  } catch (error) {
+    if (error instanceof NoteFormatError) throw new SigningKeyError(`${where} is not a checkpoint signing key: ${error.message}`);
+    throw error;
+  }
+}
+
+function named(signer: NoteSigner, origin: string, where: string): NoteSigner {
+  if (signer.name !== origin) {
+    throw new SigningKeyError(
+      `${where} is the key of the log "${signer.name}" but TRANSPARENCY_ORIGIN is "${origin}": checkpoints are signed under their origin; ` +
+        `set TRANSPARENCY_ORIGIN=${signer.name}, or give a key of that name (a new origin is a new log for its verifiers)`,
+    );
+  }
+  return signer;
+}
