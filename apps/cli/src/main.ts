@@ -13,6 +13,7 @@ import { rebuildReadModels } from '@ktt/read-models';
 import { parseReplayUntil, replayQueryHints, replayReadModels, retryQuarantined, type QuarantinedEvent } from '@ktt/read-models';
 import { todayInVietnam } from '@ktt/domain';
 import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
+import { TRANSPARENCY_USAGE, verifyExtractCommand, verifyLogCommand } from './transparency-commands';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -50,10 +51,11 @@ commands:
                --subject (default system:import); --report writes the whole answer as JSON; exit 1 if a row was refused
   verify       recompute every event's hash and its stream's chain, and look for registration-number
                reservations without their registration; prints ok or the first broken event, exit 1 if any
+\${TRANSPARENCY_USAGE}
   help         this text`;
 
 /** The commands of the switch below (and help). */
-const COMMANDS = ['migrate', 'seed-plans', 'demo', 'generate', 'token', 'rebuild', 'replay', 'projector', 'verify', 'import', 'help'];
+const COMMANDS = ['migrate', 'seed-plans', 'demo', 'generate', 'token', 'rebuild', 'replay', 'projector', 'verify', 'import', 'verify-extract', 'verify-log', 'help'];
 
 /** Admin commands. Thin: each one opens the runtime and calls into libs/. */
 async function main(argv: string[]): Promise<number> {
@@ -67,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command "${command}"; the commands are: ${COMMANDS.join(', ')}\n\n${USAGE}\n`);
     return 2;
   }
+  // The verifier's commands need no database nor settings: an auditor runs them anywhere, offline.
+  if (command === 'verify-extract') return verifyExtractCommand(options, path.join(PROJECT_ROOT, 'data'));
+  if (command === 'verify-log') return verifyLogCommand(options);
   const config = loadConfig();
   if (command === 'token' && options[0] !== 'revoke') return printToken(config, options);
   const logger = createLogger(config.logLevel);
