@@ -25,7 +25,8 @@ export function openCheckpoint(note: string, verifierKey: string): OpenedCheckpo
     .map((m) => Buffer.from(m[2], 'base64'))
     .filter((raw) => raw.length === 68 && raw.subarray(0, 4).equals(key.hash));
   if (ours.length === 0) return { ok: false, problem: `no signature line of the key ${key.name}+${key.hash.toString('hex')} in the note` };
-  if (!ours.some((raw) => verify(null, Buffer.from(body, 'utf8'), key.publicKey, raw.subarray(4)))) {
+  // signed-note: a line of this key that fails rejects the note, whatever other lines say.
+  if (!ours.every((raw) => verify(null, Buffer.from(body, 'utf8'), key.publicKey, raw.subarray(4)))) {
     return { ok: false, problem: `the signature of ${key.name} does not hold over the note's text (altered, or another key)` };
   }
   const lines = body.split('\n');
