@@ -14,6 +14,7 @@ import { useApi, useSession } from '../../session/session';
 import { FORMS, type CommandProps, type FormName } from './OrganizationForms';
 import { OrgLink, provinceLabel, rememberSummary, StatusBadge, useOrganizationSummaries, useOrgT, yesNo } from './shared';
 import { ProvinceHistory } from './ProvinceHistory';
+import { SignedExtract } from './SignedExtract';
 import { idsInEvents, Timeline } from './Timeline';
 
 /**
@@ -328,6 +329,8 @@ function OrganizationDetails({ id }: { id: string }) {
           ) : null}
         </section>
       ) : null}
+
+      {!notFound ? <SignedExtract id={id} asOf={asOf} knownAt={knownAt} organization={organization} /> : null}
 
       {available.length ? (
         <section className="card org-commands" id="org-command-panel">
