@@ -14,6 +14,7 @@ import { parseReplayUntil, replayQueryHints, replayReadModels, retryQuarantined,
 import { todayInVietnam } from '@ktt/domain';
 import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
 import { TRANSPARENCY_USAGE, verifyExtractCommand, verifyLogCommand } from './transparency-commands';
+import { StoredLeaves } from '@ktt/transparency';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -182,11 +183,11 @@ async function main(argv: string[]): Promise<number> {
       case 'verify': {
         const total = (await countEvents(runtime)) ?? 0;
         const update = progressBar('verify', 'events');
-        const result = await verifyAll(runtime.eventStore, { onProgress: (events) => update(events, Math.max(total, events), false) });
+        const result = await verifyAll(runtime.eventStore, { leaves: new StoredLeaves(runtime.pool), onProgress: (events) => update(events, Math.max(total, events), false) });
         update(result.checkedEvents, result.checkedEvents, true);
         const broken = result.firstBrokenAt;
         process.stdout.write(
-          `${broken ? `BROKEN: ${broken.streamId} revision ${broken.revision} (event ${broken.eventId}, position ${broken.position}): ${broken.reason === 'hash' ? 'its content does not match its hash' : 'its previousHash does not link to the event before it'}` : 'ok: every hash and link intact'}` +
+          `${broken ? `BROKEN: ${broken.streamId} revision ${broken.revision} (event ${broken.eventId}, position ${broken.position}): ${broken.reason === 'hash' ? 'its content does not match its hash' : broken.reason === 'leaf' ? 'its hash is not the one the verifiable log recorded for it (rewritten and rehashed)' : 'its previousHash does not link to the event before it'}` : 'ok: every hash and link intact'}` +
             ` (${result.checkedEvents} events checked)\n` +
             result.orphanReservations.map((o) => `orphan reservation: ${o.streamId} for organization ${o.organizationId} (recorded ${o.recordedAt}), never registered\n`).join(''),
         );

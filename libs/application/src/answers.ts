@@ -32,8 +32,11 @@ export interface BrokenEvent {
   revision: number;
   eventId: string;
   position: string;
-  /** `chain`: revision gap or `previousHash` not the previous event's hash; `hash`: the content does not match `hash`. */
-  reason: 'hash' | 'chain';
+  /**
+   * `chain`: revision gap or `previousHash` not the previous event's hash; `hash`: the content does not match `hash`;
+   * `leaf`: chain and hash hold, but the hash is not the one the verifiable log's tree recorded for the event (rewritten and rehashed).
+   */
+  reason: 'hash' | 'chain' | 'leaf';
 }
 
 /** A registration-number reservation whose organization was never registered (EventStoreDB crash between the ordered writes). */

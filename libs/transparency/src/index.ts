@@ -4,3 +4,9 @@ export { buildExtract, CheckpointPendingError, type ExtractRequest, type Extract
 export { verifyExtract, type VerificationReport } from './extract/verify-extract';
 export { verifyLog, type LogAnswers } from './extract/verify-log';
 export { openCheckpoint, readCheckpoint, type OpenedCheckpoint } from './extract/checkpoint-note';
+export * from './checkpoints/note';
+export { resolveSigningKey, SIGNING_KEY_FILE, SigningKeyError } from './checkpoints/signing-key';
+export { CheckpointStore, CheckpointRefusedError, CHECKPOINT_PAGE, type CheckpointedLog, type StoredCheckpoint } from './checkpoints/checkpoint-store';
+export { CheckpointIssuer, type CheckpointSchedule, type IssuerStatus } from './checkpoints/checkpoint-issuer';
+export { TransparencyCheckpoints1733620000000 } from './checkpoints/1733620000000-transparency-checkpoints';
+export { StoredLeaves } from './extract/stored-leaves';

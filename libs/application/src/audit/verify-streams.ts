@@ -11,7 +11,14 @@ import { REGISTRATION_NUMBER_RESERVED } from '../organizations/organization-comm
  * reordered event, or a rewritten link is found.
  */
 
+/** The tree's stored leaves (libs/transparency StoredLeaves): events whose leaf no longer matches their hash. */
+export interface LeafWitness {
+  mismatched(events: readonly { eventId: string; hash: unknown }[]): Promise<Set<string>>;
+}
+
 export interface VerifyAllOptions {
+  /** With the tree's leaves, an event rewritten with its hash and chain recomputed is found too (reason `leaf`). */
+  leaves?: LeafWitness;
   /** Called after each page with the number of events checked so far. */
   onProgress?: (checkedEvents: number) => void;
   pageSize?: number;
@@ -20,11 +27,13 @@ export interface VerifyAllOptions {
 }
 
 /** Verifies one stream, oldest first; for a reservation stream also that its organization was registered. */
-export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
+export async function verifyStream(store: EventStore, streamId: string, leaves?: LeafWitness): Promise<VerificationResult> {
   const checker = new ChainChecker();
   const reservations = new Reservations();
-  for (const event of await store.readStream(streamId)) {
-    checker.check(event);
+  const events = await store.readStream(streamId);
+  const mismatched = await leafMismatches(leaves, events);
+  for (const event of events) {
+    checker.check(event, mismatched);
     reservations.see(event);
   }
   const pending = reservations.unregistered();
@@ -53,8 +62,9 @@ export async function verifyAll(store: EventStore, options: VerifyAllOptions = {
   const deadline = Date.now() + (options.catchUpMs ?? 30_000);
   for (;;) {
     const page = await store.readAll({ after, limit: pageSize });
+    const mismatched = await leafMismatches(options.leaves, page);
     for (const event of page) {
-      checker.check(event);
+      checker.check(event, mismatched);
       reservations.see(event);
     }
     options.onProgress?.(checker.checked);
@@ -65,6 +75,10 @@ export async function verifyAll(store: EventStore, options: VerifyAllOptions = {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return result(checker, reservations.unregistered());
+}
+
+function leafMismatches(leaves: LeafWitness | undefined, events: RecordedEvent[]): Promise<ReadonlySet<string>> {
+  return leaves ? leaves.mismatched(events.map((event) => ({ eventId: String(event.metadata.eventId), hash: event.metadata.hash }))) : Promise.resolve(new Set());
 }
 
 function result(checker: ChainChecker, orphanReservations: OrphanReservation[]): VerificationResult {
@@ -83,9 +97,10 @@ class ChainChecker {
   firstBroken: BrokenEvent | undefined;
   private readonly last = new Map<string, { revision: number; hash: unknown }>();
 
-  check(event: RecordedEvent): void {
+  check(event: RecordedEvent, leafMismatched: ReadonlySet<string> = new Set()): void {
     this.checked += 1;
-    const reason = this.breakOf(event);
+    // A chain and hash that hold but differ from the tree's leaf: rewritten and rehashed after it was logged.
+    const reason = this.breakOf(event) ?? (leafMismatched.has(String(event.metadata.eventId)) ? 'leaf' : null);
     // The next link is checked against what is stored here, so one edit is reported once, at the edited event.
     this.last.set(event.streamId, { revision: event.revision, hash: event.metadata.hash });
     if (reason && !this.firstBroken) {
