@@ -105,6 +105,7 @@ export async function adoptDatabase(superuserDatabaseUrl: string, owner: string)
  * Run on every start, so the tables a new migration adds are granted too.
  *
  * - events: SELECT, and INSERT without choosing the position (REVOKE takes back any broader grant);
+ * - transparency_checkpoints: SELECT and INSERT (signed checkpoints are never rewritten);
  * - every other table of the public schema: read and write; schema_migrations: read;
  * - the database: CREATE, for the schemas of new generations and replays;
  * - existing generations and replays pass to the application role, which
@@ -146,6 +147,10 @@ export async function grantApplicationRole(ownerUrl: string, app: string): Promi
           await client.query(`GRANT INSERT (${columns.map((column) => ident(column.name)).join(', ')}) ON ${table} TO ${a}`);
         } else if (name === 'schema_migrations') {
           await client.query(`GRANT SELECT ON ${table} TO ${a}`);
+        } else if (name === 'transparency_checkpoints') {
+          // Signed commitments verifiers may hold (issue 18): issued, never rewritten (its trigger refuses it too).
+          await client.query(`REVOKE ALL ON ${table} FROM ${a}`);
+          await client.query(`GRANT SELECT, INSERT ON ${table} TO ${a}`);
         } else {
           await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${a}`);
         }
