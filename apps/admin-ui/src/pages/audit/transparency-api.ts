@@ -45,8 +45,9 @@ export interface CheckpointEntry {
 /** Stored checkpoints from a tree size on (GET /api/transparency/checkpoints?from=). */
 export async function checkpointsFrom(from: number): Promise<CheckpointEntry[]> {
   const answer = JSON.parse(await fetchPublic(`/api/transparency/checkpoints${queryString({ from } as Query)}`, 'application/json')) as unknown;
-  // A list, or a page holding one under `items`.
-  const list = Array.isArray(answer) ? answer : ((answer as { items?: unknown[] } | null)?.items ?? []);
+  // A list, or a page holding one (`{ checkpoints, nextFrom }`).
+  const page = answer as { checkpoints?: unknown[]; items?: unknown[] } | null;
+  const list = Array.isArray(answer) ? answer : (page?.checkpoints ?? page?.items ?? []);
   return list as CheckpointEntry[];
 }
 
