@@ -19,7 +19,7 @@ import type { CommandContext } from '../commands/command-context';
 import { foldRecorded, type OrganizationCommandHandler, type OrganizationCommandSent } from '../organizations/organization-command.handler';
 import type { ImportReport } from '../answers';
 import { ImportFileRefused } from './import-errors';
-import { DEFAULT_READ_LIMITS, readRows, type ReadLimits, type ReadNotes, type SpreadsheetFormat } from './import-reader';
+import { DEFAULT_READ_LIMITS, readRows, type FileRow, type ReadLimits, type ReadNotes, type SpreadsheetFormat } from './import-reader';
 import { FLAG_FIELDS, parseRow, refusal, type HeaderNames, type RowRefusal, type RowValues } from './import-rows';
 import { COLUMN_OF, matchHeaders, type TemplateField } from './template';
 
@@ -107,9 +107,18 @@ export class SpreadsheetImport {
     requirePermission(context.principal, 'organizations:write');
     const today = todayInVietnam(context.now);
     const effectiveOn = checkedEffectiveOn(options, today);
-    const dryRun = options.dryRun === true;
     const notes: ReadNotes = {};
     const rows = readRows(file.path, file.format, notes, options.limits ?? DEFAULT_READ_LIMITS)[Symbol.asyncIterator]();
+    try {
+      return await this.readAndSend(rows, file, context, options, today, effectiveOn, notes);
+    } finally {
+      // Closes the file's reader where it stopped early (a refused header, an error), before the spooled copy goes.
+      await rows.return(undefined);
+    }
+  }
+
+  private async readAndSend(rows: AsyncGenerator<FileRow>, file: ImportFile, context: CommandContext, options: ImportOptions, today: LocalDate, effectiveOn: LocalDate | null, notes: ReadNotes): Promise<ImportReport> {
+    const dryRun = options.dryRun === true;
     const first = await rows.next();
     if (first.done) throw new ImportFileRefused('NO_HEADER', 'the file has no header row');
     const header = matchHeaders(first.value.cells);
