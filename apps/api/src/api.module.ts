@@ -33,6 +33,8 @@ import { ImportsController } from './imports/imports.controller';
 import { OrganizationsExportController } from './exports/organizations-export.controller';
 import { ProgressExportController } from './exports/progress-export.controller';
 import { TemplateController } from './exports/template.controller';
+import { openCheckpointStore, CheckpointStore } from '@ktt/transparency';
+import { TransparencyCheckpointsController } from './transparency/transparency-checkpoints.controller';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
 @Module({})
@@ -49,7 +51,7 @@ export class ApiModule implements NestModule {
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
       // The exports first: GET /api/organizations/export must not be taken for GET /api/organizations/:id.
-      controllers: [ImportsController, OrganizationsExportController, ProgressExportController, TemplateController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController],
+      controllers: [ImportsController, OrganizationsExportController, ProgressExportController, TemplateController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController, TransparencyCheckpointsController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },
@@ -77,6 +79,8 @@ export class ApiModule implements NestModule {
         { provide: FlowsQueries, useValue: new FlowsQueries() },
         { provide: NationalQueries, inject: [Populations], useFactory: (populations: Populations) => new NationalQueries(populations) },
         { provide: ReadYourWrites, useValue: new ReadYourWrites(runtime.pool, runtime.eventStore) },
+        // The signed checkpoints; the key is read (or generated, first start) before the api listens.
+        { provide: CheckpointStore, useFactory: () => openCheckpointStore(runtime.pool, runtime.config, logger) },
         { provide: 'QUARANTINE_METRICS', useFactory: () => registerQuarantineMetrics(runtime.pool) },
         ReadConsistency,
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },

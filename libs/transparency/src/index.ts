@@ -10,3 +10,5 @@ export { CheckpointStore, CheckpointRefusedError, CHECKPOINT_PAGE, type Checkpoi
 export { CheckpointIssuer, type CheckpointSchedule, type IssuerStatus } from './checkpoints/checkpoint-issuer';
 export { TransparencyCheckpoints1733620000000 } from './checkpoints/1733620000000-transparency-checkpoints';
 export { StoredLeaves } from './extract/stored-leaves';
+export * from './merkle/rfc9162';
+export { openCheckpointStore, type CheckpointSettings } from './checkpoints/open-checkpoints';
