@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSignerKey } from './note';
@@ -20,6 +20,13 @@ describe('the checkpoints\' signing key', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^PRIVATE\+KEY\+registry\.example\.vn\/log\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}\n$/);
     const second = await resolveSigningKey({ fromEnvironment: null, dataDir, origin });
     expect({ created: second.created, verifierKey: second.signer.verifierKey }).toEqual({ created: false, verifierKey: first.signer.verifierKey });
+  });
+
+  it('is one key when several processes start on one data directory at once', async () => {
+    const started = await Promise.all(Array.from({ length: 8 }, () => resolveSigningKey({ fromEnvironment: null, dataDir, origin })));
+    expect(new Set(started.map((one) => one.signer.verifierKey)).size).toBe(1);
+    expect(started.filter((one) => one.created)).toHaveLength(1);
+    expect(readdirSync(dataDir)).toEqual([SIGNING_KEY_FILE]);
   });
 
   it('is TRANSPARENCY_KEY when set, and then nothing is written', async () => {

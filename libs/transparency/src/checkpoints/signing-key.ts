@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateSignerKey, NoteFormatError, parseSignerKey, type NoteSigner } from './note';
 
@@ -29,11 +30,20 @@ export async function resolveSigningKey(options: { fromEnvironment: string | nul
   }
   await mkdir(options.dataDir, { recursive: true });
   const key = generateSignerKey(options.origin);
-  // 'wx': two processes starting on one data directory never overwrite each other's key.
-  await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-  return { signer: named(read(await readFile(file, 'utf8'), file), options.origin, file), created: true, file };
+  // Written whole under another name, then linked into place: two processes starting on one data directory
+  // never overwrite each other's key, and neither reads the other's half-written file. The loser uses the winner's.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  let created = true;
+  try {
+    await link(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    created = false;
+  } finally {
+    await unlink(draft);
+  }
+  return { signer: named(read(await readFile(file, 'utf8'), file), options.origin, file), created, file };
 }
 
 function read(text: string, where: string): NoteSigner {
