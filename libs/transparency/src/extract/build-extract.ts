@@ -1,7 +1,7 @@
 import { administrativeUnitsStreamId, DomainError, organizationStreamId, type LocalDate } from '@ktt/domain';
 import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import { extractState, knownBy } from './extract-state';
-import type { ExtractEvent, OrganizationExtract, StoredEvent } from './extract.types';
+import type { ExtractEvent, ExtractState, OrganizationExtract, StoredEvent } from './extract.types';
 
 /** What an extract needs of the tree (TransparencyLog) and of the checkpoints (CheckpointStore). */
 export interface ExtractSources {
@@ -23,10 +23,13 @@ export interface ExtractRequest {
   knownAt: string;
   /** How long to wait for a checkpoint covering every event of the extract before 503. */
   waitMs?: number;
+  /** Called with the organization's state before anything else is read or proven (a registrar's province); throws to refuse. */
+  authorize?: (state: ExtractState) => void;
 }
 
 /** 503: an event of the extract is not yet under a signed checkpoint (they are issued every few seconds). */
 export class CheckpointPendingError extends Error {
+  readonly code = 'CHECKPOINT_PENDING';
   constructor(readonly retryAfterSeconds: number) {
     super('an event of this extract is not yet covered by a signed checkpoint; ask again in a few seconds');
   }
@@ -47,6 +50,7 @@ export async function buildExtract(sources: ExtractSources, request: ExtractRequ
   if (!base) {
     throw DomainError.notFound('ORGANIZATION_NOT_FOUND', `no organization ${organizationId} registered on or before ${asOf} and recorded by ${knownAt}`);
   }
+  request.authorize?.(base);
   const related =
     base.kind === 'union'
       ? membersNamed(own)
