@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject, NotFoundException, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { TokenRevocations } from '@ktt/application';
 import { TokenService } from '@ktt/auth';
@@ -16,8 +15,10 @@ const EXAMPLE_NOTE = 'ktt-registry.local/log\n20852163\nCsUYapGGPo4dkMgIAUqom/Xa
 
 /** minPosition is accepted as on every query (api.md) and needs no wait: checkpoints are not read models. */
 export class CheckpointsQueryDto extends ConsistencyQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'checkpoints of this many events or more (a tree size)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) from?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'checkpoints of this many events or more (a tree size)' })
+  @IsOptional()
+  @Matches(/^(0|[1-9][0-9]{0,14})$/, { message: 'from must be a tree size: a whole number of 0 or more, without leading zeroes' })
+  from?: string;
 }
 
 @ApiSchema({ name: 'Checkpoint' })
@@ -72,7 +73,7 @@ export class TransparencyCheckpointsController {
   @ProblemResponses(400)
   async list(@Req() request: Request, @Query() query: CheckpointsQueryDto): Promise<CheckpointListAnswer> {
     await this.refuseBadToken(request);
-    const page = await this.checkpoints.list({ from: query.from ?? 0 });
+    const page = await this.checkpoints.list({ from: Number(query.from ?? 0) });
     return { checkpoints: page.checkpoints.map(answer), nextFrom: page.nextFrom };
   }
 
