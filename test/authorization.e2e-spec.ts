@@ -112,6 +112,9 @@ describe('authorization matrix', () => {
     { name: 'GET /api/me', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/me' }) },
     { name: 'GET /api/provinces', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/provinces' }) },
     { name: 'GET /health', access: 'health', prepare: async () => ({ method: 'GET', path: '/health' }) },
+    // The verifiable log's checkpoints and key are open as /health is: no token needed, a bad one refused.
+    { name: 'GET /api/transparency/checkpoints', access: 'health', prepare: async () => ({ method: 'GET', path: '/api/transparency/checkpoints' }) },
+    { name: 'GET /api/transparency/key', access: 'health', prepare: async () => ({ method: 'GET', path: '/api/transparency/key' }) },
     { name: 'GET /metrics', access: 'metrics', prepare: async () => ({ method: 'GET', path: '/metrics' }) },
   ];
 
