@@ -8,6 +8,7 @@ import { isConnectionError, PositionBeyondHeadError, ReadModelBehindError, Strea
 import { AuthenticationError, ForbiddenError } from '@ktt/auth';
 import { ThrottlerException } from '@nestjs/throttler';
 import { problem, RequestValidationError, type Problem } from './problem';
+import { CheckpointPendingError } from '@ktt/transparency';
 
 const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -53,6 +54,9 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof StreamQuarantinedError) {
       return problem(409, error.code, 'The organization\'s events are quarantined', error.message);
+    }
+    if (error instanceof CheckpointPendingError) {
+      return problem(503, error.code, 'Not yet under a signed checkpoint', error.message);
     }
     if (error instanceof ReadModelBehindError) {
       return problem(503, error.code, 'The read models are behind', error.message);
