@@ -11,7 +11,7 @@ import { useApi } from '../../session/session';
 import { CooperativePicker } from './CooperativePicker';
 import { formerToSend, SEAT_CONFLICTS, SeatFields, seatProblems, useSeat } from './SeatFields';
 import { dateProblem, integerProblem, lifetime, parseInteger, textProblem, useOrgT, yesNo, type OrganizationSummary } from './shared';
-import { eventLabel, isRetractable } from './Timeline';
+import { eventLabel, eventNumber, isRetractable } from './Timeline';
 import { useFields, useSubmission, type CodeFields } from './use-submission';
 
 /** The domain's limits of free text, so the form refuses what the api would. */
@@ -574,7 +574,7 @@ export function CorrectionForm(props: CommandProps) {
         placeholder={t('choose')}
         options={candidates.map((event) => ({
           value: event.eventId,
-          label: `#${event.revision} · ${eventLabel(t, event.type)} · ${formatDate(event.effectiveOn)}`,
+          label: `#${eventNumber(event.revision)} · ${eventLabel(t, event.type)} · ${formatDate(event.effectiveOn)}`,
         }))}
       />
       <FormText {...f.bind('reason')} label={t('field.reason')} required multiline maxLength={TEXT.correctionReason} />

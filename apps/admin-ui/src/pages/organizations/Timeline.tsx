@@ -11,6 +11,14 @@ export const DOCUMENT_KEYS = ['decisionRef', 'noticeRef', 'document', 'documentR
 /** Keys shown elsewhere (the event's header) or implied by the page. */
 const HIDDEN_KEYS = new Set(['organizationId', 'effectiveOn', 'retractedEventId', 'retractedRevision', 'retractedType', 'replacement', ...DOCUMENT_KEYS]);
 
+/**
+ * An event's number for people: its place in the history counted from 1 (the registration is event 1).
+ * The stream's revision counts from 0; shown as is it read as "event #0", a technical number.
+ */
+export function eventNumber(revision: number): number {
+  return revision + 1;
+}
+
 /** Events a correction may retract (domain: not the registration, not a correction, each at most once). */
 export function isRetractable(event: HistoryEntry): boolean {
   return event.type !== 'OrganizationRegistered' && event.type !== 'RecordCorrected' && !event.correctedBy;
@@ -58,7 +66,7 @@ function EventLink({ event, t, children }: { event: HistoryEntry | undefined; t:
         focusEvent(event.eventId);
       }}
     >
-      {children ?? t('event.revision', { n: event.revision })}
+      {children ?? t('event.revision', { n: eventNumber(event.revision) })}
     </a>
   );
 }
@@ -200,7 +208,7 @@ export function Timeline(props: {
           <li key={event.eventId} id={`event-${event.eventId}`} tabIndex={-1} className={classes} data-event-type={event.type}>
             <div className="org-event-head">
               <h3 id={`event-${event.eventId}-title`}>
-                {eventLabel(t, event.type)} <span className="org-muted">· {t('event.revision', { n: event.revision })}</span>
+                {eventLabel(t, event.type)} <span className="org-muted">· {t('event.revision', { n: eventNumber(event.revision) })}</span>
               </h3>
               <div className="org-flags">
                 {event.correctedBy ? <span className="org-flag org-flag-retracted">{t('event.retracted')}</span> : null}
@@ -237,7 +245,7 @@ export function Timeline(props: {
                 <p>
                   <EventLink event={retracts} t={t}>
                     {t('event.retracts', {
-                      n: retracts?.revision ?? String(event.data.retractedRevision ?? '?'),
+                      n: retracts ? eventNumber(retracts.revision) : typeof event.data.retractedRevision === 'number' ? eventNumber(event.data.retractedRevision) : '?',
                       type: eventLabel(t, String(retracts?.type ?? event.data.retractedType ?? '')),
                     })}
                   </EventLink>
@@ -263,7 +271,7 @@ export function Timeline(props: {
             {event.correctedBy ? (
               <p className="org-retracted-note">
                 <EventLink event={retractedBy} t={t}>
-                  {t('event.retractedBy', { n: retractedBy?.revision ?? '?' })}
+                  {t('event.retractedBy', { n: retractedBy ? eventNumber(retractedBy.revision) : '?' })}
                 </EventLink>
               </p>
             ) : null}
