@@ -32,6 +32,7 @@ import { Bar, note } from './progress';
 import { summaryLines, writeReport, type AppendRun, type BenchResults, type LatencyFigure } from './report';
 import { msSince, percentile, pick, randomDate, seededRandom, spread } from './stats';
 import { spreadsheetBench } from './spreadsheets';
+import { transparencyBench } from './transparency';
 import { systemPrincipal } from '@ktt/auth';
 
 /**
@@ -462,10 +463,11 @@ function freePort(): Promise<number> {
   });
 }
 
-// BENCH_ONLY=spreadsheets: the spreadsheet import and export alone (bench/src/spreadsheets.ts, its own clusters and RESULTS file).
+// BENCH_ONLY=spreadsheets: the spreadsheet import and export alone (bench/src/spreadsheets.ts, its own clusters and RESULTS file);
+// BENCH_ONLY=transparency: the verifiable log alone (bench/src/transparency.ts, its own cluster and RESULTS file).
 const only = process.env.BENCH_ONLY ?? '';
-if (only !== '' && only !== 'spreadsheets') throw new Error(`BENCH_ONLY must be spreadsheets or unset (got "${only}")`);
-(only === 'spreadsheets' ? spreadsheetBench() : main()).then(
+if (only !== '' && only !== 'spreadsheets' && only !== 'transparency') throw new Error(`BENCH_ONLY must be spreadsheets, transparency or unset (got "${only}")`);
+(only === 'spreadsheets' ? spreadsheetBench() : only === 'transparency' ? transparencyBench() : main()).then(
   () => process.exit(0),
   (error) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
