@@ -35,6 +35,7 @@ import { ProgressExportController } from './exports/progress-export.controller';
 import { TemplateController } from './exports/template.controller';
 import { openCheckpointStore, CheckpointStore } from '@ktt/transparency';
 import { TransparencyCheckpointsController } from './transparency/transparency-checkpoints.controller';
+import { TransparencyProofsController } from './transparency/transparency-proofs.controller';
 import { ExtractController } from './transparency/extract.controller';
 
 /** Wiring only: the behaviour lives in libs/ (architecture.md, "Shape"). */
@@ -52,7 +53,7 @@ export class ApiModule implements NestModule {
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: Math.max(rateLimit, 1) }]),
       ],
       // The exports first: GET /api/organizations/export must not be taken for GET /api/organizations/:id.
-      controllers: [ImportsController, OrganizationsExportController, ProgressExportController, TemplateController, ExtractController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController, TransparencyCheckpointsController],
+      controllers: [ImportsController, OrganizationsExportController, ProgressExportController, TemplateController, ExtractController, OrganizationCommandsController, OrganizationQueriesController, PlansController, ProgressController, AuditEventsController, HealthController, ...(metricsToken ? [MetricsController] : []), VerifyController, MeController, ProvincesController, ReorganizationsController, FlowsController, NationalController, TransparencyCheckpointsController, TransparencyProofsController],
       providers: [
         // Guards run in this order: who is it (401/403), then how often (429).
         { provide: TokenService, useValue: tokens },

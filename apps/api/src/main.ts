@@ -7,6 +7,7 @@ import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
+import { TransparencyLog, TreeBuilder } from '@ktt/transparency';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
 import { browsable, printFirstAdminToken, writeFirstAdminToken } from './first-admin-token';
@@ -28,6 +29,9 @@ async function bootstrap(): Promise<void> {
   // The embedded default runs the projector in this process (RUN_PROJECTOR=false when it runs on its own).
   const projector = config.runProjector ? new Projector(runtime.pool, runtime.eventStore, logger, config.projectorBatchSize) : null;
   await projector?.start();
+  // The verifiable log's tree is appended where the projector runs; its own advisory lock keeps one builder.
+  const treeBuilder = config.runProjector ? new TreeBuilder(runtime.pool, runtime.eventStore, new TransparencyLog(runtime.pool), logger) : null;
+  treeBuilder?.start();
 
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(runtime, logger, projector, tokens), {
     bodyParser: false,
@@ -43,6 +47,7 @@ async function bootstrap(): Promise<void> {
     for (const [step, close] of [
       ['drain', () => drain(app.getHttpServer())],
       ['http', () => app.close()],
+      ['tree', async () => treeBuilder?.stop()],
       ['projector', async () => projector?.stop()],
       ['runtime', () => runtime.close()],
     ] as const) {

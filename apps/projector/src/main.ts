@@ -3,6 +3,7 @@ import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
+import { TransparencyLog, TreeBuilder } from '@ktt/transparency';
 
 /** The projector as a process of its own (external mode); the embedded default runs it inside the api. */
 async function main(): Promise<void> {
@@ -11,8 +12,12 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, logger);
   const projector = new Projector(runtime.pool, runtime.eventStore, logger, config.projectorBatchSize);
   await projector.start();
+  // The verifiable log's tree is appended beside the projection; its own advisory lock keeps one builder.
+  const treeBuilder = new TreeBuilder(runtime.pool, runtime.eventStore, new TransparencyLog(runtime.pool), logger);
+  treeBuilder.start();
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'projector shutting down');
+    await treeBuilder.stop();
     await projector.stop(); // lets the batch in flight commit with its checkpoint
     await runtime.close();
     process.exit(0);

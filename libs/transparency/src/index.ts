@@ -12,6 +12,6 @@ export { TransparencyCheckpoints1733620000000 } from './checkpoints/173362000000
 export { StoredLeaves } from './extract/stored-leaves';
 export * from './merkle/rfc9162';
 export { openCheckpointStore, type CheckpointSettings } from './checkpoints/open-checkpoints';
-export { TransparencyLog, TreeRangeError, TreeResetError, type TreeState } from './store/transparency-log';
+export { TransparencyLog, TreeRangeError, TreeResetError, type StoredLeaf, type TreeState } from './store/transparency-log';
 export { TreeBuilder, type TreeBuilderStatus } from './store/tree-builder';
 export { TransparencyTree1733630000000 } from './store/1733630000000-transparency-tree';

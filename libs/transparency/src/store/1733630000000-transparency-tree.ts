@@ -4,7 +4,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The verifiable log's Merkle tree (issue 18, RFC 9162 §2.1), stored so that
  * any root or proof at any size is O(log n) indexed reads:
  * - transparency_leaves: one row per event of the global log, in the order the
- *   projector reads it (leaf_index from 0), with SHA-256(0x00 || event hash);
+ *   projector reads it (leaf_index from 0), with SHA-256(0x00 || event hash)
+ *   and where the event is (stream, revision: read back through the event
+ *   store's port, either engine, for the inclusion proof's whole event);
  * - transparency_nodes: the hash of every complete perfect subtree of two or
  *   more leaves (level l ≥ 1, index i covers leaves [i·2^l, (i+1)·2^l)); a
  *   subtree's hash never changes once complete, whatever the tree grows to;
@@ -22,6 +24,8 @@ export class TransparencyTree1733630000000 implements MigrationInterface {
       CREATE TABLE transparency_leaves (
         leaf_index bigint PRIMARY KEY CHECK (leaf_index >= 0),
         event_id uuid NOT NULL UNIQUE,
+        stream_id text NOT NULL,
+        stream_revision bigint NOT NULL,
         leaf_hash bytea NOT NULL CHECK (octet_length(leaf_hash) = 32)
       )`);
     await queryRunner.query(`

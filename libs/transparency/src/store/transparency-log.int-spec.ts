@@ -92,7 +92,7 @@ describe('the stored Merkle tree (TransparencyLog, PostgreSQL)', () => {
     expect(wrong).toEqual([]);
 
     const leaf = await log.leafOf(events[123]!.metadata.eventId);
-    expect(leaf).toEqual({ leafIndex: 123, leafHash: refLeafHash(entries[123]!) });
+    expect(leaf).toEqual({ leafIndex: 123, leafHash: refLeafHash(entries[123]!), streamId: events[123]!.streamId, revision: events[123]!.revision });
     expect(await log.leafOf(randomUUID())).toBeNull();
   });
 
@@ -168,14 +168,14 @@ describe('the stored Merkle tree (TransparencyLog, PostgreSQL)', () => {
 
     await append(5);
     const first = new TreeBuilder(database.pool, database.store, new TransparencyLog(database.pool), logger, 2);
-    await first.start();
+    first.start();
     await append(4);
     await caughtUp();
     await first.stop();
 
     await append(3);
     const second = new TreeBuilder(database.pool, database.store, new TransparencyLog(database.pool), logger, 2);
-    await second.start();
+    second.start();
     await caughtUp();
 
     // A rebuild elsewhere: reset and rebuilt from the log; the running builder notices and carries on.

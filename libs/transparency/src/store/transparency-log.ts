@@ -32,6 +32,14 @@ export interface TreeState {
   generation: number;
 }
 
+export interface StoredLeaf {
+  leafIndex: number;
+  leafHash: Buffer;
+  /** Where the event is in the event store (its stream and revision). */
+  streamId: string;
+  revision: number;
+}
+
 interface StackEntry extends PerfectNode {
   hash: Buffer;
 }
@@ -87,12 +95,13 @@ export class TransparencyLog {
     return this.hashRanges(consistencyRanges(from, to));
   }
 
-  async leafOf(eventId: string): Promise<{ leafIndex: number; leafHash: Buffer } | null> {
-    const { rows } = await this.pool.query<{ leaf_index: string; leaf_hash: Buffer }>(
-      'SELECT leaf_index, leaf_hash FROM transparency_leaves WHERE event_id = $1::uuid',
+  async leafOf(eventId: string): Promise<StoredLeaf | null> {
+    const { rows } = await this.pool.query<{ leaf_index: string; leaf_hash: Buffer; stream_id: string; stream_revision: string }>(
+      'SELECT leaf_index, leaf_hash, stream_id, stream_revision FROM transparency_leaves WHERE event_id = $1::uuid',
       [eventId],
     );
-    return rows[0] ? { leafIndex: Number(rows[0].leaf_index), leafHash: rows[0].leaf_hash } : null;
+    const row = rows[0];
+    return row ? { leafIndex: Number(row.leaf_index), leafHash: row.leaf_hash, streamId: row.stream_id, revision: Number(row.stream_revision) } : null;
   }
 
   /**
@@ -122,6 +131,8 @@ export class TransparencyLog {
       const stack = await this.frontier(client, size);
       const leafIndexes: number[] = [];
       const eventIds: string[] = [];
+      const streamIds: string[] = [];
+      const revisions: number[] = [];
       const leafHashes: Buffer[] = [];
       const nodeLevels: number[] = [];
       const nodeIndexes: number[] = [];
@@ -131,6 +142,8 @@ export class TransparencyLog {
         const hash = leafHash(eventHashBytes(event));
         leafIndexes.push(index);
         eventIds.push(event.metadata.eventId);
+        streamIds.push(event.streamId);
+        revisions.push(event.revision);
         leafHashes.push(hash);
         stack.push({ level: 0, index, hash });
         // Two neighbours of one level complete their parent: the compact range's merge.
@@ -145,9 +158,9 @@ export class TransparencyLog {
         }
       });
       await client.query(
-        `INSERT INTO transparency_leaves (leaf_index, event_id, leaf_hash)
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bytea[])`,
-        [leafIndexes, eventIds, leafHashes],
+        `INSERT INTO transparency_leaves (leaf_index, event_id, stream_id, stream_revision, leaf_hash)
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::bytea[])`,
+        [leafIndexes, eventIds, streamIds, revisions, leafHashes],
       );
       if (nodeLevels.length > 0) {
         await client.query(

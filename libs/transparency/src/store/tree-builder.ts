@@ -24,6 +24,7 @@ export class TreeBuilder {
   private lockClient: PoolClient | null = null;
   private stopping = false;
   private retry: NodeJS.Timeout | null = null;
+  private starting: Promise<void> | null = null;
   private current: TreeBuilderStatus = { state: 'starting', treeSize: null };
 
   constructor(
@@ -38,8 +39,16 @@ export class TreeBuilder {
     return this.current;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Returns at once: waiting for the lock (another process builds) or for the
+   * database must not hold the api's start-up back; `status()` tells.
+   */
+  start(): void {
     this.stopping = false;
+    this.starting = this.run().catch((error: Error) => this.onEnded(error));
+  }
+
+  private async run(): Promise<void> {
     await this.lock();
     if (this.stopping) return;
     const state = await this.log.state();
@@ -62,6 +71,7 @@ export class TreeBuilder {
     this.stopping = true;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
+    await this.starting;
     await this.subscription?.stop();
     this.subscription = null;
     await this.unlock();
@@ -75,8 +85,9 @@ export class TreeBuilder {
     this.logger.warn({ err: error }, 'transparency tree builder stopped; resuming from the stored tree');
     this.retry = setTimeout(() => {
       this.retry = null;
-      this.unlock()
-        .then(() => this.start())
+      if (this.stopping) return;
+      this.starting = this.unlock()
+        .then(() => this.run())
         .catch((again: Error) => this.onEnded(again));
     }, 1000);
     this.retry.unref();
