@@ -314,7 +314,7 @@ describe('admin UI on the 2025 map of provinces', () => {
     const table = page.getByTestId('audit-events');
     await expectVisible(table.locator('tbody tr'));
     // Today's An Giang holds the seats of former An Giang (89) and former Kiên Giang (91).
-    const provinces = new Set(await table.locator('tbody tr td:nth-child(5)').allInnerTexts());
+    const provinces = new Set(await table.locator('tbody tr td.audit-province').allInnerTexts());
     expect([...provinces].sort()).toEqual(['An Giang (89)', 'Kiên Giang (91)']);
     expect(errors).toEqual([]);
   });
