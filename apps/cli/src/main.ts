@@ -14,7 +14,7 @@ import { parseReplayUntil, replayQueryHints, replayReadModels, retryQuarantined,
 import { todayInVietnam } from '@ktt/domain';
 import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
 import { TRANSPARENCY_USAGE, verifyExtractCommand, verifyLogCommand } from './transparency-commands';
-import { StoredLeaves } from '@ktt/transparency';
+import { rebuildTree, StoredLeaves, type TreeRebuildResult } from '@ktt/transparency';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -37,7 +37,8 @@ commands:
   token revoke <jti> [--reason TEXT]
                refuse that token from now on (the api notices within seconds); the secret stays
   rebuild      rebuild every read model from position 0 into a new generation (blue-green: the
-               current one serves until the new one has caught up, then the switch is atomic)
+               current one serves until the new one has caught up, then the switch is atomic); then the
+               verifiable log's tree, checked against every signed checkpoint (exit 1 if one does not match)
   replay       build the read models as they were at a point of the log into schema replay_<name>,
                next to today's (never served): --until <position|timestamp> --into <name> [--replace]
   projector retry
@@ -144,7 +145,11 @@ async function main(argv: string[]): Promise<number> {
             `${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); ` +
             `${result.retired ? `${result.retired} retired (kept until the next rebuild)` : 'nothing retired'}\n`,
         );
-        return 0;
+        // The verifiable log's tree: derived data too, rebuilt after (and timed apart from) the read models.
+        const leaves = progressBar('rebuild: tree', 'leaves');
+        const tree = await rebuildTree(runtime.pool, runtime.eventStore, { onProgress: (done) => leaves(done, Math.max(total, done), false) });
+        leaves(tree.leaves, tree.leaves, true);
+        return reportTreeRebuild(tree);
       }
       case 'replay': {
         const flags = parseReplayFlags(options);
@@ -396,6 +401,36 @@ function progressBar(label: string, unit: string): (done: number, total: number,
     bar.update(done, { rate: seconds > 0 ? Math.round(done / seconds).toString() : '0' });
     if (finished) bar.stop();
   };
+}
+
+/**
+ * The tree's own figure, and the check of the kept checkpoints against it: a signed root that the
+ * rebuilt tree does not have means the log changed under a commitment verifiers hold (issue 18).
+ */
+function reportTreeRebuild(tree: TreeRebuildResult): number {
+  process.stdout.write(
+    `verifiable log's tree rebuilt from ${tree.leaves} events in ${tree.seconds.toFixed(1)} s (${Math.round(tree.leaves / Math.max(tree.seconds, 0.001))} leaves/s)\n`,
+  );
+  if (!tree.checkpoints) {
+    process.stdout.write('no checkpoints table in this database: no signed checkpoint to check the rebuilt tree against\n');
+    return 0;
+  }
+  const { checked, mismatches } = tree.checkpoints;
+  if (mismatches.length === 0) {
+    process.stdout.write(`${checked} signed checkpoints kept, each matching the rebuilt tree's root at its size\n`);
+    return 0;
+  }
+  for (const mismatch of mismatches) {
+    process.stderr.write(
+      mismatch.rebuiltRoot === null
+        ? `TAMPERED: the checkpoint of size ${mismatch.treeSize} was signed, but the log now holds only ${tree.leaves} events\n`
+        : `TAMPERED: the checkpoint of size ${mismatch.treeSize} signed root ${mismatch.signedRoot}, the log rebuilds to ${mismatch.rebuiltRoot}\n`,
+    );
+  }
+  process.stderr.write(
+    `${mismatches.length} of ${checked} signed checkpoints do not match the log: events were rewritten or removed after they were signed; the checkpoints are kept as evidence\n`,
+  );
+  return 1;
 }
 
 /** The events table's size, to check the summary against (PostgreSQL event store only). */

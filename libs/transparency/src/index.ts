@@ -15,3 +15,4 @@ export { openCheckpointStore, type CheckpointSettings } from './checkpoints/open
 export { TransparencyLog, TreeRangeError, TreeResetError, type StoredLeaf, type TreeState } from './store/transparency-log';
 export { TreeBuilder, type TreeBuilderStatus } from './store/tree-builder';
 export { TransparencyTree1733630000000 } from './store/1733630000000-transparency-tree';
+export { rebuildTree, type CheckpointMismatch, type TreeRebuildResult } from './store/rebuild-tree';
