@@ -7,7 +7,7 @@ import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger, PinoNestLogger } from '@ktt/platform/logging/logger';
 import { openRuntime } from '@ktt/platform/runtime';
 import { Projector } from '@ktt/read-models';
-import { TransparencyLog, TreeBuilder } from '@ktt/transparency';
+import { CheckpointIssuer, CheckpointStore, TransparencyLog, TreeBuilder } from '@ktt/transparency';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
 import { browsable, printFirstAdminToken, writeFirstAdminToken } from './first-admin-token';
@@ -38,6 +38,11 @@ async function bootstrap(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   const { drain } = configureHttp(app, config, logger);
+  // Checkpoints are signed beside the tree, every N events or T seconds (CheckpointStore.issue takes its own lock).
+  const checkpointIssuer = config.runProjector
+    ? new CheckpointIssuer(app.get(CheckpointStore), new TransparencyLog(runtime.pool), { everyEvents: config.transparencyCheckpointEvents, everySeconds: config.transparencyCheckpointSeconds }, logger)
+    : null;
+  checkpointIssuer?.start();
 
   // Our own signal handler, not Nest's shutdown hooks (which re-raise the signal and can exit before
   // the projector and the embedded PostgreSQL are stopped): Nest first finishes its in-flight requests.
@@ -47,6 +52,7 @@ async function bootstrap(): Promise<void> {
     for (const [step, close] of [
       ['drain', () => drain(app.getHttpServer())],
       ['http', () => app.close()],
+      ['checkpoints', async () => checkpointIssuer?.stop()],
       ['tree', async () => treeBuilder?.stop()],
       ['projector', async () => projector?.stop()],
       ['runtime', () => runtime.close()],
