@@ -8,7 +8,7 @@ import { cooperative, union } from './support/fixtures';
 
 type Caller = 'admin' | 'registrar-91' | 'registrar-15' | 'auditor' | 'analyst' | 'no token' | 'expired' | 'other key' | 'not bearer';
 const CALLERS: Caller[] = ['admin', 'registrar-91', 'registrar-15', 'auditor', 'analyst', 'no token', 'expired', 'other key', 'not bearer'];
-type Access = 'health' | 'metrics' | 'organizations:write' | 'history:read' | 'read' | 'plans:write' | 'corrections:write' | 'administrative-units:write';
+type Access = 'health' | 'metrics' | 'organizations:write' | 'history:read' | 'extract' | 'read' | 'plans:write' | 'corrections:write' | 'administrative-units:write';
 
 interface Endpoint {
   name: string;
@@ -105,6 +105,8 @@ describe('authorization matrix', () => {
     { name: 'GET /api/organizations', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/organizations?provinceCode=91' }) },
     { name: 'GET /api/organizations/{id}', access: 'read', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}` }) },
     { name: 'GET /api/organizations/{id}/events', access: 'history:read', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}/events` }) },
+    // A signed extract holds whole events: auditors, admins and registrars of the organization's province.
+    { name: 'GET /api/organizations/{id}/extract', access: 'extract', prepare: async () => ({ method: 'GET', path: `/api/organizations/${await create(cooperative())}/extract` }) },
     { name: 'GET /api/provinces/{code}/progress', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/provinces/91/progress' }) },
     { name: 'GET …/progress/series', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/provinces/91/progress/series?from=2024-01-01&to=2024-12-31&step=quarter' }) },
     { name: 'GET /api/plans', access: 'read', prepare: async () => ({ method: 'GET', path: '/api/plans' }) },
@@ -135,6 +137,8 @@ describe('authorization matrix', () => {
         return caller === 'admin' || caller === 'auditor' ? 200 : 403;
       case 'history:read':
         return caller === 'analyst' ? 403 : 200;
+      case 'extract':
+        return caller === 'admin' || caller === 'auditor' || caller === 'registrar-91' ? 200 : 403;
       case 'read':
         return 200;
     }
@@ -142,7 +146,8 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('e2e_authz');
-    api = await startApi({ DATABASE_URL: database.url, METRICS_TOKEN: 'metrics-token-of-this-run' });
+    // Checkpoints every second: an extract waits for one covering the organization just registered.
+    api = await startApi({ DATABASE_URL: database.url, METRICS_TOKEN: 'metrics-token-of-this-run', TRANSPARENCY_CHECKPOINT_SECONDS: '1' });
     pool = testPool(database.url, 2);
     admin = httpClient(api.baseUrl, { token: api.adminToken });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
