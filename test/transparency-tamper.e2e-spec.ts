@@ -40,6 +40,8 @@ describe('verifiable log: an event rewritten by the database superuser', () => {
   let open: ReturnType<typeof httpClient>;
   let coopId: string;
   let unionId: string;
+  let dissolvedId: string;
+  let knownBeforeChange: string;
   let tampered: { eventId: string; revision: number };
   const files = { checkpoint: '', key: '', extract: '' };
   let saved: { note: string; size: number; root: Buffer };
@@ -86,8 +88,13 @@ describe('verifiable log: an event rewritten by the database superuser', () => {
     for (const body of coops) expect((await admin.post('/api/organizations', body)).status).toBe(201);
     coopId = coops[0].id;
     unionId = (await admin.post('/api/organizations', union(coops.map((c) => c.id)))).body.id;
+    knownBeforeChange = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await admin.post(`/api/organizations/${coopId}/membership`, { memberCount: 15, effectiveOn: '2021-06-01' })).status).toBe(200);
     expect((await admin.post(`/api/organizations/${coopId}/ratings`, { rating: 'good', year: 2025, ratedOn: '2026-01-10' })).status).toBe(200);
+    // A member dissolved: the union's extract no longer lists it (the member's own stream says so).
+    expect((await admin.post(`/api/organizations/${coops[2].id}/dissolution`, { effectiveOn: '2023-01-01', mode: 'voluntary', decisionRef: 'QĐ 7' })).status).toBe(200);
+    dissolvedId = coops[2].id;
     // The auditor keeps a checkpoint and the verifier key, and an extract is handed to a bank.
     saved = await checkpointCovering(await superuser(eventsStored));
     await writeFile(files.checkpoint, saved.note);
@@ -125,6 +132,28 @@ describe('verifiable log: an event rewritten by the database superuser', () => {
     expect((await as(api.adminToken)).status).toBe(200);
     const unknown = await httpClient(api.baseUrl, { token: api.adminToken }).get(`/api/organizations/${coopId}/extract?asOf=2019-01-01`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('makes extracts of a union and as known at an earlier time, each the read model\'s state and each verifying offline', async () => {
+    const cases = [
+      [`/api/organizations/${unionId}/extract`, `/api/organizations/${unionId}`],
+      [`/api/organizations/${unionId}/extract?asOf=2022-12-31`, `/api/organizations/${unionId}?asOf=2022-12-31`],
+      // Known before the membership change was recorded: the member count registered.
+      [`/api/organizations/${coopId}/extract?knownAt=${encodeURIComponent(knownBeforeChange)}`, `/api/organizations/${coopId}?knownAt=${encodeURIComponent(knownBeforeChange)}`],
+    ];
+    for (const [extractPath, statePath] of cases) {
+      const extract = await auditor.get(extractPath);
+      expect({ extractPath, status: extract.status }).toEqual({ extractPath, status: 200 });
+      expect(extract.body.state).toEqual((await auditor.get(statePath)).body);
+      const file = path.join(dir, 'extract-case.json');
+      await writeFile(file, JSON.stringify(extract.body));
+      const report = await cli(['verify-extract', file, '--key', files.key]);
+      expect({ extractPath, code: report.code, out: report.stdout }).toEqual({ extractPath, code: 0, out: expect.stringMatching(/^VERIFIED/m) });
+    }
+    const now = (await auditor.get(cases[0][0])).body.state.memberCooperativeIds;
+    expect(now).not.toContain(dissolvedId);
+    expect((await auditor.get(cases[1][0])).body.state.memberCooperativeIds).toContain(dissolvedId);
+    expect((await auditor.get(cases[2][0])).body.state).toMatchObject({ memberCount: 12, version: 0 });
   });
 
   it('before the tampering, the extract verifies offline and the log extends the saved checkpoint', async () => {
