@@ -12,7 +12,7 @@ import { ROOT, type ApiProcess } from '../support/api-process';
 import { cooperative } from '../support/fixtures';
 import { httpClient } from '../support/http';
 import { eventCount, startTestApi, type TestApi } from '../support/test-api';
-import { collectPageErrors, launchBrowser, signIn } from './support/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, signIn } from './support/browser';
 
 /**
  * The verifiable log in the admin UI, in a real browser (Debian's Chromium, playwright-core): the audit
@@ -112,6 +112,7 @@ describe('admin UI: the verifiable log in a real browser', () => {
     // The browser asked the server only for the proof between the two sizes, and verified it itself.
     const latestSize = Number(latestNote.split('\n')[1]);
     expect(asked.filter((url) => url.startsWith('/api/transparency/proof/'))).toEqual([`/api/transparency/proof/consistency?from=${savedSize}&to=${latestSize}`]);
+    await panel.screenshot({ path: screenshotPath('audit-transparency') });
     expect(errors).toEqual([]);
   });
 
@@ -167,6 +168,7 @@ describe('admin UI: the verifiable log in a real browser', () => {
     expect(await popup.getByTestId('printable-checkpoint').textContent()).toBe(extract.checkpoint);
     expect(await popup.getByTestId('printable-key').textContent()).toBe(signer.verifierKey);
     expect(await popup.getByTestId('printable-instructions').textContent()).toContain(`npm run cli -- verify-extract <file> --key ${signer.verifierKey}`);
+    await popup.screenshot({ path: screenshotPath('organization-extract-print'), fullPage: true });
     expect(errors).toEqual([]);
   });
 

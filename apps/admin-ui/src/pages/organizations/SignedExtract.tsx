@@ -35,7 +35,7 @@ const messages: Messages = {
     'extract.verify': 'Cách kiểm tra',
     'extract.verify.1': 'Lưu tệp JSON của trích lục này (nút “Tải trích lục (JSON)” trên trang tổ chức).',
     'extract.verify.2':
-      'Lấy khoá kiểm chứng từ một nguồn độc lập với trích lục (trang Kiểm toán, hoặc bản đã công bố) và so với khoá in dưới đây.',
+      'Lấy khoá kiểm chứng từ một nguồn độc lập với trích lục (trang Kiểm toán, hoặc bản đã công bố) và so với khoá in ở trên.',
     'extract.verify.3': 'Chạy lệnh (mã nguồn của sổ đăng ký, không cần mạng):',
     'extract.verify.4':
       'Lệnh kiểm tra mã băm của từng sự kiện, bằng chứng nằm trong nhật ký của từng sự kiện, chữ ký của điểm mốc, và tính lại trạng thái từ các sự kiện.',
@@ -69,7 +69,7 @@ const messages: Messages = {
     'extract.key': 'Verifier key',
     'extract.verify': 'How to check it',
     'extract.verify.1': 'Save this extract’s JSON file (the “Download the extract (JSON)” button of the organization’s page).',
-    'extract.verify.2': 'Obtain the verifier key apart from the extract (the audit page, or where it was published) and compare it with the key printed below.',
+    'extract.verify.2': 'Obtain the verifier key apart from the extract (the audit page, or where it was published) and compare it with the key printed above.',
     'extract.verify.3': 'Run (the register’s source code, no network needed):',
     'extract.verify.4': 'It checks each event’s hash, each event’s inclusion proof, the checkpoint’s signature, and recomputes the state from the events.',
     'extract.verify.5': 'To know the log is not rewritten later: keep the checkpoint and run npm run cli -- verify-log --checkpoint <file> --url <server>.',
