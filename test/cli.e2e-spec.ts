@@ -54,9 +54,18 @@ describe('npm run cli', () => {
   it('refuses an unknown command before the database starts, naming the commands', async () => {
     const run = await npmRunCli(['frobnicate'], { DATA_DIR: dataDir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown command "frobnicate"; the commands are: migrate, seed-plans, demo, generate, token, rebuild, replay, projector, verify, import, help');
+    expect(run.stderr).toContain('unknown command "frobnicate"; the commands are: migrate, seed-plans, demo, generate, token, rebuild, replay, projector, verify, import, verify-extract, verify-log, help');
     expect(existsSync(dataDir)).toBe(false); // no embedded PostgreSQL was started for it
     expect(run.ms).toBeLessThan(3_000);
+  });
+
+  it('runs the verifier\'s commands without a database: a wrong command line is 2, an unreadable extract 1', async () => {
+    const usage = await npmRunCli(['verify-extract'], { DATA_DIR: dataDir });
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run cli -- verify-extract <extract.json> --key') });
+    const missing = await npmRunCli(['verify-extract', path.join(home, 'none.json'), '--key', 'x+00000000+AA=='], { DATA_DIR: dataDir });
+    expect(missing).toMatchObject({ code: 1, stdout: expect.stringMatching(/^FAILED  cannot read .*none\.json as JSON/m) });
+    expect((await npmRunCli(['verify-log', '--url', 'http://127.0.0.1:9'], { DATA_DIR: dataDir })).code).toBe(2);
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('stops the embedded PostgreSQL it started when interrupted with Ctrl-C (no orphan holding the data)', async () => {
