@@ -105,7 +105,13 @@ export function TransparencyPanel() {
     <section className="card tlog" aria-labelledby={`${id}-heading`} data-testid="transparency-panel">
       <h2 id={`${id}-heading`}>{t('tlog.heading')}</h2>
       <p className="hint tlog-intro">{t('tlog.intro')}</p>
-      <h3>{t('tlog.latest')}</h3>
+      <div className="tlog-latest-heading">
+        <h3>{t('tlog.latest')}</h3>
+        {/* Checkpoints follow the log every few seconds: the newest on demand. */}
+        <button type="button" className="link-button" onClick={latest.reload} disabled={latest.loading}>
+          {t('tlog.reload')}
+        </button>
+      </div>
       {latest.loading && !data ? <p role="status">{t('tlog.loading')}</p> : null}
       {latest.error ? <ReasonOrProblem t={t} error={latest.error} /> : null}
       {!latest.loading && !latest.error && data === null ? <p>{t('tlog.none')}</p> : null}

@@ -7,6 +7,7 @@ export const transparencyMessages: Messages = {
     'tlog.intro':
       'Mỗi sự kiện của sổ đăng ký là một lá của cây Merkle (RFC 9162). Máy chủ định kỳ ký một điểm mốc (checkpoint) ghi số sự kiện và mã băm gốc của cây. Hãy lưu điểm mốc lại: về sau, trình duyệt của bạn tự kiểm tra rằng nhật ký hôm nay vẫn chứa nguyên vẹn mọi sự kiện mà điểm mốc đã cam kết — kể cả khi người quản trị cơ sở dữ liệu sửa một sự kiện.',
     'tlog.latest': 'Điểm mốc mới nhất',
+    'tlog.reload': 'Tải lại',
     'tlog.loading': 'Đang tải điểm mốc…',
     'tlog.none': 'Chưa có điểm mốc nào (nhật ký chưa có sự kiện, hoặc điểm mốc đầu tiên chưa được ký).',
     'tlog.treeSize': 'Số sự kiện được cam kết',
@@ -71,6 +72,7 @@ export const transparencyMessages: Messages = {
     'tlog.intro':
       'Every event of the register is a leaf of a Merkle tree (RFC 9162). The server signs checkpoints as the log grows: the number of events and the tree’s root hash. Keep one: later, your own browser checks that today’s log still holds, unchanged, every event the checkpoint committed to — even if whoever runs the database rewrote one.',
     'tlog.latest': 'Latest checkpoint',
+    'tlog.reload': 'Reload',
     'tlog.loading': 'Loading the checkpoint…',
     'tlog.none': 'No checkpoint yet (the log is empty, or its first checkpoint is not signed yet).',
     'tlog.treeSize': 'Events committed',
