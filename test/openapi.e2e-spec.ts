@@ -28,7 +28,7 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ktt-openapi-'));
     database = await createTestDatabase('e2e_openapi');
-    api = await startApi({ DATABASE_URL: database.url });
+    api = await startApi({ DATABASE_URL: database.url, TRANSPARENCY_CHECKPOINT_SECONDS: '1' }); // the extract waits for a checkpoint covering its events
     const answer = await httpClient(api.baseUrl).get('/docs/openapi.json');
     expect(answer.status).toBe(200);
     served = answer.body;
@@ -101,6 +101,7 @@ describe('the OpenAPI document', () => {
       ['/api/organizations', '/api/organizations?provinceCode=91'],
       ['/api/organizations/{id}', `/api/organizations/${id}`],
       ['/api/organizations/{id}/events', `/api/organizations/${id}/events`],
+      ['/api/organizations/{id}/extract', `/api/organizations/${id}/extract`],
       ['/api/plans', '/api/plans'],
       ['/api/plans/{id}', `/api/plans/${(await http.get('/api/plans')).body[0].id}`],
       ['/api/provinces/{code}/progress', '/api/provinces/91/progress'],

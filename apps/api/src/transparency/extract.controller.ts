@@ -14,6 +14,39 @@ import { ProblemResponses } from '../openapi/problem-responses';
 import { EVENT_STORE, PG_POOL } from '../tokens';
 import type { Pool } from 'pg';
 
+/** The answer's shape; `state` is an organization's state as GET /api/organizations/{id} answers it. */
+const EXTRACT_SCHEMA = {
+  type: 'object',
+  required: ['organizationId', 'asOf', 'knownAt', 'state', 'checkpoint', 'verifierKey', 'events'],
+  additionalProperties: false,
+  properties: {
+    organizationId: { type: 'string', format: 'uuid' },
+    asOf: { type: 'string', format: 'date' },
+    knownAt: { type: 'string', format: 'date-time', description: 'only events recorded by then count (the moment of the extract when none was asked)' },
+    state: { $ref: '#/components/schemas/OrganizationAsOf' },
+    checkpoint: { type: 'string', description: 'the C2SP signed note (tlog-checkpoint) the proofs are checked against' },
+    verifierKey: { type: 'string', description: 'the note verifier key the server signs with; check it against one obtained apart' },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['leafIndex', 'event', 'auditPath'],
+        additionalProperties: false,
+        properties: {
+          leafIndex: { type: 'integer', minimum: 0 },
+          event: {
+            type: 'object',
+            description: 'the event as stored (not upcast): its metadata.hash is SHA-256 over it (api.md)',
+            required: ['streamId', 'revision', 'type', 'data', 'metadata'],
+            properties: { streamId: { type: 'string' }, revision: { type: 'integer' }, type: { type: 'string' }, data: { type: 'object' }, metadata: { type: 'object' } },
+          },
+          auditPath: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{64}$' }, description: 'RFC 9162 inclusion proof, hex' },
+        },
+      },
+    },
+  },
+};
+
 /**
  * GET /api/organizations/{id}/extract (issue 18): a signed extract of the register, for an official to
  * hand to a bank or a court. It holds whole events, so: auditors, admins, and registrars of the
@@ -43,7 +76,7 @@ export class ExtractController {
     description:
       'Check it offline with `npm run cli -- verify-extract <file> --key <verifier key>`. 503 CHECKPOINT_PENDING (with Retry-After) while an event it needs is not yet under a signed checkpoint.',
   })
-  @ApiOkResponse({ description: '`{ organizationId, asOf, knownAt, state, checkpoint, verifierKey, events: [{ leafIndex, event: { streamId, revision, type, data, metadata }, auditPath }] }`' })
+  @ApiOkResponse({ description: 'The signed extract (libs/transparency/src/extract/extract.types.ts)', schema: EXTRACT_SCHEMA })
   @ProblemResponses(400, 404)
   async extract(@Param('id', uuidParam('id')) id: string, @Query() query: TemporalQueryDto, @Req() request: AuthenticatedRequest) {
     // The unions a cooperative may belong to come from the read model (read-your-writes honoured); the fold decides.
