@@ -179,3 +179,34 @@ describe('admin UI: the verifiable log in a real browser', () => {
     expect(await page.getByTestId('signed-extract').count()).toBe(0);
   });
 });
+
+describe('admin UI: a signed extract asked before a checkpoint covers its events', () => {
+  let started: TestApi;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    // No checkpoint within the test: one every hour or every million events.
+    started = await startTestApi('e2e_ui_tlog_pending', { TRANSPARENCY_CHECKPOINT_SECONDS: '3600', TRANSPARENCY_CHECKPOINT_EVENTS: '1000000' });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    await started?.stop();
+  });
+
+  it('says the latest event is not yet under a signed checkpoint and to try again', async () => {
+    const { api } = started;
+    const organization = cooperative({ name: 'Hợp tác xã Cửu Long' });
+    expect((await httpClient(api.baseUrl, { token: api.adminToken }).post('/api/organizations', organization)).status).toBe(201);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await signIn(page, api.baseUrl, api.token('auditor'));
+    await page.goto(`${api.baseUrl}/#/organizations/${organization.id}`);
+    const section = page.getByTestId('signed-extract');
+    await section.waitFor({ timeout: 20_000 });
+    await section.getByRole('button', { name: 'Tải trích lục (JSON)' }).click();
+    await section.getByText('chưa nằm dưới một điểm mốc có chữ ký').waitFor({ timeout: 30_000 });
+  });
+});

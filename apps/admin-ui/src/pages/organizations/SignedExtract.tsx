@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ApiError } from '../../api/client';
 import { apiPath } from '../../api/paths';
 import type { OrganizationAsOf } from '../../api/types';
 import { ProblemMessage } from '../../components/ProblemMessage';
@@ -43,6 +44,7 @@ const messages: Messages = {
     'extract.printNow': 'In',
     'extract.generated': 'Lập lúc {time}.',
     'extract.proofs': 'Bằng chứng (audit path) của mỗi sự kiện nằm trong tệp JSON.',
+    'extract.pending': 'Sự kiện mới nhất của tổ chức chưa nằm dưới một điểm mốc có chữ ký (điểm mốc được ký vài giây một lần): thử lại sau ít giây.',
   },
   en: {
     'extract.heading': 'Signed extract',
@@ -76,6 +78,7 @@ const messages: Messages = {
     'extract.printNow': 'Print',
     'extract.generated': 'Made at {time}.',
     'extract.proofs': 'Each event’s proof (audit path) is in the JSON file.',
+    'extract.pending': 'The organization’s latest event is not yet under a signed checkpoint (one is signed every few seconds): try again in a moment.',
   },
 };
 
@@ -173,7 +176,13 @@ export function SignedExtract({ id, asOf, knownAt, organization }: { id: string;
           {busy ? tx('extract.busy') : done ? tx('extract.done', { name: done }) : ''}
         </span>
       </div>
-      <ProblemMessage error={error} />
+      {error instanceof ApiError && error.problem.code === 'CHECKPOINT_PENDING' ? (
+        <div className="problem" role="alert">
+          <strong>{tx('extract.pending')}</strong>
+        </div>
+      ) : (
+        <ProblemMessage error={error} />
+      )}
     </section>
   );
 }
