@@ -97,7 +97,7 @@ export async function spreadsheetBench(): Promise<void> {
       measured.push(await cliImport(`import XLSX, ${count(rows)} rows (fresh register)`, xlsx, cluster, work, { created: rows }));
       measured.push(await cliImport(`import XLSX again, same file (every row unchanged)`, xlsx, cluster, work, { unchanged: rows }));
       note('spreadsheets: starting the api for the exports');
-      const api = await startApi(ROOT, cluster.url, await freePort());
+      const api = await whileBuilding(async () => startApi(ROOT, cluster.url, await freePort()));
       try {
         const catchUp = await waitForProjector(cluster.pool, cluster.store, 'spreadsheets: projector catch-up', 3_600_000);
         note(`spreadsheets: the api's projector applied the imports in ${catchUp.toFixed(0)} s`);
@@ -149,7 +149,28 @@ async function startCluster(work: string, name: string): Promise<Cluster> {
  * `cli import <file> --report <json>` in its own process; its peak RSS is the highest VmHWM read
  * while it ran (VmHWM only grows, so the last reading is the peak up to 100 ms before the exit).
  */
-async function cliImport(what: string, file: string, cluster: Cluster, work: string, expected: { created?: number; unchanged?: number }): Promise<Measured> {
+/**
+ * Runs `start` again (up to 5 times, 15 s apart) while it fails with MODULE_NOT_FOUND: another
+ * `npm run build` in the same tree leaves dist/ without its path aliases resolved for a few seconds
+ * (between tsc and tsc-alias). A process that failed so wrote nothing, so starting it again measures the same.
+ */
+async function whileBuilding<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 5 || !String((error as Error).message).includes('MODULE_NOT_FOUND')) throw error;
+      note(`spreadsheets: dist/ is being rebuilt (MODULE_NOT_FOUND); trying again in 15 s`);
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+    }
+  }
+}
+
+function cliImport(what: string, file: string, cluster: Cluster, work: string, expected: { created?: number; unchanged?: number }): Promise<Measured> {
+  return whileBuilding(() => cliImportOnce(what, file, cluster, work, expected));
+}
+
+async function cliImportOnce(what: string, file: string, cluster: Cluster, work: string, expected: { created?: number; unchanged?: number }): Promise<Measured> {
   const reportFile = path.join(work, 'import-report.json');
   const loadAverage = os.loadavg()[0];
   note(`spreadsheets: ${what}`);
