@@ -40,6 +40,10 @@ const RUNS = Math.max(3, Math.floor(Number(process.env.BENCH_RUNS ?? 3)));
 const CHECKPOINT_SECONDS = positiveInteger('TRANSPARENCY_CHECKPOINT_SECONDS', 10);
 const CHECKPOINT_EVENTS = positiveInteger('TRANSPARENCY_CHECKPOINT_EVENTS', 1000);
 const APPEND_NOW = new Date('2026-01-15T03:00:00.000Z');
+/** The knobs as given to this run (read before the bench passes the checkpoint settings on to the api). */
+const GIVEN = ['BENCH_TREE_LEAVES', 'BENCH_TREE_PAGE', 'BENCH_PROOF_QUESTIONS', 'BENCH_RUNS', 'BENCH_API', 'BENCH_API_SECONDS', 'BENCH_API_CONNECTIONS', 'TRANSPARENCY_CHECKPOINT_SECONDS', 'TRANSPARENCY_CHECKPOINT_EVENTS']
+  .filter((name) => process.env[name])
+  .map((name) => `${name}=${process.env[name]}`);
 
 interface TreeBuild {
   leaves: number;
@@ -365,7 +369,7 @@ function renderReport(r: {
   const bound = CHECKPOINT_SECONDS + 1;
   const worst = r.lag.length ? Math.max(...r.lag.map((run) => run.max)) : NaN;
   const range = (s: Spread, digits: number) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
-  const env = ['BENCH_ONLY=transparency', ...['BENCH_TREE_LEAVES', 'BENCH_TREE_PAGE', 'BENCH_PROOF_QUESTIONS', 'BENCH_RUNS', 'BENCH_API_SECONDS', 'BENCH_API_CONNECTIONS', 'TRANSPARENCY_CHECKPOINT_SECONDS', 'TRANSPARENCY_CHECKPOINT_EVENTS'].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`)];
+  const env = ['BENCH_ONLY=transparency', ...GIVEN];
   const loads = Object.entries(r.loadAverages)
     .map(([when, [one, five, fifteen]]) => `${when} ${fmt(one, 2)} / ${fmt(five, 2)} / ${fmt(fifteen, 2)}`)
     .join('; ');
@@ -402,7 +406,7 @@ ${r.rounds.map((round, i) => `| ${i + 1} | ${round.n} | ${fmt(round.p50, 2)} | $
 
 ## 3. Checkpoint lag under the api load
 
-The tree reset, ${r.cooperatives.toLocaleString('en-US')} cooperatives registered through the library, then the built api started on the cluster (api, projector, tree builder and checkpoint issuer in one process, as \`npm start\`), checkpoints every ${CHECKPOINT_EVENTS.toLocaleString('en-US')} events or ${CHECKPOINT_SECONDS} s. The first checkpoint covering the whole log came ${fmt(r.startCoverSeconds, 1)} s after the projector had caught up. Each run: autocannon, ${r.connections} connections, ${r.apiSeconds} s; then, for every event recorded during the run, the first checkpoint whose tree size exceeds its leaf index: lag = its \`issued_at\` − the event's \`recordedAt\` (both the server's clock).
+The tree reset, ${r.cooperatives.toLocaleString('en-US')} cooperatives registered through the library, then the built api started on the cluster (api, projector, tree builder and checkpoint issuer in one process, as \`npm start\`), checkpoints every ${CHECKPOINT_EVENTS.toLocaleString('en-US')} events or ${CHECKPOINT_SECONDS} s. The first checkpoint covering the whole log came ${fmt(r.startCoverSeconds, 1)} s after the projector had caught up. Each run: autocannon, ${r.connections} connections, ${r.apiSeconds} s; then, for every event recorded during the run, the first checkpoint whose tree size exceeds its leaf index: lag = its \`issued_at\` − the event's \`recordedAt\` (both the server's clock). While the load runs a checkpoint follows every ${CHECKPOINT_EVENTS.toLocaleString('en-US')} events (the p50); the last events of a run, fewer than that, wait for the ${CHECKPOINT_SECONDS}-second rule, which makes the p95 and the max.
 
 | run | load | requests/s | events | checkpoints issued | lag p50 (s) | lag p95 (s) | lag max (s) | not covered |
 |---|---|---|---|---|---|---|---|---|
