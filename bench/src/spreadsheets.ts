@@ -48,6 +48,8 @@ interface Measured {
   seconds: number;
   peakRssMiB: number | null;
   bytes?: number;
+  /** Export: the api's RSS when its peak was reset, before the request (what the export's peak started from). */
+  rssBeforeMiB?: number | null;
   /** The import's own figure (its stdout: from the file's first row to its report), without the process start. */
   importSeconds?: number;
   outcome: string;
@@ -220,6 +222,7 @@ async function measureExport(
 ): Promise<Measured> {
   const loadAverage = os.loadavg()[0];
   const reset = resetPeak(pid);
+  const rssBefore = Number(/^VmRSS:\s*(\d+) kB$/m.exec(safeRead(`/proc/${pid}/status`))?.[1] ?? NaN) / 1024;
   const file = path.join(work, 'export.out');
   note(`spreadsheets: ${what}`);
   const started = performance.now();
@@ -230,7 +233,7 @@ async function measureExport(
   const peak = reset ? peakMiB(pid) : null;
   const rows = counter ? await counter(file) : null;
   if (expected !== null && rows !== expected) throw new Error(`${what}: ${rows} rows exported, ${expected} imported`);
-  const result: Measured = { what, rows, seconds, peakRssMiB: peak, bytes: (await stat(file)).size, outcome: rows === null ? 'three sheets' : 'every imported row', loadAverage };
+  const result: Measured = { what, rows, seconds, peakRssMiB: peak, rssBeforeMiB: Number.isNaN(rssBefore) ? null : rssBefore, bytes: (await stat(file)).size, outcome: rows === null ? 'three sheets' : 'every imported row', loadAverage };
   note(`spreadsheets: ${line(result)}`);
   await rm(file, { force: true });
   return result;
@@ -318,7 +321,7 @@ function report(input: ReportInput): string {
     `Import: \`node ${CLI_NODE_FLAGS.join(' ')} dist/apps/cli/src/main.js import <file> --report <json>\` (the flags of \`npm run cli\` in package.json) as its own process against the bench's PostgreSQL; ` +
       'seconds from the spawn to the exit (process start, migrations check, the map, spooling and hashing the file, the zip and encoding checks, every row; the import\'s own figure from its stdout in brackets); ' +
       'peak RSS: the cli process\'s VmHWM. Export: the built api (its projector in the same process, idle once it had applied the imports), from the request to the last byte over HTTP on the same machine; ' +
-      'peak RSS: the api process\'s high-water mark during that export (reset before each). One run each.',
+      'peak RSS: the api process\'s high-water mark during that export, reset before each to its RSS then (in brackets: the api had just projected the imports, and holds what that left). One run each.',
     '',
     '| measurement | rows | seconds | rows/s | peak RSS | size | load avg (1 min) | outcome |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
@@ -326,7 +329,7 @@ function report(input: ReportInput): string {
       (m) =>
         `| ${m.what} | ${m.rows === null ? '–' : count(m.rows)} | ${m.seconds.toFixed(1)}${m.importSeconds !== undefined ? ` (${m.importSeconds.toFixed(1)})` : ''} | ` +
         `${m.rows ? count(Math.round(m.rows / m.seconds)) : '–'}${m.rows && m.importSeconds ? ` (${count(Math.round(m.rows / m.importSeconds))})` : ''} | ` +
-        `${m.peakRssMiB === null ? '–' : `${m.peakRssMiB.toFixed(0)} MiB`} | ${m.bytes === undefined ? '–' : m.bytes < 1048576 ? `${Math.ceil(m.bytes / 1024)} KiB` : `${mib(m.bytes)} MiB`} | ${m.loadAverage.toFixed(1)} | ${m.outcome} |`,
+        `${m.peakRssMiB === null ? '–' : `${m.peakRssMiB.toFixed(0)} MiB`}${m.rssBeforeMiB ? ` (from ${m.rssBeforeMiB.toFixed(0)})` : ''} | ${m.bytes === undefined ? '–' : m.bytes < 1048576 ? `${Math.ceil(m.bytes / 1024)} KiB` : `${mib(m.bytes)} MiB`} | ${m.loadAverage.toFixed(1)} | ${m.outcome} |`,
     ),
     '',
     '## Against issue 17',
