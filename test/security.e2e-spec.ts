@@ -244,26 +244,22 @@ describe('security', () => {
     /** Linux routes all of 127.0.0.0/8 to loopback: a server on 127.0.0.1 only is not reachable at 127.0.0.2, one on 0.0.0.0 is. */
     const reachableAt = async (address: string, baseUrl: string) => {
       const port = new URL(baseUrl).port;
-      // What is judged is whether the address answers at all. A 503 is an answer from a server that is
-      // momentarily not ready (a health check slowed by the full suite on 2 cores): ask again, briefly.
-      for (let attempt = 0; ; attempt++) {
-        let status: number;
-        try {
-          status = (await fetch(`http://${address}:${port}/health`, { signal: AbortSignal.timeout(3_000) })).status;
-        } catch {
-          return 'unreachable';
-        }
-        if (status !== 503 || attempt >= 10) return status;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      // What is judged is whether the address answers HTTP at all (any status: a 503 from /health is a server
+      // listening there, momentarily not ready — it happened twice under the full suite on 2 cores), or not.
+      try {
+        const response = await fetch(`http://${address}:${port}/health`, { signal: AbortSignal.timeout(5_000) });
+        return response.status >= 200 && response.status < 600 ? 'answers' : `status ${response.status}`;
+      } catch {
+        return 'unreachable';
       }
     };
 
     it('listens on 127.0.0.1 only by default, and on every address when HOST=0.0.0.0', async () => {
-      expect(await reachableAt('127.0.0.1', api.baseUrl)).toBe(200);
+      expect(await reachableAt('127.0.0.1', api.baseUrl)).toBe('answers');
       expect(await reachableAt('127.0.0.2', api.baseUrl)).toBe('unreachable');
       const everywhere = await secondApi({ HOST: '0.0.0.0' });
       try {
-        expect(await reachableAt('127.0.0.2', everywhere.baseUrl)).toBe(200);
+        expect(await reachableAt('127.0.0.2', everywhere.baseUrl)).toBe('answers');
       } finally {
         await everywhere.stop();
       }

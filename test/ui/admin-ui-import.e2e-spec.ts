@@ -172,7 +172,13 @@ describe('admin UI import page in a real browser', () => {
     const result = page.getByTestId('import-result');
     await result.waitFor({ timeout: 30_000 });
     expect(await result.getByTestId('import-count-changed').innerText()).toBe('1');
-    const organization = await http.get(`/api/organizations/${created.body.id}?asOf=2024-06-01`);
+    // The page's own reads carry the import's position; this direct read waits for the projector instead
+    // (under a loaded CI run it once read the row before the change was projected).
+    let organization = await http.get(`/api/organizations/${created.body.id}?asOf=2024-06-01`);
+    for (let waited = 0; organization.body.memberCount !== 30 && waited < 20_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      organization = await http.get(`/api/organizations/${created.body.id}?asOf=2024-06-01`);
+    }
     expect(organization.body.memberCount).toBe(30);
     expect((await http.get(`/api/organizations/${created.body.id}?asOf=2024-05-31`)).body.memberCount).toBe(12);
     expect(errors).toEqual([]);
