@@ -39,6 +39,13 @@ describe('plans over HTTP', () => {
   beforeAll(async () => {
     ({ database, api, pool } = started = await startTestApi('e2e_plans')); // SEED_PLANS defaults to true
     http = httpClient(api.baseUrl, { token: api.adminToken });
+    // The seeding appends the plans before the api listens; the projector (and, since issue 18, the tree
+    // builder beside it) applies them just after: under a loaded CI run the first question came first once.
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const listed = await http.get('/api/plans');
+      if (listed.status === 200 && SEEDED.every((id) => listed.body.some((plan: { id: string }) => plan.id === id))) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   });
   afterAll(async () => {
     await api?.stop(); // the api the restart test started, when it did
