@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort, positiveInteger } from './knobs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -444,24 +444,6 @@ async function sampleSearchTerms(pool: Pool): Promise<string[]> {
   return terms;
 }
 
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
-  return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 // BENCH_ONLY=spreadsheets: the spreadsheet import and export alone (bench/src/spreadsheets.ts, its own clusters and RESULTS file);
 // BENCH_ONLY=transparency: the verifiable log alone (bench/src/transparency.ts, its own cluster and RESULTS file).
