@@ -369,5 +369,3 @@ function safeRead(file: string): string {
     return '';
   }
 }
-
-

@@ -490,4 +490,3 @@ ${
 function fmt(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
 }
-
