@@ -55,6 +55,8 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
   const b = cooperative({ name: 'Hợp tác xã Mỹ Hòa Hưng', provinceCode: '89', registeredOn: '2021-05-10', sector: 'fisheries' });
   const c = cooperative({ name: 'HTX Long Xuyên', provinceCode: '91', formerProvinceCode: '89', registeredOn: '2026-01-05' });
   const formula = cooperativeGroup({ name: '=HYPERLINK("http://x","y")', registeredOn: '2022-02-02' });
+  // Registered in Hà Nội (01), its seat moved to An Giang (89, in 91 since the merger): listed apart, since a row imports where it was registered.
+  const moved = cooperative({ name: 'HTX Chuyển Về', provinceCode: '01', registeredOn: '2021-01-01' });
   /** Recorded after the registrations, before the rating, dissolution and suspension. */
   let beforeChanges: string;
 
@@ -62,7 +64,8 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
     started = await startTestApi('e2e_export');
     api = started.api;
     http = httpClient(api.baseUrl, { token: api.adminToken });
-    for (const body of [a, b, c, formula]) expect((await http.post('/api/organizations', body)).status).toBe(201);
+    for (const body of [a, b, c, formula, moved]) expect((await http.post('/api/organizations', body)).status).toBe(201);
+    expect((await http.post(`/api/organizations/${moved.id}/relocation`, { provinceCode: '89', effectiveOn: '2024-06-01' })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 20));
     beforeChanges = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -131,13 +134,26 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
       expect(rowOf(formula.registrationNumber).slice(11, 13)).toEqual(['Tạm ngừng', utc('2025-09-01')]);
     });
 
-    it('says on a second sheet what was exported (as-of, known-at)', async () => {
-      const info = (await workbookOf(answer.bytes)).worksheets[1];
+    it('lists an organization relocated from another province apart, on the "Đã chuyển tỉnh" sheet with the date of the move and the province now', async () => {
+      const workbook = await workbookOf(answer.bytes);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual(['Tổ chức', 'Đã chuyển tỉnh', 'Thông tin']);
+      expect(rows.some((row) => row[2] === moved.registrationNumber)).toBe(false);
+      const apart: unknown[][] = [];
+      workbook.getWorksheet('Đã chuyển tỉnh')!.eachRow((row) => apart.push((row.values as unknown[]).slice(1)));
+      expect(apart[0]).toEqual([...HEADERS, 'Ngày chuyển tỉnh', 'Mã tỉnh hiện nay']);
+      expect(apart).toHaveLength(2);
+      expect(apart[1].slice(2, 4)).toEqual([moved.registrationNumber, '01']);
+      expect(apart[1].slice(-3)).toEqual(['91', utc('2024-06-01'), '91']);
+    });
+
+    it('says on its information sheet what was exported (as-of, known-at) and how many were listed apart, and why', async () => {
+      const info = (await workbookOf(answer.bytes)).getWorksheet('Thông tin')!;
       const lines = new Map<unknown, unknown>();
       info.eachRow((row) => lines.set(row.getCell(1).value, row.getCell(2).value));
       expect(lines.get('Tính đến ngày (asOf)')).toBe(asOf);
       expect(String(lines.get('Theo hồ sơ ghi nhận đến (knownAt)'))).toMatch(/^mọi hồ sơ đã ghi nhận lúc xuất \(\d{4}-\d\d-\d\dT/);
       expect(lines.get('Số tổ chức')).toBe('4');
+      expect(String(lines.get('Đã chuyển tỉnh (liệt kê riêng)'))).toMatch(/^1 tổ chức .*tỉnh đăng ký/);
     });
   });
 
@@ -151,7 +167,7 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
       expect(rowOf(b.registrationNumber).slice(11, 13)).toEqual(['Đang hoạt động', null]);
       expect(rowOf(b.registrationNumber).slice(20, 22)).toEqual([null, null]);
       const info = new Map<unknown, unknown>();
-      workbook.worksheets[1].eachRow((row) => info.set(row.getCell(1).value, row.getCell(2).value));
+      workbook.getWorksheet('Thông tin')!.eachRow((row) => info.set(row.getCell(1).value, row.getCell(2).value));
       expect(info.get('Theo hồ sơ ghi nhận đến (knownAt)')).toBe(beforeChanges);
     });
   });
@@ -220,6 +236,26 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
     it('writes a name a spreadsheet would run as a formula after an apostrophe', () => {
       const row = records.find((record) => record[2] === formula.registrationNumber)!;
       expect(row[1]).toBe(`'${formula.name}`);
+    });
+
+    it('leaves out an organization relocated from another province, and says how many in X-Relocated-Listed-Apart', () => {
+      expect(records.slice(1).map((record) => record[2]).sort()).toEqual([a, b, c, formula].map((o) => o.registrationNumber).sort());
+      expect(answer.headers.get('x-relocated-listed-apart')).toBe('1');
+    });
+
+    it('with relocated=only answers just those, with the date of the move and the province now', async () => {
+      const only = await exportOf(`provinceCode=91&asOf=${asOf}&format=csv&relocated=only`);
+      expect(only.status).toBe(200);
+      expect(only.headers.get('x-relocated-listed-apart')).toBe('1');
+      const table = parse(only.bytes, { bom: true, relax_column_count: false }) as string[][];
+      expect(table[0]).toEqual([...HEADERS, 'Ngày chuyển tỉnh', 'Mã tỉnh hiện nay']);
+      expect(table).toHaveLength(2);
+      expect(table[1].slice(2, 4)).toEqual([moved.registrationNumber, '01']);
+      expect(table[1].slice(-2)).toEqual(['01/06/2024', '91']);
+      // Before the move it is an ordinary row of Hà Nội, nothing apart.
+      const before = await exportOf('provinceCode=01&asOf=2024-01-01&format=csv');
+      expect(before.headers.get('x-relocated-listed-apart')).toBe('0');
+      expect((parse(before.bytes, { bom: true }) as string[][]).some((record) => record[2] === moved.registrationNumber)).toBe(true);
     });
   });
 
@@ -292,7 +328,7 @@ describe('spreadsheet export over HTTP (issue 17)', () => {
       const rows = cells(workbook.worksheets[0]);
       const metric = (name: string) => rows.find(({ values }) => values[1] === name)!;
       expect(metric('cooperatives').values[2]).toBe(progress.metrics.cooperatives);
-      expect(metric('cooperatives').values[2]).toBe(2); // A and C; B is dissolved
+      expect(metric('cooperatives').values[2]).toBe(3); // A, C and the one that moved in from Hà Nội; B is dissolved
       expect(metric('cooperatives').row.getCell(3).numFmt).toBe('#,##0');
       expect(metric('cooperative_members').values[2]).toBe(progress.metrics.cooperative_members);
       expect(metric('cooperatives_good_or_fair_share').values[2]).toBe(progress.metrics.cooperatives_good_or_fair_share);

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { httpClient } from './support/http';
 import { cooperative, cooperativeGroup } from './support/fixtures';
 import { startTestApi, type TestApi } from './support/test-api';
@@ -9,11 +10,14 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
  * the same metrics and coverage as of that date, from XLSX and from CSV. The register holds the forms
  * the template must carry: ratings, flags known and unknown, managers, a member change, suspension,
  * dormancy, a dissolution, a registration in former An Giang (89) before the merger and one in the
- * merged 91 after it.
+ * merged 91 after it. One more cooperative of 91 moved its seat to Hà Nội (01): it is listed apart (a row
+ * imports where it was registered, so its move would be lost), and the province it left still round-trips.
  */
 describe('export → import round trip (issue 17)', () => {
   const asOf = '2026-06-30';
   let source: TestApi;
+  let moved: string;
+  let kept: string[];
   const targets: TestApi[] = [];
 
   beforeAll(async () => {
@@ -25,7 +29,10 @@ describe('export → import round trip (issue 17)', () => {
     const d = cooperativeGroup({ name: 'Tổ hợp tác rau sạch', registeredOn: '2022-02-02' });
     const e = cooperative({ name: 'HTX Giải Thể', registeredOn: '2019-01-10' });
     const f = cooperative({ name: 'HTX Ấp Bắc', registeredOn: '2020-07-01', sector: 'trade_services' });
-    for (const body of [a, b, c, d, e, f]) expect((await http.post('/api/organizations', body)).status).toBe(201);
+    const g = cooperative({ name: 'HTX Chuyển Đi', registeredOn: '2022-03-03', memberCount: 40 });
+    moved = g.registrationNumber;
+    kept = [a, b, c, d, e, f].map((o) => o.registrationNumber);
+    for (const body of [a, b, c, d, e, f, g]) expect((await http.post('/api/organizations', body)).status).toBe(201);
     const ok = async (path: string, body: unknown) => expect((await http.post(path, body)).status).toBe(200);
     await ok(`/api/organizations/${a.id}/ratings`, { rating: 'good', year: 2025, ratedOn: '2025-12-15' });
     await ok(`/api/organizations/${b.id}/ratings`, { rating: 'fair', year: 2025, ratedOn: '2025-12-10' });
@@ -34,6 +41,7 @@ describe('export → import round trip (issue 17)', () => {
     await ok(`/api/organizations/${e.id}/dissolution`, { effectiveOn: '2026-03-05', mode: 'voluntary', decisionRef: '05/QĐ-UBND' });
     await ok(`/api/organizations/${f.id}/membership`, { memberCount: 30, effectiveOn: '2025-06-01' });
     await ok(`/api/organizations/${f.id}/ratings`, { rating: 'weak', year: 2024, ratedOn: '2024-12-20' });
+    await ok(`/api/organizations/${g.id}/relocation`, { provinceCode: '01', effectiveOn: '2026-04-01' });
     // Read your writes before exporting: the list the export reads follows the log.
     expect((await http.get(`/api/provinces/91/progress?asOf=${asOf}`)).status).toBe(200);
   });
@@ -51,9 +59,24 @@ describe('export → import round trip (issue 17)', () => {
     ['xlsx', XLSX],
     ['csv', 'text/csv'],
   ])('a %s export imports into a fresh instance with the same metrics as of that date', async (format, contentType) => {
-    const exported = await fetch(new URL(`/api/organizations/export?format=${format}&provinceCode=91&asOf=${asOf}`, source.api.baseUrl), { headers: { authorization: `Bearer ${source.api.adminToken}` } });
+    // The whole register (the relocated cooperative is in 01 at asOf, outside a 91 export).
+    const exported = await fetch(new URL(`/api/organizations/export?format=${format}&asOf=${asOf}`, source.api.baseUrl), { headers: { authorization: `Bearer ${source.api.adminToken}` } });
     expect(exported.status).toBe(200);
     const file = new Uint8Array(await exported.arrayBuffer());
+    if (format === 'xlsx') {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(file) as unknown as ExcelJS.Buffer);
+      const numbers = (name: string) => {
+        const found: unknown[] = [];
+        workbook.getWorksheet(name)!.eachRow((row, n) => n > 1 && found.push(row.getCell(3).value));
+        return found;
+      };
+      expect(workbook.worksheets[0].name).toBe('Tổ chức');
+      expect(numbers('Tổ chức').sort()).toEqual([...kept].sort());
+      expect(numbers('Đã chuyển tỉnh')).toEqual([moved]);
+    } else {
+      expect(exported.headers.get('x-relocated-listed-apart')).toBe('1');
+    }
 
     const target = await startTestApi(`e2e_round_trip_${format}`, { SEED_PLANS: 'false' });
     targets.push(target);
@@ -66,6 +89,10 @@ describe('export → import round trip (issue 17)', () => {
     // Not a comparison of empty answers: four cooperatives (the dissolved one gone, the suspended one kept), one dormant group.
     expect(expected.metrics).toMatchObject({ cooperatives: 4, cooperative_groups: 1, suspended_cooperatives: 1 });
     expect(await progress(target, report.position)).toEqual(expected);
+    // Every organization but the relocated one is in the fresh instance; the relocated one is not.
+    const listed = await httpClient(target.api.baseUrl, { token: target.api.adminToken }).get(`/api/organizations?limit=100&asOf=${asOf}${report.position ? `&minPosition=${encodeURIComponent(report.position)}` : ''}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((item: { registrationNumber: string }) => item.registrationNumber).sort()).toEqual([...kept].sort());
 
     // Back into the instance it came from: every row is recorded as it is, nothing is created.
     const again = await fetch(new URL(`/api/imports?fileName=export.${format}`, source.api.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${source.api.adminToken}`, 'content-type': contentType }, body: file });

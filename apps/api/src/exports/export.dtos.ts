@@ -10,6 +10,12 @@ export type RegisterFormat = (typeof REGISTER_FORMATS)[number];
 export class OrganizationExportQueryDto extends OmitType(OrganizationListQueryDto, ['limit', 'cursor'] as const) {
   @ApiPropertyOptional({ enum: REGISTER_FORMATS, default: 'xlsx' })
   @IsOptional() @IsIn(REGISTER_FORMATS, { message: `format must be one of ${REGISTER_FORMATS.join(', ')}` }) format?: RegisterFormat;
+  @ApiPropertyOptional({
+    enum: ['only'],
+    description:
+      'only: just the organizations whose seat moved to another province by asOf (listed apart: a row imports where it was registered, so the register leaves them out; CSV adds "Ngày chuyển tỉnh" and "Mã tỉnh hiện nay", an XLSX has them on its "Đã chuyển tỉnh" sheet)',
+  })
+  @IsOptional() @IsIn(['only'], { message: 'relocated must be only' }) relocated?: 'only';
 }
 
 /** GET /api/provinces/:code/progress/export: the progress question, and where its monthly series starts. */

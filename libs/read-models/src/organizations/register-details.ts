@@ -1,4 +1,4 @@
-import { foldHistory, STATUS_AFTER, type AdministrativeMap, type DissolutionMode, type LocalDate, type OrganizationEvent } from '@ktt/domain';
+import { foldHistory, seatUnit, STATUS_AFTER, type AdministrativeMap, type DissolutionMode, type LocalDate, type OrganizationEvent } from '@ktt/domain';
 import type { Generation } from '../generations';
 import { KNOWN_NOW } from './organization-queries';
 
@@ -12,10 +12,16 @@ export interface RegisterDetails {
   /** The effective date of the lifecycle event the status at `asOf` comes from; null when there is none (active since its registration). */
   statusSince: LocalDate | null;
   dissolution: { mode: DissolutionMode; decisionRef: string } | null;
+  /**
+   * The date of the latest relocation (effective on or before `asOf`) into another province than the
+   * registration's, when the seat at `asOf` is in such a province; else null. A row imports where it
+   * was registered, so the export lists these apart (issue 17: a relocation would be lost on import).
+   */
+  relocatedOn: LocalDate | null;
 }
 
 /** The facts whose data the details read; the fold passes over the others without reading theirs. */
-const DETAIL_EVENTS: OrganizationEvent['type'][] = ['OrganizationRegistered', 'RecordCorrected', ...(Object.keys(STATUS_AFTER) as OrganizationEvent['type'][])];
+const DETAIL_EVENTS: OrganizationEvent['type'][] = ['OrganizationRegistered', 'OrganizationRelocated', 'RecordCorrected', ...(Object.keys(STATUS_AFTER) as OrganizationEvent['type'][])];
 
 /**
  * The details of these organizations as of `asOf`, as known at `knownAt`: their facts (the read
@@ -60,6 +66,7 @@ export async function registerDetails(
       registeredIn: seatOn(map, history.registration, history.registeredOn),
       statusSince: lifecycle?.data.effectiveOn ?? null,
       dissolution: lifecycle?.type === 'OrganizationDissolved' ? { mode: lifecycle.data.mode, decisionRef: lifecycle.data.decisionRef } : null,
+      relocatedOn: relocatedOn(map, history.registration, history.events, asOf),
     });
   }
   return details;
@@ -81,4 +88,40 @@ function seatOn(map: AdministrativeMap, seat: { provinceCode: string; formerProv
   }
   const several = (map.unitsOf(code, date) ?? []).length > 1;
   return { provinceCode: code, formerProvinceCode: several || unit !== code ? unit : null };
+}
+
+/**
+ * The date of the latest relocation on or before `asOf` whose destination lies in another province
+ * than the registration's seat (both read on the map of `asOf`, so a merger alone is no move), when
+ * the seat at `asOf` (the latest relocation) is in another province; else null.
+ */
+function relocatedOn(map: AdministrativeMap, registration: { provinceCode: string; formerProvinceCode?: string | null }, events: readonly OrganizationEvent[], asOf: LocalDate): LocalDate | null {
+  const provinceOf = (seat: { provinceCode: string; formerProvinceCode?: string | null }) => {
+    try {
+      return map.provinceOfUnit(seatUnit(seat), asOf).code;
+    } catch {
+      return seatUnit(seat);
+    }
+  };
+  const home = provinceOf(registration);
+  const moves = events
+    .filter((event): event is Extract<OrganizationEvent, { type: 'OrganizationRelocated' }> => event.type === 'OrganizationRelocated' && event.data.effectiveOn <= asOf)
+    .sort((a, b) => (a.data.effectiveOn < b.data.effectiveOn ? -1 : a.data.effectiveOn > b.data.effectiveOn ? 1 : 0));
+  const current = moves.at(-1);
+  if (!current || provinceOf(current.data) === home) return null;
+  return moves.filter((move) => provinceOf(move.data) !== home).at(-1)!.data.effectiveOn;
+}
+
+/**
+ * The organizations with a relocation recorded by `knownAt` (any date, any destination): the few whose
+ * details may list them apart, so an export can count them before its first byte without reading
+ * every organization's details twice.
+ */
+export async function organizationsWithRelocations(generation: Generation, knownAt: string | undefined): Promise<string[]> {
+  const { rows } = await generation.pool.query<{ organization_id: string }>(
+    `SELECT DISTINCT organization_id FROM ${generation.identifier}.organization_facts
+      WHERE event_type = 'OrganizationRelocated' AND recorded_at <= $1::timestamptz`,
+    [knownAt ?? KNOWN_NOW],
+  );
+  return rows.map((row) => row.organization_id);
 }
