@@ -37,7 +37,7 @@ describe('register writers', () => {
     expect(sheet.getRow(2).getCell(7).numFmt).toBe('dd/mm/yyyy');
     // A text cell of an XLSX is text, never a formula: no guard needed there.
     expect(sheet.getRow(3).getCell(2).value).toBe('=1+1');
-    expect(workbook.worksheets[1].getRow(1).values).toEqual([undefined, 'Tính đến ngày (asOf)', '2026-06-30']);
+    expect(workbook.getWorksheet('Thông tin')!.getRow(1).values).toEqual([undefined, 'Tính đến ngày (asOf)', '2026-06-30']);
   });
 
   it('write CSV with a byte-order mark, CRLF, dd/mm/yyyy, and formulas guarded', async () => {
