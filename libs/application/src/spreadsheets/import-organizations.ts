@@ -113,7 +113,9 @@ export class SpreadsheetImport {
       return await this.readAndSend(rows, file, context, options, today, effectiveOn, notes);
     } finally {
       // Closes the file's reader where it stopped early (a refused header, an error), before the spooled copy goes.
-      await rows.return(undefined);
+      // exceljs may fail while being stopped mid-stream (depending on how far its inflate had run); that
+      // failure says nothing about the file, and must not replace the refusal that stopped the reading.
+      await rows.return(undefined).catch(() => undefined);
     }
   }
 
