@@ -1,10 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, Position, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { applyBatchIsolating, projectTimelineIsolating } from '../projector/quarantine';
-import { isEventFailure } from '../projector/connection-errors';
+import { applyBatchIsolating } from '../projector/quarantine';
 import { CHECKPOINT_CHANNEL } from '../projector/projector';
-import { projectOrganizationTimelines } from '../organizations/organization-projection';
+import { projectAllTimelines } from './timeline-phase';
+import { releaseToPool } from './pooled-connection';
 import { dropSecondaryIndexes } from './deferred-indexes';
 
 export interface RebuildProgress {
@@ -77,55 +77,6 @@ export async function rebuildReadModels(
     }
   };
 
-  /**
-   * Several workers, each on a connection of its own, take chunks of organizations in turn: one
-   * connection keeps one PostgreSQL backend (one core) busy while the other core waited (profile of a
-   * national rebuild: the Node process idle 63 % of the time).
-   */
-  const projectTimelines = async (client: PoolClient): Promise<void> => {
-    const quotedSchema = schemaIdentifier(schema);
-    // Every organization's stream starts with its registration (revision 0). Unit by unit (the seat's
-    // first-map province, as the timeline's province_code holds it), so
-    // that a province's rows lie together in the table and in the GiST indexes built after the load:
-    // built over rows in id order, the province index visited 3,521 pages to find one province's 7,642
-    // rows in force at a date, and about 300 when built over rows in province order (manual-measurements.md).
-    const { rows: registered } = await client.query<{ organization_id: string }>(
-      `SELECT organization_id FROM ${quotedSchema}.organization_facts WHERE revision = 0 ORDER BY coalesce(data->>'formerProvinceCode', data->>'provinceCode'), organization_id`,
-    );
-    const ids = registered.map((row) => row.organization_id);
-    let next = 0;
-    let organizations = 0;
-    const work = async (worker: PoolClient): Promise<void> => {
-      await worker.query('SET synchronous_commit = off');
-      while (next < ids.length) {
-        const chunk = ids.slice(next, next + organizationsPerChunk);
-        next += chunk.length;
-        await worker.query('BEGIN');
-        await worker.query('SAVEPOINT chunk');
-        try {
-          await projectOrganizationTimelines(worker, schema, new Map(chunk.map((id) => [id, 0])));
-        } catch (error) {
-          // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
-          if (!isEventFailure(error)) throw error;
-          await worker.query('ROLLBACK TO SAVEPOINT chunk');
-          for (const id of chunk) await projectTimelineIsolating(worker, schema, id);
-        }
-        await worker.query('COMMIT');
-        organizations += chunk.length;
-        options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal: ids.length });
-      }
-    };
-    const others = await Promise.all(Array.from({ length: timelineWorkers - 1 }, () => pool.connect()));
-    try {
-      await Promise.all([work(client), ...others.map(work)]);
-    } catch (error) {
-      for (const other of others) await other.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      for (const other of others) await releaseToPool(other);
-    }
-  };
-
   const client = await pool.connect();
   try {
     // Read models are derived: a commit lost to a crash is rebuilt, so this session need not wait for each flush.
@@ -135,7 +86,11 @@ export async function rebuildReadModels(
     await applyPages(client, 'facts');
     for (const statement of auditIndexes) await client.query(statement);
     const timelineIndexes = await dropSecondaryIndexes(client, schema, ['organization_timeline', 'union_memberships']);
-    await projectTimelines(client);
+    await projectAllTimelines(pool, client, schema, {
+      organizationsPerChunk,
+      timelineWorkers,
+      onProgress: (organizations, organizationsTotal) => options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal }),
+    });
     for (const statement of timelineIndexes) await client.query(statement);
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
     // province's rows for a handful and picks nested loops, several times slower for a long series.
@@ -159,20 +114,6 @@ export async function rebuildReadModels(
     throw error;
   } finally {
     await releaseToPool(client);
-  }
-}
-
-/**
- * The pool is shared (an api process that rebuilds, a test): a connection goes
- * back with synchronous_commit as the server's default, or an append made on it
- * later could be acknowledged before it is flushed and lost to a crash.
- */
-async function releaseToPool(client: PoolClient): Promise<void> {
-  try {
-    await client.query('RESET synchronous_commit');
-    client.release();
-  } catch (error) {
-    client.release(error as Error); // a broken connection is destroyed, not reused
   }
 }
 
