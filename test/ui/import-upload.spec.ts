@@ -45,7 +45,7 @@ describe('the report by row as CSV', () => {
     position: null,
     refused: [
       { row: 7, column: 'Tên', code: 'INVALID_VALUE', message: 'The value is not valid', messages: { vi: 'Giá trị không hợp lệ (Tên): "x, y"', en: 'The value is not valid' } },
-      { row: 3, column: null, code: 'INCONSISTENT_ROW', message: 'The values of the row contradict each other' },
+      { row: 3, column: null, code: 'INCONSISTENT_ROW', message: 'The values of the row contradict each other', messages: { vi: 'Các giá trị của dòng mâu thuẫn nhau', en: 'The values of the row contradict each other' } },
     ],
     differences: [{ row: 5, column: 'Tên', recorded: 'HTX Cũ', file: '=HYPERLINK("http://example.com")' }],
   };
@@ -56,7 +56,7 @@ describe('the report by row as CSV', () => {
     const records = parse(text, { bom: true }) as string[][];
     expect(records).toEqual([
       [...words.headers],
-      ['Từ chối', '3', '(cả dòng)', 'INCONSISTENT_ROW', 'The values of the row contradict each other', '', ''],
+      ['Từ chối', '3', '(cả dòng)', 'INCONSISTENT_ROW', 'Các giá trị của dòng mâu thuẫn nhau', '', ''],
       ['Khác biệt', '5', 'Tên', '', '', 'HTX Cũ', `'=HYPERLINK("http://example.com")`],
       ['Từ chối', '7', 'Tên', 'INVALID_VALUE', 'Giá trị không hợp lệ (Tên): "x, y"', '', ''],
     ]);

@@ -3,6 +3,7 @@ import type { Query } from '../api/client';
 import { useT, type Messages } from '../i18n/i18n';
 import { useApi } from '../session/session';
 import { ProblemMessage } from './ProblemMessage';
+import { saveBlob } from '../api/save-blob';
 
 const messages: Messages = {
   vi: {
@@ -44,15 +45,7 @@ export function ExportButtons({ path, query, formats = ['xlsx', 'csv'], report =
     try {
       const { blob, fileName } = await api.download(path, { ...query, format });
       const name = fileName ?? `export.${format}`;
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // After the click has handed the file to the browser.
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, name);
       setDone(name);
     } catch (caught) {
       setError(caught);

@@ -8,6 +8,7 @@ import { ImportProblem } from './ImportProblem';
 import { messages } from './messages';
 import { formatSize, MAX_FILE_BYTES, mediaTypeOf, uploadImport, type ImportReport, type UploadProgress } from './upload';
 import './imports.css';
+import { saveBlob } from '../../api/save-blob';
 
 type Busy = { dryRun: boolean; progress: UploadProgress; startedAt: number };
 
@@ -304,14 +305,7 @@ function TemplateLink() {
     setError(null);
     try {
       const { blob, fileName } = await api.download('/api/imports/template.xlsx');
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName ?? 'mau-nhap.xlsx';
-      document.body.append(link);
-      link.click();
-      link.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, fileName ?? 'mau-nhap.xlsx');
     } catch (caught) {
       setError(caught);
     } finally {

@@ -4,6 +4,7 @@ import { messages } from './messages';
 import { reportCsv } from './report-csv';
 import type { ImportReport, ImportValue } from './upload';
 import type { Locale } from '../../i18n/types';
+import { saveBlob } from '../../api/save-blob';
 
 /** Rows shown per table: a national file can refuse thousands; the first ones say what to correct. */
 const SHOWN = 500;
@@ -139,12 +140,5 @@ function download(report: ImportReport, locale: Locale, t: Translate): void {
     difference: t('csv.difference'),
     wholeRow: t('column.whole'),
   });
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${report.file.name.replace(/\.(xlsx|csv)$/i, '')}-${locale === 'vi' ? 'bao-cao' : 'report'}.csv`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), `${report.file.name.replace(/\.(xlsx|csv)$/i, '')}-${locale === 'vi' ? 'bao-cao' : 'report'}.csv`);
 }

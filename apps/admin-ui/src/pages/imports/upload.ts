@@ -1,39 +1,9 @@
 import { ApiError, queryString, type Problem } from '../../api/client';
 
-/** `POST /api/imports`'s answer (api.md; the controller in apps/api/src/imports). */
-export type ImportValue = string | number | boolean | null;
+/** `POST /api/imports`'s answer: the server's own types (libs/application/src/answers.ts), not a copy. */
+import type { ImportReport } from '@ktt/application/answers';
 
-export interface ImportRefusal {
-  /** The spreadsheet's row number (the header is row 1). */
-  row: number;
-  /** The file's header of the cell; null: the row as a whole. */
-  column: string | null;
-  code: string;
-  /** English. */
-  message: string;
-  /** The message in both languages, chosen by `code` on the server. */
-  messages?: { vi: string; en: string };
-}
-
-export interface ImportDifference {
-  row: number;
-  column: string;
-  recorded: ImportValue;
-  file: ImportValue;
-}
-
-export interface ImportReport {
-  rows: number;
-  created: number;
-  unchanged: number;
-  changed: number;
-  differences: ImportDifference[];
-  refused: ImportRefusal[];
-  dryRun: boolean;
-  file: { name: string; sha256: string };
-  /** Where the import's last write stands in the log (null: nothing written). */
-  position: string | null;
-}
+export type { ImportDifference, ImportRefusal, ImportReport, ImportValue } from '@ktt/application/answers';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv';

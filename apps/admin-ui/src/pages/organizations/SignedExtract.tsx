@@ -8,6 +8,7 @@ import { formatDate, formatNumber, formatTimestamp } from '../../i18n/format';
 import { useLocale, useT, type Messages, type Translate } from '../../i18n/i18n';
 import { useApi, useSession } from '../../session/session';
 import { useOrgT, yesNo } from './shared';
+import { saveBlob } from '../../api/save-blob';
 
 const messages: Messages = {
   vi: {
@@ -123,14 +124,7 @@ export function SignedExtract({ id, asOf, knownAt, organization }: { id: string;
       // The bytes as the server sent them: the file the verifier checks is the server's own.
       const { blob, fileName } = await api.download(path, query);
       const name = fileName ?? fallbackName;
-      const url = URL.createObjectURL(new Blob([blob], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(new Blob([blob], { type: 'application/json' }), name);
       setDone(name);
     } catch (caught) {
       setError(caught);
