@@ -6,6 +6,7 @@ export { QuarantinedEvents1733100000000 } from './migrations/1733100000000-quara
 export { SeatUnits1733300000000 } from './migrations/1733300000000-seat-units';
 export { UnknownFlagsAndLapsingRatings1733400000000 } from './migrations/1733400000000-unknown-flags-and-lapsing-ratings';
 export { AuditEventSources1733520000000 } from './migrations/1733520000000-audit-event-sources';
+export { TimelineNoOverlapCheck1733700000000 } from './migrations/1733700000000-timeline-no-overlap-check';
 export * from './answers';
 export * from './generations';
 export * from './projector/projector';
@@ -25,6 +26,7 @@ export * from './flows/flows-query';
 export * from './national/national-queries';
 export * from './consistency/read-your-writes';
 export * from './rebuild/rebuild';
+export * from './rebuild/digest';
 export * from './audit/audit-projection';
 export * from './audit/audit-queries';
 export * from './replay/replay';

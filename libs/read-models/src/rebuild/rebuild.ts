@@ -6,11 +6,13 @@ import { CHECKPOINT_CHANNEL } from '../projector/projector';
 import { projectAllTimelines } from './timeline-phase';
 import { releaseToPool } from './pooled-connection';
 import { dropSecondaryIndexes } from './deferred-indexes';
+import { loadFactsInDatabase, logIsInDatabase } from './facts-in-database';
+import { assertNoTimelineOverlap, setNoOverlapTriggers } from './no-overlap';
 
 export interface RebuildProgress {
   events: number;
   schema: string;
-  phase: 'facts' | 'timelines' | 'switching' | 'done';
+  phase: 'facts' | 'timelines' | 'indexes' | 'switching' | 'done';
   /** Phase `timelines`: organizations projected so far, of how many. */
   organizations?: number;
   organizationsTotal?: number;
@@ -22,6 +24,10 @@ export interface RebuildResult {
   retired: string | null;
   events: number;
   seconds: number;
+  /** Seconds per phase: facts, timelines, indexes (and the no-overlap check), vacuum, switch. */
+  phases: Record<string, number>;
+  /** Whether the facts phase ran inside PostgreSQL (facts-in-database.ts) rather than page by page through the store. */
+  factsInDatabase: boolean;
 }
 
 /**
@@ -48,9 +54,27 @@ export interface RebuildResult {
 export async function rebuildReadModels(
   pool: Pool,
   store: EventStore,
-  options: { batchSize?: number; organizationsPerChunk?: number; timelineWorkers?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+  options: {
+    batchSize?: number;
+    organizationsPerChunk?: number;
+    timelineWorkers?: number;
+    /** false: the facts phase reads the log page by page through the store even when it is a table of this database. */
+    factsInDatabase?: boolean;
+    /** Events per transaction of the facts phase inside PostgreSQL (100,000). */
+    factsChunkSize?: number;
+    onProgress?: (progress: RebuildProgress) => void;
+  } = {},
 ): Promise<RebuildResult> {
   const started = Date.now();
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const from = Date.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + (Date.now() - from) / 1000;
+    }
+  };
   const batchSize = options.batchSize ?? 5000;
   // 500 organizations a chunk keeps the rebuild's heap small (1,000 peaked at 460 MB RSS on the national log).
   const organizationsPerChunk = options.organizationsPerChunk ?? 500;
@@ -81,22 +105,46 @@ export async function rebuildReadModels(
   try {
     // Read models are derived: a commit lost to a crash is rebuilt, so this session need not wait for each flush.
     await client.query('SET synchronous_commit = off');
-    // Bulk loads: secondary indexes are built once at the end of each phase (deferred-indexes.ts).
-    const auditIndexes = await dropSecondaryIndexes(client, schema, ['audit_events']);
-    await applyPages(client, 'facts');
-    for (const statement of auditIndexes) await client.query(statement);
-    const timelineIndexes = await dropSecondaryIndexes(client, schema, ['organization_timeline', 'union_memberships']);
-    await projectAllTimelines(pool, client, schema, {
-      organizationsPerChunk,
-      timelineWorkers,
-      onProgress: (organizations, organizationsTotal) => options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal }),
+    // Bulk loads: secondary indexes are built once, after the load (deferred-indexes.ts), and the
+    // timeline's no-overlap triggers are off until the whole table has been checked (no-overlap.ts).
+    const deferred = await dropSecondaryIndexes(client, schema, ['audit_events', 'organization_timeline', 'union_memberships']);
+    await setNoOverlapTriggers(client, schema, false);
+    const factsInDatabase = options.factsInDatabase !== false && (await logIsInDatabase(pool, store));
+    await timed('facts', async () => {
+      if (!factsInDatabase) return applyPages(client, 'facts');
+      ({ after, events } = await loadFactsInDatabase(client, schema, {
+        chunkSize: options.factsChunkSize,
+        onProgress: (done) => options.onProgress?.({ events: done, schema, phase: 'facts' }),
+      }));
     });
-    for (const statement of timelineIndexes) await client.query(statement);
+    await timed('timelines', () =>
+      projectAllTimelines(pool, client, schema, {
+        organizationsPerChunk,
+        timelineWorkers,
+        onProgress: (organizations, organizationsTotal) => options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal }),
+      }),
+    );
+    options.onProgress?.({ events, schema, phase: 'indexes' });
+    // The GiST indexes take longest: they start first, one per connection, the btrees and the check fill in.
+    const ordered = [...deferred.filter((statement) => /USING gist/i.test(statement)), ...deferred.filter((statement) => !/USING gist/i.test(statement))];
+    await timed('indexes', () =>
+      onTwoConnections(pool, client, [
+        ...ordered.slice(0, 2).map((statement) => (c: PoolClient) => c.query(statement).then(() => undefined)),
+        (c: PoolClient) => assertNoTimelineOverlap(c, schema),
+        ...ordered.slice(2).map((statement) => (c: PoolClient) => c.query(statement).then(() => undefined)),
+      ]),
+    );
+    await setNoOverlapTriggers(client, schema, true);
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
     // province's rows for a handful and picks nested loops, several times slower for a long series.
     // VACUUM also marks the pages all-visible, which lets progress read the covering index alone.
-    await client.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`);
-    await client.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`);
+    await timed('vacuum', () =>
+      onTwoConnections(pool, client, [
+        (c) => c.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`).then(() => undefined),
+        (c) => c.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`).then(() => undefined),
+      ]),
+    );
+    const switchStarted = Date.now();
     await client.query('BEGIN');
     await client.query('LOCK TABLE read_model_generations IN EXCLUSIVE MODE');
     await applyPages(client, 'switching');
@@ -107,8 +155,9 @@ export async function rebuildReadModels(
     await client.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, schema]); // readers waiting on minPosition look again
     await client.query('COMMIT');
     await dropOlderGenerations(client, rows[0]?.schema_name ?? null);
+    phases.switch = (Date.now() - switchStarted) / 1000;
     options.onProgress?.({ events, schema, phase: 'done' });
-    return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000 };
+    return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000, phases, factsInDatabase };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -151,4 +200,28 @@ async function dropOlderGenerations(client: PoolClient, keep: string | null): Pr
     [keep],
   );
   for (const { schema_name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${schemaIdentifier(schema_name)} CASCADE`);
+}
+
+/**
+ * Runs the tasks on two connections (this machine has two cores): `client` and one more from the pool,
+ * each taking the next task when it is done, with more memory for sorts (index builds) meanwhile.
+ */
+async function onTwoConnections(pool: Pool, client: PoolClient, tasks: ((c: PoolClient) => Promise<void>)[]): Promise<void> {
+  const other = await pool.connect();
+  let next = 0;
+  const work = async (c: PoolClient) => {
+    await c.query(`SET maintenance_work_mem = '256MB'`);
+    try {
+      while (next < tasks.length) await tasks[next++](c);
+    } finally {
+      await c.query('RESET maintenance_work_mem').catch(() => undefined);
+    }
+  };
+  try {
+    // Both settle before the connection goes back: a failure of one must not release the other mid-statement.
+    const outcomes = await Promise.allSettled([work(client), work(other)]);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  } finally {
+    await releaseToPool(other);
+  }
 }
