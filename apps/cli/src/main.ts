@@ -143,7 +143,9 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           `read models rebuilt into ${result.schema} (generation ${result.generation}) from ${result.events} events in ` +
             `${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); ` +
-            `${result.retired ? `${result.retired} retired (kept until the next rebuild)` : 'nothing retired'}\n`,
+            `${result.retired ? `${result.retired} retired (kept until the next rebuild)` : 'nothing retired'}\n` +
+            `  phases (s): ${Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`).join(', ')}` +
+            `${result.factsInDatabase ? ' (facts inside PostgreSQL)' : ''}\n`,
         );
         // The verifiable log's tree: derived data too, rebuilt after (and timed apart from) the read models.
         const leaves = progressBar('rebuild: tree', 'leaves');

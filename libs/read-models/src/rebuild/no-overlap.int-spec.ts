@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { OrganizationCommandHandler } from '@ktt/application';
+import { systemPrincipal } from '@ktt/auth';
+import type { PostgresEventStore } from '@ktt/event-store';
+import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
+import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
+import { readWholeLog } from '@ktt/testing/postgres/whole-log';
+import { applyBatchIsolating } from '../projector/quarantine';
+import { rebuildReadModels } from './rebuild';
+import { assertNoTimelineOverlap, setNoOverlapTriggers } from './no-overlap';
+
+/**
+ * The timeline's no-overlap guarantee without the exclusion constraint (migration 1733700000000):
+ * a live batch whose rows overlap another row of their organization is refused with SQLSTATE 23P01
+ * naming it (and so quarantined, as the constraint's error was), and so is a rebuild's table.
+ */
+describe('no two timeline rows of an organization overlap in both times', () => {
+  let database: MigratedDatabase;
+  let store: PostgresEventStore;
+  let commands: OrganizationCommandHandler;
+  let schema: string;
+  const id = randomUUID();
+  const context = (now: string) => ({ principal: systemPrincipal('test'), correlationId: randomUUID(), now: new Date(now) });
+
+  /** A row of `organization` like its first one, with other ranges, written with the triggers off (as during a rebuild's load). */
+  const plant = async (target: string, organization: string, valid: string, known: string) => {
+    const client = await database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await setNoOverlapTriggers(client, target, false);
+      await client.query(
+        `INSERT INTO ${target}.organization_timeline SELECT (jsonb_populate_record(t, jsonb_build_object('valid', $2::text, 'known', $3::text))).*
+           FROM ${target}.organization_timeline t WHERE organization_id = $1 LIMIT 1`,
+        [organization, valid, known],
+      );
+      await setNoOverlapTriggers(client, target, true);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+
+  beforeAll(async () => {
+    ({ store } = database = await createEventStoreDatabase('nooverlap'));
+    commands = new OrganizationCommandHandler(store);
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: id, kind: 'cooperative', name: 'HTX Không Chồng', registrationNumber: 'NO-1', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+      context: context('2026-01-01T03:00:00Z'),
+    });
+    ({ schema } = await rebuildReadModels(database.pool, store));
+  });
+  afterAll(() => database?.dispose());
+
+  it('refuses a row written over another of its organization, insert or update, naming the organization', async () => {
+    const insert = database.pool.query(
+      `INSERT INTO ${schema}.organization_timeline SELECT (jsonb_populate_record(t, '{"valid": "[2024-01-01,)"}')).* FROM ${schema}.organization_timeline t WHERE organization_id = $1`,
+      [id],
+    );
+    await expect(insert).rejects.toMatchObject({ code: '23P01', message: expect.stringContaining(id) });
+    // Closing the open row in recorded time, then reopening it over a later row of the same valid range.
+    await database.pool.query(`UPDATE ${schema}.organization_timeline SET known = tstzrange(lower(known), '2026-02-01') WHERE organization_id = $1`, [id]);
+    await database.pool.query(
+      `INSERT INTO ${schema}.organization_timeline SELECT (jsonb_populate_record(t, '{"known": "[2026-02-01,)"}')).* FROM ${schema}.organization_timeline t WHERE organization_id = $1`,
+      [id],
+    );
+    const reopen = database.pool.query(
+      `UPDATE ${schema}.organization_timeline SET known = tstzrange(lower(known), NULL) WHERE organization_id = $1 AND upper(known) = '2026-02-01'`,
+      [id],
+    );
+    await expect(reopen).rejects.toMatchObject({ code: '23P01', message: expect.stringContaining(id) });
+  });
+
+  it('quarantines the event of a live batch whose rows would overlap a row already there', async () => {
+    const other = randomUUID();
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: other, kind: 'cooperative', name: 'HTX Chồng Lấn', registrationNumber: 'NO-2', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+      context: context('2026-03-01T03:00:00Z'),
+    });
+    await commands.execute({
+      command: { type: 'ChangeMemberCount', organizationId: other, effectiveOn: '2022-01-01', memberCount: 12 },
+      context: context('2026-03-02T03:00:00Z'),
+    });
+    const [registered, changed] = (await readWholeLog(store, database.pool)).filter((event) => event.streamId === `organization-${other}`);
+    const client = await database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      expect(await applyBatchIsolating(client, schema, [registered])).toEqual([]);
+      await client.query('COMMIT');
+      // A row the change will meet: from 2025 on, known from 2100 on (left, say, by a bug of an older release).
+      await plant(schema, other, '[2025-01-01,)', '[2100-01-01,)');
+      await client.query('BEGIN');
+      const quarantined = await applyBatchIsolating(client, schema, [changed]);
+      await client.query('COMMIT');
+      expect(quarantined).toEqual([expect.objectContaining({ organizationId: other, reason: 'failed', error: expect.stringContaining(other) })]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('checks a rebuilt table once after its load, and a rebuild leaves the triggers on', async () => {
+    const { schema: rebuilt } = await rebuildReadModels(database.pool, store);
+    await expect(assertNoTimelineOverlap(database.pool, rebuilt)).resolves.toBeUndefined();
+    await plant(rebuilt, id, '[2024-01-01,)', '[2026-01-01,)');
+    await expect(assertNoTimelineOverlap(database.pool, rebuilt)).rejects.toMatchObject({ code: '23P01', message: expect.stringContaining(id) });
+    const insert = database.pool.query(
+      `INSERT INTO ${rebuilt}.organization_timeline SELECT (jsonb_populate_record(t, '{"valid": "[2023-01-01,)"}')).* FROM ${rebuilt}.organization_timeline t WHERE organization_id = $1 LIMIT 1`,
+      [id],
+    );
+    await expect(insert).rejects.toMatchObject({ code: '23P01' });
+  });
+});
