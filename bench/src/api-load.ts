@@ -7,14 +7,16 @@ import type { Pool } from 'pg';
 import { TokenService } from '@ktt/auth';
 import type { EventStore, Position } from '@ktt/event-store';
 import { activeSchema, readCheckpoint } from '@ktt/read-models';
+import { kibToMB, scriptNodeFlags, vmHwmKiB } from './node-process';
 import { Bar, note } from './progress';
 import { msSince, pick, randomDate, seededRandom } from './stats';
 
 /**
  * The api under load: the built api (`dist/apps/api/src/main.js`) as its own
- * process, as `npm start` runs it (api + projector in one process) but on the
- * bench's PostgreSQL (DATABASE_URL), hammered over HTTP by autocannon from
- * the bench process, on the same machine.
+ * process, as `npm start` runs it (api + projector in one process, the Node
+ * flags of package.json's `start` script) but on the bench's PostgreSQL
+ * (DATABASE_URL), hammered over HTTP by autocannon from the bench process, on
+ * the same machine.
  */
 export interface RunningApi {
   baseUrl: string;
@@ -22,17 +24,23 @@ export interface RunningApi {
   authorization: string;
   /** The api's process id (its memory is read from /proc/<pid>). */
   pid: number;
+  /** The Node flags it runs with (package.json's `start` script, read when it starts). */
+  nodeFlags: string[];
+  /** Its peak RSS since it started (VmHWM, MB), null once it has exited. */
+  peakRssMB(): number | null;
   output(): string;
   stop(): Promise<void>;
 }
 
 export async function startApi(root: string, databaseUrl: string, port: number): Promise<RunningApi> {
-  const main = path.join(root, 'dist', 'apps', 'api', 'src', 'main.js');
+  const entry = 'dist/apps/api/src/main.js';
+  const main = path.join(root, entry);
   if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm run bench does)`);
+  const nodeFlags = scriptNodeFlags(root, 'start', entry);
   const secret = randomBytes(32).toString('base64url');
   const tokens = new TokenService(secret);
   let output = '';
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...nodeFlags, main], {
     cwd: root,
     env: {
       ...process.env,
@@ -68,6 +76,11 @@ export async function startApi(root: string, databaseUrl: string, port: number):
   return {
     baseUrl,
     pid: child.pid!,
+    nodeFlags,
+    peakRssMB: () => {
+      const kib = vmHwmKiB(child.pid!);
+      return kib === null ? null : kibToMB(kib);
+    },
     authorization: `Bearer ${tokens.sign({ role: 'admin', subject: 'bench-load' })}`,
     output: () => output,
     async stop() {

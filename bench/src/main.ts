@@ -11,8 +11,9 @@ import { PostgresEventStore } from '@ktt/event-store';
 import { startEmbeddedPostgres } from '@ktt/platform/database/embedded-postgres';
 import { prepareDatabase } from '@ktt/platform/database/prepare-database';
 import { createLogger } from '@ktt/platform/logging/logger';
-import { Generation, loadPopulationFigures, OrganizationQueries, PlanQueries, ProgressQueries, rebuildReadModels } from '@ktt/read-models';
+import { activeSchema, Generation, loadPopulationFigures, OrganizationQueries, PlanQueries, Projector, ProgressQueries, readModelDigest, rebuildReadModels } from '@ktt/read-models';
 import { loadRun, startApi, waitForProjector, type LoadKind, type LoadRun } from './api-load';
+import { runCliRebuild } from './cli-rebuild';
 import { dataSetChoice, loadDataSet } from './dataset';
 import { describeMachine } from './machine';
 import {
@@ -29,7 +30,7 @@ import {
   type ProjectionRun,
 } from './peer/emmett';
 import { Bar, note } from './progress';
-import { summaryLines, writeReport, type AppendRun, type BenchResults, type LatencyFigure } from './report';
+import { summaryLines, writeReport, type AppendRun, type BenchResults, type DigestCheck, type LatencyFigure, type SoakFigures } from './report';
 import { msSince, percentile, pick, randomDate, seededRandom, spread } from './stats';
 import { spreadsheetBench } from './spreadsheets';
 import { transparencyBench } from './transparency';
@@ -43,13 +44,20 @@ import { systemPrincipal } from '@ktt/auth';
  * generate: national | province | small), BENCH_RUNS (repetitions of every
  * measurement, at least 3), BENCH_API_SECONDS (10) and BENCH_API_CONNECTIONS
  * (8) for the api load, BENCH_PEER=0 / BENCH_API=0 skip the peer comparison /
- * the api load, BENCH_KEEP=1 keeps the temporary cluster.
+ * the api load, BENCH_LIVE=0 skips the live projection (and the digest check
+ * against it), BENCH_SOAK=1 adds the soak (bench/src/soak.ts, BENCH_SOAK_MINUTES),
+ * BENCH_KEEP=1 keeps the temporary cluster.
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DATASET = dataSetChoice();
 const RUNS = Math.max(3, Math.floor(Number(process.env.BENCH_RUNS ?? 3)));
 const PEER = process.env.BENCH_PEER !== '0';
 const API = process.env.BENCH_API !== '0';
+const LIVE = process.env.BENCH_LIVE !== '0';
+const SOAK = process.env.BENCH_SOAK === '1';
+const SOAK_MINUTES = positiveInteger('BENCH_SOAK_MINUTES', 10);
+/** The live projector's batch: the api's default (PROJECTOR_BATCH_SIZE, libs/platform/src/config/app-config.ts). */
+const LIVE_BATCH = 1000;
 const API_SECONDS = positiveInteger('BENCH_API_SECONDS', 10);
 const API_CONNECTIONS = positiveInteger('BENCH_API_CONNECTIONS', 8);
 const API_WARM_UP_SECONDS = 2;
@@ -96,6 +104,10 @@ async function main(): Promise<void> {
     const logEvents = await countEvents(pool);
     const PROVINCES = dataset.queryProvinces;
 
+    // The log projected once by the live projector (as the api's runs it), into the active generation the
+    // migrations created: the first rebuild retires that generation, and the two are compared by digest.
+    const live = LIVE ? await liveCatchUp(pool, store, logger, logEvents) : null;
+
     // The peer: Emmett in its own database on the same cluster, holding a copy of the same log.
     let peerCopy: { events: number; seconds: number } | null = null;
     if (PEER) {
@@ -109,6 +121,7 @@ async function main(): Promise<void> {
 
     // 1. Rebuild of every read model from position 0; in the same rounds, Emmett's projection and the control.
     const rebuilds: BenchResults['rebuilds'] = [];
+    let digest: DigestCheck | null = null;
     const peerProjection: ProjectionRun[] = [];
     const controlProjection: ProjectionRun[] = [];
     for (let run = 1; run <= RUNS; run++) {
@@ -125,12 +138,23 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       bar.stop();
-      rebuilds.push({ events: result.events, seconds, eventsPerSecond: result.events / seconds, peakRssMB: peakRss / 1e6, startRssMB: startRss / 1e6 });
+      rebuilds.push({
+        events: result.events,
+        seconds,
+        eventsPerSecond: result.events / seconds,
+        peakRssMB: peakRss / 1e6,
+        startRssMB: startRss / 1e6,
+        phases: result.phases,
+        factsInDatabase: result.factsInDatabase,
+      });
+      if (run === 1 && live) digest = await compareDigests(pool, result.schema, result.retired);
       if (emmett) {
         peerProjection.push(await rebuildEmmettProjection(emmett, String(run), REBUILD_BATCH, `Emmett projection ${run}/${RUNS}`));
         controlProjection.push(await rebuildControlProjection(pool, store, CONTROL_SCHEMA, REBUILD_BATCH, logEvents, `control projection ${run}/${RUNS}`));
       }
     }
+    // The rebuild as an operator runs it: `cli rebuild` in its own Node process (its peak RSS is the goal's figure).
+    const cliRebuild = await runCliRebuild(ROOT, postgres, path.join(dataDir, 'cli'));
     const agreement = emmett ? await projectionsAgree(emmett, pool, CONTROL_SCHEMA) : null;
     if (agreement && !agreement.agree) note('bench: Emmett\'s projection and the control do not hold the same rows (see RESULTS.md)');
 
@@ -221,6 +245,9 @@ async function main(): Promise<void> {
     // 4. The api under load, over HTTP.
     const api = API ? await apiLoad(postgres.url, pool, store, commands, dataset.today, PROVINCES[0]) : null;
 
+    // 5. The soak (BENCH_SOAK=1): the api under a mixed load for BENCH_SOAK_MINUTES (bench/src/soak.ts).
+    const soak = SOAK ? await soakRun(postgres.url, pool, store, dataset) : null;
+
     const results: BenchResults = {
       date: new Date().toISOString(),
       machine,
@@ -229,6 +256,9 @@ async function main(): Promise<void> {
       dataset: { ...dataset, logEvents },
       rebuilds,
       rebuildBatch: REBUILD_BATCH,
+      live,
+      digest,
+      cliRebuild,
       progressNow,
       progressKnownAt,
       knownAtWindow: { from: new Date(known.from).toISOString(), to: new Date(known.to).toISOString() },
@@ -249,6 +279,7 @@ async function main(): Promise<void> {
           }
         : null,
       api,
+      soak,
       totalSeconds: 0,
       loadAverage: { before: loadBefore, after: os.loadavg()[0] },
     };
@@ -408,10 +439,107 @@ async function apiLoad(url: string, pool: Pool, store: PostgresEventStore, comma
         runs[kind].push(result);
       }
     }
-    return { connections: API_CONNECTIONS, seconds: API_SECONDS, warmUpSeconds: API_WARM_UP_SECONDS, cooperatives: cooperatives.length, province, startCatchUpSeconds: startCatchUp, runs };
+    return {
+      connections: API_CONNECTIONS,
+      seconds: API_SECONDS,
+      warmUpSeconds: API_WARM_UP_SECONDS,
+      cooperatives: cooperatives.length,
+      province,
+      startCatchUpSeconds: startCatchUp,
+      runs,
+      nodeFlags: api.nodeFlags,
+      // VmHWM: the peak of the api's whole life (start, catch-up, warm-up, every run), read before it stops.
+      peakRssMB: api.peakRssMB(),
+    };
   } finally {
     await api.stop();
   }
+}
+
+/**
+ * The live projector (`Projector`, as the api and `npm run start:projector` run it, its default batch)
+ * from the active generation's checkpoint to the head of the log; the time from its start until its
+ * checkpoint reaches the head (polled every 100 ms).
+ */
+async function liveCatchUp(pool: Pool, store: PostgresEventStore, logger: ReturnType<typeof createLogger>, events: number): Promise<NonNullable<BenchResults['live']>> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const projector = new Projector(pool, store, logger, LIVE_BATCH);
+  const started = process.hrtime.bigint();
+  await projector.start();
+  try {
+    await waitForProjector(pool, store, 'live projector: catch-up', 6 * 3600_000);
+  } finally {
+    await projector.stop();
+  }
+  const seconds = msSince(started) / 1000;
+  const status = projector.status();
+  if (status.state === 'failed') throw new Error(`the live projector failed at ${status.failedAt}: ${status.error}`);
+  const schema = await activeSchema(pool);
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".quarantined_events`);
+  return { events, seconds, eventsPerSecond: events / seconds, batchSize: LIVE_BATCH, quarantined: rows[0].n };
+}
+
+/**
+ * The first rebuild's generation against the one it retired, which the live projector built: the same
+ * log, so the same read models (`readModelDigest`, libs/read-models: every read-model table, independent
+ * of physical order, ids and when it was built).
+ */
+async function compareDigests(pool: Pool, rebuilt: string, retired: string | null): Promise<DigestCheck> {
+  if (!retired) return { rebuiltSchema: rebuilt, liveSchema: null, unavailable: 'the first rebuild retired no generation' };
+  const bar = new Bar('digest: rebuilt and live generations', 2, 'generations');
+  const started = process.hrtime.bigint();
+  const ofRebuilt = await readModelDigest(pool, rebuilt);
+  bar.update(1);
+  const ofLive = await readModelDigest(pool, retired);
+  bar.update(2);
+  bar.stop();
+  const names = [...new Set([...Object.keys(ofRebuilt.tables), ...Object.keys(ofLive.tables)])].sort();
+  const tables = names.map((name) => ({
+    name,
+    rebuiltRows: ofRebuilt.tables[name]?.rows ?? null,
+    liveRows: ofLive.tables[name]?.rows ?? null,
+    same: ofRebuilt.tables[name] !== undefined && ofLive.tables[name] !== undefined && ofRebuilt.tables[name].digest === ofLive.tables[name].digest,
+  }));
+  const identical = ofRebuilt.digest === ofLive.digest;
+  if (!identical) note(`bench: the rebuilt generation ${rebuilt} and the live one ${retired} differ in ${tables.filter((t) => !t.same).map((t) => t.name).join(', ')}`);
+  return { rebuiltSchema: rebuilt, liveSchema: retired, identical, rebuiltDigest: ofRebuilt.digest, liveDigest: ofLive.digest, tables, seconds: msSince(started) / 1000 };
+}
+
+/** What main.ts needs of bench/src/soak.ts (helper S's module; loaded only with BENCH_SOAK=1). */
+interface SoakModule {
+  runSoak(options: {
+    pool: Pool;
+    store: PostgresEventStore;
+    databaseUrl: string;
+    root: string;
+    minutes: number;
+    provinces: string[];
+    today: string;
+    dataset?: string;
+  }): Promise<{ apiPeakRssMB: number | null }>;
+  soakSection(result: unknown): string[];
+}
+
+/**
+ * The soak (bench/src/soak.ts): the api under a mixed load for SOAK_MINUTES on the bench's log; its
+ * section of the report (verdicts, the plot it wrote to bench/) and the api's peak RSS during it.
+ */
+async function soakRun(databaseUrl: string, pool: Pool, store: PostgresEventStore, dataset: { description: string; today: string; queryProvinces: string[] }): Promise<SoakFigures> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when asked for (BENCH_SOAK=1)
+  const soak = require('./soak') as SoakModule;
+  note(`bench: soak of ${SOAK_MINUTES} min (BENCH_SOAK=1)`);
+  const started = process.hrtime.bigint();
+  const result = await soak.runSoak({
+    pool,
+    store,
+    databaseUrl,
+    root: ROOT,
+    minutes: SOAK_MINUTES,
+    provinces: dataset.queryProvinces,
+    today: dataset.today,
+    dataset: dataset.description,
+  });
+  return { minutes: SOAK_MINUTES, seconds: msSince(started) / 1000, lines: soak.soakSection(result), apiPeakRssMB: result.apiPeakRssMB };
 }
 
 async function countEvents(pool: Pool): Promise<number> {

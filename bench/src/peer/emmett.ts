@@ -9,6 +9,7 @@ import {
   defaultTag,
   type PostgresEventStore,
 } from '@event-driven-io/emmett-postgresql';
+import { readFileSync } from 'node:fs';
 import { Client, Pool } from 'pg';
 import { envelope, foldRecorded, referenceAdministrativeMap, REGISTRATION_NUMBER_RESERVED, type CommandContext } from '@ktt/application';
 import {
@@ -38,7 +39,28 @@ import {
  * in its own database (`emmett_bench`) on the bench's PostgreSQL cluster.
  */
 export const EMMETT_DATABASE = 'emmett_bench';
-export const EMMETT_VERSION = '0.42.0';
+/**
+ * The version measured: read from the installed package (package.json pins 0.42.0, the newest stable
+ * release on npm, dist-tag `latest`, published 2026-02-10; checked on 2026-12-07), so the report
+ * names what ran, not what a comment says.
+ */
+export const EMMETT_VERSION = installedVersion('@event-driven-io/emmett-postgresql');
+
+function installedVersion(name: string): string {
+  // The package's exports do not list package.json: find it through the entry point's directory.
+  let dir = require.resolve(name);
+  for (;;) {
+    const parent = dir.slice(0, dir.lastIndexOf('/'));
+    if (parent === dir || parent === '') throw new Error(`no package.json of ${name} above ${require.resolve(name)}`);
+    dir = parent;
+    try {
+      const manifest = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === name && manifest.version) return manifest.version;
+    } catch {
+      // no package.json here: go up
+    }
+  }
+}
 /** The projection's tables in Emmett's database (schema `public` holds Emmett's own emt_* tables). */
 export const EMMETT_PROJECTION_SCHEMA = 'peer_read';
 
