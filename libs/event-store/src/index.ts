@@ -6,3 +6,4 @@ export { PostgresEventStore, translatePostgresError } from './postgres/postgres-
 export { comparePostgresPositions, decodePostgresPosition, encodePostgresPosition } from './postgres/postgres-position';
 export { EventStore1732400000000 } from './postgres/migrations/1732400000000-event-store';
 export { AppendFunction1732800000000 } from './postgres/migrations/1732800000000-append-function';
+export { AppendBatchFunction1733720000000 } from './postgres/migrations/1733720000000-append-batch-function';

@@ -14,6 +14,15 @@ runEventStoreConformance('PostgreSQL', async () => {
   };
 });
 
+// Without group commit (each append its own transaction), as a caller may choose.
+runEventStoreConformance('PostgreSQL, one transaction per append', async () => {
+  const database = await createMigratedDatabase('conformance_alone');
+  return {
+    store: new PostgresEventStore({ pool: database.pool, connectionString: database.url, groupCommit: false }),
+    cleanup: () => database.dispose(),
+  };
+});
+
 describe('PostgreSQL event store specifics', () => {
   let database: MigratedDatabase;
   let store: PostgresEventStore;

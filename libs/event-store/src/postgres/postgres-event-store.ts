@@ -39,14 +39,32 @@ const SELECT_COLUMNS = 'stream_id, stream_revision, transaction_id::text AS xid_
 /** How often a conflicting `any` append is retried before giving up. */
 const ANY_REVISION_ATTEMPTS = 10;
 
+/** Appends per group commit at most (each is a subtransaction; PostgreSQL caches 64 per backend). */
+const MAX_BATCH = 32;
+
 export interface PostgresEventStoreOptions {
   pool: Pool;
   /** Connection string for the LISTEN connection of live subscriptions. */
   connectionString: string;
+  /**
+   * Group commit (default true): appends that arrive while one is being written wait for it and
+   * then go together, in one statement and one transaction (ktt_append_batch, migration
+   * 1733720000000), each judged on its own expected revision; each caller is answered once that
+   * transaction has committed. false: every append is its own transaction.
+   */
+  groupCommit?: boolean;
+}
+
+interface PendingAppend {
+  appends: StreamAppend[];
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
 }
 
 export class PostgresEventStore implements EventStore {
   readonly engine = 'postgres' as const;
+  private readonly waiting: PendingAppend[] = [];
+  private writing = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {}
 
@@ -65,26 +83,89 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * With group commit, one write at a time: an append arriving while the store writes waits for
+   * that write and goes with every other one that arrived meanwhile (no timer: a lone writer
+   * never waits). Commits of appends from one process then share a WAL flush and a NOTIFY.
+   */
+  private appendOnce(appends: StreamAppend[]): Promise<AppendResult> {
+    if (this.options.groupCommit === false) return this.appendAlone(appends);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.waiting.push({ appends, resolve, reject });
+      this.writeWaiting();
+    });
+  }
+
+  private writeWaiting(): void {
+    if (this.writing || this.waiting.length === 0) return;
+    this.writing = true;
+    const batch = this.waiting.splice(0, MAX_BATCH);
+    const written = batch.length === 1 ? this.writeAlone(batch[0]!) : this.writeBatch(batch);
+    void written.finally(() => {
+      this.writing = false;
+      this.writeWaiting();
+    });
+  }
+
+  private async writeAlone(pending: PendingAppend): Promise<void> {
+    try {
+      pending.resolve(await this.appendAlone(pending.appends));
+    } catch (error) {
+      pending.reject(error);
+    }
+  }
+
   /** One statement (ktt_append_events, migration 1732800000000): the checks and inserts of every stream, atomically. */
-  private async appendOnce(appends: StreamAppend[]): Promise<AppendResult> {
-    const events = appends.flatMap((append, index) => append.events.map((event) => ({ stream: index + 1, event })));
+  private async appendAlone(appends: StreamAppend[]): Promise<AppendResult> {
+    const { streamIds, expected, events } = appendArguments([appends]);
     let rows: AppendedRow[];
     try {
       ({ rows } = await this.options.pool.query<AppendedRow>(
         'SELECT stream_id, stream_revision, xid_text, global_position FROM ktt_append_events($1, $2, $3, $4, $5, $6, $7)',
-        [
-          appends.map((append) => append.streamId),
-          appends.map((append) => encodeExpected(append.expectedRevision)),
-          events.map(({ stream }) => stream),
-          events.map(({ event }) => event.metadata.eventId),
-          events.map(({ event }) => event.type),
-          events.map(({ event }) => JSON.stringify(event.data)),
-          events.map(({ event }) => JSON.stringify(event.metadata)),
-        ],
+        [streamIds, expected, ...events],
       ));
     } catch (error) {
       throw translatePostgresError(error, appends);
     }
+    return this.appendResult(rows);
+  }
+
+  /** Several appends in one statement, so one transaction (ktt_append_batch): each answered on its own. */
+  private async writeBatch(batch: PendingAppend[]): Promise<void> {
+    const { streamCounts, eventCounts, streamIds, expected, events } = appendArguments(batch.map((pending) => pending.appends));
+    let rows: BatchRow[];
+    try {
+      ({ rows } = await this.options.pool.query<BatchRow>(
+        `SELECT append_index, stream_id, stream_revision, xid_text, global_position, error_code, error_message, error_detail, error_hint, error_constraint
+           FROM ktt_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [streamCounts, eventCounts, streamIds, expected, ...events],
+      ));
+    } catch (error) {
+      // The statement failed as a whole (an outage, say): each caller hears it as it would alone.
+      for (const pending of batch) pending.reject(translatePostgresError(error, pending.appends));
+      return;
+    }
+    const rowsOf = batch.map((): AppendedRow[] => []);
+    const failures = new Map<number, BatchRow>();
+    for (const row of rows) {
+      if (row.error_code !== null) failures.set(row.append_index - 1, row);
+      else rowsOf[row.append_index - 1]!.push(row);
+    }
+    // The query has answered, so the transaction has committed: every caller may now be answered.
+    await Promise.all(
+      batch.map(async (pending, index) => {
+        const failure = failures.get(index);
+        if (failure) return pending.reject(translatePostgresError(batchError(failure), pending.appends));
+        try {
+          pending.resolve(await this.appendResult(rowsOf[index]!));
+        } catch (error) {
+          pending.reject(error);
+        }
+      }),
+    );
+  }
+
+  private async appendResult(rows: AppendedRow[]): Promise<AppendResult> {
     const revisions: Record<string, number> = {};
     let last = START_CURSOR;
     for (const row of rows) {
@@ -204,6 +285,56 @@ interface AppendedRow {
   stream_revision: string;
   xid_text: string | null;
   global_position: string | null;
+}
+
+/** A row of ktt_append_batch: an appended event (or an empty stream's revision), or a failed append's error. */
+interface BatchRow extends AppendedRow {
+  append_index: number;
+  error_code: string | null;
+  error_message: string | null;
+  error_detail: string | null;
+  error_hint: string | null;
+  error_constraint: string | null;
+}
+
+/** The arguments of ktt_append_events (one append) or ktt_append_batch (several): streams and events concatenated. */
+function appendArguments(batch: StreamAppend[][]) {
+  const streamCounts: number[] = [];
+  const eventCounts: number[] = [];
+  const streamIds: string[] = [];
+  const expected: number[] = [];
+  const eventStreams: number[] = [];
+  const eventIds: string[] = [];
+  const types: string[] = [];
+  const data: string[] = [];
+  const metadata: string[] = [];
+  for (const appends of batch) {
+    streamCounts.push(appends.length);
+    eventCounts.push(appends.reduce((sum, append) => sum + append.events.length, 0));
+    appends.forEach((append, index) => {
+      streamIds.push(append.streamId);
+      expected.push(encodeExpected(append.expectedRevision));
+      for (const event of append.events) {
+        // The index of the event's stream within its own append (1-based).
+        eventStreams.push(index + 1);
+        eventIds.push(event.metadata.eventId);
+        types.push(event.type);
+        data.push(JSON.stringify(event.data));
+        metadata.push(JSON.stringify(event.metadata));
+      }
+    });
+  }
+  return { streamCounts, eventCounts, streamIds, expected, events: [eventStreams, eventIds, types, data, metadata] as const };
+}
+
+/** A failed append of a batch as the error PostgreSQL would have raised had it been written alone. */
+function batchError(row: BatchRow): Error {
+  return Object.assign(new Error(row.error_message ?? 'append failed'), {
+    code: row.error_code ?? undefined,
+    detail: row.error_detail || undefined,
+    hint: row.error_hint || undefined,
+    constraint: row.error_constraint || undefined,
+  });
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
