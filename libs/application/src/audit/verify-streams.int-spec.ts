@@ -109,4 +109,29 @@ describe('verifying the hash chains on PostgreSQL', () => {
     expect(all.firstBrokenAt).toBeUndefined();
     expect(await verifyStream(store, streamId)).toEqual({ ok: false, checkedEvents: 1, orphanReservations: [orphan] });
   });
+
+  it('holds a reservation only until its registration, whichever of the two the log shows first', async () => {
+    // verifyAll forgets a reservation once its organization is registered (memory at national scale, issue 19):
+    // a registration before or after the reservation both make it no orphan; one never registered still is.
+    const reserveAlone = async (registrationNumber: string, organizationId: string) => {
+      const streamId = `registration-number-${registrationNumber}`;
+      const metadata = { eventId: randomUUID(), recordedAt: '2026-06-30T03:00:00.000Z', recordedBy: 'test', correlationId: randomUUID(), causationId: null, schemaVersion: 1, previousHash: null };
+      const data = { registrationNumber, organizationId };
+      const hash = hashEvent({ streamId, revision: 0, type: REGISTRATION_NUMBER_RESERVED, data, metadata });
+      await store.append([{ streamId, expectedRevision: 'no_stream', events: [{ type: REGISTRATION_NUMBER_RESERVED, data, metadata: { ...metadata, hash } }] }]);
+      return { streamId, registrationNumber, organizationId, eventId: metadata.eventId, recordedAt: metadata.recordedAt };
+    };
+    const { id: registeredFirst } = await register('V-7');
+    await reserveAlone('LATE-1', registeredFirst);
+    const never = await reserveAlone('NEVER-1', randomUUID());
+    await reserveAlone('EARLY-1', randomUUID()).then(async ({ organizationId }) => {
+      await commands.execute({
+        command: { type: 'RegisterOrganization', organizationId, kind: 'cooperative', name: 'Hợp tác xã Tân Hòa', registrationNumber: 'V-8', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+        context: { ...context(), idempotency: { key: randomUUID(), requestHash: 'h' } },
+      });
+    });
+
+    await readWholeLog(store, database.pool); // the global log shows them all (whole-log.ts)
+    expect(await verifyAll(store, { pageSize: 2 })).toMatchObject({ ok: false, orphanReservations: [never] });
+  });
 });

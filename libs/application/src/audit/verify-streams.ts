@@ -124,7 +124,11 @@ class ChainChecker {
   }
 }
 
-/** Reservations seen and registrations seen; what is reserved but not registered at the end is an orphan. */
+/**
+ * Reservations seen and registrations seen; what is reserved but not registered at the end is an orphan.
+ * A reservation is held only until its registration shows up (they are appended together), so at national
+ * scale memory holds the organizations registered, not every reservation's details as well (issue 19).
+ */
 class Reservations {
   private readonly reserved = new Map<string, OrphanReservation>();
   private readonly registered = new Set<string>();
@@ -133,6 +137,7 @@ class Reservations {
     const registered = organizationIdOfStream(event.streamId);
     if (event.streamId.startsWith(REGISTRATION_NUMBER_STREAM_PREFIX) && event.type === REGISTRATION_NUMBER_RESERVED) {
       const organizationId = String(event.data.organizationId);
+      if (this.registered.has(organizationId)) return;
       this.reserved.set(organizationId, {
         streamId: event.streamId,
         registrationNumber: String(event.data.registrationNumber),
@@ -142,10 +147,11 @@ class Reservations {
       });
     } else if (registered !== null && event.type === 'OrganizationRegistered') {
       this.registered.add(registered);
+      this.reserved.delete(registered);
     }
   }
 
   unregistered(): OrphanReservation[] {
-    return [...this.reserved.values()].filter((reservation) => !this.registered.has(reservation.organizationId));
+    return [...this.reserved.values()];
   }
 }
