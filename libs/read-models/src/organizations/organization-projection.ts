@@ -1,8 +1,13 @@
 import type { PoolClient } from 'pg';
-import { evolve, foldHistory, organizationIdOfStream, upcast, type OrganizationEvent, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { organizationIdOfStream, upcast, type OrganizationEvent } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
-import { computeTimeline, membershipRanges, searchText } from './timeline';
+import { bitemporalChanges, emptyRowChanges, MEMBERSHIP_COLUMNS, TIMELINE_COLUMNS, type KnownEvent, type RowChanges } from './timeline-fold';
 import { schemaIdentifier } from '../generations';
+
+export { bitemporalChanges, type KnownEvent, type RowChanges } from './timeline-fold';
 
 /**
  * Applies a batch of organization events inside the caller's transaction.
@@ -67,112 +72,11 @@ export async function projectOrganizationTimelines(client: PoolClient, schema: s
     byOrganization.set(row.organization_id, list);
   }
 
-  const change: RowChanges = { timelineInserts: [], timelineCloses: [], membershipInserts: [], membershipCloses: [] };
+  const change = emptyRowChanges();
   for (const [id, history] of byOrganization) bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
   // Only organizations with rows from earlier batches may hold open rows of an older version.
   const stale = [...byOrganization].filter(([id]) => firstNewRevision.get(id)! > 0);
   await writeChanges(client, quotedSchema, change, stale.map(([id, history]) => [id, history.length - 1] as const));
-}
-
-interface KnownEvent {
-  event: OrganizationEvent;
-  /** UTC, milliseconds: when the system learned it. */
-  recordedAt: string;
-}
-
-interface RowChanges {
-  timelineInserts: Record<string, unknown>[];
-  /** Rows open in the table (upper_inf(known)) that end at `at`; one organization's open rows never share a valid range. */
-  timelineCloses: { organizationId: string; valid: string; at: string; version: number }[];
-  membershipInserts: Record<string, unknown>[];
-  membershipCloses: { unionId: string; cooperativeId: string; valid: string; at: string }[];
-}
-
-interface OpenRow {
-  key: string;
-  row: Record<string, unknown>;
-  /** Null: already in the table (opened by an earlier batch); else opened at this moment in this batch. */
-  openedAt: string | null;
-}
-
-/**
- * What the new facts of one organization change, over both clocks. Each
- * recorded moment t (events recorded together share one) is a version of the
- * timeline, computed from the facts recorded up to t; a row keeps the
- * recorded-time range in which its (valid range, state) stayed in the
- * timeline. So `known @> T` gives exactly what the system knew at T,
- * back-dated records and corrections included, without a replay per query.
- * Incremental: the versions before the first new fact are already in the
- * table; only later versions are computed, and rows they end are closed.
- */
-export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: number, change: RowChanges): void {
-  const open = new Map<string, OpenRow>();
-  const openMemberships = new Map<string, OpenRow>();
-  // The fold grows one event at a time (the domain's own evolve), not refolded from the start for every version.
-  let folded: OrganizationHistory | null = firstNew > 0 ? foldHistory(history.slice(0, firstNew).map((known) => known.event)) : null;
-  if (firstNew > 0) {
-    // The table's open rows are the timeline of the version before the first new fact.
-    const before = versionRows(id, folded);
-    for (const [valid, row] of before.timeline) open.set(valid, { ...row, openedAt: null });
-    for (const [key, row] of before.memberships) openMemberships.set(key, { ...row, openedAt: null });
-  }
-  let knownFrom = firstNew > 0 ? history[firstNew - 1].recordedAt : '';
-  // A row that a version ends carries, as its version, the stream's last revision while it was known:
-  // deterministic whatever the batches, so a rebuild writes the same rows as the live projector.
-  let lastKnownRevision = firstNew - 1;
-  for (let k = firstNew; k < history.length; k++) {
-    folded = evolve(folded, history[k].event);
-    // Clocks of several api replicas may disagree a little: recorded times are kept non-decreasing.
-    const recordedAt = history[k].recordedAt > knownFrom ? history[k].recordedAt : knownFrom;
-    knownFrom = recordedAt;
-    if (k + 1 < history.length && history[k + 1].recordedAt <= recordedAt) continue; // recorded together: one version
-    const now = versionRows(id, folded);
-    const version = lastKnownRevision;
-    diff(open, now.timeline, recordedAt, (valid, ended) =>
-      ended.openedAt === null
-        ? change.timelineCloses.push({ organizationId: id, valid, at: recordedAt, version })
-        : ended.openedAt !== recordedAt && change.timelineInserts.push({ ...ended.row, version, known: `[${ended.openedAt},${recordedAt})` }),
-    );
-    lastKnownRevision = k;
-    diff(openMemberships, now.memberships, recordedAt, (_key, ended) =>
-      ended.openedAt === null
-        ? change.membershipCloses.push({ unionId: id, cooperativeId: ended.row.cooperative_id as string, valid: ended.row.valid as string, at: recordedAt })
-        : ended.openedAt !== recordedAt && change.membershipInserts.push({ ...ended.row, known: `[${ended.openedAt},${recordedAt})` }),
-    );
-  }
-  // Rows still open carry the stream's latest version (If-Match); rows opened by earlier batches get it in writeChanges.
-  const latest = history.length - 1;
-  for (const row of open.values()) if (row.openedAt !== null) change.timelineInserts.push({ ...row.row, version: latest, known: `[${row.openedAt},)` });
-  for (const row of openMemberships.values()) if (row.openedAt !== null) change.membershipInserts.push({ ...row.row, known: `[${row.openedAt},)` });
-}
-
-/** Rows no longer in the new version end (`onEnd`); new ones open at `at`; unchanged ones stay open. */
-function diff(open: Map<string, OpenRow>, now: Map<string, { key: string; row: Record<string, unknown> }>, at: string, onEnd: (slot: string, row: OpenRow) => void): void {
-  for (const [slot, current] of open) {
-    if (now.get(slot)?.key === current.key) continue;
-    onEnd(slot, current);
-    open.delete(slot);
-  }
-  for (const [slot, next] of now) if (!open.has(slot)) open.set(slot, { ...next, openedAt: at });
-}
-
-/** One version's rows: timeline by valid range, memberships by (cooperative, valid range). */
-function versionRows(id: string, folded: OrganizationHistory | null) {
-  const segments = folded ? computeTimeline(folded) : [];
-  const timeline = new Map<string, { key: string; row: Record<string, unknown> }>();
-  for (const { from, to, state } of segments) {
-    const row = timelineRow(id, from, to, state);
-    timeline.set(row.valid as string, { key: JSON.stringify(row), row });
-  }
-  const memberships = new Map<string, { key: string; row: Record<string, unknown> }>();
-  if (folded?.kind === 'union') {
-    for (const range of membershipRanges(id, segments)) {
-      const row = { union_id: range.unionId, cooperative_id: range.cooperativeId, valid: `[${range.from},${range.to ?? ''})`, union_province_code: range.unionUnit };
-      const key = JSON.stringify(row);
-      memberships.set(`${range.cooperativeId}|${row.valid}`, { key, row });
-    }
-  }
-  return { timeline, memberships };
 }
 
 async function writeChanges(client: PoolClient, quotedSchema: string, change: RowChanges, versions: (readonly [string, number])[]): Promise<void> {
@@ -208,18 +112,9 @@ async function writeChanges(client: PoolClient, quotedSchema: string, change: Ro
     await client.query(`DELETE FROM ${quotedSchema}.organization_timeline WHERE organization_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
     await client.query(`DELETE FROM ${quotedSchema}.union_memberships WHERE union_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
   }
-  if (change.timelineInserts.length > 0) {
-    await client.query(
-      `INSERT INTO ${quotedSchema}.organization_timeline SELECT * FROM jsonb_populate_recordset(NULL::${quotedSchema}.organization_timeline, $1::jsonb)`,
-      [JSON.stringify(change.timelineInserts)],
-    );
-  }
-  if (change.membershipInserts.length > 0) {
-    await client.query(
-      `INSERT INTO ${quotedSchema}.union_memberships SELECT * FROM jsonb_populate_recordset(NULL::${quotedSchema}.union_memberships, $1::jsonb)`,
-      [JSON.stringify(change.membershipInserts)],
-    );
-  }
+  // COPY, not an INSERT of one JSON document: PostgreSQL parses the rows as it receives them (rebuild profile).
+  if (change.timelineInserts.length > 0) await copyLines(client, `${quotedSchema}.organization_timeline`, TIMELINE_COLUMNS, change.timelineInserts);
+  if (change.membershipInserts.length > 0) await copyLines(client, `${quotedSchema}.union_memberships`, MEMBERSHIP_COLUMNS, change.membershipInserts);
   // The stream's latest version (for If-Match) on every row in force now, also on rows no fact changed.
   if (versions.length === 0) return;
   await client.query(
@@ -230,32 +125,18 @@ async function writeChanges(client: PoolClient, quotedSchema: string, change: Ro
   );
 }
 
-function timelineRow(id: string, from: string, to: string | null, state: OrganizationState): Record<string, unknown> {
-  return {
-    organization_id: id,
-    valid: `[${from},${to ?? ''})`,
-    kind: state.kind,
-    name: state.name,
-    search_text: searchText(state.name, state.registrationNumber),
-    registration_number: state.registrationNumber,
-    // The seat's unit (the first-map province holding it), not the code as recorded: a territory is a set of units.
-    province_code: state.formerProvinceCode,
-    sector: state.sector,
-    status: state.status,
-    registered_on: state.registeredOn,
-    dissolved_on: state.dissolvedOn,
-    member_count: state.memberCount,
-    rating: state.rating?.rating ?? null,
-    rating_year: state.rating?.year ?? null,
-    rated_on: state.rating?.ratedOn ?? null,
-    managers_total: state.managers?.total ?? null,
-    managers_with_degree: state.managers?.withDegree ?? null,
-    director_trained: state.directorTrained,
-    value_chain: state.valueChain,
-    high_tech: state.highTech,
-    enterprise_linked: state.enterpriseLinked,
-    digital_adoption: state.digitalAdoption,
-    member_cooperative_ids: `{${state.memberCooperativeIds.join(',')}}`,
-    version: 0, // set to the stream's latest version in writeChanges
-  };
+/** Lines of COPY text into `table`, sent in pieces of about 64 kB. */
+async function copyLines(client: PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
+  function* pieces(): Generator<string> {
+    let piece = '';
+    for (const line of lines) {
+      piece += line;
+      if (piece.length >= 65_536) {
+        yield piece;
+        piece = '';
+      }
+    }
+    if (piece.length > 0) yield piece;
+  }
+  await pipeline(Readable.from(pieces()), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
 }

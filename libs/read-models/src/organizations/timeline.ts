@@ -1,4 +1,4 @@
-import { ratingLapsesOn, stateAsOf, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+import { ratingLapsesOn, stateAsOf, type LocalDate, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
 
 export interface TimelineSegment {
   /** Inclusive start; `to` exclusive, null = open-ended. */
@@ -27,18 +27,55 @@ export interface MembershipRange {
  * projector wrote.
  */
 export function computeTimeline(history: OrganizationHistory): TimelineSegment[] {
-  const eventDates = new Set([history.registeredOn, ...history.events.map((event) => event.data.effectiveOn)]);
-  const lapseDates = history.events.flatMap((event) => (event.type === 'OrganizationRated' ? [ratingLapsesOn(event.data.year)] : []));
-  const dates = [...new Set([...eventDates, ...lapseDates])].filter((date) => date >= history.registeredOn).sort();
-  const segments: TimelineSegment[] = [];
-  for (const from of dates) {
-    const state = stateAsOf(history, from);
+  return timelineFrom(history, [], '');
+}
+
+/**
+ * The timeline of `history` when it is `previous` (the timeline of the same
+ * stream without its last facts) plus facts in force appended at its end, none
+ * effective before `changedFrom`: the ranges before that date are kept and only
+ * the dates from it on are evaluated again. Why that is exact (timeline-fold.property.spec.ts
+ * checks it against `computeTimeline` on random histories): `stateAsOf` at a date
+ * before `changedFrom` filters the new facts out (effective date > asOf) and
+ * `ratingInForce` skips them the same way, so the state at every earlier date is
+ * unchanged; the only earlier date the new facts can add is a new rating's lapse
+ * date (a late decision about an old year), where the state is the one in force
+ * just before it, so it opens no range. A correction or a registration rewrites the
+ * facts in force themselves: the caller computes those versions whole.
+ * `previous` is not modified; its segments before `changedFrom` are shared.
+ */
+export function extendTimeline(previous: readonly TimelineSegment[], history: OrganizationHistory, changedFrom: LocalDate): TimelineSegment[] {
+  let kept = 0;
+  while (kept < previous.length && previous[kept].from < changedFrom) kept++;
+  if (kept === 0) return computeTimeline(history);
+  const segments = previous.slice(0, kept);
+  // The last range kept gets a new end (or none): a copy, so the previous version's ranges stay as they were.
+  segments[kept - 1] = { ...segments[kept - 1], to: null };
+  return timelineFrom(history, segments, changedFrom);
+}
+
+/** `segments`: the timeline before `since`, already computed; the dates from `since` on are evaluated and appended. */
+function timelineFrom(history: OrganizationHistory, segments: TimelineSegment[], since: LocalDate): TimelineSegment[] {
+  const from = since > history.registeredOn ? since : history.registeredOn;
+  // Only dates from `from` on are evaluated, so only those are needed of both sets.
+  const eventDates = new Set<LocalDate>();
+  if (history.registeredOn >= from) eventDates.add(history.registeredOn);
+  for (const event of history.events) if (event.data.effectiveOn >= from) eventDates.add(event.data.effectiveOn);
+  const dates = new Set<LocalDate>(eventDates);
+  for (const event of history.events) {
+    if (event.type === 'OrganizationRated') {
+      const lapse = ratingLapsesOn(event.data.year);
+      if (lapse >= from) dates.add(lapse);
+    }
+  }
+  for (const date of [...dates].sort()) {
+    const state = stateAsOf(history, date);
     if (!state) continue;
     const last = segments.at(-1);
     // No event is effective on a lapse-only date, so only the rating can differ there.
-    if (last && !eventDates.has(from) && sameRating(last.state.rating, state.rating)) continue;
-    if (last) last.to = from;
-    segments.push({ from, to: null, state });
+    if (last && !eventDates.has(date) && sameRating(last.state.rating, state.rating)) continue;
+    if (last) last.to = date;
+    segments.push({ from: date, to: null, state });
   }
   return segments;
 }

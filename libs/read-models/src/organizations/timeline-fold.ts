@@ -1,0 +1,277 @@
+import { evolve, foldHistory, type LocalDate, type OrganizationEvent, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+import { computeTimeline, extendTimeline, membershipRanges, searchText, type TimelineSegment } from './timeline';
+
+/**
+ * The bitemporal fold of one organization's facts into rows (the pure part
+ * of organization-projection.ts): each recorded moment is a version of the
+ * timeline, and a row keeps the recorded-time range in which its (valid
+ * range, state) stayed in the timeline.
+ *
+ * Rows leave as lines of PostgreSQL's COPY text format, in the column order
+ * of TIMELINE_COLUMNS and MEMBERSHIP_COLUMNS: the text of a state is made
+ * once, and two rows are the same when their texts are (profile of a national
+ * rebuild: serialising every row of every version to compare it was the
+ * largest cost of the timeline phase, with the garbage it left).
+ */
+
+export interface KnownEvent {
+  event: OrganizationEvent;
+  /** UTC, milliseconds: when the system learned it. */
+  recordedAt: string;
+}
+
+export interface RowChanges {
+  /** New organization_timeline rows, COPY text lines (TIMELINE_COLUMNS), each ending in a line feed. */
+  timelineInserts: string[];
+  /** Rows open in the table (upper_inf(known)) that end at `at`; one organization's open rows never share a valid range. */
+  timelineCloses: { organizationId: string; valid: string; at: string; version: number }[];
+  /** New union_memberships rows, COPY text lines (MEMBERSHIP_COLUMNS). */
+  membershipInserts: string[];
+  membershipCloses: { unionId: string; cooperativeId: string; valid: string; at: string }[];
+}
+
+export const TIMELINE_COLUMNS = [
+  'organization_id',
+  'valid',
+  'known',
+  'kind',
+  'name',
+  'search_text',
+  'registration_number',
+  'province_code',
+  'sector',
+  'status',
+  'registered_on',
+  'dissolved_on',
+  'member_count',
+  'rating',
+  'rating_year',
+  'rated_on',
+  'managers_total',
+  'managers_with_degree',
+  'director_trained',
+  'value_chain',
+  'high_tech',
+  'enterprise_linked',
+  'digital_adoption',
+  'member_cooperative_ids',
+  'version',
+] as const;
+
+export const MEMBERSHIP_COLUMNS = ['union_id', 'cooperative_id', 'valid', 'known', 'union_province_code'] as const;
+
+export function emptyRowChanges(): RowChanges {
+  return { timelineInserts: [], timelineCloses: [], membershipInserts: [], membershipCloses: [] };
+}
+
+/** What a row says of a state (every column but the organization, the ranges and the version). */
+interface Content {
+  /** The columns kind … member_cooperative_ids, COPY text. */
+  text: string;
+  /** `text`, told apart where a value is missing (undefined) rather than null: as JSON told them apart before. */
+  key: string;
+}
+
+interface OpenRow {
+  from: LocalDate;
+  to: LocalDate | null;
+  content: Content;
+  /** Null: already in the table (opened by an earlier batch); else opened at this moment in this batch. */
+  openedAt: string | null;
+}
+
+interface Membership {
+  cooperativeId: string;
+  valid: string;
+  unit: string;
+}
+
+interface OpenMembership extends Membership {
+  openedAt: string | null;
+}
+
+/**
+ * What the new facts of one organization change, over both clocks. Each
+ * recorded moment t (events recorded together share one) is a version of the
+ * timeline, computed from the facts recorded up to t; a row keeps the
+ * recorded-time range in which its (valid range, state) stayed in the
+ * timeline. So `known @> T` gives exactly what the system knew at T,
+ * back-dated records and corrections included, without a replay per query.
+ * Incremental twice: the versions before the first new fact are already in the
+ * table, so only later versions are computed, and rows they end are closed;
+ * and each version extends the one before it (`extendTimeline`): a fact
+ * effective on d leaves every range before d as it was, so only the dates from
+ * d on are evaluated again (a correction or the registration: the whole version).
+ */
+export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: number, change: RowChanges): void {
+  const contents = new Map<OrganizationState, Content>();
+  const contentOf = (state: OrganizationState): Content => {
+    let content = contents.get(state);
+    if (content === undefined) {
+      content = rowContent(state);
+      contents.set(state, content);
+    }
+    return content;
+  };
+  // The fold grows one event at a time (the domain's own evolve), not refolded from the start for every version.
+  let folded: OrganizationHistory | null = firstNew > 0 ? foldHistory(history.slice(0, firstNew).map((known) => known.event)) : null;
+  // The table's open rows are the timeline of the version before the first new fact.
+  let segments: TimelineSegment[] = folded ? computeTimeline(folded) : [];
+  let open: OpenRow[] = segments.map((segment) => ({ from: segment.from, to: segment.to, content: contentOf(segment.state), openedAt: null }));
+  const openMemberships = new Map<string, OpenMembership>();
+  if (folded?.kind === 'union') for (const [slot, membership] of memberships(id, segments)) openMemberships.set(slot, { ...membership, openedAt: null });
+
+  let knownFrom = firstNew > 0 ? history[firstNew - 1].recordedAt : '';
+  // A row that a version ends carries, as its version, the stream's last revision while it was known:
+  // deterministic whatever the batches, so a rebuild writes the same rows as the live projector.
+  let lastKnownRevision = firstNew - 1;
+  // The earliest effective date of this version's new facts; '' when they rewrite the facts in force (the whole version).
+  let changedFrom: LocalDate | null = null;
+  for (let k = firstNew; k < history.length; k++) {
+    const { event } = history[k];
+    folded = evolve(folded, event);
+    if (event.type === 'OrganizationRegistered' || event.type === 'RecordCorrected' || changedFrom === '') changedFrom = '';
+    else if (changedFrom === null || event.data.effectiveOn < changedFrom) changedFrom = event.data.effectiveOn;
+    // Clocks of several api replicas may disagree a little: recorded times are kept non-decreasing.
+    const recordedAt = history[k].recordedAt > knownFrom ? history[k].recordedAt : knownFrom;
+    knownFrom = recordedAt;
+    if (k + 1 < history.length && history[k + 1].recordedAt <= recordedAt) continue; // recorded together: one version
+    const next = changedFrom === '' ? computeTimeline(folded) : extendTimeline(segments, folded, changedFrom!);
+    changedFrom = null;
+    const version = lastKnownRevision;
+    open = nextOpenRows(open, segments, next, contentOf, recordedAt, (ended) => {
+      const valid = validRange(ended.from, ended.to);
+      if (ended.openedAt === null) change.timelineCloses.push({ organizationId: id, valid, at: recordedAt, version });
+      else if (ended.openedAt !== recordedAt) change.timelineInserts.push(timelineLine(id, valid, `[${ended.openedAt},${recordedAt})`, ended.content, version));
+    });
+    segments = next;
+    lastKnownRevision = k;
+    if (folded.kind !== 'union') continue;
+    const now = memberships(id, segments);
+    for (const [slot, current] of openMemberships) {
+      if (now.get(slot)?.unit === current.unit) continue;
+      openMemberships.delete(slot);
+      if (current.openedAt === null) change.membershipCloses.push({ unionId: id, cooperativeId: current.cooperativeId, valid: current.valid, at: recordedAt });
+      else if (current.openedAt !== recordedAt) change.membershipInserts.push(membershipLine(id, current, `[${current.openedAt},${recordedAt})`));
+    }
+    for (const [slot, membership] of now) if (!openMemberships.has(slot)) openMemberships.set(slot, { ...membership, openedAt: recordedAt });
+  }
+  // Rows still open carry the stream's latest version (If-Match); rows opened by earlier batches get it in writeChanges.
+  const latest = history.length - 1;
+  for (const row of open) {
+    if (row.openedAt !== null) change.timelineInserts.push(timelineLine(id, validRange(row.from, row.to), `[${row.openedAt},)`, row.content, latest));
+  }
+  for (const membership of openMemberships.values()) {
+    if (membership.openedAt !== null) change.membershipInserts.push(membershipLine(id, membership, `[${membership.openedAt},)`));
+  }
+}
+
+/**
+ * The rows open after a version: `open` holds one row per range of `previous`, in order. Ranges
+ * `next` shares with `previous` (the same objects: `extendTimeline` keeps them) stay open as they
+ * are; past them, a row stays open when the new version has its valid range with the same content,
+ * and the others end (`onEnd`) while the new ranges open at `at`.
+ */
+function nextOpenRows(
+  open: OpenRow[],
+  previous: readonly TimelineSegment[],
+  next: readonly TimelineSegment[],
+  contentOf: (state: OrganizationState) => Content,
+  at: string,
+  onEnd: (row: OpenRow) => void,
+): OpenRow[] {
+  let same = 0;
+  while (same < previous.length && same < next.length && previous[same] === next[same]) same++;
+  const rows = open.slice(0, same);
+  let a = same;
+  let b = same;
+  // Both lists are ordered by the ranges' starts, each start once.
+  while (a < open.length || b < next.length) {
+    const old = a < open.length ? open[a] : null;
+    const segment = b < next.length ? next[b] : null;
+    if (old && (!segment || old.from < segment.from)) {
+      onEnd(old);
+      a++;
+    } else if (segment && (!old || segment.from < old.from)) {
+      rows.push({ from: segment.from, to: segment.to, content: contentOf(segment.state), openedAt: at });
+      b++;
+    } else {
+      const content = contentOf(segment!.state);
+      if (old!.to === segment!.to && old!.content.key === content.key) rows.push(old!);
+      else {
+        onEnd(old!);
+        rows.push({ from: segment!.from, to: segment!.to, content, openedAt: at });
+      }
+      a++;
+      b++;
+    }
+  }
+  return rows;
+}
+
+/** A union's memberships of one version, by (cooperative, valid range). */
+function memberships(id: string, segments: TimelineSegment[]): Map<string, Membership> {
+  const now = new Map<string, Membership>();
+  for (const range of membershipRanges(id, segments)) {
+    const valid = validRange(range.from, range.to);
+    now.set(`${range.cooperativeId}|${valid}`, { cooperativeId: range.cooperativeId, valid, unit: range.unionUnit });
+  }
+  return now;
+}
+
+function validRange(from: LocalDate, to: LocalDate | null): string {
+  return `[${from},${to ?? ''})`;
+}
+
+function timelineLine(id: string, valid: string, known: string, content: Content, version: number): string {
+  return `${id}\t${valid}\t${known}\t${content.text}\t${version}\n`;
+}
+
+function membershipLine(unionId: string, membership: Membership, known: string): string {
+  return `${unionId}\t${membership.cooperativeId}\t${membership.valid}\t${known}\t${copyText(membership.unit)}\n`;
+}
+
+/** The row's columns from kind to member_cooperative_ids (TIMELINE_COLUMNS), as a state gives them. */
+function rowContent(state: OrganizationState): Content {
+  const values: unknown[] = [
+    state.kind,
+    state.name,
+    searchText(state.name, state.registrationNumber),
+    state.registrationNumber,
+    // The seat's unit (the first-map province holding it), not the code as recorded: a territory is a set of units.
+    state.formerProvinceCode,
+    state.sector,
+    state.status,
+    state.registeredOn,
+    state.dissolvedOn,
+    state.memberCount,
+    state.rating?.rating ?? null,
+    state.rating?.year ?? null,
+    state.rating?.ratedOn ?? null,
+    state.managers?.total ?? null,
+    state.managers?.withDegree ?? null,
+    state.directorTrained,
+    state.valueChain,
+    state.highTech,
+    state.enterpriseLinked,
+    state.digitalAdoption,
+    `{${state.memberCooperativeIds.join(',')}}`,
+  ];
+  let text = copyText(values[0]);
+  let missing = values[0] === undefined ? '0' : '';
+  for (let i = 1; i < values.length; i++) {
+    text += `\t${copyText(values[i])}`;
+    if (values[i] === undefined) missing += `,${i}`;
+  }
+  return { text, key: missing === '' ? text : `${text}\u0000${missing}` };
+}
+
+/** One value in COPY's text format: \N for null, the escapes of backslash and the line's separators. */
+export function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : text;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
