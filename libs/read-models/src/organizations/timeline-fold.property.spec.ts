@@ -60,7 +60,7 @@ function streamOf({ union, registeredOn, ops }: { union: boolean; registeredOn: 
     else if (o.kind === 'relocate') stream.relocated(o.province, o.on);
     else if (o.kind === 'join') stream.joined(COOPERATIVES[o.cooperative], o.on);
     else if (o.kind === 'leave') stream.left(COOPERATIVES[o.cooperative], o.on);
-    else if (stream.events.length > 1) {
+    else if (o.kind === 'correct' && stream.events.length > 1) {
       // Any earlier record but the registration, a correction included (its retraction changes nothing).
       const retractedRevision = 1 + (o.target % (stream.events.length - 1));
       const retracted = stream.events[retractedRevision];
