@@ -21,6 +21,8 @@ export interface CliRebuild {
   /** The cli's own figures (its stdout): read models' events and seconds, tree leaves and seconds. */
   events: number | null;
   rebuildSeconds: number | null;
+  /** Its per-phase seconds line, as printed ("facts 1.2, timelines 3.4, …"). */
+  phases: string | null;
   treeLeaves: number | null;
   treeSeconds: number | null;
   /** Peak RSS (MB) up to the end of the read models' rebuild, and of the whole process. */
@@ -72,6 +74,7 @@ export async function runCliRebuild(root: string, urls: { url: string; ownerUrl:
     wallSeconds,
     events: rebuilt ? Number(rebuilt[1]) : null,
     rebuildSeconds: rebuilt ? Number(rebuilt[2]) : null,
+    phases: /phases \(s\): (.*)$/m.exec(stdout)?.[1]?.trim() ?? null,
     treeLeaves: tree ? Number(tree[1]) : null,
     treeSeconds: tree ? Number(tree[2]) : null,
     readModelsPeakRssMB: readModelsPeakKiB === null ? null : kibToMB(readModelsPeakKiB),

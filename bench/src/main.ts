@@ -516,6 +516,7 @@ interface SoakModule {
     provinces: string[];
     today: string;
     dataset?: string;
+    svgPath?: string;
   }): Promise<{ apiPeakRssMB: number | null }>;
   soakSection(result: unknown): string[];
 }
@@ -538,8 +539,16 @@ async function soakRun(databaseUrl: string, pool: Pool, store: PostgresEventStor
     provinces: dataset.queryProvinces,
     today: dataset.today,
     dataset: dataset.description,
+    svgPath: soakPlotPath(),
   });
   return { minutes: SOAK_MINUTES, seconds: msSince(started) / 1000, lines: soak.soakSection(result), apiPeakRssMB: result.apiPeakRssMB };
+}
+
+/** The soak's plot beside its report: RESULTS.md → bench/soak.svg, RESULTS-national.md → bench/soak-national.svg. */
+function soakPlotPath(): string {
+  const report = path.basename(process.env.BENCH_OUTPUT || 'RESULTS.md');
+  const suffix = /^RESULTS(.*)\.md$/i.exec(report)?.[1] ?? `-${report.replace(/\.[^.]*$/, '')}`;
+  return path.join(ROOT, 'bench', `soak${suffix}.svg`);
 }
 
 async function countEvents(pool: Pool): Promise<number> {

@@ -169,9 +169,12 @@ export async function writeReport(root: string, r: BenchResults): Promise<string
     { what: 'rebuild: wall time', unit: 's', figure: spread(r.rebuilds.map((b) => b.seconds)), digits: 1 },
     { what: 'rebuild in the bench process: peak RSS (the process also holds the data set and the query state)', unit: 'MB', figure: rss },
     ...(r.cliRebuild.rebuildSeconds !== null && r.cliRebuild.events !== null
-      ? [{ what: '`cli rebuild`: read models (its own figure, one run)', unit: 'events/s', figure: spread([r.cliRebuild.events / r.cliRebuild.rebuildSeconds]) }]
+      ? [{ what: '`cli rebuild`: read models (its own figure)', unit: 'events/s', figure: spread([r.cliRebuild.events / r.cliRebuild.rebuildSeconds]), single: true }]
       : []),
-    ...(r.live ? [{ what: `live catch-up: the live projector over the whole log (batches of ${fmt(r.live.batchSize)}, one run)`, unit: 'events/s', figure: spread([r.live.eventsPerSecond]) }] : []),
+    ...(r.soak && r.api?.peakRssMB != null
+      ? [{ what: `api: peak RSS of its Node process over the api load (\`node ${r.api.nodeFlags.join(' ')}\`; the goal's row is the soak's)`, unit: 'MB', figure: spread([r.api.peakRssMB]), single: true }]
+      : []),
+    ...(r.live ? [{ what: `live catch-up: the live projector over the whole log (batches of ${fmt(r.live.batchSize)})`, unit: 'events/s', figure: spread([r.live.eventsPerSecond]), single: true }] : []),
     { what: 'progress as of a date, p50', unit: 'ms', figure: r.progressNow.p50, digits: 1 },
     { what: 'progress with a knownAt, p50', unit: 'ms', figure: r.progressKnownAt.p50, digits: 1 },
     ...Object.entries(r.series).map(([province, figure]) => ({ what: `10-year monthly series, ${PROVINCE_NAMES[province] ?? province}, p50`, unit: 'ms', figure: figure.p50, digits: 0 })),
@@ -230,7 +233,7 @@ export async function writeReport(root: string, r: BenchResults): Promise<string
     '',
     '| measurement | median | spread (min–max) |',
     '|---|---:|---:|',
-    ...other.map((row) => `| ${row.what} | ${fmt(row.figure.median, row.digits)} ${row.unit} | ${range(row.figure, row.digits)} |`),
+    ...other.map((row) => `| ${row.what} | ${fmt(row.figure.median, row.digits)} ${row.unit} | ${row.single ? 'one run' : range(row.figure, row.digits)} |`),
     '',
     ...apiSection(r),
     ...peerSection(r),
@@ -314,6 +317,7 @@ function apiPeakRss(r: BenchResults): { mb: number; during: string } | null {
 function cliLine(c: CliRebuild): string {
   return (
     `${fmt(c.wallSeconds, 1)} s from spawn to exit; read models ${c.events === null ? '(no figure printed)' : `${fmt(c.events)} events in ${fmt(c.rebuildSeconds!, 1)} s`}` +
+    `${c.phases ? ` (phases, s: ${c.phases})` : ''}` +
     `${c.treeLeaves === null ? '' : `, tree ${fmt(c.treeLeaves)} leaves in ${fmt(c.treeSeconds!, 1)} s`}; ` +
     `peak RSS ${c.readModelsPeakRssMB === null ? '' : `${fmt(c.readModelsPeakRssMB)} MB when the read models were rebuilt, `}${fmt(c.peakRssMB)} MB over the whole process`
   );
