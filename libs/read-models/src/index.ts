@@ -7,6 +7,7 @@ export { SeatUnits1733300000000 } from './migrations/1733300000000-seat-units';
 export { UnknownFlagsAndLapsingRatings1733400000000 } from './migrations/1733400000000-unknown-flags-and-lapsing-ratings';
 export { AuditEventSources1733520000000 } from './migrations/1733520000000-audit-event-sources';
 export { TimelineNoOverlapCheck1733700000000 } from './migrations/1733700000000-timeline-no-overlap-check';
+export { OrganizationListIndex1733710000000 } from './migrations/1733710000000-organization-list-index';
 export * from './answers';
 export * from './generations';
 export * from './projector/projector';

@@ -100,10 +100,15 @@ export class OrganizationQueries {
   /**
    * One page in the order asked, and `total`: every match, not the page. One statement, so the
    * page and the count read one snapshot of the read model; the columns that look further (members,
-   * unions) are computed for the page's rows only. The matches are not materialized: the count then
-   * reads the timeline's index alone and the default order stops after its page, which measured
-   * faster (3,778 organizations, 27,621 timeline rows: the count alone about 5–7 ms, a page with its
-   * total about 5–40 ms by order and filter, against about 1 ms for a page without a total).
+   * unions) are computed for the page's rows only.
+   *
+   * A territory's list (a province: what the api and the bench ask) first finds its matches, ids and
+   * sort keys only, and sorts them: at most the few thousand organizations of a province in force at
+   * a date. Known now, they come from the index of the list (migration 1733710000000) alone. Left to
+   * choose, the planner walked the whole timeline in id order, filtering, until it had a page: 241,329
+   * rows for 51 at national scale (bench/manual-measurements.md, "Organization list at national scale").
+   * The country's list without a territory keeps the earlier statement: the matches not materialized, the
+   * count reading the timeline's index alone and the default order stopping after its page.
    */
   async list(generation: Generation, filter: OrganizationFilter, map?: AdministrativeMap): Promise<OrganizationPage> {
     const schema = generation.identifier;
@@ -115,30 +120,16 @@ export class OrganizationQueries {
       throw DomainError.invalid('VALIDATION_FAILED', 'cursor', cursor ? `cursor continues sort=${cursor.sort}, not sort=${sort}` : 'cursor must be a nextCursor from an earlier answer');
     }
     const order = orderSql(sort, sort === 'name' ? await nameCollation(generation.pool) : null, '$12', '$7');
+    const knownNow = (filter.knownAt ?? KNOWN_NOW) === KNOWN_NOW;
+    const parameters = [
+      filter.asOf, units ? [...units] : null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q,
+      cursor?.id ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW, filter.registeredFrom ?? null, filter.registeredTo ?? null,
+      // the key of a keyed order (the default order has none: a parameter no statement names has no type)
+      ...(sort === 'id' ? [] : [cursor && cursor.sort !== 'id' ? cursor.key : null]),
+    ];
     const { rows } = await generation.pool.query<TimelineRow & { total: number }>(
-      `WITH matches AS NOT MATERIALIZED (
-         SELECT t.* FROM ${schema}.organization_timeline t
-          WHERE t.valid @> $1::date AND t.known @> $9::timestamptz
-            AND ${units ? unitsCondition(units, 't.province_code', 2, true) : '$2::text[] IS NULL'}
-            AND ($3::text IS NULL OR t.kind = $3)
-            AND ($4::text IS NULL OR t.status = $4)
-            AND ($5::text IS NULL OR t.sector = $5)
-            AND ($6::text IS NULL OR t.search_text LIKE $6)
-            AND ($10::date IS NULL OR t.registered_on >= $10::date)
-            AND ($11::date IS NULL OR t.registered_on <= $11::date)
-       ), page AS (
-         SELECT * FROM matches t WHERE $7::uuid IS NULL OR ${order.after} ORDER BY ${order.orderBy} LIMIT $8
-       )
-       -- the count joined even to an empty page (past the last match, or no match)
-       SELECT ${COLUMNS(schema, '$9')}, c.total
-         FROM (SELECT count(*)::int AS total FROM matches) c LEFT JOIN page t ON true
-        ORDER BY ${order.orderBy}`,
-      [
-        filter.asOf, units ? [...units] : null, filter.kind ?? null, filter.status ?? null, filter.sector ?? null, q,
-        cursor?.id ?? null, filter.limit + 1, filter.knownAt ?? KNOWN_NOW, filter.registeredFrom ?? null, filter.registeredTo ?? null,
-        // the key of a keyed order (the default order has none: a parameter no statement names has no type)
-        ...(sort === 'id' ? [] : [cursor && cursor.sort !== 'id' ? cursor.key : null]),
-      ],
+      units ? territoryStatement(schema, units, knownNow, sort, order) : countryStatement(schema, order),
+      parameters,
     );
     const inForce = provinceOn(map, filter.asOf);
     const total = rows[0].total;
@@ -147,6 +138,61 @@ export class OrganizationQueries {
     const last = found.length > filter.limit ? found[filter.limit - 1] : null;
     return { items, nextCursor: last ? encodeOrganizationCursor(cursorOf(sort, last)) : null, total };
   }
+}
+
+/** The end of a row's `valid` range, as the list index orders it: "in force at X" implies "ends after X". */
+const VALID_UNTIL = `coalesce(upper(t.valid), 'infinity'::date)`;
+
+/** The filters of the list but the territory and the moment known; `t`: a timeline row. */
+const FILTERS = `
+            AND ($3::text IS NULL OR t.kind = $3)
+            AND ($4::text IS NULL OR t.status = $4)
+            AND ($5::text IS NULL OR t.sector = $5)
+            AND ($6::text IS NULL OR t.search_text LIKE $6)
+            AND ($10::date IS NULL OR t.registered_on >= $10::date)
+            AND ($11::date IS NULL OR t.registered_on <= $11::date)`;
+
+/** The whole country's list (no territory): the page found in the order's own index where it can be. */
+function countryStatement(schema: string, order: { orderBy: string; after: string }): string {
+  return `WITH matches AS NOT MATERIALIZED (
+         SELECT t.* FROM ${schema}.organization_timeline t
+          WHERE t.valid @> $1::date AND t.known @> $9::timestamptz AND $2::text[] IS NULL ${FILTERS}
+       ), page AS (
+         SELECT * FROM matches t WHERE $7::uuid IS NULL OR ${order.after} ORDER BY ${order.orderBy} LIMIT $8
+       )
+       -- the count joined even to an empty page (past the last match, or no match)
+       SELECT ${COLUMNS(schema, '$9')}, c.total
+         FROM (SELECT count(*)::int AS total FROM matches) c LEFT JOIN page t ON true
+        ORDER BY ${order.orderBy}`;
+}
+
+/**
+ * A territory's list: its matches (ids and the order's key) materialized once for the count and the
+ * page, then the page's rows read whole. Known now, the rows are those of the list's partial index
+ * (`upper_inf(known)`, what `known @> 'infinity'` means for the timeline's ranges, which are open or
+ * closed at an instant) and "in force at X" bounds its scan by the end of `valid`; at an earlier
+ * moment the GiST index on (province_code, valid, known) finds them.
+ */
+function territoryStatement(schema: string, units: readonly string[], knownNow: boolean, sort: OrganizationSort | 'id', order: { orderBy: string; after: string }): string {
+  const known = knownNow ? `upper_inf(t.known) AND ${VALID_UNTIL} > $1::date` : `t.known @> $9::timestamptz`;
+  const key = sort === 'name' ? ', t.name' : sort === 'id' ? '' : ', t.registered_on';
+  // Known now, the page's rows are found by the list index's key (one row of an organization ends on each date).
+  const row = knownNow
+    ? `t.province_code = p.province_code AND ${VALID_UNTIL} = p.until AND t.organization_id = p.organization_id AND upper_inf(t.known)`
+    : `t.organization_id = p.organization_id AND t.known @> $9::timestamptz`;
+  return `WITH matches AS MATERIALIZED (
+         SELECT t.organization_id, t.province_code, ${VALID_UNTIL} AS until${key} FROM ${schema}.organization_timeline t
+          WHERE t.valid @> $1::date AND ${known}
+            AND ${unitsCondition(units, 't.province_code', 2, !knownNow)} ${FILTERS}
+       ), page AS (
+         SELECT * FROM matches t WHERE $7::uuid IS NULL OR ${order.after} ORDER BY ${order.orderBy} LIMIT $8
+       )
+       -- the count joined even to an empty page; one row of the timeline per organization at (asOf, knownAt)
+       SELECT ${COLUMNS(schema, '$9')}, c.total
+         FROM (SELECT count(*)::int AS total FROM matches) c
+         LEFT JOIN (page p JOIN ${schema}.organization_timeline t
+                      ON ${row} AND t.valid @> $1::date) ON true
+        ORDER BY ${order.orderBy}`;
 }
 
 /** Where a page stopped, in the order it was read. */
