@@ -1,10 +1,8 @@
 import type { PoolClient } from 'pg';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
 import { organizationIdOfStream, upcast, type OrganizationEvent } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
-import { bitemporalChanges, emptyRowChanges, MEMBERSHIP_COLUMNS, TIMELINE_COLUMNS, type KnownEvent, type RowChanges } from './timeline-fold';
+import { bitemporalChanges, emptyRowChanges, MEMBERSHIP_COLUMNS, type KnownEvent, type RowChanges } from './timeline-fold';
+import { copyTextLines, copyTimelineRows } from './timeline-copy';
 import { schemaIdentifier } from '../generations';
 
 export { bitemporalChanges, type KnownEvent, type RowChanges } from './timeline-fold';
@@ -113,8 +111,8 @@ async function writeChanges(client: PoolClient, quotedSchema: string, change: Ro
     await client.query(`DELETE FROM ${quotedSchema}.union_memberships WHERE union_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
   }
   // COPY, not an INSERT of one JSON document: PostgreSQL parses the rows as it receives them (rebuild profile).
-  if (change.timelineInserts.length > 0) await copyLines(client, `${quotedSchema}.organization_timeline`, TIMELINE_COLUMNS, change.timelineInserts);
-  if (change.membershipInserts.length > 0) await copyLines(client, `${quotedSchema}.union_memberships`, MEMBERSHIP_COLUMNS, change.membershipInserts);
+  if (change.timelineInserts.length > 0) await copyTimelineRows(client, `${quotedSchema}.organization_timeline`, change.timelineInserts);
+  if (change.membershipInserts.length > 0) await copyTextLines(client, `${quotedSchema}.union_memberships`, MEMBERSHIP_COLUMNS, change.membershipInserts);
   // The stream's latest version (for If-Match) on every row in force now, also on rows no fact changed.
   if (versions.length === 0) return;
   await client.query(
@@ -125,18 +123,3 @@ async function writeChanges(client: PoolClient, quotedSchema: string, change: Ro
   );
 }
 
-/** Lines of COPY text into `table`, sent in pieces of about 64 kB. */
-async function copyLines(client: PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
-  function* pieces(): Generator<string> {
-    let piece = '';
-    for (const line of lines) {
-      piece += line;
-      if (piece.length >= 65_536) {
-        yield piece;
-        piece = '';
-      }
-    }
-    if (piece.length > 0) yield piece;
-  }
-  await pipeline(Readable.from(pieces()), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
-}

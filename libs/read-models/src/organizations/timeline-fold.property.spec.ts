@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { evolve, foldHistory, type OrganizationEvent, type OrganizationHistory, type Rating } from '@ktt/domain';
 import { aCooperative, aUnion, type OrganizationStream } from '@ktt/testing/builders';
 import { computeTimeline, extendTimeline, membershipRanges, searchText, type TimelineSegment } from './timeline';
-import { bitemporalChanges, copyText, emptyRowChanges, MEMBERSHIP_COLUMNS, TIMELINE_COLUMNS, type KnownEvent } from './timeline-fold';
+import { bitemporalChanges, copyText, emptyRowChanges, MEMBERSHIP_COLUMNS, TIMELINE_COLUMNS, timelineLine, type KnownEvent } from './timeline-fold';
 
 /**
  * The timeline fold computes each version from the one before it (`extendTimeline`: only the dates
@@ -114,7 +114,7 @@ describe('the timeline fold, version after version', () => {
         const change = emptyRowChanges();
         bitemporalChanges(known[0].event.data.organizationId, known, firstNew, change);
         const expected = referenceChanges(known[0].event.data.organizationId, known, firstNew);
-        expect({ ...change, timelineInserts: [...change.timelineInserts].sort(), membershipInserts: [...change.membershipInserts].sort() }).toEqual({
+        expect({ ...change, timelineInserts: change.timelineInserts.map(timelineLine).sort(), membershipInserts: [...change.membershipInserts].sort() }).toEqual({
           timelineCloses: expected.timelineCloses,
           membershipCloses: expected.membershipCloses,
           timelineInserts: expected.timelineInserts.map((row) => `${TIMELINE_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`).sort(),

@@ -7,11 +7,12 @@ import { computeTimeline, extendTimeline, membershipRanges, searchText, type Tim
  * timeline, and a row keeps the recorded-time range in which its (valid
  * range, state) stayed in the timeline.
  *
- * Rows leave as lines of PostgreSQL's COPY text format, in the column order
- * of TIMELINE_COLUMNS and MEMBERSHIP_COLUMNS: the text of a state is made
- * once, and two rows are the same when their texts are (profile of a national
- * rebuild: serialising every row of every version to compare it was the
- * largest cost of the timeline phase, with the garbage it left).
+ * What a row says of a state is made once, as PostgreSQL's COPY text of its
+ * columns, and two rows are the same when their texts are (profile of a
+ * national rebuild: serialising every row of every version to compare it was
+ * the largest cost of the timeline phase, with the garbage it left). Timeline
+ * rows leave as records that timeline-copy.ts writes; memberships (unions
+ * only, few) as lines of COPY text in the order of MEMBERSHIP_COLUMNS.
  */
 
 export interface KnownEvent {
@@ -20,9 +21,20 @@ export interface KnownEvent {
   recordedAt: string;
 }
 
+/** A new organization_timeline row; written by timeline-copy.ts. */
+export interface TimelineRow {
+  organizationId: string;
+  from: LocalDate;
+  to: LocalDate | null;
+  /** Recorded-time range: from `knownFrom`, up to `knownTo` (null: still known). */
+  knownFrom: string;
+  knownTo: string | null;
+  content: Content;
+  version: number;
+}
+
 export interface RowChanges {
-  /** New organization_timeline rows, COPY text lines (TIMELINE_COLUMNS), each ending in a line feed. */
-  timelineInserts: string[];
+  timelineInserts: TimelineRow[];
   /** Rows open in the table (upper_inf(known)) that end at `at`; one organization's open rows never share a valid range. */
   timelineCloses: { organizationId: string; valid: string; at: string; version: number }[];
   /** New union_memberships rows, COPY text lines (MEMBERSHIP_COLUMNS). */
@@ -65,11 +77,15 @@ export function emptyRowChanges(): RowChanges {
 }
 
 /** What a row says of a state (every column but the organization, the ranges and the version). */
-interface Content {
+export interface Content {
+  /** The values of the columns kind … member_cooperative_ids (TIMELINE_COLUMNS). */
+  values: readonly unknown[];
   /** The columns kind … member_cooperative_ids, COPY text. */
   text: string;
   /** `text`, told apart where a value is missing (undefined) rather than null: as JSON told them apart before. */
   key: string;
+  /** The same columns in COPY's binary format, once made (timeline-copy.ts); null: a value it does not encode. */
+  binary?: Buffer | null;
 }
 
 interface OpenRow {
@@ -140,9 +156,10 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
     changedFrom = null;
     const version = lastKnownRevision;
     open = nextOpenRows(open, segments, next, contentOf, recordedAt, (ended) => {
-      const valid = validRange(ended.from, ended.to);
-      if (ended.openedAt === null) change.timelineCloses.push({ organizationId: id, valid, at: recordedAt, version });
-      else if (ended.openedAt !== recordedAt) change.timelineInserts.push(timelineLine(id, valid, `[${ended.openedAt},${recordedAt})`, ended.content, version));
+      if (ended.openedAt === null) change.timelineCloses.push({ organizationId: id, valid: validRange(ended.from, ended.to), at: recordedAt, version });
+      else if (ended.openedAt !== recordedAt) {
+        change.timelineInserts.push({ organizationId: id, from: ended.from, to: ended.to, knownFrom: ended.openedAt, knownTo: recordedAt, content: ended.content, version });
+      }
     });
     segments = next;
     lastKnownRevision = k;
@@ -159,7 +176,7 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
   // Rows still open carry the stream's latest version (If-Match); rows opened by earlier batches get it in writeChanges.
   const latest = history.length - 1;
   for (const row of open) {
-    if (row.openedAt !== null) change.timelineInserts.push(timelineLine(id, validRange(row.from, row.to), `[${row.openedAt},)`, row.content, latest));
+    if (row.openedAt !== null) change.timelineInserts.push({ organizationId: id, from: row.from, to: row.to, knownFrom: row.openedAt, knownTo: null, content: row.content, version: latest });
   }
   for (const membership of openMemberships.values()) {
     if (membership.openedAt !== null) change.membershipInserts.push(membershipLine(id, membership, `[${membership.openedAt},)`));
@@ -223,8 +240,9 @@ function validRange(from: LocalDate, to: LocalDate | null): string {
   return `[${from},${to ?? ''})`;
 }
 
-function timelineLine(id: string, valid: string, known: string, content: Content, version: number): string {
-  return `${id}\t${valid}\t${known}\t${content.text}\t${version}\n`;
+/** A timeline row as a line of COPY text (TIMELINE_COLUMNS). */
+export function timelineLine(row: TimelineRow): string {
+  return `${row.organizationId}\t${validRange(row.from, row.to)}\t[${row.knownFrom},${row.knownTo ?? ''})\t${row.content.text}\t${row.version}\n`;
 }
 
 function membershipLine(unionId: string, membership: Membership, known: string): string {
@@ -263,7 +281,7 @@ function rowContent(state: OrganizationState): Content {
     text += `\t${copyText(values[i])}`;
     if (values[i] === undefined) missing += `,${i}`;
   }
-  return { text, key: missing === '' ? text : `${text}\u0000${missing}` };
+  return { values, text, key: missing === '' ? text : `${text}\u0000${missing}` };
 }
 
 /** One value in COPY's text format: \N for null, the escapes of backslash and the line's separators. */
