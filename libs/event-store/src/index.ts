@@ -7,3 +7,4 @@ export { comparePostgresPositions, decodePostgresPosition, encodePostgresPositio
 export { EventStore1732400000000 } from './postgres/migrations/1732400000000-event-store';
 export { AppendFunction1732800000000 } from './postgres/migrations/1732800000000-append-function';
 export { AppendBatchFunction1733720000000 } from './postgres/migrations/1733720000000-append-batch-function';
+export { AppendBatchFastPath1733730000000 } from './postgres/migrations/1733730000000-append-batch-fast-path';

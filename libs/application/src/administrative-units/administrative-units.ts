@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemPrincipal } from '@ktt/auth';
 import { administrativeUnitsStreamId, foldAdministrativeMap, type AdministrativeMap, type AdministrativeUnitsReference } from '@ktt/domain';
-import type { EventStore } from '@ktt/event-store';
+import type { EventStore, RecordedEvent } from '@ktt/event-store';
 import { AdministrativeUnitsCommandHandler, recordedReorganizations, type FirstMap } from './administrative-units-command.handler';
 
 /** The document the seeded event names: the merger's resolution and the decision that gave the codes. */
@@ -36,7 +36,11 @@ export class AdministrativeUnits {
   private folded: { lastHash: string | null; map: AdministrativeMap } | null = null;
 
   async map(): Promise<AdministrativeMap> {
-    const events = await this.store.readStream(administrativeUnitsStreamId());
+    return this.mapOf(await this.store.readStream(administrativeUnitsStreamId()));
+  }
+
+  /** The map of the stream's events as the caller just read them (with other streams, in one round trip). */
+  mapOf(events: RecordedEvent[]): AdministrativeMap {
     const lastHash = events.at(-1)?.metadata.hash ?? null;
     if (this.folded && this.folded.lastHash === lastHash) return this.folded.map;
     const map = foldAdministrativeMap(this.first, recordedReorganizations(events));

@@ -58,9 +58,10 @@ function backoff(attempt: number): Promise<void> {
  * With If-Match a moved stream is a 412; without it the decision is made again
  * against the new state, so no fact is appended on a stale decision.
  */
-export async function decideAndAppend(store: EventStore, spec: CommandSpec, context: CommandContext): Promise<CommandResult> {
+export async function decideAndAppend(store: EventStore, spec: CommandSpec, context: CommandContext, read?: { history: RecordedEvent[] }): Promise<CommandResult> {
   // Authorization first (api.md): a caller it refuses learns nothing, not even a stored answer.
-  let history = await store.readStream(spec.streamId);
+  // `read`: the stream as the caller just read it (with what else it needed, in one round trip).
+  let history = read?.history ?? (await store.readStream(spec.streamId));
   spec.authorize(history);
   const subject = context.principal.subject;
   const earlier = await findEarlierAnswer(store, subject, context.idempotency);

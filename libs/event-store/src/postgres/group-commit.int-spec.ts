@@ -113,12 +113,33 @@ describe('PostgreSQL event store: group commit', () => {
     expect(await database.store.readStream(other)).toHaveLength(1);
   });
 
+  it('answers each append of a batch with its own revisions and position when several streams and events are in each', async () => {
+    const existing = stream('existing');
+    await database.store.append([newStream(existing, 'A', 'B')]);
+    const [r1, o1, r2, o2] = [stream('r1'), stream('o1'), stream('r2'), stream('o2')];
+    const sent = sendTogether([newStream(stream('first'), 'First')], [
+      [newStream(r1, 'Reserved'), newStream(o1, 'Registered', 'Rated')],
+      [{ streamId: existing, expectedRevision: 1, events: [testEvent('C')] }],
+      [newStream(r2, 'Reserved'), newStream(o2, 'Registered')],
+    ]);
+    await sent.alone;
+    const [first, second, third] = await sent.batch;
+    expect(first).toEqual({ status: 'fulfilled', value: { revisions: { [r1]: 0, [o1]: 1 }, position: (await database.store.readStream(o1))[1]!.position } });
+    expect(second).toEqual({ status: 'fulfilled', value: { revisions: { [existing]: 2 }, position: (await database.store.readStream(existing))[2]!.position } });
+    expect(third).toEqual({ status: 'fulfilled', value: { revisions: { [r2]: 0, [o2]: 0 }, position: (await database.store.readStream(o2))[0]!.position } });
+    expect(new Set([...(await transactionOf(o1)), ...(await transactionOf(r2)), (await transactionOf(existing))[2]]).size).toBe(1);
+  });
+
   it('writes a batch larger than the most appends one statement takes, in several transactions, every append once', async () => {
     const streams = Array.from({ length: 80 }, (_, i) => stream(`many-${i}`));
     const sent = sendTogether([newStream(stream('first'), 'First')], streams.map((id) => [newStream(id, 'E')]));
     await sent.alone;
     const outcomes = await sent.batch;
-    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    // Each caller hears its own stream's revision and its own event's position.
+    for (const [i, outcome] of outcomes.entries()) {
+      const [stored] = await database.store.readStream(streams[i]!);
+      expect(outcome).toEqual({ status: 'fulfilled', value: { revisions: { [streams[i]!]: 0 }, position: stored!.position } });
+    }
     const { rows } = await database.pool.query<{ n: number; transactions: number }>(
       'SELECT count(*)::int AS n, count(DISTINCT transaction_id)::int AS transactions FROM events WHERE stream_id = ANY($1)',
       [streams],

@@ -44,6 +44,17 @@ describe('PostgreSQL event store specifics', () => {
     expect(await store.readStream(organization)).toEqual([]);
   });
 
+  it('reads several streams in one call, each as readStream reads it, in the order asked (a missing one empty)', async () => {
+    const [a, b, missing] = [`s-a-${randomUUID()}`, `s-b-${randomUUID()}`, `s-missing-${randomUUID()}`];
+    await store.append([
+      { streamId: a, expectedRevision: 'no_stream', events: [testEvent('A1'), testEvent('A2')] },
+      { streamId: b, expectedRevision: 'no_stream', events: [testEvent('B1')] },
+    ]);
+    const read = await store.readStreams([b, missing, a]);
+    expect(read).toEqual([await store.readStream(b), [], await store.readStream(a)]);
+    expect(read[2]!.map((e) => e.type)).toEqual(['A1', 'A2']);
+  });
+
   it.each([
     ['UPDATE', "UPDATE events SET event_type = 'Forged'"],
     ['DELETE', 'DELETE FROM events'],

@@ -189,6 +189,17 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  /** One statement for every stream (a command reads its organization and the administrative map together). */
+  async readStreams(streamIds: string[]): Promise<RecordedEvent[][]> {
+    const rows = await this.query<EventRow>(
+      `SELECT ${SELECT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+      [streamIds],
+    );
+    const byStream = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    for (const row of rows) byStream.get(row.stream_id)?.push(toRecordedEvent(row));
+    return streamIds.map((id) => byStream.get(id)!);
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ? decodePostgresPosition(options.after) : START_CURSOR;
     const prefixes = options.streamPrefixes ?? null;
