@@ -4,6 +4,7 @@ import { encodePostgresPosition, type EventStore, type Position, type RecordedEv
 import { schemaIdentifier } from '../generations';
 import { applyBatchIsolating } from '../projector/quarantine';
 import { PROJECTION } from '../projector/apply-batch';
+import { releaseToPool } from './pooled-connection';
 
 /**
  * The rebuild's first phase inside PostgreSQL, when the log is the PostgreSQL
@@ -40,8 +41,11 @@ export async function logIsInDatabase(pool: Pool, store: EventStore): Promise<bo
   return (head[0]?.head ?? null) === ((await store.headPosition()) ?? null);
 }
 
-const CANONICAL_ORGANIZATION_STREAM =
-  '^organization-(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$';
+/** A text is a UUID in canonical form (isCanonicalUuid): lower case, RFC 9562 version and variant, or Nil or Max. (A regex cost 20 µs a row.) */
+const canonicalUuid = (x: string) => `(length(${x}) = 36 AND ${x} = lower(${x}) AND pg_input_is_valid(${x}, 'uuid')
+  AND substr(${x}, 9, 1) = '-' AND substr(${x}, 14, 1) = '-' AND substr(${x}, 19, 1) = '-' AND substr(${x}, 24, 1) = '-'
+  AND ((substr(${x}, 15, 1) BETWEEN '1' AND '8' AND substr(${x}, 20, 1) IN ('8', '9', 'a', 'b'))
+       OR ${x} IN ('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff')))`;
 
 /** A JSON value as the Node path's `text()` takes it: a non-empty string, else NULL. */
 const text = (json: string) => `nullif(CASE WHEN jsonb_typeof(${json}) = 'string' THEN ${json} #>> '{}' END, '')`;
@@ -60,17 +64,15 @@ const SQL_SAFE = `coalesce(
   AND e.stream_revision <= 2147483647
   AND (${text("e.data->'effectiveOn'")} IS NULL OR pg_input_is_valid(e.data->>'effectiveOn', 'date'))
   AND (e.event_type <> 'RecordCorrected' OR ${text("e.data->'retractedEventId'")} IS NULL OR pg_input_is_valid(e.data->>'retractedEventId', 'uuid'))
-  AND (NOT ${IS_ORGANIZATION} OR (e.stream_id ~ '${CANONICAL_ORGANIZATION_STREAM}'
+  AND (NOT ${IS_ORGANIZATION} OR (${canonicalUuid('substr(e.stream_id, 14)')}
        AND ($1::jsonb -> e.event_type IS NULL OR e.metadata->'schemaVersion' = $1::jsonb -> e.event_type))),
   false)`;
 
-/** The chunk of the log after ($2, $3) up to ($4, $5), with each event's place in it. */
-const CHUNK = `SELECT e.*, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord FROM public.events e
-  WHERE (e.transaction_id, e.global_position) > ($2::text::xid8, $3::bigint)
-    AND (e.transaction_id, e.global_position) <= ($4::text::xid8, $5::bigint)`;
+/** The events of the chunk after ($1, $2) up to ($3, $4). */
+const IN_CHUNK = `(e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint) AND (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)`;
 
-/** Events of the chunk the SQL path writes: organization or plan events, safe, not among the Node path's ($6). */
-const SQL_SET = `FROM (${CHUNK}) e WHERE (${IS_ORGANIZATION} OR ${IS_PLAN}) AND ${SQL_SAFE} AND e.global_position <> ALL($6::bigint[])`;
+/** The SQL path's events of the chunk: organization or plan events not among the Node path's ($5, which holds every unsafe one). */
+const SQL_PATH = `e.global_position <> ALL($5::bigint[])`;
 
 interface NodeRow {
   stream_id: string;
@@ -89,11 +91,24 @@ export interface FactsInDatabaseOptions {
   onProgress?: (events: number) => void;
 }
 
+interface Chunk {
+  range: string[];
+  /** Events of the log before the chunk. */
+  before: number;
+  /** global_position of the chunk's events the Node path took. */
+  nodePositions: string[];
+}
+
 /**
  * Stores the whole log (up to what is visible now) as facts, plan facts and audit rows in `schema`,
- * moving its checkpoint; answers the last position and how many events it covered.
+ * moving its checkpoint; answers the last position and how many events it covered. Two connections
+ * (two cores) in a pipeline: `client` stores a chunk's facts and runs its Node-path events while a
+ * second connection writes the audit rows of the chunk before (they look up provinces in the facts).
+ * The schema is a building generation no one reads, and a rebuild that dies is started again from
+ * scratch, so the two halves of a chunk need not commit together.
  */
 export async function loadFactsInDatabase(
+  pool: Pool,
   client: PoolClient,
   schema: string,
   options: FactsInDatabaseOptions = {},
@@ -103,51 +118,102 @@ export async function loadFactsInDatabase(
   const versions = JSON.stringify(ORGANIZATION_EVENT_SCHEMA_VERSIONS);
   let lo = { xid: '0', gpos: '0' };
   let events = 0;
-  for (;;) {
-    const hi = await chunkEnd(client, lo, chunkSize);
-    if (!hi) break;
-    const range = [lo.xid, lo.gpos, hi.xid, hi.gpos];
-    await client.query('BEGIN');
-    const { rows: heldRows } = await client.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM ${quotedSchema}.quarantined_events`);
-    const held = heldRows.map((row) => row.stream_id);
-    // The Node path's events: not safe for the SQL, or after such an event in their stream, or of a held stream.
-    const { rows: nodeRows } = await client.query<NodeRow>(
-      `SELECT stream_id, stream_revision, transaction_id::text AS xid_text, global_position, event_type, data, metadata, ord
-         FROM (SELECT e.*, bool_or(NOT ${SQL_SAFE}) OVER (PARTITION BY e.stream_id ORDER BY e.ord) AS tainted
-                 FROM (${CHUNK}) e WHERE ${IS_ORGANIZATION} OR ${IS_PLAN}) e
-        WHERE e.tainted OR e.stream_id = ANY($6::text[])
-        ORDER BY e.ord`,
-      [versions, ...range, held],
-    );
-    const nodePositions = nodeRows.map((row) => row.global_position);
-    const params = [versions, ...range, nodePositions];
-    await client.query(
-      `INSERT INTO ${quotedSchema}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
-       SELECT e.event_id, substr(e.stream_id, 14)::uuid, e.stream_revision, e.event_type, e.data, (e.metadata->>'recordedAt')::timestamptz
-       ${SQL_SET} AND ${IS_ORGANIZATION}`,
-      params,
-    );
-    await client.query(
-      `INSERT INTO ${quotedSchema}.plan_facts (event_id, plan_id, revision, event_type, data, recorded_at)
-       SELECT e.event_id, substr(e.stream_id, 6), e.stream_revision, e.event_type, e.data, (e.metadata->>'recordedAt')::timestamptz
-       ${SQL_SET} AND ${IS_PLAN}`,
-      params,
-    );
-    await applyOnNodePath(client, schema, nodeRows, events);
-    await insertAuditRows(client, quotedSchema, params, events);
-    await linkCorrections(client, quotedSchema, range);
-    const { rows: counted } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM public.events e
-        WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint) AND (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)`,
-      range,
-    );
-    events += Number(counted[0].n);
-    await setCheckpoint(client, quotedSchema, `${hi.xid}.${hi.gpos}`, events);
-    await client.query('COMMIT');
-    lo = hi;
-    options.onProgress?.(events);
+  // KTT_REBUILD_TRACE=1: each step's milliseconds on stderr (the profile in bench/manual-measurements.md).
+  const trace = process.env.KTT_REBUILD_TRACE === '1';
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const from = Date.now();
+    const result = await work();
+    if (trace) process.stderr.write(`facts-in-database ${name} ${Date.now() - from} ms\n`);
+    return result;
+  };
+  // Sorting a chunk of whole events in log order spilled to disk with the default 4 MB.
+  await client.query(`SET work_mem = '128MB'`);
+  const auditor = await pool.connect();
+  let auditing: Promise<void> = Promise.resolve();
+  try {
+    await auditor.query('SET synchronous_commit = off');
+    await auditor.query(`SET work_mem = '128MB'`);
+    for (;;) {
+      const hi = await timed('chunk-end', () => chunkEnd(client, lo, chunkSize));
+      if (!hi) break;
+      const range = [lo.xid, lo.gpos, hi.xid, hi.gpos];
+      await client.query('BEGIN');
+      const { rows: heldRows } = await client.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM ${quotedSchema}.quarantined_events`);
+      // The Node path's events: not safe for the SQL, or after such an event in their stream, or of a held stream.
+      const nodeRows = await timed('node-set', () => nodePathEvents(client, range, versions, heldRows.map((row) => row.stream_id)));
+      const chunk: Chunk = { range, before: events, nodePositions: nodeRows.map((row) => row.global_position) };
+      const params = [...range, chunk.nodePositions];
+      await timed('organization-facts', () =>
+        client.query(
+          `INSERT INTO ${quotedSchema}.organization_facts (event_id, organization_id, revision, event_type, data, recorded_at)
+           SELECT e.event_id, substr(e.stream_id, 14)::uuid, e.stream_revision, e.event_type, e.data, (e.metadata->>'recordedAt')::timestamptz
+             FROM public.events e WHERE ${IN_CHUNK} AND ${IS_ORGANIZATION} AND ${SQL_PATH}`,
+          params,
+        ),
+      );
+      await client.query(
+        `INSERT INTO ${quotedSchema}.plan_facts (event_id, plan_id, revision, event_type, data, recorded_at)
+         SELECT e.event_id, substr(e.stream_id, 6), e.stream_revision, e.event_type, e.data, (e.metadata->>'recordedAt')::timestamptz
+           FROM public.events e WHERE ${IN_CHUNK} AND ${IS_PLAN} AND ${SQL_PATH}`,
+        params,
+      );
+      await timed(`node-path(${nodeRows.length})`, () => applyOnNodePath(client, schema, nodeRows, events));
+      const { rows: counted } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM public.events e WHERE ${IN_CHUNK}`, range);
+      events += Number(counted[0].n);
+      await setCheckpoint(client, quotedSchema, `${hi.xid}.${hi.gpos}`, events);
+      await client.query('COMMIT');
+      // The audit rows of this chunk need its facts committed; the previous chunk's must be done (one chunk in flight).
+      await timed('wait-for-audit', () => auditing);
+      auditing = timed('audit', () => auditChunk(auditor, quotedSchema, chunk));
+      auditing.catch(() => undefined); // awaited on the next round or below
+      lo = hi;
+      options.onProgress?.(events);
+    }
+    await auditing;
+  } catch (error) {
+    await auditing.catch(() => undefined);
+    await auditor.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.query('RESET work_mem').catch(() => undefined);
+    await auditor.query('RESET work_mem').catch(() => undefined);
+    await releaseToPool(auditor);
   }
   return { after: events > 0 ? (`${lo.xid}.${lo.gpos}` as Position) : undefined, events };
+}
+
+/**
+ * The chunk's events for the Node path, whole, in log order with their place in the chunk: the first
+ * unsafe event of each stream and the rest of that stream, and every event of a held stream.
+ */
+async function nodePathEvents(client: PoolClient, range: string[], versions: string, held: string[]): Promise<NodeRow[]> {
+  const { rows: unsafe } = await client.query<{ stream_id: string; ord: string }>(
+    `SELECT stream_id, min(ord) AS ord
+       FROM (SELECT e.stream_id, ${SQL_SAFE.replaceAll('$1', '$5')} AS safe, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord
+               FROM public.events e WHERE ${IN_CHUNK}) e
+      WHERE NOT safe AND (${IS_ORGANIZATION} OR ${IS_PLAN})
+      GROUP BY stream_id`,
+    [...range, versions],
+  );
+  const from = new Map(unsafe.map((row) => [row.stream_id, Number(row.ord)]));
+  for (const stream of held) from.set(stream, 0);
+  if (from.size === 0) return [];
+  const { rows } = await client.query<NodeRow>(
+    `SELECT stream_id, stream_revision, xid_text, global_position, event_type, data, metadata, ord
+       FROM (SELECT e.*, e.transaction_id::text AS xid_text, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord
+               FROM public.events e WHERE ${IN_CHUNK}) e
+      WHERE stream_id = ANY($5::text[]) AND (${IS_ORGANIZATION} OR ${IS_PLAN})
+      ORDER BY ord`,
+    [...range, [...from.keys()]],
+  );
+  return rows.filter((row) => Number(row.ord) >= from.get(row.stream_id)!);
+}
+
+async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chunk): Promise<void> {
+  await auditor.query('BEGIN');
+  await insertAuditRows(auditor, quotedSchema, [...chunk.range, chunk.nodePositions], chunk.before);
+  await linkCorrections(auditor, quotedSchema, chunk.range);
+  await auditor.query('COMMIT');
 }
 
 /** The position ending the next chunk: the `size`-th visible event after `lo`, or the last visible one. */
@@ -220,7 +286,8 @@ async function insertAuditRows(client: PoolClient, quotedSchema: string, params:
                     CASE WHEN e.event_type = 'RecordCorrected' THEN ${text("e.data->'retractedEventId'")}::uuid END AS corrects_event_id,
                     ${Number(before)} + e.ord AS sequence,
                     CASE WHEN e.metadata->'source' IS NULL OR e.metadata->'source' IN ('null', 'false', '0', '""') THEN NULL ELSE e.metadata->'source' END AS source
-               ${SQL_SET}) u
+               FROM (SELECT e.*, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord FROM public.events e WHERE ${IN_CHUNK}) e
+              WHERE (${IS_ORGANIZATION} OR ${IS_PLAN}) AND ${SQL_PATH}) u
        LEFT JOIN LATERAL (
          SELECT coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode') AS unit FROM ${quotedSchema}.organization_facts f
           WHERE f.organization_id = u.organization_id AND f.revision < u.revision AND f.event_type IN ('OrganizationRegistered', 'OrganizationRelocated')
@@ -238,11 +305,9 @@ async function linkCorrections(client: PoolClient, quotedSchema: string, range: 
   await client.query(
     `UPDATE ${quotedSchema}.audit_events a SET corrected_by_event_id = c.correction
        FROM (SELECT DISTINCT ON (r.retracted) r.retracted, r.correction
-               FROM (SELECT ${text("e.data->'retractedEventId'")}::uuid AS retracted, x.event_id AS correction, e.transaction_id, e.global_position
+               FROM (SELECT x.corrects_event_id AS retracted, x.event_id AS correction, e.transaction_id, e.global_position
                        FROM public.events e JOIN ${quotedSchema}.audit_events x ON x.event_id = e.event_id
-                      WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-                        AND (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
-                        AND e.event_type = 'RecordCorrected' AND x.corrects_event_id IS NOT NULL) r
+                      WHERE ${IN_CHUNK} AND e.event_type = 'RecordCorrected' AND x.corrects_event_id IS NOT NULL) r
               ORDER BY r.retracted, r.transaction_id DESC, r.global_position DESC) c
       WHERE a.event_id = c.retracted`,
     range,

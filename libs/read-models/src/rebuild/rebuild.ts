@@ -112,7 +112,7 @@ export async function rebuildReadModels(
     const factsInDatabase = options.factsInDatabase !== false && (await logIsInDatabase(pool, store));
     await timed('facts', async () => {
       if (!factsInDatabase) return applyPages(client, 'facts');
-      ({ after, events } = await loadFactsInDatabase(client, schema, {
+      ({ after, events } = await loadFactsInDatabase(pool, client, schema, {
         chunkSize: options.factsChunkSize,
         onProgress: (done) => options.onProgress?.({ events: done, schema, phase: 'facts' }),
       }));
