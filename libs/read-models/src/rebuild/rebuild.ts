@@ -132,7 +132,7 @@ export async function rebuildReadModels(
         ...ordered.slice(0, 2).map((statement) => (c: PoolClient) => c.query(statement).then(() => undefined)),
         (c: PoolClient) => assertNoTimelineOverlap(c, schema),
         ...ordered.slice(2).map((statement) => (c: PoolClient) => c.query(statement).then(() => undefined)),
-      ]),
+      ], [...ordered.slice(0, 2), 'no-overlap check', ...ordered.slice(2)]),
     );
     await setNoOverlapTriggers(client, schema, true);
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
@@ -206,15 +206,24 @@ async function dropOlderGenerations(client: PoolClient, keep: string | null): Pr
  * Runs the tasks on two connections (this machine has two cores): `client` and one more from the pool,
  * each taking the next task when it is done, with more memory for sorts (index builds) meanwhile.
  */
-async function onTwoConnections(pool: Pool, client: PoolClient, tasks: ((c: PoolClient) => Promise<void>)[]): Promise<void> {
+async function onTwoConnections(pool: Pool, client: PoolClient, tasks: ((c: PoolClient) => Promise<void>)[], labels?: string[]): Promise<void> {
   const other = await pool.connect();
   let next = 0;
   const work = async (c: PoolClient) => {
+    // Index builds sort in maintenance_work_mem; the no-overlap check hashes the whole timeline in work_mem.
     await c.query(`SET maintenance_work_mem = '256MB'`);
+    await c.query(`SET work_mem = '256MB'`);
     try {
-      while (next < tasks.length) await tasks[next++](c);
+      while (next < tasks.length) {
+        const k = next++;
+        const from = Date.now();
+        await tasks[k](c);
+        // KTT_REBUILD_TRACE=1: each task's seconds on stderr (the profile in bench/manual-measurements.md).
+        if (process.env.KTT_REBUILD_TRACE === '1') process.stderr.write(`rebuild after-load task ${k}: ${(Date.now() - from) / 1000} s ${labels?.[k] ?? ''}\n`);
+      }
     } finally {
       await c.query('RESET maintenance_work_mem').catch(() => undefined);
+      await c.query('RESET work_mem').catch(() => undefined);
     }
   };
   try {
