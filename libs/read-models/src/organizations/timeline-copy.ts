@@ -64,13 +64,13 @@ export function binaryPieces(rows: readonly TimelineRow[]): Buffer[] | null {
       id = uuidBytes(row.organizationId);
       lastId = row.organizationId;
     }
-    const content = contentBinary(row.content);
     const from = days(row.from);
     const to = row.to === null ? null : days(row.to);
     const knownFrom = micros(row.knownFrom);
     const knownTo = row.knownTo === null ? null : micros(row.knownTo);
-    if (!id || !content || from === null || (row.to !== null && to === null) || knownFrom === null || (row.knownTo !== null && knownTo === null) || !isInt4(row.version)) return null;
-    out.reserve(2 + 20 + (to === null ? 13 : 21) + (knownTo === null ? 17 : 29) + content.length + 8);
+    if (!id || from === null || (row.to !== null && to === null) || knownFrom === null || (row.knownTo !== null && knownTo === null) || !isInt4(row.version)) return null;
+    const { content } = row;
+    out.reserve(2 + 20 + (to === null ? 13 : 21) + (knownTo === null ? 17 : 29) + (content.binary ? content.binary.length : contentBound(content.values)) + 8);
     const buf = out.buf;
     let off = buf.writeInt16BE(TIMELINE_COLUMNS.length, out.off);
     off = buf.writeInt32BE(16, off);
@@ -93,7 +93,14 @@ export function binaryPieces(rows: readonly TimelineRow[]): Buffer[] | null {
       off = buf.writeInt32BE(8, off);
       off = writeInt64(buf, knownTo, off);
     }
-    off += content.copy(buf, off);
+    if (content.binary) off += content.binary.copy(buf, off);
+    else {
+      // Written in place the first time, then copied from there for the content's other rows.
+      const end = writeContent(buf, off, content.values);
+      if (end < 0) return null;
+      content.binary = buf.subarray(off, end);
+      off = end;
+    }
     off = buf.writeInt32BE(4, off);
     off = buf.writeInt32BE(row.version, off);
     out.off = off;
@@ -147,52 +154,16 @@ const CONTENT_TYPES: readonly Kind[] = [
   'uuid[]', // member_cooperative_ids
 ];
 
-/** The content's columns as binary fields (each with its length), made once per content. */
-function contentBinary(content: Content): Buffer | null {
-  if (content.binary === undefined) content.binary = encodeContent(content.values);
-  return content.binary;
+/** At least the bytes the content's columns take in binary (a string's UTF-8 takes at most 3 bytes a UTF-16 unit). */
+function contentBound(values: readonly unknown[]): number {
+  let bound = 0;
+  for (const value of values) bound += typeof value === 'string' ? 36 + 3 * value.length : 12;
+  return bound;
 }
 
-function encodeContent(values: readonly unknown[]): Buffer | null {
-  if (values.length !== CONTENT_TYPES.length) return null;
-  // First the size (and whether every value is encodable), then the bytes into one buffer.
-  let size = 0;
-  const members: (Buffer | null)[][] = [];
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    size += 4;
-    if (value === null || value === undefined) continue;
-    switch (CONTENT_TYPES[i]) {
-      case 'text':
-        if (typeof value !== 'string') return null;
-        size += Buffer.byteLength(value, 'utf8');
-        break;
-      case 'date':
-        if (typeof value !== 'string' || days(value) === null) return null;
-        size += 4;
-        break;
-      case 'int4':
-        if (!isInt4(value)) return null;
-        size += 4;
-        break;
-      case 'bool':
-        if (typeof value !== 'boolean') return null;
-        size += 1;
-        break;
-      case 'uuid[]': {
-        // `{id,id,…}` as the fold writes it for the text format.
-        if (typeof value !== 'string' || !value.startsWith('{') || !value.endsWith('}')) return null;
-        const ids = value.length === 2 ? [] : value.slice(1, -1).split(',').map(uuidBytes);
-        if (ids.some((id) => id === null)) return null;
-        members.push(ids);
-        // ndim, has-nulls, element type; the dimension (length, lower bound 1); each element with its length
-        size += 12 + (ids.length === 0 ? 0 : 8 + 20 * ids.length);
-        break;
-      }
-    }
-  }
-  const buf = Buffer.allocUnsafe(size);
-  let off = 0;
+/** The content's columns as binary fields (each with its length) at `off`; answers where they end, or -1 when a value is not one it knows. */
+function writeContent(buf: Buffer, off: number, values: readonly unknown[]): number {
+  if (values.length !== CONTENT_TYPES.length) return -1;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (value === null || value === undefined) {
@@ -201,24 +172,33 @@ function encodeContent(values: readonly unknown[]): Buffer | null {
     }
     switch (CONTENT_TYPES[i]) {
       case 'text': {
-        const length = buf.write(value as string, off + 4, 'utf8');
+        if (typeof value !== 'string') return -1;
+        const length = buf.write(value, off + 4, 'utf8');
         off = buf.writeInt32BE(length, off) + length;
         break;
       }
-      case 'date':
+      case 'date': {
+        const n = typeof value === 'string' ? days(value) : null;
+        if (n === null) return -1;
         off = buf.writeInt32BE(4, off);
-        off = buf.writeInt32BE(days(value as string)!, off);
+        off = buf.writeInt32BE(n, off);
         break;
+      }
       case 'int4':
+        if (!isInt4(value)) return -1;
         off = buf.writeInt32BE(4, off);
-        off = buf.writeInt32BE(value as number, off);
+        off = buf.writeInt32BE(value, off);
         break;
       case 'bool':
+        if (typeof value !== 'boolean') return -1;
         off = buf.writeInt32BE(1, off);
         off = buf.writeUInt8(value ? 1 : 0, off);
         break;
       case 'uuid[]': {
-        const ids = members.shift()!;
+        // `{id,id,…}` as the fold writes it for the text format: ndim, has-nulls, element type; the
+        // dimension (length, lower bound 1); each element with its length.
+        if (typeof value !== 'string' || !value.startsWith('{') || !value.endsWith('}')) return -1;
+        const ids = value.length === 2 ? [] : value.slice(1, -1).split(',');
         off = buf.writeInt32BE(12 + (ids.length === 0 ? 0 : 8 + 20 * ids.length), off);
         off = buf.writeInt32BE(ids.length === 0 ? 0 : 1, off);
         off = buf.writeInt32BE(0, off);
@@ -227,14 +207,16 @@ function encodeContent(values: readonly unknown[]): Buffer | null {
         off = buf.writeInt32BE(ids.length, off);
         off = buf.writeInt32BE(1, off);
         for (const id of ids) {
+          const bytes = uuidBytes(id);
+          if (!bytes) return -1;
           off = buf.writeInt32BE(16, off);
-          off += id!.copy(buf, off);
+          off += bytes.copy(buf, off);
         }
         break;
       }
     }
   }
-  return buf;
+  return off;
 }
 
 function isInt4(value: unknown): value is number {
@@ -248,37 +230,49 @@ function writeInt64(buf: Buffer, value: number, off: number): number {
   return buf.writeUInt32BE(value - high * 4_294_967_296, off);
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Days since 2000-01-01 of a YYYY-MM-DD date of the years 1000–9999 that exists; else null. */
-function days(date: string): number | null {
-  let n = dayCache.get(date);
-  if (n === undefined) {
-    const match = DATE.exec(date);
-    const ms = match && match[1] >= '1000' ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-    n = Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === date ? (ms - EPOCH_MS) / DAY_MS : null;
-    remember(dayCache, date, n);
-  }
-  return n;
+export function days(date: string): number | null {
+  if (date.length !== 10 || date.charCodeAt(4) !== DASH || date.charCodeAt(7) !== DASH) return null;
+  const ms = utc(date, 0, 0, 0, 0);
+  return ms === null ? null : (ms - EPOCH_MS) / DAY_MS;
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** Microseconds since 2000-01-01 UTC of a recorded time as the facts' query gives it (UTC, milliseconds); else null. */
-function micros(timestamp: string): number | null {
-  let n = microCache.get(timestamp);
-  if (n === undefined) {
-    const ms = TIMESTAMP.test(timestamp) && timestamp >= '1000' ? Date.parse(timestamp) : NaN;
-    n = Number.isFinite(ms) && new Date(ms).toISOString() === timestamp ? (ms - EPOCH_MS) * 1000 : null;
-    remember(microCache, timestamp, n);
-  }
-  return n;
+/** Microseconds since 2000-01-01 UTC of a recorded time as the facts' query gives it (YYYY-MM-DDTHH:MI:SS.mmmZ); else null. */
+export function micros(timestamp: string): number | null {
+  if (timestamp.length !== 24 || timestamp.charCodeAt(4) !== DASH || timestamp.charCodeAt(7) !== DASH || timestamp[10] !== 'T') return null;
+  if (timestamp[13] !== ':' || timestamp[16] !== ':' || timestamp[19] !== '.' || timestamp[23] !== 'Z') return null;
+  const hours = digits(timestamp, 11, 13);
+  const minutes = digits(timestamp, 14, 16);
+  const seconds = digits(timestamp, 17, 19);
+  const millis = digits(timestamp, 20, 23);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59 || millis < 0) return null;
+  const ms = utc(timestamp, hours, minutes, seconds, millis);
+  return ms === null ? null : (ms - EPOCH_MS) * 1000;
 }
 
-// Each date and recorded time recurs in many rows: converted (and checked) once.
-const dayCache = new Map<string, number | null>();
-const microCache = new Map<string, number | null>();
-function remember(cache: Map<string, number | null>, key: string, value: number | null): void {
-  if (cache.size >= 50_000) cache.clear();
-  cache.set(key, value);
+const DASH = 0x2d;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The instant of the date at the start of `text` (YYYY-MM-DD, a day that exists, years 1000–9999) and the time given; else null. */
+function utc(text: string, hours: number, minutes: number, seconds: number, millis: number): number | null {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : MONTH_DAYS[month - 1])) return null;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds, millis);
+}
+
+/** The decimal number written in text[from, to), or -1 if a character is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,10 +7,10 @@ import { computeTimeline, extendTimeline, membershipRanges, searchText, type Tim
  * timeline, and a row keeps the recorded-time range in which its (valid
  * range, state) stayed in the timeline.
  *
- * What a row says of a state is made once, as PostgreSQL's COPY text of its
- * columns, and two rows are the same when their texts are (profile of a
- * national rebuild: serialising every row of every version to compare it was
- * the largest cost of the timeline phase, with the garbage it left). Timeline
+ * What a row says of a state is made once, as the values of its columns, and
+ * two rows are compared value by value (profile of a national rebuild:
+ * serialising every row of every version as JSON to compare it was the
+ * largest cost of the timeline phase, with the garbage it left). Timeline
  * rows leave as records that timeline-copy.ts writes; memberships (unions
  * only, few) as lines of COPY text in the order of MEMBERSHIP_COLUMNS.
  */
@@ -80,10 +80,6 @@ export function emptyRowChanges(): RowChanges {
 export interface Content {
   /** The values of the columns kind … member_cooperative_ids (TIMELINE_COLUMNS). */
   values: readonly unknown[];
-  /** The columns kind … member_cooperative_ids, COPY text. */
-  text: string;
-  /** `text`, told apart where a value is missing (undefined) rather than null: as JSON told them apart before. */
-  key: string;
   /** The same columns in COPY's binary format, once made (timeline-copy.ts); null: a value it does not encode. */
   binary?: Buffer | null;
 }
@@ -214,7 +210,7 @@ function nextOpenRows(
       b++;
     } else {
       const content = contentOf(segment!.state);
-      if (old!.to === segment!.to && old!.content.key === content.key) rows.push(old!);
+      if (old!.to === segment!.to && sameContent(old!.content, content)) rows.push(old!);
       else {
         onEnd(old!);
         rows.push({ from: segment!.from, to: segment!.to, content, openedAt: at });
@@ -242,7 +238,7 @@ function validRange(from: LocalDate, to: LocalDate | null): string {
 
 /** A timeline row as a line of COPY text (TIMELINE_COLUMNS). */
 export function timelineLine(row: TimelineRow): string {
-  return `${row.organizationId}\t${validRange(row.from, row.to)}\t[${row.knownFrom},${row.knownTo ?? ''})\t${row.content.text}\t${row.version}\n`;
+  return `${row.organizationId}\t${validRange(row.from, row.to)}\t[${row.knownFrom},${row.knownTo ?? ''})\t${row.content.values.map(copyText).join('\t')}\t${row.version}\n`;
 }
 
 function membershipLine(unionId: string, membership: Membership, known: string): string {
@@ -251,37 +247,39 @@ function membershipLine(unionId: string, membership: Membership, known: string):
 
 /** The row's columns from kind to member_cooperative_ids (TIMELINE_COLUMNS), as a state gives them. */
 function rowContent(state: OrganizationState): Content {
-  const values: unknown[] = [
-    state.kind,
-    state.name,
-    searchText(state.name, state.registrationNumber),
-    state.registrationNumber,
-    // The seat's unit (the first-map province holding it), not the code as recorded: a territory is a set of units.
-    state.formerProvinceCode,
-    state.sector,
-    state.status,
-    state.registeredOn,
-    state.dissolvedOn,
-    state.memberCount,
-    state.rating?.rating ?? null,
-    state.rating?.year ?? null,
-    state.rating?.ratedOn ?? null,
-    state.managers?.total ?? null,
-    state.managers?.withDegree ?? null,
-    state.directorTrained,
-    state.valueChain,
-    state.highTech,
-    state.enterpriseLinked,
-    state.digitalAdoption,
-    `{${state.memberCooperativeIds.join(',')}}`,
-  ];
-  let text = copyText(values[0]);
-  let missing = values[0] === undefined ? '0' : '';
-  for (let i = 1; i < values.length; i++) {
-    text += `\t${copyText(values[i])}`;
-    if (values[i] === undefined) missing += `,${i}`;
-  }
-  return { values, text, key: missing === '' ? text : `${text}\u0000${missing}` };
+  return {
+    values: [
+      state.kind,
+      state.name,
+      searchText(state.name, state.registrationNumber),
+      state.registrationNumber,
+      // The seat's unit (the first-map province holding it), not the code as recorded: a territory is a set of units.
+      state.formerProvinceCode,
+      state.sector,
+      state.status,
+      state.registeredOn,
+      state.dissolvedOn,
+      state.memberCount,
+      state.rating?.rating ?? null,
+      state.rating?.year ?? null,
+      state.rating?.ratedOn ?? null,
+      state.managers?.total ?? null,
+      state.managers?.withDegree ?? null,
+      state.directorTrained,
+      state.valueChain,
+      state.highTech,
+      state.enterpriseLinked,
+      state.digitalAdoption,
+      `{${state.memberCooperativeIds.join(',')}}`,
+    ],
+  };
+}
+
+/** Value by value, as the rows' JSON compared them before (a missing value is not null, 5 is not "5"). */
+function sameContent(a: Content, b: Content): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.values.length; i++) if (a.values[i] !== b.values[i]) return false;
+  return true;
 }
 
 /** One value in COPY's text format: \N for null, the escapes of backslash and the line's separators. */
