@@ -56,8 +56,8 @@ const API = process.env.BENCH_API !== '0';
 const LIVE = process.env.BENCH_LIVE !== '0';
 const SOAK = process.env.BENCH_SOAK === '1';
 const SOAK_MINUTES = positiveInteger('BENCH_SOAK_MINUTES', 10);
-/** The live projector's batch: the api's default (PROJECTOR_BATCH_SIZE, libs/platform/src/config/app-config.ts). */
-const LIVE_BATCH = 1000;
+/** The live projector's batch: the api's default (PROJECTOR_BATCH_SIZE, libs/platform/src/config/app-config.ts), BENCH_LIVE_BATCH to try another. */
+const LIVE_BATCH = positiveInteger('BENCH_LIVE_BATCH', 1000);
 const API_SECONDS = positiveInteger('BENCH_API_SECONDS', 10);
 const API_CONNECTIONS = positiveInteger('BENCH_API_CONNECTIONS', 8);
 const API_WARM_UP_SECONDS = 2;
@@ -81,6 +81,8 @@ const MEMBER_CHANGES_PER_ORGANIZATION = 2;
 
 async function main(): Promise<void> {
   const benchStarted = process.hrtime.bigint();
+  // The soak's module is loaded now, so a missing or broken one stops the bench before an hour of measuring, not after.
+  const soakModule = SOAK ? loadSoakModule() : null;
   const machine = describeMachine();
   const loadBefore = os.loadavg()[0];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ktt-bench-'));
@@ -246,7 +248,7 @@ async function main(): Promise<void> {
     const api = API ? await apiLoad(postgres.url, pool, store, commands, dataset.today, PROVINCES[0]) : null;
 
     // 5. The soak (BENCH_SOAK=1): the api under a mixed load for BENCH_SOAK_MINUTES (bench/src/soak.ts).
-    const soak = SOAK ? await soakRun(postgres.url, pool, store, dataset) : null;
+    const soak = soakModule ? await soakRun(soakModule, postgres.url, pool, store, dataset) : null;
 
     const results: BenchResults = {
       date: new Date().toISOString(),
@@ -525,9 +527,14 @@ interface SoakModule {
  * The soak (bench/src/soak.ts): the api under a mixed load for SOAK_MINUTES on the bench's log; its
  * section of the report (verdicts, the plot it wrote to bench/) and the api's peak RSS during it.
  */
-async function soakRun(databaseUrl: string, pool: Pool, store: PostgresEventStore, dataset: { description: string; today: string; queryProvinces: string[] }): Promise<SoakFigures> {
+function loadSoakModule(): SoakModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when asked for (BENCH_SOAK=1)
-  const soak = require('./soak') as SoakModule;
+  const soak = require('./soak') as Partial<SoakModule>;
+  if (typeof soak.runSoak !== 'function' || typeof soak.soakSection !== 'function') throw new Error('bench/src/soak.ts does not export runSoak and soakSection');
+  return soak as SoakModule;
+}
+
+async function soakRun(soak: SoakModule, databaseUrl: string, pool: Pool, store: PostgresEventStore, dataset: { description: string; today: string; queryProvinces: string[] }): Promise<SoakFigures> {
   note(`bench: soak of ${SOAK_MINUTES} min (BENCH_SOAK=1)`);
   const started = process.hrtime.bigint();
   const result = await soak.runSoak({

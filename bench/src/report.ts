@@ -602,6 +602,7 @@ function commandLine(r: BenchResults): string {
   if (!r.api) env.push('BENCH_API=0');
   else env.push(`BENCH_API_SECONDS=${r.api.seconds}`, `BENCH_API_CONNECTIONS=${r.api.connections}`);
   if (!r.live) env.push('BENCH_LIVE=0');
+  else if (r.live.batchSize !== 1000) env.push(`BENCH_LIVE_BATCH=${r.live.batchSize}`);
   if (r.soak) env.push('BENCH_SOAK=1', `BENCH_SOAK_MINUTES=${r.soak.minutes}`);
   if (process.env.BENCH_OUTPUT) env.push(`BENCH_OUTPUT=${path.basename(process.env.BENCH_OUTPUT)}`);
   return `${env.join(' ')} ${COMMAND}`;
