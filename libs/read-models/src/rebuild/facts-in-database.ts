@@ -41,8 +41,11 @@ export async function logIsInDatabase(pool: Pool, store: EventStore): Promise<bo
   return (head[0]?.head ?? null) === ((await store.headPosition()) ?? null);
 }
 
-/** A text is a UUID in canonical form (isCanonicalUuid): lower case, RFC 9562 version and variant, or Nil or Max. (A regex cost 20 µs a row.) */
-const canonicalUuid = (x: string) => `(length(${x}) = 36 AND ${x} = lower(${x}) AND pg_input_is_valid(${x}, 'uuid')
+/**
+ * A text is a UUID in canonical form (isCanonicalUuid): 32 lower-case hex digits in groups 8-4-4-4-12,
+ * RFC 9562 version and variant, or Nil or Max. (A regex cost 20 µs a row, pg_input_is_valid 4 µs.)
+ */
+const canonicalUuid = (x: string) => `(length(${x}) = 36 AND translate(${x}, '0123456789abcdef-', '') = '' AND length(replace(${x}, '-', '')) = 32
   AND substr(${x}, 9, 1) = '-' AND substr(${x}, 14, 1) = '-' AND substr(${x}, 19, 1) = '-' AND substr(${x}, 24, 1) = '-'
   AND ((substr(${x}, 15, 1) BETWEEN '1' AND '8' AND substr(${x}, 20, 1) IN ('8', '9', 'a', 'b'))
        OR ${x} IN ('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff')))`;
@@ -55,15 +58,17 @@ const IS_PLAN = `starts_with(e.stream_id, 'plan-')`;
 
 /**
  * Events the SQL below writes exactly as the Node path would, and without an error (`$1`: the current
- * schema version of each organization event type). NULL-safe: anything unexpected is false.
+ * schema version of each organization event type). NULL-safe: anything unexpected is false. A value
+ * that must cast is tried with JSON_VALUE … RETURNING (the type's own input function, NULL on error:
+ * what the Node path's parameter would go through), twice as fast as pg_input_is_valid here.
  */
 const SQL_SAFE = `coalesce(
   (e.metadata->>'eventId') = e.event_id::text
-  AND jsonb_typeof(e.metadata->'recordedAt') = 'string' AND pg_input_is_valid(e.metadata->>'recordedAt', 'timestamptz')
+  AND jsonb_typeof(e.metadata->'recordedAt') = 'string' AND JSON_VALUE(e.metadata, '$.recordedAt' RETURNING timestamptz) IS NOT NULL
   AND jsonb_typeof(e.metadata->'recordedBy') = 'string'
   AND e.stream_revision <= 2147483647
-  AND (${text("e.data->'effectiveOn'")} IS NULL OR pg_input_is_valid(e.data->>'effectiveOn', 'date'))
-  AND (e.event_type <> 'RecordCorrected' OR ${text("e.data->'retractedEventId'")} IS NULL OR pg_input_is_valid(e.data->>'retractedEventId', 'uuid'))
+  AND (${text("e.data->'effectiveOn'")} IS NULL OR JSON_VALUE(e.data, '$.effectiveOn' RETURNING date) IS NOT NULL)
+  AND (e.event_type <> 'RecordCorrected' OR ${text("e.data->'retractedEventId'")} IS NULL OR JSON_VALUE(e.data, '$.retractedEventId' RETURNING uuid) IS NOT NULL)
   AND (NOT ${IS_ORGANIZATION} OR (${canonicalUuid('substr(e.stream_id, 14)')}
        AND ($1::jsonb -> e.event_type IS NULL OR e.metadata->'schemaVersion' = $1::jsonb -> e.event_type))),
   false)`;
