@@ -119,6 +119,8 @@ export interface SoakSample {
   /** Seconds since the measured start. */
   t: number;
   rssMB: number | null;
+  /** CPU time of the api process since the previous sample, in % of one core (api and projector share its event loop). */
+  cpuPercent: number | null;
   lagSeconds: number;
   unprojected: number;
   errors: number;
@@ -140,6 +142,8 @@ export interface SoakResult {
   lag: { maxSeconds: number; maxUnprojected: number; endCatchUpSeconds: number };
   /** The api's peak RSS since it started (VmHWM, MB): the figure of the "api ≤ 300 MB" goal. */
   apiPeakRssMB: number | null;
+  /** The api process's CPU over the measured load, % of one core: mean and the highest 1-second sample. */
+  apiCpu: { meanPercent: number | null; maxPercent: number | null };
   errors: number;
   dropped: number;
   failures: { endpoint: SoakEndpointName; status: number; body: string }[];
@@ -234,12 +238,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     // The measured soak.
     const samples: SoakSample[] = [];
+    let lastCpu: { t: number; ticks: number } | null = null;
     const schema = await activeSchema(pool);
     const bar = new Bar(`soak ${options.minutes} min`, seconds, 's', { rate: false });
     const sampler = async (t: number) => {
       const lag = await projectorLag(pool, schema);
       const rss = vmRssMB(api.pid);
-      samples.push({ t, rssMB: rss, lagSeconds: lag.seconds, unprojected: lag.events, errors: load.errorCount() });
+      const cpu = cpuTicks(api.pid);
+      const cpuPercent = cpu !== null && lastCpu !== null && t > lastCpu.t ? (((cpu - lastCpu.ticks) / CLOCK_TICKS) * 100) / (t - lastCpu.t) : null;
+      if (cpu !== null) lastCpu = { t, ticks: cpu };
+      samples.push({ t, rssMB: rss, cpuPercent, lagSeconds: lag.seconds, unprojected: lag.events, errors: load.errorCount() });
       bar.update(Math.min(seconds, Math.round(t)), undefined, `RSS ${rss?.toFixed(0) ?? '?'} MB, lag ${lag.seconds.toFixed(2)} s, ${load.errorCount()} errors`);
     };
     await load.run(seconds, sampler);
@@ -284,6 +292,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       },
       lag: { maxSeconds: maxLag, maxUnprojected: Math.max(0, ...samples.map((s) => s.unprojected)), endCatchUpSeconds },
       apiPeakRssMB: peakMB,
+      apiCpu: cpuSummary(samples),
       errors,
       dropped: endpoints.reduce((sum, e) => sum + e.dropped, 0),
       failures: load.failures.slice(0, 10),
@@ -338,10 +347,11 @@ export function soakSection(result: SoakResult): string[] {
     '',
     `- api RSS (VmRSS of /proc/<pid>/status, MB = 10^6 bytes): ${mb(result.rss.atStartMB)} at the start of the measured load, ${mb(result.rss.afterFirstMinuteMB)} after the first minute (median of 50–60 s), ` +
       `${mb(result.rss.endMB)} at the end (median of the last 10 s), ${mb(result.rss.maxAfterFirstMinuteMB)} the highest sample after the first minute; peak (VmHWM) ${mb(result.rss.peakMB)} since the api started, its catch-up at start included.`,
+    `- The api process's CPU (utime + stime of /proc/<pid>/stat; the api and its projector share one event loop): ${result.apiCpu.meanPercent === null ? '–' : `${result.apiCpu.meanPercent.toFixed(0)} %`} of one core on average, ${result.apiCpu.maxPercent === null ? '–' : `${result.apiCpu.maxPercent.toFixed(0)} %`} the busiest second.`,
     `- The projector caught up the log in ${result.startCatchUpSeconds.toFixed(1)} s before the load (not measured), and ${result.lag.endCatchUpSeconds.toFixed(1)} s after it.`,
     `- p99 per minute window (nearest rank; at ${Math.min(...result.endpoints.map((e) => e.rate))}–${Math.max(...result.endpoints.map((e) => e.rate))} requests/s an endpoint has ${Math.min(...result.endpoints.map((e) => e.rate)) * 60}–${Math.max(...result.endpoints.map((e) => e.rate)) * 60} answers a minute, so its p99 is one of its few slowest): ` +
       result.endpoints.map((e) => `${e.name} ${e.windows.map((w) => ms(w.p99)).join(' / ')}`).join('; '),
-    `- Plot of p99 per ${PLOT_WINDOW_SECONDS} s and of RSS and lag per second: [${path.basename(result.svg)}](${path.basename(result.svg)}).`,
+    `- Plot of p99 per ${PLOT_WINDOW_SECONDS} s and of RSS, lag and the api's CPU per second: [${path.basename(result.svg)}](${path.basename(result.svg)}).`,
   ];
   // The goal compares the last minute with the first: when the first was an outlier, say so, or "met" flatters.
   const slowStart = result.endpoints.filter((e) => {
@@ -357,7 +367,7 @@ export function soakSection(result: SoakResult): string[] {
   return lines;
 }
 
-/** The SVG: p99 per endpoint per 30 s window, then RSS and the projector's lag per second. */
+/** The SVG: p99 per endpoint per 30 s window, then RSS, the projector's lag and the api's CPU per second. */
 export function soakPlot(result: SoakResult): string {
   const minutes = (t: number) => Math.round((t / 60) * 1000) / 1000;
   const p99Series: PlotSeries[] = result.endpoints.map((e) => ({
@@ -381,6 +391,7 @@ export function soakPlot(result: SoakResult): string {
       { title: `p99 per endpoint, per ${PLOT_WINDOW_SECONDS} s window`, yLabel: 'ms', series: p99Series },
       { title: 'api process RSS (VmRSS), every second', yLabel: 'MB', series: rss },
       { title: 'projector lag: age of the oldest unprojected event', yLabel: 's', series: lag, yMaxAtLeast: SOAK_LIMITS.lagSeconds * 1.25 },
+      { title: 'api process CPU (api and projector share its event loop), every second', yLabel: '% of one core', series: [{ name: 'api CPU', points: result.samples.map((s) => [minutes(s.t), s.cpuPercent]) }], yMaxAtLeast: 100 },
     ],
   });
 }
@@ -500,6 +511,12 @@ class OpenLoop {
   }
 }
 
+function cpuSummary(samples: SoakSample[]): SoakResult['apiCpu'] {
+  const values = samples.map((s) => s.cpuPercent).filter((v): v is number => v !== null);
+  if (values.length === 0) return { meanPercent: null, maxPercent: null };
+  return { meanPercent: values.reduce((sum, v) => sum + v, 0) / values.length, maxPercent: Math.max(...values) };
+}
+
 function endpointResult(name: SoakEndpointName, rate: number, load: OpenLoop, seconds: number): SoakEndpointResult {
   const timings = load.timingsOf(name);
   const counts = load.countsOf(name);
@@ -563,6 +580,21 @@ export async function projectorLag(pool: Pool, schema: string): Promise<{ second
     [cursor.transactionId.toString(), cursor.globalPosition.toString()],
   );
   return { events: rows[0].n, seconds: rows[0].n > 0 ? Math.max(0, rows[0].age ?? 0) : 0 };
+}
+
+/** USER_HZ of Linux's /proc/<pid>/stat times (100 on every common build). */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process in clock ticks (fields 14 and 15 of /proc/<pid>/stat), null once it has exited. */
+function cpuTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
 }
 
 function vmRssMB(pid: number): number | null {
