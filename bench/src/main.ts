@@ -519,7 +519,7 @@ interface SoakModule {
     today: string;
     dataset?: string;
     svgPath?: string;
-  }): Promise<{ apiPeakRssMB: number | null }>;
+  }): Promise<{ apiPeakRssMB: number | null; verdicts?: Record<string, boolean> }>;
   soakSection(result: unknown): string[];
 }
 
@@ -548,7 +548,7 @@ async function soakRun(soak: SoakModule, databaseUrl: string, pool: Pool, store:
     dataset: dataset.description,
     svgPath: soakPlotPath(),
   });
-  return { minutes: SOAK_MINUTES, seconds: msSince(started) / 1000, lines: soak.soakSection(result), apiPeakRssMB: result.apiPeakRssMB };
+  return { minutes: SOAK_MINUTES, seconds: msSince(started) / 1000, lines: soak.soakSection(result), apiPeakRssMB: result.apiPeakRssMB, verdicts: result.verdicts ?? null };
 }
 
 /** The soak's plot beside its report: RESULTS.md → bench/soak.svg, RESULTS-national.md → bench/soak-national.svg. */

@@ -45,6 +45,8 @@ export interface SoakFigures {
   seconds: number;
   lines: string[];
   apiPeakRssMB: number | null;
+  /** The soak's verdict per goal (p99, rss, errors, lag): true = met. */
+  verdicts: Record<string, boolean> | null;
 }
 
 export interface BenchResults {
@@ -226,6 +228,7 @@ export async function writeReport(root: string, r: BenchResults): Promise<string
     ...notMet(rows, national(r)),
     '',
     ...(apiRss ? [] : ['The api\'s peak RSS has no figure in this run (`BENCH_API=0` and no soak).', '']),
+    ...(r.soak?.verdicts ? [`**Soak** (${r.soak.minutes} min, its section below): ${soakVerdict(r.soak.verdicts)}.`, ''] : []),
     ...correctnessSection(r),
     ...rebuildSection(r),
     ...(r.soak ? soakLines(r.soak) : []),
@@ -382,6 +385,13 @@ function rebuildSection(r: BenchResults): string[] {
   }
   lines.push(`\`cli rebuild\` (its own process, once, after the rounds): ${cliLine(r.cliRebuild)}.`, '');
   return lines;
+}
+
+/** The soak's verdicts in one line: p99 last/first minute, RSS growth, errors, projector lag. */
+function soakVerdict(verdicts: Record<string, boolean>): string {
+  const missed = Object.entries(verdicts).filter(([, ok]) => !ok).map(([goal]) => goal);
+  const goals = 'p99 per endpoint last/first minute ≤ 1.5×, api RSS growth after the first minute < 10 %, 0 errors, projector lag ≤ 2 s';
+  return missed.length === 0 ? `every goal met (${goals})` : `**not met: ${missed.join(', ')}** (goals: ${goals})`;
 }
 
 /** The soak's own section (bench/src/soak.ts writes it: verdicts, the plot). */
@@ -560,6 +570,7 @@ export function summaryLines(r: BenchResults): string[] {
     `  peak RSS (goal 300 MB): cli rebuild ${fmt(r.cliRebuild.peakRssMB)} MB; api ${apiPeakRss(r) ? `${fmt(apiPeakRss(r)!.mb)} MB` : 'not measured'}`,
     `  organization list p95 (goal 50 ms): filters ${fmt(r.list.p95.median, 1)} ms, q ${fmt(r.search.p95.median, 1)} ms`,
   ];
+  if (r.soak?.verdicts) lines.push(`  soak (${r.soak.minutes} min): ${soakVerdict(r.soak.verdicts).replace(/\*\*/g, '')}`);
   if (r.live) {
     const d = r.digest;
     lines.push(
