@@ -94,11 +94,16 @@ async function main(): Promise<void> {
   try {
     const caughtUp = async (tokenFile: string, limitSeconds: number) => {
       let health = '';
+      // The log's end as first seen: a projector that has not started yet may be reported caught up with an older head.
+      let firstHead: number | null = null;
+      const sequence = (name: string) => Number(new RegExp(`"${name}":"[^"]*\\.(\\d+)"`).exec(health)?.[1] ?? NaN);
       for (;;) {
         if (child.exitCode !== null) throw new Error(`the api exited (${child.exitCode})`);
         if (!token && existsSync(tokenFile)) token = readFileSync(tokenFile, 'utf8').trim();
         health = token ? await fetch(`${base}/health`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text()).catch(() => '') : '';
-        if (health.includes('"caughtUp":true') || (performance.now() - started) / 1000 > limitSeconds) break;
+        if (firstHead === null && !Number.isNaN(sequence('headPosition'))) firstHead = sequence('headPosition');
+        const reached = firstHead !== null && sequence('projectedPosition') >= firstHead;
+        if ((reached && health.includes('"caughtUp":true')) || (performance.now() - started) / 1000 > limitSeconds) break;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
       const projected = /"projectedPosition":"([^"]*)"/.exec(health)?.[1];
