@@ -32,6 +32,7 @@ import {
 import { Bar, note } from './progress';
 import { summaryLines, writeReport, type AppendRun, type BenchResults, type DigestCheck, type LatencyFigure, type SoakFigures } from './report';
 import { msSince, percentile, pick, randomDate, seededRandom, spread } from './stats';
+import { runSoak, soakSection } from './soak';
 import { spreadsheetBench } from './spreadsheets';
 import { transparencyBench } from './transparency';
 import { systemPrincipal } from '@ktt/auth';
@@ -81,8 +82,6 @@ const MEMBER_CHANGES_PER_ORGANIZATION = 2;
 
 async function main(): Promise<void> {
   const benchStarted = process.hrtime.bigint();
-  // The soak's module is loaded now, so a missing or broken one stops the bench before an hour of measuring, not after.
-  const soakModule = SOAK ? loadSoakModule() : null;
   const machine = describeMachine();
   const loadBefore = os.loadavg()[0];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ktt-bench-'));
@@ -248,7 +247,7 @@ async function main(): Promise<void> {
     const api = API ? await apiLoad(postgres.url, pool, store, commands, dataset.today, PROVINCES[0]) : null;
 
     // 5. The soak (BENCH_SOAK=1): the api under a mixed load for BENCH_SOAK_MINUTES (bench/src/soak.ts).
-    const soak = soakModule ? await soakRun(soakModule, postgres.url, pool, store, dataset) : null;
+    const soak = SOAK ? await soakRun(postgres.url, pool, store, dataset) : null;
 
     const results: BenchResults = {
       date: new Date().toISOString(),
@@ -507,37 +506,14 @@ async function compareDigests(pool: Pool, rebuilt: string, retired: string | nul
   return { rebuiltSchema: rebuilt, liveSchema: retired, identical, rebuiltDigest: ofRebuilt.digest, liveDigest: ofLive.digest, tables, seconds: msSince(started) / 1000 };
 }
 
-/** What main.ts needs of bench/src/soak.ts (helper S's module; loaded only with BENCH_SOAK=1). */
-interface SoakModule {
-  runSoak(options: {
-    pool: Pool;
-    store: PostgresEventStore;
-    databaseUrl: string;
-    root: string;
-    minutes: number;
-    provinces: string[];
-    today: string;
-    dataset?: string;
-    svgPath?: string;
-  }): Promise<{ apiPeakRssMB: number | null; verdicts?: Record<string, boolean> }>;
-  soakSection(result: unknown): string[];
-}
-
 /**
  * The soak (bench/src/soak.ts): the api under a mixed load for SOAK_MINUTES on the bench's log; its
  * section of the report (verdicts, the plot it wrote to bench/) and the api's peak RSS during it.
  */
-function loadSoakModule(): SoakModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when asked for (BENCH_SOAK=1)
-  const soak = require('./soak') as Partial<SoakModule>;
-  if (typeof soak.runSoak !== 'function' || typeof soak.soakSection !== 'function') throw new Error('bench/src/soak.ts does not export runSoak and soakSection');
-  return soak as SoakModule;
-}
-
-async function soakRun(soak: SoakModule, databaseUrl: string, pool: Pool, store: PostgresEventStore, dataset: { description: string; today: string; queryProvinces: string[] }): Promise<SoakFigures> {
+async function soakRun(databaseUrl: string, pool: Pool, store: PostgresEventStore, dataset: { description: string; today: string; queryProvinces: string[] }): Promise<SoakFigures> {
   note(`bench: soak of ${SOAK_MINUTES} min (BENCH_SOAK=1)`);
   const started = process.hrtime.bigint();
-  const result = await soak.runSoak({
+  const result = await runSoak({
     pool,
     store,
     databaseUrl,
@@ -548,7 +524,7 @@ async function soakRun(soak: SoakModule, databaseUrl: string, pool: Pool, store:
     dataset: dataset.description,
     svgPath: soakPlotPath(),
   });
-  return { minutes: SOAK_MINUTES, seconds: msSince(started) / 1000, lines: soak.soakSection(result), apiPeakRssMB: result.apiPeakRssMB, verdicts: result.verdicts ?? null };
+  return { minutes: SOAK_MINUTES, seconds: msSince(started) / 1000, lines: soakSection(result), apiPeakRssMB: result.apiPeakRssMB, verdicts: { ...result.verdicts } };
 }
 
 /** The soak's plot beside its report: RESULTS.md → bench/soak.svg, RESULTS-national.md → bench/soak-national.svg. */
