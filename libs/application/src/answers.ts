@@ -75,14 +75,12 @@ export interface ImportRefusal {
  * A value of the file that differs from the record. `recorded` and `file` are a string (the API's
  * word, an ISO date, a text), a number, a boolean (a flag) or null (not recorded).
  */
-/** A cell's value as the import compares it (recorded or in the file). */
-export type ImportValue = string | number | boolean | null;
-
 export interface ImportDifference {
   row: number;
   column: string;
-  recorded: ImportValue;
-  file: ImportValue;
+  /** A cell's value as the import compares it: a string, number, boolean or null (typed `unknown`: OpenAPI 3.0 has no union of primitive types). */
+  recorded: unknown;
+  file: unknown;
 }
 
 /** `POST /api/imports`'s answer (issue 17). */

@@ -92,8 +92,8 @@ export function ImportReportView({ report }: { report: ImportReport }) {
                   <tr key={`${difference.row}:${difference.column}:${index}`} data-row={difference.row}>
                     <td className="import-row-number">{difference.row}</td>
                     <td>{difference.column}</td>
-                    <td>{valueText(t, difference.recorded)}</td>
-                    <td>{valueText(t, difference.file)}</td>
+                    <td>{valueText(t, difference.recorded as ImportValue)}</td>
+                    <td>{valueText(t, difference.file as ImportValue)}</td>
                   </tr>
                 ))}
               </tbody>

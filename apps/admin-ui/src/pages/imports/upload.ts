@@ -3,7 +3,10 @@ import { ApiError, queryString, type Problem } from '../../api/client';
 /** `POST /api/imports`'s answer: the server's own types (libs/application/src/answers.ts), not a copy. */
 import type { ImportReport } from '@ktt/application/answers';
 
-export type { ImportDifference, ImportRefusal, ImportReport, ImportValue } from '@ktt/application/answers';
+export type { ImportDifference, ImportRefusal, ImportReport } from '@ktt/application/answers';
+
+/** A cell's value in a difference (recorded or in the file), as the import compares it. */
+export type ImportValue = string | number | boolean | null;
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv';
