@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const LIST_INDEX = 'organization_timeline_list_current_idx';
-/** The list's filters and sort keys (organization-queries.ts) and the folded text `q` searches. */
-const INDEX_COLUMNS = `(province_code, (coalesce(upper(valid), 'infinity'::date)), organization_id) INCLUDE (valid, kind, status, sector, registered_on, search_text) WHERE upper_inf(known)`;
+/** The list's filters and sort keys (organization-queries.ts: the name too, for sort=name) and the folded text `q` searches. */
+const INDEX_COLUMNS = `(province_code, (coalesce(upper(valid), 'infinity'::date)), organization_id) INCLUDE (valid, kind, status, sector, registered_on, name, search_text) WHERE upper_inf(known)`;
 
 /**
  * The organization list of a territory, known now, read through an index of its own, profiled on
