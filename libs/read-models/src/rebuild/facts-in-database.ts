@@ -296,7 +296,7 @@ async function insertAuditRows(client: PoolClient, quotedSchema: string, params:
        LEFT JOIN LATERAL (
          SELECT coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode') AS unit FROM ${quotedSchema}.organization_facts f
           WHERE f.organization_id = u.organization_id AND f.revision < u.revision AND f.event_type IN ('OrganizationRegistered', 'OrganizationRelocated')
-          ORDER BY f.revision DESC LIMIT 1) o ON u.organization_id IS NOT NULL
+          ORDER BY f.revision DESC LIMIT 1) o ON u.organization_id IS NOT NULL AND u.province_code IS NULL
        LEFT JOIN ${quotedSchema}.plan_facts p ON p.plan_id = u.plan_id AND p.revision = 0 AND p.event_type = 'PlanAdopted'`,
     params,
   );
