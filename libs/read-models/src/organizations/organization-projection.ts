@@ -56,11 +56,14 @@ export async function insertOrganizationFacts(client: PoolClient, schema: string
  */
 export async function projectOrganizationTimelines(client: PoolClient, schema: string, firstNewRevision: Map<string, number>): Promise<void> {
   if (firstNewRevision.size === 0) return;
-  const quotedSchema = schemaIdentifier(schema);
-  const ids = [...firstNewRevision.keys()];
+  await projectKnownEvents(client, schema, await readKnownEvents(client, schema, [...firstNewRevision.keys()]), firstNewRevision);
+}
+
+/** Every stored fact of these organizations, by organization, in stream order. */
+export async function readKnownEvents(client: PoolClient, schema: string, ids: string[]): Promise<Map<string, KnownEvent[]>> {
   const { rows } = await client.query<{ organization_id: string; event_type: string; data: OrganizationEvent['data']; recorded_at: string }>(
     `SELECT organization_id, event_type, data, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at
-       FROM ${quotedSchema}.organization_facts WHERE organization_id = ANY($1::uuid[]) ORDER BY organization_id, revision`,
+       FROM ${schemaIdentifier(schema)}.organization_facts WHERE organization_id = ANY($1::uuid[]) ORDER BY organization_id, revision`,
     [ids],
   );
   const byOrganization = new Map<string, KnownEvent[]>();
@@ -69,15 +72,25 @@ export async function projectOrganizationTimelines(client: PoolClient, schema: s
     list.push({ event: { type: row.event_type, data: row.data } as OrganizationEvent, recordedAt: row.recorded_at });
     byOrganization.set(row.organization_id, list);
   }
+  return byOrganization;
+}
 
+/** `projectOrganizationTimelines` once the facts are read (`readKnownEvents`): a rebuild reads the next chunk's meanwhile. */
+export async function projectKnownEvents(
+  client: PoolClient,
+  schema: string,
+  byOrganization: Map<string, KnownEvent[]>,
+  firstNewRevision: Map<string, number>,
+  options: { binaryCopy?: boolean } = {},
+): Promise<void> {
   const change = emptyRowChanges();
   for (const [id, history] of byOrganization) bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
   // Only organizations with rows from earlier batches may hold open rows of an older version.
   const stale = [...byOrganization].filter(([id]) => firstNewRevision.get(id)! > 0);
-  await writeChanges(client, quotedSchema, change, stale.map(([id, history]) => [id, history.length - 1] as const));
+  await writeChanges(client, schemaIdentifier(schema), change, stale.map(([id, history]) => [id, history.length - 1] as const), options.binaryCopy ?? false);
 }
 
-async function writeChanges(client: PoolClient, quotedSchema: string, change: RowChanges, versions: (readonly [string, number])[]): Promise<void> {
+async function writeChanges(client: PoolClient, quotedSchema: string, change: RowChanges, versions: (readonly [string, number])[], binaryCopy: boolean): Promise<void> {
   if (change.timelineCloses.length > 0) {
     // The organizations' open rows are found by `organization_id = ANY(…)` alone, which only the btree can
     // serve (GiST has no array search), then matched in memory and updated by ctid. Joined directly, the
@@ -111,7 +124,7 @@ async function writeChanges(client: PoolClient, quotedSchema: string, change: Ro
     await client.query(`DELETE FROM ${quotedSchema}.union_memberships WHERE union_id = ANY($1::uuid[]) AND isempty(known)`, [ids]);
   }
   // COPY, not an INSERT of one JSON document: PostgreSQL parses the rows as it receives them (rebuild profile).
-  if (change.timelineInserts.length > 0) await copyTimelineRows(client, `${quotedSchema}.organization_timeline`, change.timelineInserts);
+  if (change.timelineInserts.length > 0) await copyTimelineRows(client, `${quotedSchema}.organization_timeline`, change.timelineInserts, binaryCopy);
   if (change.membershipInserts.length > 0) await copyTextLines(client, `${quotedSchema}.union_memberships`, MEMBERSHIP_COLUMNS, change.membershipInserts);
   // The stream's latest version (for If-Match) on every row in force now, also on rows no fact changed.
   if (versions.length === 0) return;

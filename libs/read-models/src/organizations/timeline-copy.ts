@@ -5,21 +5,36 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TIMELINE_COLUMNS, timelineLine, type Content, type TimelineRow } from './timeline-fold';
 
 /**
- * Writes new organization_timeline rows with COPY FROM STDIN. In COPY's
- * binary format when every value is one this encoder knows exactly (strings,
- * 32-bit integers, booleans, YYYY-MM-DD dates, canonical uuids, the recorded
- * times as the facts' query gives them): PostgreSQL then reads the ranges,
- * dates and uuids without parsing their text, which was about half of its time
- * on the text format (manual-measurements.md). Any other value (one the domain
- * refused, from an old event, say) sends the whole statement as text instead,
- * so what PostgreSQL stores, or the error it raises (the quarantine keeps its
- * message), is what the text gives. The column types are those of the
- * migrations: timeline-copy.int-spec.ts writes rows both ways and compares.
+ * Writes new organization_timeline rows with COPY FROM STDIN: as text, or, when
+ * the caller has checked that the table's columns have the types this encoder
+ * writes (`binaryFits`), in COPY's binary format when every value is one it
+ * knows exactly (strings, 32-bit integers, booleans, YYYY-MM-DD dates,
+ * canonical uuids, the recorded times as the facts' query gives them):
+ * PostgreSQL then reads the ranges, dates and uuids without parsing their
+ * text, which was about a third of its COPY time (manual-measurements.md).
+ * Any other value (one the domain refused, from an old event, say) sends the
+ * whole statement as text instead, so what PostgreSQL stores, or the error it
+ * raises (the quarantine keeps its message), is what the text gives.
+ * The binary format names no types: a column widened to set a quarantined
+ * event free (quarantine.int-spec.ts) would be misread, hence the check; the
+ * live projector writes text, a rebuild checks its new generation once.
  */
-export async function copyTimelineRows(client: PoolClient, table: string, rows: readonly TimelineRow[]): Promise<void> {
-  const binary = binaryPieces(rows);
-  if (binary) await copy(client, `COPY ${table} (${TIMELINE_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`, binary);
+export async function copyTimelineRows(client: PoolClient, table: string, rows: readonly TimelineRow[], binary = false): Promise<void> {
+  const pieces = binary ? binaryPieces(rows) : null;
+  if (pieces) await copy(client, `COPY ${table} (${TIMELINE_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`, pieces);
   else await copyTextLines(client, table, TIMELINE_COLUMNS, rows.map(timelineLine));
+}
+
+/** Whether the timeline table of `schema` has, column by column, the types `binaryPieces` writes. */
+export async function binaryFits(client: Pick<PoolClient, 'query'>, schema: string): Promise<boolean> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = 'organization_timeline' AND a.attnum > 0 AND NOT a.attisdropped`,
+    [schema],
+  );
+  const types = new Map(rows.map((row) => [row.name, row.type]));
+  return TIMELINE_COLUMNS.every((column, i) => types.get(column) === COLUMN_TYPES[i]);
 }
 
 /** Lines of COPY text into `table`, sent in pieces of about 64 kB. */
@@ -127,6 +142,15 @@ class Pieces {
     return this.pieces;
   }
 }
+
+/** The types of TIMELINE_COLUMNS (format_type) that the binary rows are written for. */
+const COLUMN_TYPES = [
+  'uuid',
+  'daterange',
+  'tstzrange',
+  ...['text', 'text', 'text', 'text', 'text', 'text', 'text', 'date', 'date', 'integer', 'text', 'integer', 'date', 'integer', 'integer'],
+  ...['boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'uuid[]', 'integer'],
+];
 
 type Kind = 'text' | 'date' | 'int4' | 'bool' | 'uuid[]';
 /** The types of the columns kind … member_cooperative_ids (TIMELINE_COLUMNS), as the migrations create them. */

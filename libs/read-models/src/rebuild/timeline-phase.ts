@@ -2,7 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import { schemaIdentifier } from '../generations';
 import { projectTimelineIsolating } from '../projector/quarantine';
 import { isEventFailure } from '../projector/connection-errors';
-import { projectOrganizationTimelines } from '../organizations/organization-projection';
+import { projectKnownEvents, readKnownEvents } from '../organizations/organization-projection';
+import type { KnownEvent } from '../organizations/timeline-fold';
+import { binaryFits } from '../organizations/timeline-copy';
 import { releaseToPool } from './pooled-connection';
 
 export interface TimelinePhaseOptions {
@@ -31,17 +33,35 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
     `SELECT organization_id FROM ${quotedSchema}.organization_facts WHERE revision = 0 ORDER BY coalesce(data->>'formerProvinceCode', data->>'provinceCode'), organization_id`,
   );
   const ids = registered.map((row) => row.organization_id);
+  // The new generation's table has the columns this code writes: its rows can go in COPY's binary format.
+  const binaryCopy = await binaryFits(client, schema);
   let next = 0;
   let organizations = 0;
+  const take = (): string[] => {
+    const chunk = ids.slice(next, next + organizationsPerChunk);
+    next += chunk.length;
+    return chunk;
+  };
+  const read = (worker: PoolClient, chunk: string[]): Promise<Map<string, KnownEvent[]>> | null => {
+    if (chunk.length === 0) return null;
+    const facts = readKnownEvents(worker, schema, chunk);
+    facts.catch(() => undefined); // awaited in the next round; a failure before that must not go unhandled
+    return facts;
+  };
   const work = async (worker: PoolClient): Promise<void> => {
     await worker.query('SET synchronous_commit = off');
-    while (next < ids.length) {
-      const chunk = ids.slice(next, next + organizationsPerChunk);
-      next += chunk.length;
+    let chunk = take();
+    let facts = read(worker, chunk);
+    while (facts) {
       await worker.query('BEGIN');
       await worker.query('SAVEPOINT chunk');
+      const known = await facts;
+      // The next chunk's facts are read while this chunk is folded: the query goes ahead of this chunk's
+      // COPY on the connection, so its backend works while Node does.
+      const following = take();
+      facts = read(worker, following);
       try {
-        await projectOrganizationTimelines(worker, schema, new Map(chunk.map((id) => [id, 0])));
+        await projectKnownEvents(worker, schema, known, new Map(chunk.map((id) => [id, 0])), { binaryCopy });
       } catch (error) {
         // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
         if (!isEventFailure(error)) throw error;
@@ -51,6 +71,7 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
       await worker.query('COMMIT');
       organizations += chunk.length;
       options.onProgress?.(organizations, ids.length);
+      chunk = following;
     }
   };
   const others = await Promise.all(Array.from({ length: timelineWorkers - 1 }, () => pool.connect()));
