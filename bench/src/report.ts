@@ -501,7 +501,9 @@ function peerSection(r: BenchResults): string[] {
     '- **Append, ours**: `OrganizationCommandHandler` on our PostgreSQL event store (the "Append" figures above): read the stream, fold it with the pure ' +
       '`decide`/`foldHistory` of `@ktt/domain`, decide, wrap each fact in the envelope (event id, recordedAt, recordedBy, correlation, schema version, ' +
       'SHA-256 hash chained to the previous event of the stream), append with the expected revision; a registration appends its registration-number ' +
-      'reservation and the registration **in one transaction** (two streams; one statement, `ktt_append_events`, when this ran). Retries on a revision ' +
+      'reservation and the registration **in one transaction** (two streams). When this ran, the store group-commits: appends arriving while one is ' +
+      'written go together in one statement and one transaction (`ktt_append_events` / `ktt_append_batch`), each judged on its own expected revision, ' +
+      'each caller answered after the commit (`synchronous_commit` on: an acknowledged append is flushed). Retries on a revision ' +
       'conflict (none happen here: one writer per stream).',
     '- **Append, Emmett**: Emmett\'s `CommandHandler` (reads the stream in a session, aggregates it with `evolve`, runs the handler, `appendToStream` ' +
       'with the expected stream version, retries on a version conflict) around **the same** `decide`, fold and envelope, so both sides store the same ' +
@@ -513,9 +515,11 @@ function peerSection(r: BenchResults): string[] {
     '- **Projection, ours**: `rebuildReadModels` with its defaults into a new generation. It maintains the facts table, the **bitemporal** organization ' +
       'timeline (a row per effective-date range × recorded-time range, GiST indexes and an exclusion constraint, rows closed when a later record ' +
       'changes the past), union memberships over time, plan facts, the audit trail with its province look-ups and the checkpoint, then runs ANALYZE and ' +
-      'switches the active generation; it answers "as of any date, known at any time". How (libs/read-models/src/rebuild/rebuild.ts, when this ran): ' +
-      'the log stored as facts in pages (read ahead), then each organization\'s timeline projected once from its whole history in chunks, secondary ' +
-      'indexes built after each bulk phase, `synchronous_commit = off` (a derived model: a lost commit is rebuilt). Set-based statements per page, not per event.',
+      'switches the active generation; it answers "as of any date, known at any time". How (libs/read-models/src/rebuild/, when this ran): ' +
+      'with the log in the same database, the facts and audit rows computed inside PostgreSQL, set-based over chunks of the log (no event through Node); ' +
+      'then each organization\'s timeline folded once from its whole history and written with COPY; secondary indexes built after the load, and ' +
+      'the no-overlap guarantee of the timeline checked once after it (triggers guard live writes); `synchronous_commit = off` (a derived model: a ' +
+      'lost commit is rebuilt). The seconds of each phase are in "The rebuild" above.',
     `- **Projection, Emmett**: \`rebuildPostgreSQLProjections\` (Emmett\'s consumer: pulls batches of ${fmt(r.rebuildBatch)} from its log, stops when none ` +
       'are left, truncates the projection first; polling interval 0, though its puller still waits 100 ms after the first batch) running a `postgreSQLProjection` that keeps **current state only**: one row per organization ' +
       '(status, member count, rating, version…) and per-(province, kind) counts of organizations and members, one SQL statement per event ' +
