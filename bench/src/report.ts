@@ -516,7 +516,8 @@ function peerSection(r: BenchResults): string[] {
       'timeline (a row per effective-date range × recorded-time range, GiST indexes and an exclusion constraint, rows closed when a later record ' +
       'changes the past), union memberships over time, plan facts, the audit trail with its province look-ups and the checkpoint, then runs ANALYZE and ' +
       'switches the active generation; it answers "as of any date, known at any time". How (libs/read-models/src/rebuild/, when this ran): ' +
-      'with the log in the same database, the facts and audit rows computed inside PostgreSQL, set-based over chunks of the log (no event through Node); ' +
+      'with the log in the same database, the facts and audit rows computed inside PostgreSQL, set-based over chunks of the log (only events that need ' +
+      'an upcaster or are otherwise not exactly castable go through Node); ' +
       'then each organization\'s timeline folded once from its whole history and written with COPY; secondary indexes built after the load, and ' +
       'the no-overlap guarantee of the timeline checked once after it (triggers guard live writes); `synchronous_commit = off` (a derived model: a ' +
       'lost commit is rebuilt). The seconds of each phase are in "The rebuild" above.',
