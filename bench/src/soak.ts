@@ -205,17 +205,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           },
         };
       },
-      membership: roundRobin(membershipTargets, (id) => ({
+      membership: roundRobin(membershipTargets, ({ id, registeredOn }) => ({
         method: 'POST',
         path: `/api/organizations/${id}/membership`,
-        body: { memberCount: 10 + Math.floor(random() * 190), effectiveOn: recentDate(random) },
+        body: { memberCount: 10 + Math.floor(random() * 190), effectiveOn: recentDate(random, registeredOn) },
       })),
-      profile: roundRobin(profileTargets, (id) => {
+      profile: roundRobin(profileTargets, ({ id, registeredOn }) => {
         const total = 1 + Math.floor(random() * 9);
         return {
           method: 'POST',
           path: `/api/organizations/${id}/profile`,
-          body: { effectiveOn: recentDate(random), managers: { total, withDegree: Math.floor(random() * (total + 1)) }, digitalAdoption: random() < 0.5 },
+          body: { effectiveOn: recentDate(random, registeredOn), managers: { total, withDegree: Math.floor(random() * (total + 1)) }, digitalAdoption: random() < 0.5 },
         };
       }),
       progress: () => ({ method: 'GET', path: `/api/provinces/${pick(random, options.provinces)}/progress?asOf=${randomDate(random, '2016-01-01', options.today)}` }),
@@ -224,7 +224,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         const which = random();
         if (which < 1 / 3) return { method: 'GET', path: '/api/audit/events?order=desc&limit=50' };
         if (which < 2 / 3) return { method: 'GET', path: `/api/audit/events?order=desc&limit=50&provinceCode=${pick(random, options.provinces)}` };
-        return { method: 'GET', path: `/api/audit/events?order=desc&limit=50&organizationId=${pick(random, targets)}` };
+        return { method: 'GET', path: `/api/audit/events?order=desc&limit=50&organizationId=${pick(random, targets).id}` };
       },
     };
 
@@ -385,7 +385,7 @@ export function soakPlot(result: SoakResult): string {
   ];
   return svgPlot({
     title: `Soak: the api under a mixed load for ${result.minutes} min (${result.requestsPerSecond} requests/s)`,
-    subtitle: `${result.dataset ?? ''} ${result.logEventsAtStart.toLocaleString('en-US')} events at the start · ${result.date.slice(0, 16).replace('T', ' ')} UTC`.trim(),
+    subtitle: `${result.dataset ? `${result.dataset.split(' (')[0]}, ` : ''}${result.logEventsAtStart.toLocaleString('en-US')} events at the start · ${result.date.slice(0, 16).replace('T', ' ')} UTC`.trim(),
     xLabel: 'minutes since the start of the measured load',
     panels: [
       { title: `p99 per endpoint, per ${PLOT_WINDOW_SECONDS} s window`, yLabel: 'ms', series: p99Series },
@@ -556,15 +556,19 @@ function windowsOf(timings: Timing[], seconds: number, width: number): SoakWindo
 
 // ───────────────────────────── what the soak reads ─────────────────────────────
 
-/** Cooperatives of the log that were never dissolved: a member-count or profile change today is accepted for each. */
-async function cooperativesToChange(pool: Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT e.data->>'organizationId' AS id FROM events e
+/**
+ * Cooperatives of the log never dissolved nor corrected (a correction may move the registration), with their
+ * registration date (the effectiveOn of OrganizationRegistered): a member-count or profile
+ * change dated between that date and today is accepted for each.
+ */
+async function cooperativesToChange(pool: Pool): Promise<{ id: string; registeredOn: string }[]> {
+  const { rows } = await pool.query<{ id: string; registeredOn: string }>(
+    `SELECT e.data->>'organizationId' AS id, COALESCE(e.data->>'effectiveOn', e.data->>'registeredOn') AS "registeredOn" FROM events e
       WHERE e.event_type = 'OrganizationRegistered' AND e.data->>'kind' = 'cooperative'
-        AND NOT EXISTS (SELECT 1 FROM events d WHERE d.stream_id = e.stream_id AND d.event_type = 'OrganizationDissolved')
+        AND NOT EXISTS (SELECT 1 FROM events d WHERE d.stream_id = e.stream_id AND d.event_type IN ('OrganizationDissolved', 'RecordCorrected'))
       LIMIT ${TARGETS}`,
   );
-  return rows.map((row) => row.id);
+  return rows;
 }
 
 /**
@@ -616,11 +620,14 @@ function roundRobin<T>(items: T[], make: (item: T) => Request): () => Request {
   return () => make(items[n++ % items.length]);
 }
 
-/** A date of the last 60 days in Vietnam (the api's today): after every registration of the log, never in the future. */
-function recentDate(random: () => number): string {
-  const today = new Date(Date.now() + 7 * 3_600_000);
-  const day = new Date(today.getTime() - Math.floor(random() * 60) * 86_400_000);
-  return day.toISOString().slice(0, 10);
+/**
+ * A date of the last 60 days in Vietnam (the api's today), never before `registeredOn` (a log generated up to
+ * today holds organizations registered in those days) nor in the future.
+ */
+function recentDate(random: () => number, registeredOn: string): string {
+  const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const sixtyDaysAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 60 * 86_400_000).toISOString().slice(0, 10);
+  return randomDate(random, registeredOn > sixtyDaysAgo ? registeredOn : sixtyDaysAgo, today);
 }
 
 function hash(text: string): number {
