@@ -29,12 +29,19 @@ export class TimelineNoOverlapCheck1733700000000 implements MigrationInterface {
       DECLARE
         clash record;
       BEGIN
-        -- Each written row meets itself in the table; a second match is an overlap.
+        -- Each written row meets itself in the table; a second match is an overlap. An organization's
+        -- rows are read by the btree on (organization_id, valid) alone (OFFSET 0 keeps the overlap tests
+        -- out of the scan): given "valid &&" and "known &&", the planner also searched the GiST index on
+        -- (province_code, valid, known) without a province, ~141,000 entries per row on the national log,
+        -- 180 ms per row the live projector wrote (bench/manual-measurements.md, the soak).
         EXECUTE format($q$
           SELECT n.organization_id, n.valid::text AS valid, n.known::text AS known
-            FROM new_rows n JOIN %I.%I t
-              ON t.organization_id = n.organization_id AND t.valid && n.valid AND t.known && n.known
-           GROUP BY n.organization_id, n.valid, n.known HAVING count(*) > 1 LIMIT 1$q$, TG_TABLE_SCHEMA, TG_TABLE_NAME)
+            FROM new_rows n
+            CROSS JOIN LATERAL (
+              SELECT count(*) AS matches
+                FROM (SELECT t.valid, t.known FROM %I.%I t WHERE t.organization_id = n.organization_id OFFSET 0) t
+               WHERE t.valid && n.valid AND t.known && n.known) m
+           WHERE m.matches > 1 LIMIT 1$q$, TG_TABLE_SCHEMA, TG_TABLE_NAME)
           INTO clash;
         IF clash.organization_id IS NOT NULL THEN
           RAISE EXCEPTION 'timeline rows of organization % overlap in effective and recorded time (valid %, known %)',
