@@ -114,11 +114,12 @@ describe('the timeline fold, version after version', () => {
         const change = emptyRowChanges();
         bitemporalChanges(known[0].event.data.organizationId, known, firstNew, change);
         const expected = referenceChanges(known[0].event.data.organizationId, known, firstNew);
-        expect({ ...change, timelineInserts: change.timelineInserts.map(timelineLine).sort(), membershipInserts: [...change.membershipInserts].sort() }).toEqual({
+        // In the same order too: a rebuild lays out the table's rows as before (the planner's statistics follow the layout).
+        expect({ ...change, timelineInserts: change.timelineInserts.map(timelineLine) }).toEqual({
           timelineCloses: expected.timelineCloses,
           membershipCloses: expected.membershipCloses,
-          timelineInserts: expected.timelineInserts.map((row) => `${TIMELINE_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`).sort(),
-          membershipInserts: expected.membershipInserts.map((row) => `${MEMBERSHIP_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`).sort(),
+          timelineInserts: expected.timelineInserts.map((row) => `${TIMELINE_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`),
+          membershipInserts: expected.membershipInserts.map((row) => `${MEMBERSHIP_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`),
         });
       }),
       { numRuns: 1000 },

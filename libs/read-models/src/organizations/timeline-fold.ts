@@ -90,6 +90,11 @@ interface OpenRow {
   content: Content;
   /** Null: already in the table (opened by an earlier batch); else opened at this moment in this batch. */
   openedAt: string | null;
+  /**
+   * The order rows were opened in (a version's new rows in valid order): rows are written in it, as
+   * before, so a rebuild lays out the table's rows as it did (the planner's statistics follow the layout).
+   */
+  seq: number;
 }
 
 interface Membership {
@@ -129,7 +134,9 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
   let folded: OrganizationHistory | null = firstNew > 0 ? foldHistory(history.slice(0, firstNew).map((known) => known.event)) : null;
   // The table's open rows are the timeline of the version before the first new fact.
   let segments: TimelineSegment[] = folded ? computeTimeline(folded) : [];
-  let open: OpenRow[] = segments.map((segment) => ({ from: segment.from, to: segment.to, content: contentOf(segment.state), openedAt: null }));
+  let opened = 0;
+  const seq = (): number => opened++;
+  let open: OpenRow[] = segments.map((segment) => ({ from: segment.from, to: segment.to, content: contentOf(segment.state), openedAt: null, seq: seq() }));
   const openMemberships = new Map<string, OpenMembership>();
   if (folded?.kind === 'union') for (const [slot, membership] of memberships(id, segments)) openMemberships.set(slot, { ...membership, openedAt: null });
 
@@ -151,12 +158,14 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
     const next = changedFrom === '' ? computeTimeline(folded) : extendTimeline(segments, folded, changedFrom!);
     changedFrom = null;
     const version = lastKnownRevision;
-    open = nextOpenRows(open, segments, next, contentOf, recordedAt, (ended) => {
-      if (ended.openedAt === null) change.timelineCloses.push({ organizationId: id, valid: validRange(ended.from, ended.to), at: recordedAt, version });
-      else if (ended.openedAt !== recordedAt) {
-        change.timelineInserts.push({ organizationId: id, from: ended.from, to: ended.to, knownFrom: ended.openedAt, knownTo: recordedAt, content: ended.content, version });
+    const ended: OpenRow[] = [];
+    open = nextOpenRows(open, segments, next, contentOf, recordedAt, seq, (row) => ended.push(row));
+    for (const row of ended.sort(bySeq)) {
+      if (row.openedAt === null) change.timelineCloses.push({ organizationId: id, valid: validRange(row.from, row.to), at: recordedAt, version });
+      else if (row.openedAt !== recordedAt) {
+        change.timelineInserts.push({ organizationId: id, from: row.from, to: row.to, knownFrom: row.openedAt, knownTo: recordedAt, content: row.content, version });
       }
-    });
+    }
     segments = next;
     lastKnownRevision = k;
     if (folded.kind !== 'union') continue;
@@ -171,7 +180,7 @@ export function bitemporalChanges(id: string, history: KnownEvent[], firstNew: n
   }
   // Rows still open carry the stream's latest version (If-Match); rows opened by earlier batches get it in writeChanges.
   const latest = history.length - 1;
-  for (const row of open) {
+  for (const row of [...open].sort(bySeq)) {
     if (row.openedAt !== null) change.timelineInserts.push({ organizationId: id, from: row.from, to: row.to, knownFrom: row.openedAt, knownTo: null, content: row.content, version: latest });
   }
   for (const membership of openMemberships.values()) {
@@ -191,6 +200,7 @@ function nextOpenRows(
   next: readonly TimelineSegment[],
   contentOf: (state: OrganizationState) => Content,
   at: string,
+  seq: () => number,
   onEnd: (row: OpenRow) => void,
 ): OpenRow[] {
   let same = 0;
@@ -206,14 +216,14 @@ function nextOpenRows(
       onEnd(old);
       a++;
     } else if (segment && (!old || segment.from < old.from)) {
-      rows.push({ from: segment.from, to: segment.to, content: contentOf(segment.state), openedAt: at });
+      rows.push({ from: segment.from, to: segment.to, content: contentOf(segment.state), openedAt: at, seq: seq() });
       b++;
     } else {
       const content = contentOf(segment!.state);
       if (old!.to === segment!.to && sameContent(old!.content, content)) rows.push(old!);
       else {
         onEnd(old!);
-        rows.push({ from: segment!.from, to: segment!.to, content, openedAt: at });
+        rows.push({ from: segment!.from, to: segment!.to, content, openedAt: at, seq: seq() });
       }
       a++;
       b++;
@@ -221,6 +231,8 @@ function nextOpenRows(
   }
   return rows;
 }
+
+const bySeq = (a: OpenRow, b: OpenRow): number => a.seq - b.seq;
 
 /** A union's memberships of one version, by (cooperative, valid range). */
 function memberships(id: string, segments: TimelineSegment[]): Map<string, Membership> {
