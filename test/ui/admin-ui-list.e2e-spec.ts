@@ -59,7 +59,7 @@ describe('admin UI organizations list: total, sort, registration period', () => 
     const sorted = ['Hợp tác xã An Phú', 'Hợp tác xã Ấp Bắc', 'Hợp tác xã Dương Đông', 'Hợp tác xã Đông Hòa'];
     await page
       .waitForFunction(
-        (expected) => JSON.stringify([...document.querySelectorAll('[data-testid="organization-list"] tbody th a')].map((a) => a.textContent)) === JSON.stringify(expected),
+        (expected) => JSON.stringify(Array.from(document.querySelectorAll('[data-testid="organization-list"] tbody th a'), (a) => a.textContent)) === JSON.stringify(expected),
         sorted,
         { timeout: 20_000 },
       )
