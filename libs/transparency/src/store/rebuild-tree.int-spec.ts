@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventToAppend } from '@ktt/event-store';
 import { createEventStoreDatabase, type EventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
+import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 import { refMth } from '@ktt/testing/rfc9162-reference';
 import { rebuildTree } from './rebuild-tree';
 import { TransparencyLog } from './transparency-log';
@@ -28,7 +29,8 @@ describe('rebuilding the tree from the log (cli rebuild)', () => {
   beforeAll(async () => {
     database = await createEventStoreDatabase('tree_rebuild');
     for (let i = 0; i < 23; i += 1) await database.store.append([{ streamId: `s-${i % 4}-${randomUUID()}`, expectedRevision: 'no_stream', events: [anEvent()] }]);
-    hashes = (await database.store.readAll({ limit: 100 })).map((event) => Buffer.from(event.metadata.hash, 'hex'));
+    // readWholeLog: other test files share the server, and their open transactions can hide the newest events a moment (whole-log.ts).
+    hashes = (await readWholeLog(database.store, database.pool)).map((event) => Buffer.from(event.metadata.hash, 'hex'));
   });
   afterAll(() => database.dispose());
 
