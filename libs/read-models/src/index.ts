@@ -8,6 +8,7 @@ export { UnknownFlagsAndLapsingRatings1733400000000 } from './migrations/1733400
 export { AuditEventSources1733520000000 } from './migrations/1733520000000-audit-event-sources';
 export { TimelineNoOverlapCheck1733700000000 } from './migrations/1733700000000-timeline-no-overlap-check';
 export { OrganizationListIndex1733710000000 } from './migrations/1733710000000-organization-list-index';
+export { ProvinceBtreeInsteadOfGist1733740000000 } from './migrations/1733740000000-province-btree-instead-of-gist';
 export * from './answers';
 export * from './generations';
 export * from './projector/projector';

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { AppendBatchFastPath1733730000000, AppendBatchFunction1733720000000, AppendFunction1732800000000, EventStore1732400000000 } from '@ktt/event-store';
-import { BitemporalReadModels1732600000000, CurrentProvinceIndex1732900000000, OrganizationTimeline1732500000000, QuarantinedEvents1733100000000, SeatUnits1733300000000, TimelineIndexes1732700000000, UnknownFlagsAndLapsingRatings1733400000000, AuditEventSources1733520000000, TimelineNoOverlapCheck1733700000000, OrganizationListIndex1733710000000 } from '@ktt/read-models';
+import { BitemporalReadModels1732600000000, CurrentProvinceIndex1732900000000, OrganizationTimeline1732500000000, QuarantinedEvents1733100000000, SeatUnits1733300000000, TimelineIndexes1732700000000, UnknownFlagsAndLapsingRatings1733400000000, AuditEventSources1733520000000, TimelineNoOverlapCheck1733700000000, OrganizationListIndex1733710000000, ProvinceBtreeInsteadOfGist1733740000000 } from '@ktt/read-models';
 import { TransparencyCheckpoints1733620000000, TransparencyTree1733630000000 } from '@ktt/transparency';
 
 /** Every schema change, in order. Never `synchronize` (architecture.md, "Reads"). */
-export const MIGRATIONS = [EventStore1732400000000, OrganizationTimeline1732500000000, BitemporalReadModels1732600000000, TimelineIndexes1732700000000, AppendFunction1732800000000, CurrentProvinceIndex1732900000000, QuarantinedEvents1733100000000, SeatUnits1733300000000, UnknownFlagsAndLapsingRatings1733400000000, AuditEventSources1733520000000, TransparencyCheckpoints1733620000000, TransparencyTree1733630000000, TimelineNoOverlapCheck1733700000000, OrganizationListIndex1733710000000, AppendBatchFunction1733720000000, AppendBatchFastPath1733730000000];
+export const MIGRATIONS = [EventStore1732400000000, OrganizationTimeline1732500000000, BitemporalReadModels1732600000000, TimelineIndexes1732700000000, AppendFunction1732800000000, CurrentProvinceIndex1732900000000, QuarantinedEvents1733100000000, SeatUnits1733300000000, UnknownFlagsAndLapsingRatings1733400000000, AuditEventSources1733520000000, TransparencyCheckpoints1733620000000, TransparencyTree1733630000000, TimelineNoOverlapCheck1733700000000, OrganizationListIndex1733710000000, AppendBatchFunction1733720000000, AppendBatchFastPath1733730000000, ProvinceBtreeInsteadOfGist1733740000000];
 
 /**
  * Applies pending migrations. Concurrent starters (several api replicas)

@@ -120,9 +120,9 @@ type ChangeRow = { kind: OrganizationKind } & Record<keyof FlowCounts, string | 
 /**
  * The changes effective in one stretch, per kind. `c` holds the rows known at T that touch the
  * territory from the day before the stretch to its end; an event on day d is the pair (p: the
- * row ending on d, r: the row starting on d). The territory's rows are found through the GiST index
- * on (province_code, valid, known), one equality per unit (GiST cannot search an array:
- * metrics-query's `unitsCondition`), for a past `knownAt` and now alike. Counted where r starts in the territory
+ * row ending on d, r: the row starting on d). The territory's rows are found through the btree of
+ * every row on (province_code, end of `valid`) (migration 1733740000000), from the stretch's eve on,
+ * for a past `knownAt` and now alike. Counted where r starts in the territory
  * (registrations, lifecycle, relocations in), and where p ends in it while r is elsewhere
  * (relocations out). The (organization_id, valid) btree finds each neighbour.
  */
@@ -132,7 +132,8 @@ async function changesIn(generation: Generation, stretch: Stretch, knownAt: stri
     `WITH c AS MATERIALIZED (
        SELECT organization_id, valid, kind, status, province_code
          FROM ${t}.organization_timeline
-        WHERE ${unitsCondition(stretch.units, 'province_code', 1, true)} AND known @> $4::timestamptz AND valid && daterange($2::date - 1, $3::date, '[]')
+        WHERE ${unitsCondition(stretch.units, 'province_code', 1)} AND known @> $4::timestamptz AND valid && daterange($2::date - 1, $3::date, '[]')
+          AND coalesce(upper(valid), 'infinity'::date) > $2::date - 1
      ),
      starting AS MATERIALIZED (
        SELECT r.organization_id, lower(r.valid) AS day, r.kind, r.status, p.status AS before_status, p.province_code AS before_unit
@@ -195,7 +196,8 @@ async function aliveIn(generation: Generation, units: string[], day: LocalDate, 
   if (units.length === 0) return [];
   const { rows } = await generation.pool.query<{ kind: OrganizationKind; n: string }>(
     `SELECT kind, count(*) AS n FROM ${generation.identifier}.organization_timeline
-      WHERE ${unitsCondition(units, 'province_code', 1, true)} AND valid @> $2::date AND known @> $3::timestamptz AND status <> 'dissolved'
+      WHERE ${unitsCondition(units, 'province_code', 1)} AND coalesce(upper(valid), 'infinity'::date) > $2::date AND valid @> $2::date
+        AND known @> $3::timestamptz AND status <> 'dissolved'
       GROUP BY kind`,
     [units, day, knownAt],
   );

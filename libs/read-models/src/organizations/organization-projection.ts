@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import { organizationIdOfStream, upcast, type OrganizationEvent } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
-import { bitemporalChanges, emptyRowChanges, MEMBERSHIP_COLUMNS, type KnownEvent, type RowChanges } from './timeline-fold';
+import { bitemporalChanges, emptyRowChanges, MEMBERSHIP_COLUMNS, type KnownEvent, type RowChanges, type TimelineRow } from './timeline-fold';
+import { assertNoTimelineRowsOverlap } from './timeline-overlap';
 import { copyTextLines, copyTimelineRows } from './timeline-copy';
 import { schemaIdentifier } from '../generations';
 
@@ -54,9 +55,14 @@ export async function insertOrganizationFacts(client: PoolClient, schema: string
  * (0: none is, as in a rebuild's second phase, which projects every
  * organization's whole history at once and so writes only inserts).
  */
-export async function projectOrganizationTimelines(client: PoolClient, schema: string, firstNewRevision: Map<string, number>): Promise<void> {
+export async function projectOrganizationTimelines(
+  client: PoolClient,
+  schema: string,
+  firstNewRevision: Map<string, number>,
+  options: Pick<ProjectOptions, 'assertNoOverlap'> = {},
+): Promise<void> {
   if (firstNewRevision.size === 0) return;
-  await projectKnownEvents(client, schema, await readKnownEvents(client, schema, [...firstNewRevision.keys()]), firstNewRevision);
+  await projectKnownEvents(client, schema, await readKnownEvents(client, schema, [...firstNewRevision.keys()]), firstNewRevision, options);
 }
 
 /** Every stored fact of these organizations, by organization, in stream order. */
@@ -75,16 +81,35 @@ export async function readKnownEvents(client: PoolClient, schema: string, ids: s
   return byOrganization;
 }
 
+export interface ProjectOptions {
+  /** Timeline rows in COPY's binary format (timeline-copy.ts `binaryFits`). */
+  binaryCopy?: boolean;
+  /**
+   * Checks each organization's new timeline rows among themselves before anything is written
+   * (timeline-overlap.ts): an overlap throws TimelineOverlapError (23P01). Complete for organizations
+   * projected from revision 0, whose new rows are all their rows: a rebuild's timeline phase, which
+   * writes with the no-overlap triggers off. The live path leaves the check to the triggers.
+   */
+  assertNoOverlap?: boolean;
+  /** Tests only: changes an organization's folded timeline rows before they are checked and written (a fold that yields an overlap). */
+  alterFoldedRows?: (rows: TimelineRow[]) => TimelineRow[];
+}
+
 /** `projectOrganizationTimelines` once the facts are read (`readKnownEvents`): a rebuild reads the next chunk's meanwhile. */
 export async function projectKnownEvents(
   client: PoolClient,
   schema: string,
   byOrganization: Map<string, KnownEvent[]>,
   firstNewRevision: Map<string, number>,
-  options: { binaryCopy?: boolean } = {},
+  options: ProjectOptions = {},
 ): Promise<void> {
   const change = emptyRowChanges();
-  for (const [id, history] of byOrganization) bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
+  for (const [id, history] of byOrganization) {
+    const before = change.timelineInserts.length; // the fold appends this organization's rows
+    bitemporalChanges(id, history, firstNewRevision.get(id)!, change);
+    if (options.alterFoldedRows) change.timelineInserts.push(...options.alterFoldedRows(change.timelineInserts.splice(before)));
+    if (options.assertNoOverlap) assertNoTimelineRowsOverlap(id, change.timelineInserts.slice(before));
+  }
   // Only organizations with rows from earlier batches may hold open rows of an older version.
   const stale = [...byOrganization].filter(([id]) => firstNewRevision.get(id)! > 0);
   await writeChanges(client, schemaIdentifier(schema), change, stale.map(([id, history]) => [id, history.length - 1] as const), options.binaryCopy ?? false);
@@ -94,7 +119,7 @@ async function writeChanges(client: PoolClient, quotedSchema: string, change: Ro
   if (change.timelineCloses.length > 0) {
     // The organizations' open rows are found by `organization_id = ANY(…)` alone, which only the btree can
     // serve (GiST has no array search), then matched in memory and updated by ctid. Joined directly, the
-    // planner probed the province GiST index with `valid = …` per row, searching most of it each time,
+    // planner probed the province GiST index (since replaced by a btree) with `valid = …` per row, searching most of it each time,
     // which made a catch-up on the national log crawl.
     await client.query(
       `WITH candidates AS MATERIALIZED (

@@ -173,10 +173,11 @@ function countryStatement(schema: string, order: { orderBy: string; after: strin
  * page, then the page's rows read whole. Known now, the rows are those of the list's partial index
  * (`upper_inf(known)`, what `known @> 'infinity'` means for the timeline's ranges, which are open or
  * closed at an instant) and "in force at X" bounds its scan by the end of `valid`; at an earlier
- * moment the GiST index on (province_code, valid, known) finds them.
+ * moment the btree of every row on (province_code, end of `valid`) finds them the same way
+ * (migration 1733740000000).
  */
 function territoryStatement(schema: string, units: readonly string[] | undefined, knownNow: boolean, sort: OrganizationSort | 'id', order: { orderBy: string; after: string }): string {
-  const known = knownNow ? `upper_inf(t.known) AND ${VALID_UNTIL} > $1::date` : `t.known @> $9::timestamptz`;
+  const known = `${knownNow ? 'upper_inf(t.known)' : 't.known @> $9::timestamptz'} AND ${VALID_UNTIL} > $1::date`;
   const key = sort === 'name' ? ', t.name' : sort === 'id' ? '' : ', t.registered_on';
   // Known now, the page's rows are found by the list index's key (one row of an organization ends on each date).
   const row = knownNow
@@ -185,7 +186,7 @@ function territoryStatement(schema: string, units: readonly string[] | undefined
   return `WITH matches AS MATERIALIZED (
          SELECT t.organization_id, t.province_code, ${VALID_UNTIL} AS until${key} FROM ${schema}.organization_timeline t
           WHERE t.valid @> $1::date AND ${known}
-            AND ${units ? unitsCondition(units, 't.province_code', 2, !knownNow) : '$2::text[] IS NULL'} ${FILTERS}
+            AND ${units ? unitsCondition(units, 't.province_code', 2) : '$2::text[] IS NULL'} ${FILTERS}
        ), page AS (
          SELECT * FROM matches t WHERE $7::uuid IS NULL OR ${order.after} ORDER BY ${order.orderBy} LIMIT $8
        )

@@ -130,7 +130,7 @@ async function countersByUnit(generation: Generation, units: string[], day: Loca
   const { rows } = await generation.pool.query<Record<string, string | null> & { province_code: string }>(
     `SELECT province_code, ${AT_A_DATE}
        FROM ${generation.identifier}.organization_timeline
-      WHERE ${unitsCondition(units, 'province_code', 1, knownAt !== 'infinity')} AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'
+      WHERE ${unitsCondition(units, 'province_code', 1)} AND ${VALID_UNTIL} > $2::date AND valid @> $2::date AND ${known.condition} AND status <> 'dissolved'
       GROUP BY province_code`,
     [units, day, ...known.parameters],
   );
@@ -141,19 +141,12 @@ async function countersByUnit(generation: Generation, units: string[], day: Loca
  * The condition "the row's unit is one of the territory's", on `column`,
  * with the units as parameter `$position` (a text[]; null for the whole
  * country, which the planner folds away: node-postgres plans each statement
- * with its parameters' values).
- *
- * The btree indexes (the covering one of rows known now) serve
- * `= ANY($n)`; a GiST index cannot search an array, so with `gist` (a past
- * `knownAt`, served by the GiST index on (province_code, valid, known)) the
- * condition is one equality per unit, OR-ed: a bitmap OR of GiST scans.
- * The array's elements are constants once planned, so each equality is an
- * index condition.
+ * with its parameters' values). Every index of the timeline by province is a
+ * btree (migration 1733740000000), which serves `= ANY($n)`.
  */
-export function unitsCondition(units: Units, column: string, position: number, gist = false): string {
+export function unitsCondition(units: Units, column: string, position: number): string {
   if (units === 'all') return `$${position}::text[] IS NULL`;
-  if (!gist || units.length === 1) return units.length === 1 ? `${column} = ($${position}::text[])[1]` : `${column} = ANY($${position}::text[])`;
-  return `(${units.map((_unit, i) => `${column} = ($${position}::text[])[${i + 1}]`).join(' OR ')})`;
+  return units.length === 1 ? `${column} = ($${position}::text[])[1]` : `${column} = ANY($${position}::text[])`;
 }
 
 /** The units parameter of `unitsCondition`. */
@@ -239,7 +232,8 @@ const AS_DELTAS = aggregates('sign');
  * usual question) is said as `upper_inf(known)`, the predicate of the
  * partial covering index of migration 1732900000000, which leaves out the
  * timeline's superseded versions. A past `knownAt` is a parameter,
- * numbered `position`, served by the index on (province_code, valid, known).
+ * numbered `position`, served by the btree of every row keyed like that one
+ * (migration 1733740000000), `known` among its included columns.
  */
 function knownWhen(knownAt: string, position: number): { condition: string; parameters: string[] } {
   return knownAt === 'infinity'
@@ -248,14 +242,15 @@ function knownWhen(knownAt: string, position: number): { condition: string; para
 }
 
 /**
- * The end of a row's `valid` range, as the index of rows known now orders
- * it: "in force at X" implies "ends after X", which bounds that index scan.
+ * The end of a row's `valid` range, as the province indexes order it (the
+ * one of rows known now, and the one of every row): "in force at X" implies
+ * "ends after X", which bounds their scans.
  */
 const VALID_UNTIL = `coalesce(upper(valid), 'infinity'::date)`;
 
 /** The organizations in force and not dissolved at each date: one lookup per date, run in parallel. */
 async function countersAtEachDate(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
-  const inTerritory = unitsCondition(units, 'province_code', 1, knownAt !== 'infinity');
+  const inTerritory = unitsCondition(units, 'province_code', 1);
   return Promise.all(
     days.map(async (day) => {
       const known = knownWhen(knownAt, 3);
@@ -279,7 +274,7 @@ async function countersAtEachDate(generation: Generation, units: Units, days: Lo
  */
 async function countersBySweep(generation: Generation, units: Units, days: LocalDate[], knownAt: string): Promise<Record<string, string>[]> {
   const known = knownWhen(knownAt, 6);
-  const inTerritory = unitsCondition(units, 'province_code', 1, knownAt !== 'infinity');
+  const inTerritory = unitsCondition(units, 'province_code', 1);
   const { rows } = await generation.pool.query<Record<string, string | null> & { i: number }>(
     `WITH r AS MATERIALIZED (
        SELECT ${COUNTED_COLUMNS},
@@ -319,7 +314,7 @@ async function unionMemberCooperatives(generation: Generation, units: Units, day
   return new Map((await counting(generation, units, days, knownAt)).map((row) => [row.day, row.n]));
 }
 
-/** The memberships of the territory's unions: one GiST index search per unit (it takes an equality, not an array). */
+/** The memberships of the territory's unions: one search of union_memberships' GiST index per unit (it takes an equality, not an array). */
 function membershipsOf(units: Units): { from: string; where: string } {
   return units === 'all'
     ? { from: '', where: '$1::text[] IS NULL' }
