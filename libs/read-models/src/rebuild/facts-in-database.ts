@@ -41,37 +41,57 @@ export async function logIsInDatabase(pool: Pool, store: EventStore): Promise<bo
   return (head[0]?.head ?? null) === ((await store.headPosition()) ?? null);
 }
 
+/** The canonical UUIDs that have no RFC 9562 version (isCanonicalUuid accepts them). */
+const NIL_AND_MAX = `('organization-00000000-0000-0000-0000-000000000000', 'organization-ffffffff-ffff-ffff-ffff-ffffffffffff')`;
+
 /**
- * A text is a UUID in canonical form (isCanonicalUuid): 32 lower-case hex digits in groups 8-4-4-4-12,
- * RFC 9562 version and variant, or Nil or Max. (A regex cost 20 µs a row, pg_input_is_valid 4 µs.)
+ * An organization event's stream id `organization-<id>` names its organization by a UUID in canonical
+ * form (isCanonicalUuid): 32 lower-case hex digits in groups 8-4-4-4-12, RFC 9562 version 1–8 and
+ * variant, or Nil or Max. The id is a UUID PostgreSQL reads (pg_input_is_valid, so the cast cannot
+ * fail) and written back exactly as uuid_out writes it (lower case, hyphens in place), and
+ * uuid_extract_version answers 1–8 (it is NULL for any other variant). About 1 µs a row, where a
+ * translate()/substr() test cost 5 and a regex 20 (bench/manual-measurements.md); NULL when not a UUID.
  */
-const canonicalUuid = (x: string) => `(length(${x}) = 36 AND translate(${x}, '0123456789abcdef-', '') = '' AND length(replace(${x}, '-', '')) = 32
-  AND substr(${x}, 9, 1) = '-' AND substr(${x}, 14, 1) = '-' AND substr(${x}, 19, 1) = '-' AND substr(${x}, 24, 1) = '-'
-  AND ((substr(${x}, 15, 1) BETWEEN '1' AND '8' AND substr(${x}, 20, 1) IN ('8', '9', 'a', 'b'))
-       OR ${x} IN ('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff')))`;
+export const CANONICAL_ORGANIZATION_STREAM = `CASE WHEN pg_input_is_valid(substr(e.stream_id, 14), 'uuid')
+  THEN 'organization-' || substr(e.stream_id, 14)::uuid::text = e.stream_id
+   AND (uuid_extract_version(substr(e.stream_id, 14)::uuid) BETWEEN 1 AND 8 OR e.stream_id IN ${NIL_AND_MAX}) END`;
 
 /** A JSON value as the Node path's `text()` takes it: a non-empty string, else NULL. */
 const text = (json: string) => `nullif(CASE WHEN jsonb_typeof(${json}) = 'string' THEN ${json} #>> '{}' END, '')`;
 
+/** `text(field)` is NULL or casts to `type` (tried with JSON_VALUE … RETURNING: NULL on error). */
+const absentOrCasts = (field: string, type: string) =>
+  `(CASE WHEN jsonb_typeof(e.data->'${field}') = 'string' THEN e.data->>'${field}' = '' OR JSON_VALUE(e.data, '$.${field}' RETURNING ${type}) IS NOT NULL ELSE true END)`;
+
 const IS_ORGANIZATION = `starts_with(e.stream_id, 'organization-')`;
 const IS_PLAN = `starts_with(e.stream_id, 'plan-')`;
 
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
 /**
- * Events the SQL below writes exactly as the Node path would, and without an error (`$1`: the current
- * schema version of each organization event type). NULL-safe: anything unexpected is false. A value
- * that must cast is tried with JSON_VALUE … RETURNING (the type's own input function, NULL on error:
- * what the Node path's parameter would go through), twice as fast as pg_input_is_valid here.
+ * Events the SQL below writes exactly as the Node path would, and without an error, given the current
+ * schema version of each organization event type (no upcaster to run). NULL-safe: anything unexpected
+ * is false. A value that must cast is tried with JSON_VALUE … RETURNING (the type's own input function,
+ * NULL on error: what the Node path's parameter would go through), twice as fast as pg_input_is_valid
+ * there. The versions are written into the statement as a CASE (half the cost of a jsonb look-up a row).
+ * Exported for its spec, which holds it to the earlier form on crafted events.
  */
-const SQL_SAFE = `coalesce(
+export function sqlSafe(versions: Readonly<Record<string, number>>): string {
+  const versionMatches = `CASE e.event_type ${Object.entries(versions)
+    .map(([type, version]) => `WHEN ${literal(type)} THEN e.metadata->'schemaVersion' = ${literal(JSON.stringify(version))}::jsonb`)
+    .join(' ')} ELSE true END`;
+  return `coalesce(
   (e.metadata->>'eventId') = e.event_id::text
   AND jsonb_typeof(e.metadata->'recordedAt') = 'string' AND JSON_VALUE(e.metadata, '$.recordedAt' RETURNING timestamptz) IS NOT NULL
   AND jsonb_typeof(e.metadata->'recordedBy') = 'string'
   AND e.stream_revision <= 2147483647
-  AND (${text("e.data->'effectiveOn'")} IS NULL OR JSON_VALUE(e.data, '$.effectiveOn' RETURNING date) IS NOT NULL)
-  AND (e.event_type <> 'RecordCorrected' OR ${text("e.data->'retractedEventId'")} IS NULL OR JSON_VALUE(e.data, '$.retractedEventId' RETURNING uuid) IS NOT NULL)
-  AND (NOT ${IS_ORGANIZATION} OR (${canonicalUuid('substr(e.stream_id, 14)')}
-       AND ($1::jsonb -> e.event_type IS NULL OR e.metadata->'schemaVersion' = $1::jsonb -> e.event_type))),
+  AND ${absentOrCasts('effectiveOn', 'date')}
+  AND (e.event_type <> 'RecordCorrected' OR ${absentOrCasts('retractedEventId', 'uuid')})
+  AND (NOT ${IS_ORGANIZATION} OR (${CANONICAL_ORGANIZATION_STREAM} AND ${versionMatches})),
   false)`;
+}
+
+const SQL_SAFE = sqlSafe(ORGANIZATION_EVENT_SCHEMA_VERSIONS);
 
 /** The events of the chunk after ($1, $2) up to ($3, $4). */
 const IN_CHUNK = `(e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint) AND (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)`;
@@ -120,8 +140,7 @@ export async function loadFactsInDatabase(
 ): Promise<{ after: Position | undefined; events: number }> {
   const chunkSize = options.chunkSize ?? 100_000;
   const quotedSchema = schemaIdentifier(schema);
-  const versions = JSON.stringify(ORGANIZATION_EVENT_SCHEMA_VERSIONS);
-  let lo = { xid: '0', gpos: '0' };
+  let lo: Boundary = { xid: '0', gpos: '0', n: 0 };
   let events = 0;
   // KTT_REBUILD_TRACE=1: each step's milliseconds on stderr (the profile in bench/manual-measurements.md).
   const trace = process.env.KTT_REBUILD_TRACE === '1';
@@ -138,14 +157,14 @@ export async function loadFactsInDatabase(
   try {
     await auditor.query('SET synchronous_commit = off');
     await auditor.query(`SET work_mem = '128MB'`);
-    for (;;) {
-      const hi = await timed('chunk-end', () => chunkEnd(client, lo, chunkSize));
-      if (!hi) break;
+    await auditor.query(`CREATE TEMP TABLE ${SEATS} (organization_id uuid NOT NULL, revision integer NOT NULL, unit text)`);
+    const boundaries = await timed('chunk-ends', () => chunkEnds(client, chunkSize));
+    for (const hi of boundaries) {
       const range = [lo.xid, lo.gpos, hi.xid, hi.gpos];
       await client.query('BEGIN');
       const { rows: heldRows } = await client.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM ${quotedSchema}.quarantined_events`);
       // The Node path's events: not safe for the SQL, or after such an event in their stream, or of a held stream.
-      const nodeRows = await timed('node-set', () => nodePathEvents(client, range, versions, heldRows.map((row) => row.stream_id)));
+      const nodeRows = await timed('node-set', () => nodePathEvents(client, range, heldRows.map((row) => row.stream_id)));
       const chunk: Chunk = { range, before: events, nodePositions: nodeRows.map((row) => row.global_position) };
       const params = [...range, chunk.nodePositions];
       await timed('organization-facts', () =>
@@ -163,8 +182,7 @@ export async function loadFactsInDatabase(
         params,
       );
       await timed(`node-path(${nodeRows.length})`, () => applyOnNodePath(client, schema, nodeRows, events));
-      const { rows: counted } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM public.events e WHERE ${IN_CHUNK}`, range);
-      events += Number(counted[0].n);
+      events += hi.n - lo.n;
       await setCheckpoint(client, quotedSchema, `${hi.xid}.${hi.gpos}`, events);
       await client.query('COMMIT');
       // The audit rows of this chunk need its facts committed; the previous chunk's must be done (one chunk in flight).
@@ -182,6 +200,7 @@ export async function loadFactsInDatabase(
   } finally {
     await client.query('RESET work_mem').catch(() => undefined);
     await auditor.query('RESET work_mem').catch(() => undefined);
+    await auditor.query(`DROP TABLE IF EXISTS ${SEATS}`).catch(() => undefined);
     await releaseToPool(auditor);
   }
   return { after: events > 0 ? (`${lo.xid}.${lo.gpos}` as Position) : undefined, events };
@@ -189,54 +208,96 @@ export async function loadFactsInDatabase(
 
 /**
  * The chunk's events for the Node path, whole, in log order with their place in the chunk: the first
- * unsafe event of each stream and the rest of that stream, and every event of a held stream.
+ * unsafe event of each stream and the rest of that stream, and every event of a held stream. The
+ * safety test runs on the chunk's organization and plan events alone (the others write no row), with
+ * no window over the chunk: the place is counted only for the few events the Node path takes.
  */
-async function nodePathEvents(client: PoolClient, range: string[], versions: string, held: string[]): Promise<NodeRow[]> {
-  const { rows: unsafe } = await client.query<{ stream_id: string; ord: string }>(
-    `SELECT stream_id, min(ord) AS ord
-       FROM (SELECT e.stream_id, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord,
-                    -- other streams (reservations, idempotency records) write no row: not tested
-                    CASE WHEN ${IS_ORGANIZATION} OR ${IS_PLAN} THEN ${SQL_SAFE.replaceAll('$1', '$5')} ELSE true END AS safe
-               FROM public.events e WHERE ${IN_CHUNK}) e
-      WHERE NOT safe
-      GROUP BY stream_id`,
-    [...range, versions],
+async function nodePathEvents(client: PoolClient, range: string[], held: string[]): Promise<NodeRow[]> {
+  const { rows: unsafe } = await client.query<{ stream_id: string; xid: string; gpos: string }>(
+    `SELECT e.stream_id, e.transaction_id::text AS xid, e.global_position::text AS gpos
+       FROM public.events e WHERE ${IN_CHUNK} AND (${IS_ORGANIZATION} OR ${IS_PLAN}) AND NOT ${SQL_SAFE}`,
+    range,
   );
-  const from = new Map(unsafe.map((row) => [row.stream_id, Number(row.ord)]));
-  for (const stream of held) from.set(stream, 0);
+  const from = new Map<string, LogPlace>();
+  for (const row of unsafe) {
+    const place: LogPlace = [BigInt(row.xid), BigInt(row.gpos)];
+    const first = from.get(row.stream_id);
+    if (!first || compareLogPlaces(place, first) < 0) from.set(row.stream_id, place);
+  }
+  for (const stream of held) from.set(stream, [-1n, -1n]);
   if (from.size === 0) return [];
+  // The place in the chunk counted over the positions alone, then the few whole events joined to it.
   const { rows } = await client.query<NodeRow>(
-    `SELECT stream_id, stream_revision, xid_text, global_position, event_type, data, metadata, ord
-       FROM (SELECT e.*, e.transaction_id::text AS xid_text, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord
-               FROM public.events e WHERE ${IN_CHUNK}) e
-      WHERE stream_id = ANY($5::text[]) AND (${IS_ORGANIZATION} OR ${IS_PLAN})
-      ORDER BY ord`,
+    `SELECT e.stream_id, e.stream_revision, e.transaction_id::text AS xid_text, e.global_position, e.event_type, e.data, e.metadata, o.ord
+       FROM (SELECT e.transaction_id, e.global_position, e.stream_id, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord
+               FROM public.events e WHERE ${IN_CHUNK}) o
+       JOIN public.events e ON e.transaction_id = o.transaction_id AND e.global_position = o.global_position
+      WHERE o.stream_id = ANY($5::text[]) AND (${IS_ORGANIZATION} OR ${IS_PLAN})
+      ORDER BY o.ord`,
     [...range, [...from.keys()]],
   );
-  return rows.filter((row) => Number(row.ord) >= from.get(row.stream_id)!);
+  return rows.filter((row) => compareLogPlaces([BigInt(row.xid_text), BigInt(row.global_position)], from.get(row.stream_id)!) >= 0);
 }
+
+/** An event's place in the log: (transaction_id, global_position). */
+type LogPlace = [bigint, bigint];
+
+function compareLogPlaces(a: LogPlace, b: LogPlace): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
+}
+
+/**
+ * The auditor's own table of every seat fact stored so far (a registration's or relocation's unit by
+ * organization and revision): the audit rows find their province in it by one hash join, instead of
+ * a probe of organization_facts per row (its index walked back to the seat, ~7 µs a row).
+ */
+const SEATS = 'pg_temp.rebuild_seat_facts';
+const SEAT_TYPES = `('OrganizationRegistered', 'OrganizationRelocated')`;
 
 async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chunk): Promise<void> {
   await auditor.query('BEGIN');
+  // The chunk's seat facts, whichever path stored them: a fact is keyed by the UUID its event's stream
+  // names and the event's revision, and its type is the event's (an upcaster keeps the type).
+  await auditor.query(
+    `INSERT INTO ${SEATS} (organization_id, revision, unit)
+     SELECT f.organization_id, f.revision, coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode')
+       FROM public.events e
+       JOIN ${quotedSchema}.organization_facts f
+         ON f.organization_id = CASE WHEN pg_input_is_valid(substr(e.stream_id, 14), 'uuid') THEN substr(e.stream_id, 14)::uuid END
+        AND f.revision = e.stream_revision
+      WHERE ${IN_CHUNK} AND ${IS_ORGANIZATION} AND e.event_type IN ${SEAT_TYPES} AND f.event_type IN ${SEAT_TYPES}`,
+    chunk.range,
+  );
   await insertAuditRows(auditor, quotedSchema, [...chunk.range, chunk.nodePositions], chunk.before);
   await linkCorrections(auditor, quotedSchema, chunk.range);
   await auditor.query('COMMIT');
 }
 
-/** The position ending the next chunk: the `size`-th visible event after `lo`, or the last visible one. */
-async function chunkEnd(client: PoolClient, lo: { xid: string; gpos: string }, size: number): Promise<{ xid: string; gpos: string } | null> {
-  // Only transactions below the oldest one still running: their order is final (as readAll reads).
-  const visible = `FROM public.events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
-  const { rows } = await client.query<{ xid: string; gpos: string }>(
-    `SELECT xid, gpos FROM (
-       (SELECT transaction_id::text AS xid, global_position::text AS gpos, 0 AS k ${visible} ORDER BY transaction_id, global_position OFFSET $3 LIMIT 1)
-       UNION ALL
-       (SELECT transaction_id::text, global_position::text, 1 ${visible} ORDER BY transaction_id DESC, global_position DESC LIMIT 1)) b
-      ORDER BY k LIMIT 1`,
-    [lo.xid, lo.gpos, size - 1],
+/** The end of a chunk: its last event's position and how many events of the log end with it. */
+interface Boundary {
+  xid: string;
+  gpos: string;
+  n: number;
+}
+
+/**
+ * The ends of every chunk, found in one pass over the positions: every `size`-th event and the last.
+ * Only transactions below the oldest one running now: their order is final (as readAll reads), and
+ * nothing can join them later. Events committed after this go through the rebuild's switch, the live
+ * way, like every event after the facts phase.
+ */
+async function chunkEnds(client: PoolClient, size: number): Promise<Boundary[]> {
+  const { rows } = await client.query<{ xid: string; gpos: string; n: string }>(
+    `SELECT b.transaction_id::text AS xid, b.global_position::text AS gpos, b.n
+       FROM (SELECT transaction_id, global_position, row_number() OVER w AS n, lead(true) OVER w IS NULL AS last
+               FROM public.events WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+             WINDOW w AS (ORDER BY transaction_id, global_position)) b
+      WHERE b.n % $1 = 0 OR b.last
+      ORDER BY b.n`,
+    [size],
   );
-  return rows[0] ?? null;
+  return rows.map((row) => ({ xid: row.xid, gpos: row.gpos, n: Number(row.n) }));
 }
 
 /**
@@ -295,10 +356,10 @@ async function insertAuditRows(client: PoolClient, quotedSchema: string, params:
                     CASE WHEN e.metadata->'source' IS NULL OR e.metadata->'source' IN ('null', 'false', '0', '""') THEN NULL ELSE e.metadata->'source' END AS source
                FROM (SELECT e.*, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord FROM public.events e WHERE ${IN_CHUNK}) e
               WHERE (${IS_ORGANIZATION} OR ${IS_PLAN}) AND ${SQL_PATH}) u
-       LEFT JOIN LATERAL (
-         SELECT coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode') AS unit FROM ${quotedSchema}.organization_facts f
-          WHERE f.organization_id = u.organization_id AND f.revision < u.revision AND f.event_type IN ('OrganizationRegistered', 'OrganizationRelocated')
-          ORDER BY f.revision DESC LIMIT 1) o ON u.organization_id IS NOT NULL AND u.province_code IS NULL
+       -- the latest seat fact before the event in its stream: the one whose next seat (if any) is not before it
+       LEFT JOIN (SELECT s.organization_id, s.revision, s.unit, lead(s.revision) OVER (PARTITION BY s.organization_id ORDER BY s.revision) AS next
+                    FROM ${SEATS} s) o
+         ON u.province_code IS NULL AND o.organization_id = u.organization_id AND o.revision < u.revision AND (o.next IS NULL OR o.next >= u.revision)
        LEFT JOIN ${quotedSchema}.plan_facts p ON p.plan_id = u.plan_id AND p.revision = 0 AND p.event_type = 'PlanAdopted'`,
     params,
   );
