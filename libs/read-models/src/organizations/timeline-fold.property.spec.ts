@@ -3,6 +3,7 @@ import { evolve, foldHistory, type OrganizationEvent, type OrganizationHistory, 
 import { aCooperative, aUnion, type OrganizationStream } from '@ktt/testing/builders';
 import { computeTimeline, extendTimeline, membershipRanges, searchText, type TimelineSegment } from './timeline';
 import { bitemporalChanges, copyText, emptyRowChanges, MEMBERSHIP_COLUMNS, TIMELINE_COLUMNS, timelineLine, type KnownEvent } from './timeline-fold';
+import { findTimelineOverlap } from './timeline-overlap';
 
 /**
  * The timeline fold computes each version from the one before it (`extendTimeline`: only the dates
@@ -121,6 +122,19 @@ describe('the timeline fold, version after version', () => {
           timelineInserts: expected.timelineInserts.map((row) => `${TIMELINE_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`),
           membershipInserts: expected.membershipInserts.map((row) => `${MEMBERSHIP_COLUMNS.map((column) => copyText(row[column])).join('\t')}\n`),
         });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('folds a whole history into rows of which no two overlap in both times (what a rebuild checks before writing them)', () => {
+    fc.assert(
+      fc.property(history, (drawn) => {
+        const known = knownEvents(streamOf(drawn).events, drawn.gaps);
+        const change = emptyRowChanges();
+        bitemporalChanges(known[0].event.data.organizationId, known, 0, change);
+        expect(change.timelineInserts.length).toBeGreaterThan(0);
+        expect(findTimelineOverlap(change.timelineInserts)).toBeNull();
       }),
       { numRuns: 1000 },
     );

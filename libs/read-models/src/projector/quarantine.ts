@@ -3,6 +3,7 @@ import { isCanonicalStreamId, ORGANIZATION_STREAM_PREFIX, organizationIdOfStream
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 import { projectOrganizationTimelines } from '../organizations/organization-projection';
+import { TimelineOverlapError } from '../organizations/timeline-overlap';
 import { applyAuditEvents } from '../audit/audit-projection';
 import { applyBatch, PROJECTION, writeCheckpoint } from './apply-batch';
 import { isEventFailure } from './connection-errors';
@@ -150,17 +151,24 @@ async function quarantine(client: PoolClient, schema: string, event: RecordedEve
  * tried in a savepoint), its facts from there on are taken out and those
  * events quarantined as the live projector would have (the first failed, the
  * rest held), and the prefix is projected. Answers what was quarantined.
+ * `assertNoOverlap`: as the timeline phase's own projection (organization-projection.ts).
  */
-export async function projectTimelineIsolating(client: PoolClient, schema: string, organizationId: string): Promise<QuarantinedEvent[]> {
+export async function projectTimelineIsolating(
+  client: PoolClient,
+  schema: string,
+  organizationId: string,
+  options: { assertNoOverlap?: boolean } = {},
+): Promise<QuarantinedEvent[]> {
   const quotedSchema = schemaIdentifier(schema);
   const project = async (from: number | null): Promise<string | null> => {
     await client.query('SAVEPOINT timeline');
     try {
       if (from !== null) await client.query(`DELETE FROM ${quotedSchema}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, from]);
-      await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
+      await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]), options);
       return null;
     } catch (error) {
-      if (!isEventFailure(error)) throw error;
+      // Rows of the fold that overlap are the fold's fault, not an event's: the rebuild ends (rebuild/no-overlap.ts).
+      if (!isEventFailure(error) || error instanceof TimelineOverlapError) throw error;
       return (error as Error).message;
     } finally {
       await client.query('ROLLBACK TO SAVEPOINT timeline'); // every attempt is a probe
@@ -168,7 +176,7 @@ export async function projectTimelineIsolating(client: PoolClient, schema: strin
   };
   const whole = await project(null);
   if (whole === null) {
-    await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
+    await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]), options);
     return [];
   }
   const { rows: facts } = await client.query<{ revision: number }>(`SELECT revision FROM ${quotedSchema}.organization_facts WHERE organization_id = $1 ORDER BY revision`, [organizationId]);
@@ -184,7 +192,7 @@ export async function projectTimelineIsolating(client: PoolClient, schema: strin
     }
   }
   await client.query(`DELETE FROM ${quotedSchema}.organization_facts WHERE organization_id = $1 AND revision >= $2`, [organizationId, poison]);
-  await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]));
+  await projectOrganizationTimelines(client, schema, new Map([[organizationId, 0]]), options);
   const { rows } = await client.query<QuarantineRow>(
     `INSERT INTO ${quotedSchema}.quarantined_events (event_id, sequence, position, stream_id, revision, event_type, organization_id, province_code, reason, error)
      SELECT a.event_id, a.sequence, a.position, a.stream_id, a.revision, a.event_type, a.organization_id, a.province_code,

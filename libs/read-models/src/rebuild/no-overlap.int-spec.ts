@@ -5,14 +5,19 @@ import type { PostgresEventStore } from '@ktt/event-store';
 import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
+import { activeSchema } from '../generations';
 import { applyBatchIsolating } from '../projector/quarantine';
 import { rebuildReadModels } from './rebuild';
 import { assertNoTimelineOverlap, setNoOverlapTriggers } from './no-overlap';
 
 /**
- * The timeline's no-overlap guarantee without the exclusion constraint (migration 1733700000000):
- * a live batch whose rows overlap another row of their organization is refused with SQLSTATE 23P01
- * naming it (and so quarantined, as the constraint's error was), and so is a rebuild's table.
+ * The timeline's no-overlap guarantee without the exclusion constraint (migration 1733700000000),
+ * checked in three places: on the live path, statement triggers refuse a batch whose rows overlap
+ * another row of their organization with SQLSTATE 23P01 naming it (and so quarantine its event, as
+ * the constraint's error did); in a rebuild, whose load runs with the triggers off, the timeline
+ * phase checks each organization's rows in Node as it folds them, before writing them, and an
+ * overlap ends the rebuild with that error (organizations/timeline-overlap.ts, unit-tested there);
+ * `assertNoTimelineOverlap` checks a whole table in SQL (no longer part of a rebuild).
  */
 describe('no two timeline rows of an organization overlap in both times', () => {
   let database: MigratedDatabase;
@@ -97,7 +102,30 @@ describe('no two timeline rows of an organization overlap in both times', () => 
     }
   });
 
-  it('checks a rebuilt table once after its load, and a rebuild leaves the triggers on', async () => {
+  it('ends a rebuild whose fold yields an overlap with 23P01 naming the organization, writing none of it and switching nothing', async () => {
+    // The fold yields no overlap (a property of timeline-fold.property.spec.ts), and no facts make it yield
+    // one: the rebuild's test-only option alters its rows, as a faulty fold would, before they are checked.
+    // Here: the organization's open row again, from 2024 on, over the same recorded time.
+    const active = await activeSchema(database.pool);
+    const rebuild = rebuildReadModels(database.pool, store, {
+      alterFoldedRows: (rows) => (rows[0]?.organizationId === id ? [...rows, { ...rows[rows.length - 1], from: '2024-01-01' }] : rows),
+    });
+    await expect(rebuild).rejects.toMatchObject({
+      name: 'TimelineOverlapError',
+      code: '23P01',
+      organizationId: id,
+      message: expect.stringMatching(new RegExp(`organization ${id} overlap .*valid \\[2020-01-01,\\) known .*valid \\[2024-01-01,\\) known `)),
+    });
+    expect(await activeSchema(database.pool)).toBe(active);
+    const { rows: generations } = await database.pool.query<{ schema_name: string; state: string }>(
+      `SELECT schema_name, state FROM read_model_generations ORDER BY generation DESC LIMIT 1`,
+    );
+    expect(generations[0].state).toBe('building');
+    const { rows: written } = await database.pool.query(`SELECT count(*)::int AS n FROM ${generations[0].schema_name}.organization_timeline WHERE organization_id = $1`, [id]);
+    expect(written[0].n).toBe(0);
+  });
+
+  it('checks a whole table in SQL on demand, and a rebuild leaves the triggers on for the live path', async () => {
     const { schema: rebuilt } = await rebuildReadModels(database.pool, store);
     await expect(assertNoTimelineOverlap(database.pool, rebuilt)).resolves.toBeUndefined();
     await plant(rebuilt, id, '[2024-01-01,)', '[2026-01-01,)');

@@ -3,11 +3,11 @@ import type { EventStore, Position, RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
 import { applyBatchIsolating } from '../projector/quarantine';
 import { CHECKPOINT_CHANNEL } from '../projector/projector';
-import { projectAllTimelines } from './timeline-phase';
+import { projectAllTimelines, type TimelinePhaseOptions } from './timeline-phase';
 import { releaseToPool } from './pooled-connection';
 import { dropSecondaryIndexes } from './deferred-indexes';
 import { loadFactsInDatabase, logIsInDatabase } from './facts-in-database';
-import { assertNoTimelineOverlap, setNoOverlapTriggers } from './no-overlap';
+import { setNoOverlapTriggers } from './no-overlap';
 
 export interface RebuildProgress {
   events: number;
@@ -24,7 +24,7 @@ export interface RebuildResult {
   retired: string | null;
   events: number;
   seconds: number;
-  /** Seconds per phase: facts, timelines, indexes (and the no-overlap check), vacuum, switch. */
+  /** Seconds per phase: facts, timelines, indexes (audit_events' built during the timelines), vacuum, switch. */
   phases: Record<string, number>;
   /** Whether the facts phase ran inside PostgreSQL (facts-in-database.ts) rather than page by page through the store. */
   factsInDatabase: boolean;
@@ -63,6 +63,8 @@ export async function rebuildReadModels(
     /** Events per transaction of the facts phase inside PostgreSQL (100,000). */
     factsChunkSize?: number;
     onProgress?: (progress: RebuildProgress) => void;
+    /** Tests only: the timeline fold's rows altered before they are checked and written (timeline-phase.ts). */
+    alterFoldedRows?: TimelinePhaseOptions['alterFoldedRows'];
   } = {},
 ): Promise<RebuildResult> {
   const started = Date.now();
@@ -102,12 +104,15 @@ export async function rebuildReadModels(
   };
 
   const client = await pool.connect();
+  // audit_events' indexes, built on a connection of their own while the timelines are projected.
+  let auditIndexes: Promise<void> | undefined;
   try {
     // Read models are derived: a commit lost to a crash is rebuilt, so this session need not wait for each flush.
     await client.query('SET synchronous_commit = off');
-    // Bulk loads: secondary indexes are built once, after the load (deferred-indexes.ts), and the
-    // timeline's no-overlap triggers are off until the whole table has been checked (no-overlap.ts).
-    const deferred = await dropSecondaryIndexes(client, schema, ['audit_events', 'organization_timeline', 'union_memberships']);
+    // Bulk loads: secondary indexes are built once, after their table's load (deferred-indexes.ts), and the
+    // timeline's no-overlap triggers are off while the timeline phase writes the rows it has checked (no-overlap.ts).
+    const deferredAudit = await dropSecondaryIndexes(client, schema, ['audit_events']);
+    const deferred = await dropSecondaryIndexes(client, schema, ['organization_timeline', 'union_memberships']);
     await setNoOverlapTriggers(client, schema, false);
     const factsInDatabase = options.factsInDatabase !== false && (await logIsInDatabase(pool, store));
     await timed('facts', async () => {
@@ -117,31 +122,36 @@ export async function rebuildReadModels(
         onProgress: (done) => options.onProgress?.({ events: done, schema, phase: 'facts' }),
       }));
     });
+    // The facts phase wrote every audit row (the timeline phase writes none): its indexes are built now, on a
+    // connection of their own, on the CPU the timeline phase leaves idle (about a quarter of it, vmstat).
+    auditIndexes = onOwnConnection(pool, deferredAudit);
+    auditIndexes.catch(() => undefined); // awaited after the timelines; a failure before that must not go unhandled
     await timed('timelines', () =>
       projectAllTimelines(pool, client, schema, {
         organizationsPerChunk,
         timelineWorkers,
         onProgress: (organizations, organizationsTotal) => options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal }),
+        alterFoldedRows: options.alterFoldedRows,
       }),
     );
     options.onProgress?.({ events, schema, phase: 'indexes' });
-    // The GiST indexes take longest: they start first, one per connection, the btrees and the check fill in.
+    // The GiST indexes (if the schema has any) take longest: they start first, one per connection, the btrees fill in.
     const ordered = [...deferred.filter((statement) => /USING gist/i.test(statement)), ...deferred.filter((statement) => !/USING gist/i.test(statement))];
-    await timed('indexes', () =>
-      onTwoConnections(pool, client, [
-        ...ordered.slice(0, 2).map((statement) => (c: PoolClient) => c.query(statement).then(() => undefined)),
-        (c: PoolClient) => assertNoTimelineOverlap(c, schema),
-        ...ordered.slice(2).map((statement) => (c: PoolClient) => c.query(statement).then(() => undefined)),
-      ], [...ordered.slice(0, 2), 'no-overlap check', ...ordered.slice(2)]),
-    );
+    await timed('indexes', async () => {
+      await onTwoConnections(pool, client, ordered);
+      await auditIndexes;
+    });
+    // No check of the whole table here: the timeline phase checked every row it wrote, organization by
+    // organization, before writing it (timeline-phase.ts). The rows the switch applies below go the
+    // live way (applyBatchIsolating with the timelines), checked by the triggers turned on now.
     await setNoOverlapTriggers(client, schema, true);
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
     // province's rows for a handful and picks nested loops, several times slower for a long series.
     // VACUUM also marks the pages all-visible, which lets progress read the covering index alone.
     await timed('vacuum', () =>
       onTwoConnections(pool, client, [
-        (c) => c.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`).then(() => undefined),
-        (c) => c.query(`VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`).then(() => undefined),
+        `VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`,
+        `VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`,
       ]),
     );
     const switchStarted = Date.now();
@@ -160,6 +170,7 @@ export async function rebuildReadModels(
     return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000, phases, factsInDatabase };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    await auditIndexes?.catch(() => undefined); // its connection is back in the pool before the rebuild ends
     throw error;
   } finally {
     await releaseToPool(client);
@@ -203,34 +214,50 @@ async function dropOlderGenerations(client: PoolClient, keep: string | null): Pr
 }
 
 /**
- * Runs the tasks on two connections (this machine has two cores): `client` and one more from the pool,
- * each taking the next task when it is done, with more memory for sorts (index builds) meanwhile.
+ * Runs the statements on two connections (this machine has two cores): `client` and one more from the
+ * pool, each taking the next statement when it is done.
  */
-async function onTwoConnections(pool: Pool, client: PoolClient, tasks: ((c: PoolClient) => Promise<void>)[], labels?: string[]): Promise<void> {
+async function onTwoConnections(pool: Pool, client: PoolClient, statements: string[]): Promise<void> {
   const other = await pool.connect();
+  try {
+    await onConnections([client, other], statements.map(runs), statements);
+  } finally {
+    await releaseToPool(other);
+  }
+}
+
+/** Runs the statements one after the other on a connection of its own from the pool, released on every path. */
+async function onOwnConnection(pool: Pool, statements: string[]): Promise<void> {
+  if (statements.length === 0) return;
+  const own = await pool.connect();
+  try {
+    await onConnections([own], statements.map(runs), statements);
+  } finally {
+    await releaseToPool(own);
+  }
+}
+
+const runs = (statement: string) => (c: PoolClient) => c.query(statement).then(() => undefined);
+
+/** Each connection takes the next task when it is done, with more memory for sorts (index builds) meanwhile. */
+async function onConnections(connections: PoolClient[], tasks: ((c: PoolClient) => Promise<void>)[], labels?: string[]): Promise<void> {
   let next = 0;
   const work = async (c: PoolClient) => {
-    // Index builds sort in maintenance_work_mem; the no-overlap check hashes the whole timeline in work_mem.
+    // Index builds sort in maintenance_work_mem.
     await c.query(`SET maintenance_work_mem = '256MB'`);
-    await c.query(`SET work_mem = '256MB'`);
     try {
       while (next < tasks.length) {
         const k = next++;
         const from = Date.now();
         await tasks[k](c);
         // KTT_REBUILD_TRACE=1: each task's seconds on stderr (the profile in bench/manual-measurements.md).
-        if (process.env.KTT_REBUILD_TRACE === '1') process.stderr.write(`rebuild after-load task ${k}: ${(Date.now() - from) / 1000} s ${labels?.[k] ?? ''}\n`);
+        if (process.env.KTT_REBUILD_TRACE === '1') process.stderr.write(`rebuild task: ${(Date.now() - from) / 1000} s ${labels?.[k] ?? ''}\n`);
       }
     } finally {
       await c.query('RESET maintenance_work_mem').catch(() => undefined);
-      await c.query('RESET work_mem').catch(() => undefined);
     }
   };
-  try {
-    // Both settle before the connection goes back: a failure of one must not release the other mid-statement.
-    const outcomes = await Promise.allSettled([work(client), work(other)]);
-    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
-  } finally {
-    await releaseToPool(other);
-  }
+  // All settle before the connections go back: a failure of one must not release another mid-statement.
+  const outcomes = await Promise.allSettled(connections.map(work));
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 }

@@ -2,8 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import { schemaIdentifier } from '../generations';
 import { projectTimelineIsolating } from '../projector/quarantine';
 import { isEventFailure } from '../projector/connection-errors';
-import { projectKnownEvents, readKnownEvents } from '../organizations/organization-projection';
+import { projectKnownEvents, readKnownEvents, type ProjectOptions } from '../organizations/organization-projection';
 import type { KnownEvent } from '../organizations/timeline-fold';
+import { TimelineOverlapError } from '../organizations/timeline-overlap';
 import { binaryFits } from '../organizations/timeline-copy';
 import { releaseToPool } from './pooled-connection';
 
@@ -12,6 +13,8 @@ export interface TimelinePhaseOptions {
   timelineWorkers: number;
   /** Organizations projected so far, of how many. */
   onProgress?: (organizations: number, organizationsTotal: number) => void;
+  /** Tests only (rebuild.int-spec.ts): the fold's rows altered before they are checked and written. */
+  alterFoldedRows?: ProjectOptions['alterFoldedRows'];
 }
 
 /**
@@ -19,6 +22,11 @@ export interface TimelinePhaseOptions {
  * whole history (the facts stored by the first phase). Several workers, each on a connection of its
  * own, take chunks of organizations in turn: one connection keeps one PostgreSQL backend (one core)
  * busy while the other core waited (profile of a national rebuild: the Node process idle 63 % of the time).
+ *
+ * This phase writes every timeline row of a rebuild, with the no-overlap triggers off (rebuild.ts), so
+ * it checks each organization's rows as they are folded, before they are written (assertNoOverlap,
+ * organizations/timeline-overlap.ts): an overlap ends the rebuild with TimelineOverlapError (23P01)
+ * and nothing of it is written. It is a fault of the fold, never an event's: it is not quarantined.
  */
 export async function projectAllTimelines(pool: Pool, client: PoolClient, schema: string, options: TimelinePhaseOptions): Promise<void> {
   const { organizationsPerChunk } = options;
@@ -35,8 +43,10 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
   const ids = registered.map((row) => row.organization_id);
   // The new generation's table has the columns this code writes: its rows can go in COPY's binary format.
   const binaryCopy = await binaryFits(client, schema);
+  const projectOptions: ProjectOptions = { binaryCopy, assertNoOverlap: true, alterFoldedRows: options.alterFoldedRows };
   let next = 0;
   let organizations = 0;
+  let failed = false;
   const take = (): string[] => {
     const chunk = ids.slice(next, next + organizationsPerChunk);
     next += chunk.length;
@@ -52,7 +62,7 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
     await worker.query('SET synchronous_commit = off');
     let chunk = take();
     let facts = read(worker, chunk);
-    while (facts) {
+    while (facts && !failed) {
       await worker.query('BEGIN');
       await worker.query('SAVEPOINT chunk');
       const known = await facts;
@@ -61,12 +71,12 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
       const following = take();
       facts = read(worker, following);
       try {
-        await projectKnownEvents(worker, schema, known, new Map(chunk.map((id) => [id, 0])), { binaryCopy });
+        await projectKnownEvents(worker, schema, known, new Map(chunk.map((id) => [id, 0])), projectOptions);
       } catch (error) {
         // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
-        if (!isEventFailure(error)) throw error;
+        if (!isEventFailure(error) || error instanceof TimelineOverlapError) throw error;
         await worker.query('ROLLBACK TO SAVEPOINT chunk');
-        for (const id of chunk) await projectTimelineIsolating(worker, schema, id);
+        for (const id of chunk) await projectTimelineIsolating(worker, schema, id, { assertNoOverlap: true });
       }
       await worker.query('COMMIT');
       organizations += chunk.length;
@@ -74,9 +84,21 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
       chunk = following;
     }
   };
+  const guarded = async (worker: PoolClient): Promise<void> => {
+    try {
+      await work(worker);
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  };
   const others = await Promise.all(Array.from({ length: timelineWorkers - 1 }, () => pool.connect()));
   try {
-    await Promise.all([work(client), ...others.map(work)]);
+    // Every worker settles before its connection is rolled back and released: one still writing
+    // would otherwise go on, outside a transaction, on a connection back in the pool.
+    const outcomes = await Promise.allSettled([guarded(client), ...others.map(guarded)]);
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   } catch (error) {
     for (const other of others) await other.query('ROLLBACK').catch(() => undefined);
     throw error;
