@@ -16,7 +16,8 @@ import { rebuildReadModels } from './rebuild';
  * The facts phase inside PostgreSQL (facts-in-database.ts) writes the rows the Node path writes, also
  * for the events it leaves to that path: stored v1 events (upcast), poison events (quarantined with the
  * rest of their stream, in the same chunk and in later ones), a non-canonical stream, plan events, an
- * imported event's source, a v1 correction. The log is cut into chunks of 37 events so those cases
+ * imported event's source, a v1 correction, the province of a later event found from a seat stored by
+ * either path (a v1 registration, relocations). The log is cut into chunks of 37 events so those cases
  * fall on both sides of chunk boundaries.
  */
 describe('rebuild: facts inside PostgreSQL', () => {
@@ -26,6 +27,7 @@ describe('rebuild: facts inside PostgreSQL', () => {
   const a = randomUUID();
   const b = randomUUID();
   const c = randomUUID();
+  const d = randomUUID();
   const mixedCase = randomUUID().toUpperCase();
 
   const event = (type: string, data: Record<string, unknown>, metadata: Record<string, unknown> = {}): EventToAppend => ({
@@ -92,8 +94,19 @@ describe('rebuild: facts inside PostgreSQL', () => {
     await plant(`organization-${mixedCase}`, 0, registration(mixedCase, '15', 2));
     await plant('plan-fd-test', 0, event('PlanAdopted', { provinceCode: '91', title: 'Kế hoạch', adoptedOn: '2021-01-01' }));
     await plant('plan-fd-test', 1, event('PlanTargetSet', { indicator: 'x', value: 1 }));
+    // d: a v1 registration and the change after it go the Node path; its later events (chunks later) take
+    // the SQL path and find their province in the seat the Node path stored, then in relocations
+    await plant(stream(d), 0, registration(d, '91', 1));
+    await plant(stream(d), 1, memberCount(d, 11, '2020-06-01'));
     // and more of the demo's kind after them, in later chunks
     for (let k = 0; k < 50; k++) await plant(stream(a), 4 + k, memberCount(a, 15 + k, '2023-01-01'));
+    const relocation = (provinceCode: string, formerProvinceCode: string | null, effectiveOn: string) =>
+      event('OrganizationRelocated', { organizationId: d, effectiveOn, provinceCode, formerProvinceCode });
+    await plant(stream(d), 2, memberCount(d, 12, '2021-06-01'));
+    await plant(stream(d), 3, relocation('15', null, '2022-01-01'));
+    await plant(stream(d), 4, memberCount(d, 13, '2022-06-01'));
+    await plant(stream(d), 5, relocation('15', '14', '2023-01-01'));
+    await plant(stream(d), 6, memberCount(d, 14, '2023-06-01'));
     projector = new Projector(database.pool, store, pino({ level: 'silent' }));
     await projector.start();
     const head = await store.headPosition();
@@ -140,6 +153,11 @@ describe('rebuild: facts inside PostgreSQL', () => {
     );
     expect(audit[0].corrected_by_event_id).not.toBeNull();
     expect(audit[0].source).toEqual({ kind: 'import', fileName: 'a.xlsx', sha256: 'ab' });
+    const { rows: provinces } = await database.pool.query(
+      `SELECT province_code FROM ${sql.schema}.audit_events WHERE organization_id = $1 ORDER BY revision`,
+      [d],
+    );
+    expect(provinces.map((row) => row.province_code)).toEqual(['91', '91', '91', '15', '15', '14', '14']);
     const { rows: checkpoints } = await database.pool.query(
       `SELECT s.position, s.events_applied FROM ${sql.schema}.projection_checkpoints s`,
     );
