@@ -36,6 +36,17 @@ describe('blue-green rebuild of the read models', () => {
     await database?.dispose();
   });
 
+  /** A generation's indexes and constraints, as PostgreSQL describes them, its schema's name left out. */
+  const indexes = async (schema: string) =>
+    (
+      await database.pool.query<{ table: string; definition: string }>(
+        `SELECT t.relname AS table, replace(pg_get_indexdef(i.oid), $1, 'schema.') AS definition
+           FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname = $2 ORDER BY 1, 2`,
+        [`${schema}.`, schema],
+      )
+    ).rows;
+
   const caughtUp = async (schema: string) => {
     const head = await store.headPosition();
     await waitFor(() => projector.status().schema === schema && projector.status().position === head, 30_000);
@@ -59,6 +70,9 @@ describe('blue-green rebuild of the read models', () => {
       { schema_name: generationSchema(first), state: 'retired' },
       { schema_name: generationSchema(first + 1), state: 'active' },
     ]);
+    // Every index the migrations gave the first generation is back, audit_events' (built during the timeline phase) included.
+    expect(await indexes(generationSchema(first + 1))).toEqual(await indexes(generationSchema(first)));
+    expect((await indexes(generationSchema(first + 1))).filter((index) => index.table === 'audit_events').length).toBeGreaterThan(2);
   });
 
   it('keeps the live projector going: writes during a rebuild end up in the new generation', async () => {
