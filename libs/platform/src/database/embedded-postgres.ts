@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { adoptDatabase, APP_ROLE, ensureRoles, OWNER_ROLE, withCredentials, type RoleCredentials } from './roles';
+import { sharedBuffersMegabytes } from './server-memory';
 import { withClient } from './with-client';
 
 export interface EmbeddedPostgresOptions {
@@ -95,7 +96,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // PostgreSQL refuses to run as root; the package then runs it as the `postgres` user.
     createPostgresUser: asRoot,
     // No Unix socket: its default directory may not exist here; TCP on loopback only.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // shared_buffers sized to the machine (server-memory.ts): the default 128 MB slowed a national rebuild by a fifth.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', `shared_buffers=${sharedBuffersMegabytes()}MB`],
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     onLog: (message: string) => log.debug(message.trim()),
     onError: (error: unknown) => log.error({ err: error }, 'embedded PostgreSQL reported an error'),
