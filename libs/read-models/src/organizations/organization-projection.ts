@@ -59,7 +59,7 @@ export async function projectOrganizationTimelines(
   client: PoolClient,
   schema: string,
   firstNewRevision: Map<string, number>,
-  options: Pick<ProjectOptions, 'assertNoOverlap'> = {},
+  options: Pick<ProjectOptions, 'assertNoOverlap' | 'alterFoldedRows'> = {},
 ): Promise<void> {
   if (firstNewRevision.size === 0) return;
   await projectKnownEvents(client, schema, await readKnownEvents(client, schema, [...firstNewRevision.keys()]), firstNewRevision, options);

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { isCanonicalStreamId, ORGANIZATION_STREAM_PREFIX, organizationIdOfStream } from '@ktt/domain';
 import type { RecordedEvent } from '@ktt/event-store';
 import { schemaIdentifier } from '../generations';
-import { projectOrganizationTimelines } from '../organizations/organization-projection';
+import { projectOrganizationTimelines, type ProjectOptions } from '../organizations/organization-projection';
 import { TimelineOverlapError } from '../organizations/timeline-overlap';
 import { applyAuditEvents } from '../audit/audit-projection';
 import { applyBatch, PROJECTION, writeCheckpoint } from './apply-batch';
@@ -151,13 +151,13 @@ async function quarantine(client: PoolClient, schema: string, event: RecordedEve
  * tried in a savepoint), its facts from there on are taken out and those
  * events quarantined as the live projector would have (the first failed, the
  * rest held), and the prefix is projected. Answers what was quarantined.
- * `assertNoOverlap`: as the timeline phase's own projection (organization-projection.ts).
+ * `options`: as the timeline phase's own projection (organization-projection.ts).
  */
 export async function projectTimelineIsolating(
   client: PoolClient,
   schema: string,
   organizationId: string,
-  options: { assertNoOverlap?: boolean } = {},
+  options: Pick<ProjectOptions, 'assertNoOverlap' | 'alterFoldedRows'> = {},
 ): Promise<QuarantinedEvent[]> {
   const quotedSchema = schemaIdentifier(schema);
   const project = async (from: number | null): Promise<string | null> => {

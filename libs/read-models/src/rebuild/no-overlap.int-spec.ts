@@ -6,7 +6,7 @@ import type { MigratedDatabase } from '@ktt/testing/postgres/migrated-database';
 import { createEventStoreDatabase } from '@ktt/testing/postgres/event-store-database';
 import { readWholeLog } from '@ktt/testing/postgres/whole-log';
 import { activeSchema } from '../generations';
-import { applyBatchIsolating } from '../projector/quarantine';
+import { applyBatchIsolating, listQuarantined } from '../projector/quarantine';
 import { rebuildReadModels } from './rebuild';
 import { assertNoTimelineOverlap, setNoOverlapTriggers } from './no-overlap';
 
@@ -123,6 +123,44 @@ describe('no two timeline rows of an organization overlap in both times', () => 
     expect(generations[0].state).toBe('building');
     const { rows: written } = await database.pool.query(`SELECT count(*)::int AS n FROM ${generations[0].schema_name}.organization_timeline WHERE organization_id = $1`, [id]);
     expect(written[0].n).toBe(0);
+  });
+
+  it('ends a rebuild on an overlap met while a poison event of the same chunk is isolated, never blaming an event for it', async () => {
+    // A poison event (a member count out of range) makes the chunk's COPY fail after every organization's
+    // rows were checked; each organization is then projected again alone (quarantine.ts). The faulty fold
+    // is planted for that second projection of the first organization only.
+    const poisoned = randomUUID();
+    await commands.execute({
+      command: { type: 'RegisterOrganization', organizationId: poisoned, kind: 'cooperative', name: 'HTX Độc', registrationNumber: 'NO-3', provinceCode: '91', sector: 'agriculture', registeredOn: '2020-01-01', memberCount: 10 },
+      context: context('2026-04-01T03:00:00Z'),
+    });
+    await store.append([{
+      streamId: `organization-${poisoned}`,
+      expectedRevision: 0,
+      events: [{
+        type: 'MemberCountChanged',
+        data: { organizationId: poisoned, effectiveOn: '2021-01-01', memberCount: 3_000_000_000 },
+        metadata: { eventId: randomUUID(), recordedAt: '2026-04-02T03:00:00.000Z', recordedBy: 'test', correlationId: randomUUID(), causationId: null, schemaVersion: 1, previousHash: null, hash: 'x' },
+      }],
+    }]);
+    const seen = new Map<string, number>();
+    const rebuild = rebuildReadModels(database.pool, store, {
+      alterFoldedRows: (rows) => {
+        const organization = rows[0]?.organizationId;
+        if (organization !== id) return rows;
+        seen.set(organization, (seen.get(organization) ?? 0) + 1);
+        return seen.get(organization)! > 1 ? [...rows, { ...rows[rows.length - 1], from: '2024-01-01' }] : rows;
+      },
+    });
+    await expect(rebuild).rejects.toMatchObject({ name: 'TimelineOverlapError', code: '23P01', organizationId: id });
+    expect(seen.get(id)).toBe(2); // the chunk's projection, then the isolating one
+    const { rows: generations } = await database.pool.query<{ schema_name: string; state: string }>(
+      `SELECT schema_name, state FROM read_model_generations ORDER BY generation DESC LIMIT 1`,
+    );
+    expect(generations[0].state).toBe('building');
+    // And without the faulty fold the same log rebuilds, the poison event quarantined.
+    const { schema: rebuilt } = await rebuildReadModels(database.pool, store);
+    expect((await listQuarantined(database.pool, rebuilt)).map((q) => [q.organizationId, q.reason])).toEqual([[poisoned, 'failed']]);
   });
 
   it('checks a whole table in SQL on demand, and a rebuild leaves the triggers on for the live path', async () => {

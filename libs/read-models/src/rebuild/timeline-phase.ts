@@ -76,7 +76,7 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
         // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
         if (!isEventFailure(error) || error instanceof TimelineOverlapError) throw error;
         await worker.query('ROLLBACK TO SAVEPOINT chunk');
-        for (const id of chunk) await projectTimelineIsolating(worker, schema, id, { assertNoOverlap: true });
+        for (const id of chunk) await projectTimelineIsolating(worker, schema, id, { assertNoOverlap: true, alterFoldedRows: options.alterFoldedRows });
       }
       await worker.query('COMMIT');
       organizations += chunk.length;
