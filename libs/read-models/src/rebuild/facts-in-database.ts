@@ -269,7 +269,14 @@ async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chun
       WHERE ${IN_CHUNK} AND ${IS_ORGANIZATION} AND e.event_type IN ${SEAT_TYPES} AND f.event_type IN ${SEAT_TYPES}`,
     chunk.range,
   );
+  // A temporary table has no statistics unless asked (autovacuum skips them): without, the planner took
+  // it for a few rows and sorted the chunk's events by organization for a merge join.
+  await auditor.query(`ANALYZE ${SEATS}`);
+  // The chunk's events in log order (their audit `sequence`) read along the log's index, not sorted whole:
+  // the planner misjudges the range's size and would sort.
+  await auditor.query('SET LOCAL enable_sort = off');
   await insertAuditRows(auditor, quotedSchema, [...chunk.range, chunk.nodePositions], chunk.before);
+  await auditor.query('SET LOCAL enable_sort = on');
   await linkCorrections(auditor, quotedSchema, chunk.range);
   await auditor.query('COMMIT');
 }
