@@ -135,8 +135,11 @@ export async function rebuildReadModels(
       }),
     );
     options.onProgress?.({ events, schema, phase: 'indexes' });
-    // The GiST indexes (if the schema has any) take longest: they start first, one per connection, the btrees fill in.
-    const ordered = [...deferred.filter((statement) => /USING gist/i.test(statement)), ...deferred.filter((statement) => !/USING gist/i.test(statement))];
+    // Longest first, so that the two connections finish together: GiST indexes (if the schema has any), then the
+    // indexes of every row, then the partial ones (national log: 4.5 and 3.4 s for the timeline's two of every
+    // row, 3.9 and 2.2 s for its two of rows known now; in the order PostgreSQL lists them, 8.4 s instead of 7.3).
+    const cost = (statement: string) => (/USING gist/i.test(statement) ? 0 : / WHERE /i.test(statement) ? 2 : 1);
+    const ordered = [...deferred].sort((a, b) => cost(a) - cost(b));
     await timed('indexes', async () => {
       await onTwoConnections(pool, client, ordered);
       await auditIndexes;
