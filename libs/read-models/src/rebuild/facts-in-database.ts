@@ -125,7 +125,7 @@ interface Chunk {
 }
 
 /**
- * Stores the whole log (up to what is visible now) as facts, plan facts and audit rows in `schema`,
+ * Stores the whole log (what is visible when it starts) as facts, plan facts and audit rows in `schema`,
  * moving its checkpoint; answers the last position and how many events it covered. Two connections
  * (two cores) in a pipeline: `client` stores a chunk's facts and runs its Node-path events while a
  * second connection writes the audit rows of the chunk before (they look up provinces in the facts).
@@ -150,13 +150,15 @@ export async function loadFactsInDatabase(
     if (trace) process.stderr.write(`facts-in-database ${name} ${Date.now() - from} ms\n`);
     return result;
   };
-  // Sorting a chunk of whole events in log order spilled to disk with the default 4 MB.
+  // Sorts of a chunk (the Node path's places, the auditor's seats) spilled to disk with the default 4 MB.
   await client.query(`SET work_mem = '128MB'`);
   const auditor = await pool.connect();
   let auditing: Promise<void> = Promise.resolve();
   try {
     await auditor.query('SET synchronous_commit = off');
     await auditor.query(`SET work_mem = '128MB'`);
+    // Dropped below; also here, in case a connection ever came back from the pool with one.
+    await auditor.query(`DROP TABLE IF EXISTS ${SEATS}`);
     await auditor.query(`CREATE TEMP TABLE ${SEATS} (organization_id uuid NOT NULL, revision integer NOT NULL, unit text)`);
     const boundaries = await timed('chunk-ends', () => chunkEnds(client, chunkSize));
     for (const hi of boundaries) {
