@@ -145,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
             `${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); ` +
             `${result.retired ? `${result.retired} retired (kept until the next rebuild)` : 'nothing retired'}\n` +
             `  phases (s): ${Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`).join(', ')}` +
-            `${result.factsInDatabase ? ' (facts inside PostgreSQL)' : ''}\n`,
+            `${[result.factsInDatabase ? 'facts inside PostgreSQL' : '', result.timelineThreads ? 'timelines in worker threads' : ''].filter(Boolean).map((note) => ` (${note})`).join('')}\n`,
         );
         // The verifiable log's tree: derived data too, rebuilt after (and timed apart from) the read models.
         const leaves = progressBar('rebuild: tree', 'leaves');

@@ -28,6 +28,8 @@ export interface RebuildResult {
   phases: Record<string, number>;
   /** Whether the facts phase ran inside PostgreSQL (facts-in-database.ts) rather than page by page through the store. */
   factsInDatabase: boolean;
+  /** Whether the timeline phase folded in worker threads (timeline-thread.ts) rather than in this thread. */
+  timelineThreads: boolean;
 }
 
 /**
@@ -62,6 +64,8 @@ export async function rebuildReadModels(
     factsInDatabase?: boolean;
     /** Events per transaction of the facts phase inside PostgreSQL (100,000). */
     factsChunkSize?: number;
+    /** The timeline phase's folds in worker threads; default: when the code runs compiled (timeline-phase.ts). */
+    timelineThreads?: boolean;
     onProgress?: (progress: RebuildProgress) => void;
     /** Tests only: the timeline fold's rows altered before they are checked and written (timeline-phase.ts). */
     alterFoldedRows?: TimelinePhaseOptions['alterFoldedRows'];
@@ -126,12 +130,13 @@ export async function rebuildReadModels(
     // connection of their own, on the CPU the timeline phase leaves idle (about a quarter of it, vmstat).
     auditIndexes = onOwnConnection(pool, deferredAudit);
     auditIndexes.catch(() => undefined); // awaited after the timelines; a failure before that must not go unhandled
-    await timed('timelines', () =>
+    const { threads: timelineThreads } = await timed('timelines', () =>
       projectAllTimelines(pool, client, schema, {
         organizationsPerChunk,
         timelineWorkers,
         onProgress: (organizations, organizationsTotal) => options.onProgress?.({ events, schema, phase: 'timelines', organizations, organizationsTotal }),
         alterFoldedRows: options.alterFoldedRows,
+        threads: options.timelineThreads,
       }),
     );
     options.onProgress?.({ events, schema, phase: 'indexes' });
@@ -170,7 +175,7 @@ export async function rebuildReadModels(
     await dropOlderGenerations(client, rows[0]?.schema_name ?? null);
     phases.switch = (Date.now() - switchStarted) / 1000;
     options.onProgress?.({ events, schema, phase: 'done' });
-    return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000, phases, factsInDatabase };
+    return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000, phases, factsInDatabase, timelineThreads };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     await auditIndexes?.catch(() => undefined); // its connection is back in the pool before the rebuild ends

@@ -1,12 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
 import { schemaIdentifier } from '../generations';
-import { projectTimelineIsolating } from '../projector/quarantine';
-import { isEventFailure } from '../projector/connection-errors';
-import { projectKnownEvents, readKnownEvents, type ProjectOptions } from '../organizations/organization-projection';
-import type { KnownEvent } from '../organizations/timeline-fold';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ProjectOptions } from '../organizations/organization-projection';
 import { TimelineOverlapError } from '../organizations/timeline-overlap';
 import { binaryFits } from '../organizations/timeline-copy';
 import { releaseToPool } from './pooled-connection';
+import { projectChunks } from './timeline-chunks';
+import type { FromTimelineThread, ThreadError, TimelineThreadData, ToTimelineThread } from './timeline-thread';
 
 export interface TimelinePhaseOptions {
   organizationsPerChunk: number;
@@ -15,6 +17,13 @@ export interface TimelinePhaseOptions {
   onProgress?: (organizations: number, organizationsTotal: number) => void;
   /** Tests only (rebuild.int-spec.ts): the fold's rows altered before they are checked and written. */
   alterFoldedRows?: ProjectOptions['alterFoldedRows'];
+  /**
+   * Fold in worker threads (timeline-thread.ts), one per worker, each with a connection of its own.
+   * Default: when the code runs compiled (the cli, the api: `dist/`) and the pool has a connection
+   * string; in the tests' TypeScript, and with `alterFoldedRows` (a function cannot cross threads),
+   * the workers run in the rebuild's thread.
+   */
+  threads?: boolean;
 }
 
 /**
@@ -28,7 +37,8 @@ export interface TimelinePhaseOptions {
  * organizations/timeline-overlap.ts): an overlap ends the rebuild with TimelineOverlapError (23P01)
  * and nothing of it is written. It is a fault of the fold, never an event's: it is not quarantined.
  */
-export async function projectAllTimelines(pool: Pool, client: PoolClient, schema: string, options: TimelinePhaseOptions): Promise<void> {
+/** Answers whether the folds ran in worker threads. */
+export async function projectAllTimelines(pool: Pool, client: PoolClient, schema: string, options: TimelinePhaseOptions): Promise<{ threads: boolean }> {
   const { organizationsPerChunk } = options;
   const timelineWorkers = Math.max(1, options.timelineWorkers);
   const quotedSchema = schemaIdentifier(schema);
@@ -44,49 +54,27 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
   // The new generation's table has the columns this code writes: its rows can go in COPY's binary format.
   const binaryCopy = await binaryFits(client, schema);
   const projectOptions: ProjectOptions = { binaryCopy, assertNoOverlap: true, alterFoldedRows: options.alterFoldedRows };
-  let next = 0;
+  let taken = 0;
   let organizations = 0;
   let failed = false;
   const take = (): string[] => {
-    const chunk = ids.slice(next, next + organizationsPerChunk);
-    next += chunk.length;
+    const chunk = ids.slice(taken, taken + organizationsPerChunk);
+    taken += chunk.length;
     return chunk;
   };
-  const read = (worker: PoolClient, chunk: string[]): Promise<Map<string, KnownEvent[]>> | null => {
-    if (chunk.length === 0) return null;
-    const facts = readKnownEvents(worker, schema, chunk);
-    facts.catch(() => undefined); // awaited in the next round; a failure before that must not go unhandled
-    return facts;
+  const onProjected = (projected: number) => {
+    organizations += projected;
+    options.onProgress?.(organizations, ids.length);
   };
-  const work = async (worker: PoolClient): Promise<void> => {
-    await worker.query('SET synchronous_commit = off');
-    let chunk = take();
-    let facts = read(worker, chunk);
-    while (facts && !failed) {
-      await worker.query('BEGIN');
-      await worker.query('SAVEPOINT chunk');
-      const known = await facts;
-      // The next chunk's facts are read while this chunk is folded: the query goes ahead of this chunk's
-      // COPY on the connection, so its backend works while Node does.
-      const following = take();
-      facts = read(worker, following);
-      try {
-        await projectKnownEvents(worker, schema, known, new Map(chunk.map((id) => [id, 0])), projectOptions);
-      } catch (error) {
-        // An organization whose facts cannot all be projected: find it, quarantine its poison event, go on.
-        if (!isEventFailure(error) || error instanceof TimelineOverlapError) throw error;
-        await worker.query('ROLLBACK TO SAVEPOINT chunk');
-        for (const id of chunk) await projectTimelineIsolating(worker, schema, id, { assertNoOverlap: true, alterFoldedRows: options.alterFoldedRows });
-      }
-      await worker.query('COMMIT');
-      organizations += chunk.length;
-      options.onProgress?.(organizations, ids.length);
-      chunk = following;
-    }
-  };
+  const next = (): string[] => (failed ? [] : take());
+  const threads = options.threads ?? threadsPossible(pool, options);
+  if (threads) {
+    await inThreads(timelineWorkers, { connectionString: pool.options.connectionString!, schema, binaryCopy }, next, onProjected, () => (failed = true));
+    return { threads };
+  }
   const guarded = async (worker: PoolClient): Promise<void> => {
     try {
-      await work(worker);
+      await projectChunks(worker, schema, projectOptions, next, onProjected);
     } catch (error) {
       failed = true;
       throw error;
@@ -99,10 +87,65 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
     const outcomes = await Promise.allSettled([guarded(client), ...others.map(guarded)]);
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failure) throw failure.reason;
+    return { threads };
   } catch (error) {
     for (const other of others) await other.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     for (const other of others) await releaseToPool(other);
   }
+}
+
+/** The compiled thread entry next to this file (absent when the tests run the TypeScript). */
+const THREAD_ENTRY = path.join(__dirname, 'timeline-thread.js');
+
+function threadsPossible(pool: Pool, options: TimelinePhaseOptions): boolean {
+  return !options.alterFoldedRows && typeof pool.options.connectionString === 'string' && __filename.endsWith('.js') && existsSync(THREAD_ENTRY);
+}
+
+/**
+ * The timeline phase's workers as worker threads: each asks for the next chunk, projects it on its own
+ * connection and reports the count. After a failure no more chunks go out; the others finish the chunk
+ * they hold, and the failure is thrown here as the thread described it (a TimelineOverlapError again,
+ * for an overlap: code 23P01 and the organization).
+ */
+async function inThreads(
+  count: number,
+  data: TimelineThreadData,
+  next: () => string[],
+  onProjected: (organizations: number) => void,
+  onFailure: () => void,
+): Promise<void> {
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    onFailure();
+  };
+  const run = () =>
+    new Promise<void>((resolve) => {
+      // Each thread's heap is bounded as the cli's (npm run cli: 192 MB old space, 16 MB semi-space), at half the size: two run at once.
+      const thread = new Worker(THREAD_ENTRY, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 48 } });
+      let finished = false;
+      thread.on('message', (message: FromTimelineThread) => {
+        if (message.type === 'next') thread.postMessage({ type: 'chunk', ids: next() } satisfies ToTimelineThread);
+        else if (message.type === 'projected') onProjected(message.organizations);
+        else if (message.type === 'finished') finished = true;
+        else fail(threadError(message.error));
+      });
+      thread.on('error', (error) => fail(error));
+      thread.on('exit', (code) => {
+        if (!finished && !failure) fail(new Error(`a timeline thread stopped (exit code ${code}) before its work was done`));
+        resolve();
+      });
+    });
+  await Promise.all(Array.from({ length: count }, run));
+  if (failure) throw failure;
+}
+
+function threadError(error: ThreadError): Error {
+  if (error.name === 'TimelineOverlapError' && error.organizationId !== undefined) return new TimelineOverlapError(error.organizationId, error.rows ?? '');
+  const recreated = Object.assign(new Error(error.message), { code: error.code });
+  recreated.name = error.name;
+  if (error.stack) recreated.stack = error.stack;
+  return recreated;
 }
