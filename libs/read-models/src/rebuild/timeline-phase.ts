@@ -68,10 +68,6 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
   };
   const next = (): string[] => (failed ? [] : take());
   const threads = options.threads ?? threadsPossible(pool, options);
-  if (threads) {
-    await inThreads(timelineWorkers, { connectionString: pool.options.connectionString!, schema, binaryCopy }, next, onProjected, () => (failed = true));
-    return { threads };
-  }
   const guarded = async (worker: PoolClient): Promise<void> => {
     try {
       await projectChunks(worker, schema, projectOptions, next, onProjected);
@@ -80,6 +76,10 @@ export async function projectAllTimelines(pool: Pool, client: PoolClient, schema
       throw error;
     }
   };
+  if (threads) {
+    await inThreads(timelineWorkers, { connectionString: pool.options.connectionString!, schema, binaryCopy }, next, onProjected, () => (failed = true));
+    return { threads };
+  }
   const others = await Promise.all(Array.from({ length: timelineWorkers - 1 }, () => pool.connect()));
   try {
     // Every worker settles before its connection is rolled back and released: one still writing
@@ -123,8 +123,9 @@ async function inThreads(
   };
   const run = () =>
     new Promise<void>((resolve) => {
-      // Each thread's heap is bounded as the cli's (npm run cli: 192 MB old space, 16 MB semi-space), at half the size: two run at once.
-      const thread = new Worker(THREAD_ENTRY, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 48 } });
+      // Each thread's heap is bounded (a chunk of 250 organizations holds well under 48 MB): the cli's peak RSS, threads
+      // included, was 266 MiB with 96/48 and chunks of 500, 248 MiB with 48/12 and chunks of 250 (national log).
+      const thread = new Worker(THREAD_ENTRY, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 12 } });
       let finished = false;
       thread.on('message', (message: FromTimelineThread) => {
         if (message.type === 'next') thread.postMessage({ type: 'chunk', ids: next() } satisfies ToTimelineThread);
