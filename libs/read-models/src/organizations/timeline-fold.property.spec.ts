@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { evolve, foldHistory, type OrganizationEvent, type OrganizationHistory, type Rating } from '@ktt/domain';
+import { evolve, foldHistory, ratingLapsesOn, stateAsOf, statesAsOf, type OrganizationEvent, type OrganizationHistory, type Rating } from '@ktt/domain';
 import { aCooperative, aUnion, type OrganizationStream } from '@ktt/testing/builders';
 import { computeTimeline, extendTimeline, membershipRanges, searchText, type TimelineSegment } from './timeline';
 import { bitemporalChanges, copyText, emptyRowChanges, MEMBERSHIP_COLUMNS, TIMELINE_COLUMNS, timelineLine, type KnownEvent } from './timeline-fold';
@@ -75,6 +75,10 @@ function streamOf({ union, registeredOn, ops }: { union: boolean; registeredOn: 
   return stream;
 }
 
+function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
 function knownEvents(events: OrganizationEvent[], gaps: number[]): KnownEvent[] {
   let minutes = 0;
   return events.map((event, i) => {
@@ -84,6 +88,33 @@ function knownEvents(events: OrganizationEvent[], gaps: number[]): KnownEvent[] 
 }
 
 describe('the timeline fold, version after version', () => {
+  it('takes the states at its dates in one replay, each exactly the state stateAsOf gives', () => {
+    fc.assert(
+      fc.property(history, fc.array(day, { maxLength: 6 }), (drawn, extra) => {
+        let folded: OrganizationHistory | null = null;
+        for (const event of streamOf(drawn).events) {
+          const history: OrganizationHistory = evolve(folded, event);
+          folded = history;
+          // Every date the timeline asks about (effective dates, lapse dates), the day before each, and random ones.
+          const asked = new Set<string>(extra);
+          for (const fact of history.events) {
+            asked.add(fact.data.effectiveOn);
+            asked.add(dayBefore(fact.data.effectiveOn));
+            if (fact.type === 'OrganizationRated') asked.add(ratingLapsesOn(fact.data.year));
+          }
+          const dates = [...asked].sort();
+          expect(statesAsOf(history, dates)).toEqual(dates.map((date) => stateAsOf(history, date)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses dates out of order (one replay only goes forward)', () => {
+    const folded = foldHistory(aCooperative({ effectiveOn: '2020-01-01' }).events)!;
+    expect(() => statesAsOf(folded, ['2021-01-01', '2020-06-01'])).toThrow('dates must ascend');
+  });
+
   it('extends each version to exactly the timeline computed whole', () => {
     fc.assert(
       fc.property(history, (drawn) => {

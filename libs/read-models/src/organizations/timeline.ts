@@ -1,4 +1,4 @@
-import { ratingLapsesOn, stateAsOf, type LocalDate, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
+import { ratingLapsesOn, statesAsOf, type LocalDate, type OrganizationHistory, type OrganizationState } from '@ktt/domain';
 
 export interface TimelineSegment {
   /** Inclusive start; `to` exclusive, null = open-ended. */
@@ -20,7 +20,7 @@ export interface MembershipRange {
  * An organization's state over effective-date ranges: it can only change on
  * a date some event is effective or a rating lapses (domain.md, "Ratings":
  * `ratingLapsesOn`), so evaluating the domain's own `stateAsOf` at each such
- * date gives every range (ties, back-dating and which rating is in force are
+ * date gives every range (`statesAsOf`: the same at each date, in one replay; ties, back-dating and which rating is in force are
  * the domain's rules, not repeated here). A lapse date where nothing changes
  * (the lapsed rating was no longer the one in force) opens no range, so the
  * rows are those of the changes alone. Pure: a rebuild writes what the live
@@ -68,8 +68,11 @@ function timelineFrom(history: OrganizationHistory, segments: TimelineSegment[],
       if (lapse >= from) dates.add(lapse);
     }
   }
-  for (const date of [...dates].sort()) {
-    const state = stateAsOf(history, date);
+  const ascending = [...dates].sort();
+  const states = statesAsOf(history, ascending); // stateAsOf at each date, in one replay
+  for (let k = 0; k < ascending.length; k++) {
+    const date = ascending[k];
+    const state = states[k];
     if (!state) continue;
     const last = segments.at(-1);
     // No event is effective on a lapse-only date, so only the rating can differ there.
