@@ -159,8 +159,10 @@ export async function loadFactsInDatabase(
     await auditor.query(`SET work_mem = '128MB'`);
     // Dropped below; also here, in case a connection ever came back from the pool with one.
     await auditor.query(`DROP TABLE IF EXISTS ${SEATS}`);
-    await auditor.query(`CREATE TEMP TABLE ${SEATS} (organization_id uuid NOT NULL, revision integer NOT NULL, unit text)`);
-    const seats: SeatTableSize = { rows: 0, analyzedAt: 0 };
+    await auditor.query(
+      `CREATE TEMP TABLE ${SEATS} (organization_id uuid NOT NULL, revision integer NOT NULL, unit text, next integer, added_in integer NOT NULL)`,
+    );
+    const seats: SeatTable = { rows: 0, analyzedAt: 0, chunks: 0 };
     // The first and the last chunks are a quarter of the others: the auditor waits for the first chunk's facts, and
     // the last chunk's audit rows are written alone (each an idle core for a chunk's time otherwise).
     const taper = chunkSize % 4 === 0 ? chunkSize / 4 : chunkSize;
@@ -261,13 +263,14 @@ function compareLogPlaces(a: LogPlace, b: LogPlace): number {
 const SEATS = 'pg_temp.rebuild_seat_facts';
 const SEAT_TYPES = `('OrganizationRegistered', 'OrganizationRelocated')`;
 
-/** How many rows the auditor's seat table holds, and how many it held when last analyzed. */
-interface SeatTableSize {
+/** How many rows the auditor's seat table holds, how many it held when last analyzed, and the chunks it has seen. */
+interface SeatTable {
   rows: number;
   analyzedAt: number;
+  chunks: number;
 }
 
-async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chunk, seats: SeatTableSize): Promise<void> {
+async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chunk, seats: SeatTable): Promise<void> {
   const trace = process.env.KTT_REBUILD_TRACE === '1';
   let from = Date.now();
   const lap = (name: string) => {
@@ -275,15 +278,16 @@ async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chun
     from = Date.now();
   };
   await auditor.query('BEGIN');
+  const added = ++seats.chunks;
   // The chunk's seat facts, whichever path stored them. The SQL path stored its events' data as they are
   // (organization_id from the stream, revision, type and data unchanged): their seats are read from the
   // events themselves, along the log's index (0.2 s a chunk of 100,000 when each probed its fact).
   const { rowCount: fromEvents } = await auditor.query(
-    `INSERT INTO ${SEATS} (organization_id, revision, unit)
-     SELECT substr(e.stream_id, 14)::uuid, e.stream_revision::int, coalesce(e.data->>'formerProvinceCode', e.data->>'provinceCode')
+    `INSERT INTO ${SEATS} (organization_id, revision, unit, added_in)
+     SELECT substr(e.stream_id, 14)::uuid, e.stream_revision::int, coalesce(e.data->>'formerProvinceCode', e.data->>'provinceCode'), $6
        FROM public.events e
       WHERE ${IN_CHUNK} AND ${IS_ORGANIZATION} AND e.event_type IN ${SEAT_TYPES} AND ${SQL_PATH}`,
-    [...chunk.range, chunk.nodePositions],
+    [...chunk.range, chunk.nodePositions, added],
   );
   seats.rows += fromEvents ?? 0;
   // The Node path's may have been upcast: their facts, keyed by the UUID the event's stream names and
@@ -291,8 +295,8 @@ async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chun
   // index per seat event (LIMIT 1: the key is unique).
   if (chunk.nodePositions.length > 0) {
     const { rowCount: fromFacts } = await auditor.query(
-      `INSERT INTO ${SEATS} (organization_id, revision, unit)
-       SELECT f.organization_id, f.revision, f.unit
+      `INSERT INTO ${SEATS} (organization_id, revision, unit, added_in)
+       SELECT f.organization_id, f.revision, f.unit, $6
          FROM public.events e
          CROSS JOIN LATERAL (
            SELECT f.organization_id, f.revision, coalesce(f.data->>'formerProvinceCode', f.data->>'provinceCode') AS unit
@@ -301,10 +305,21 @@ async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chun
               AND f.revision = e.stream_revision AND f.event_type IN ${SEAT_TYPES}
             LIMIT 1) f
         WHERE ${IN_CHUNK} AND ${IS_ORGANIZATION} AND e.event_type IN ${SEAT_TYPES} AND e.global_position = ANY($5::bigint[])`,
-      [...chunk.range, chunk.nodePositions],
+      [...chunk.range, chunk.nodePositions, added],
     );
     seats.rows += fromFacts ?? 0;
   }
+  // Each seat knows the revision of its organization's next seat (null: none yet), so that the audit rows find
+  // the seat in force by one hash join, without a window sorting every seat of the log at each chunk (0.1 s a
+  // chunk late in a national rebuild). Only an organization that got a later seat in this chunk (a
+  // relocation: revision > 0) has seats whose next changes; a registration's is null until then.
+  await auditor.query(
+    `UPDATE ${SEATS} s SET next = n.next
+       FROM (SELECT organization_id, revision, lead(revision) OVER (PARTITION BY organization_id ORDER BY revision) AS next
+               FROM ${SEATS} WHERE organization_id IN (SELECT organization_id FROM ${SEATS} WHERE added_in = $1 AND revision > 0)) n
+      WHERE s.organization_id = n.organization_id AND s.revision = n.revision AND s.next IS DISTINCT FROM n.next`,
+    [added],
+  );
   lap('seats');
   // A temporary table has no statistics unless asked (autovacuum skips them): without, the planner took
   // it for a few rows and sorted the chunk's events by organization for a merge join. Asked again each
@@ -419,8 +434,7 @@ async function insertAuditRows(client: PoolClient, quotedSchema: string, params:
                FROM (SELECT e.*, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord FROM public.events e WHERE ${IN_CHUNK}) e
               WHERE (${IS_ORGANIZATION} OR ${IS_PLAN}) AND ${SQL_PATH}) u
        -- the latest seat fact before the event in its stream: the one whose next seat (if any) is not before it
-       LEFT JOIN (SELECT s.organization_id, s.revision, s.unit, lead(s.revision) OVER (PARTITION BY s.organization_id ORDER BY s.revision) AS next
-                    FROM ${SEATS} s) o
+       LEFT JOIN ${SEATS} o
          ON u.province_code IS NULL AND o.organization_id = u.organization_id AND o.revision < u.revision AND (o.next IS NULL OR o.next >= u.revision)
        LEFT JOIN ${quotedSchema}.plan_facts p ON p.plan_id = u.plan_id AND p.revision = 0 AND p.event_type = 'PlanAdopted'`,
     params,
