@@ -3,9 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
-import { ImportFileRefused, sniffFormat, spoolFile, SpreadsheetImport } from '@ktt/application';
-import { loadAdministrativeMap, OrganizationCommandHandler, tokenProvincesProblem, revokeToken, seedAdministrativeUnits, seedPlans, verifyAll } from '@ktt/application';
-import { generate, GENERATE_SCALES, loadDemo, readProvinces, type DemoSummary, type GenerateScale, type GenerateSummary } from '@ktt/datagen';
+import type { DemoSummary, GenerateScale, GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime, PROJECT_ROOT } from '@ktt/platform/runtime';
@@ -56,6 +54,15 @@ commands:
 \${TRANSPARENCY_USAGE}
   help         this text`;
 
+/**
+ * The application layer (the spreadsheets' exceljs with it) and the data generators, loaded by the commands
+ * that use them: a rebuild, a replay or the projector's commands do without them (under Node 24 they were
+ * about 45 MB of the cli's RSS, which `cli rebuild` must keep under 300 MB: bench/manual-measurements.md).
+ */
+// require (tsc-alias rewrites its path as it does the imports'): ES import() would resolve '@ktt/…' as ESM, without index files.
+const application = async (): Promise<typeof import('@ktt/application')> => require('@ktt/application');
+const datagen = async (): Promise<typeof import('@ktt/datagen')> => require('@ktt/datagen');
+
 /** The commands of the switch below (and help). */
 const COMMANDS = ['migrate', 'seed-plans', 'demo', 'generate', 'token', 'rebuild', 'replay', 'projector', 'verify', 'import', 'verify-extract', 'verify-log', 'help'];
 
@@ -85,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'token': {
         const { jti, reason } = parseRevokeArgs(options.slice(1));
+        const { revokeToken } = await application();
         const revoked = await revokeToken(runtime.eventStore, jti, { principal: systemPrincipal('system:cli'), reason });
         process.stdout.write(revoked ? `token ${jti} revoked: the api refuses it from now on\n` : `token ${jti} was revoked already\n`);
         return 0;
@@ -94,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'seed-plans': {
         // As the api does on start: the 2025 merger first (once), since plans are judged on the map.
+        const { seedAdministrativeUnits, seedPlans } = await application();
         if (await seedAdministrativeUnits(runtime.eventStore, runtime.dataDir)) process.stdout.write('recorded the 2025 reorganization of the provinces\n');
         const adopted = await seedPlans(runtime.eventStore, runtime.plansDir);
         process.stdout.write(adopted.length ? `adopted: ${adopted.join(', ')}\n` : 'every plan was adopted already\n');
@@ -102,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
       case 'demo': {
         const flags = parseFlags(options, ['seed', 'scale', 'concurrency']);
         const eventsBefore = await countEvents(runtime);
+        const [{ OrganizationCommandHandler }, { loadDemo }] = await Promise.all([application(), datagen()]);
         const summary = await loadDemo(new OrganizationCommandHandler(runtime.eventStore), {
           seed: flags.seed,
           scale: flags.scale,
@@ -114,7 +124,8 @@ async function main(argv: string[]): Promise<number> {
         return summary.refusals === 0 ? 0 : 1;
       }
       case 'generate': {
-        const { scale, numbers } = parseGenerateFlags(options);
+        const { generate, GENERATE_SCALES, readProvinces } = await datagen();
+        const { scale, numbers } = parseGenerateFlags(options, Object.keys(GENERATE_SCALES));
         const update = progressBar('generate', 'events');
         const summary = await generate(runtime.eventStore, {
           scale,
@@ -190,6 +201,7 @@ async function main(argv: string[]): Promise<number> {
       case 'verify': {
         const total = (await countEvents(runtime)) ?? 0;
         const update = progressBar('verify', 'events');
+        const { verifyAll } = await application();
         const result = await verifyAll(runtime.eventStore, { leaves: new StoredLeaves(runtime.pool), onProgress: (events) => update(events, Math.max(total, events), false) });
         update(result.checkedEvents, result.checkedEvents, true);
         const broken = result.firstBrokenAt;
@@ -229,6 +241,7 @@ async function printToken(config: ReturnType<typeof loadConfig>, args: string[])
   if (!Number.isFinite(days) || days <= 0 || days > MAX_TOKEN_DAYS) throw new Error(`--days must be a number of days from 1 to ${MAX_TOKEN_DAYS}`);
   // A token's provinces are read on today's map (api.md): a code not in force today (89 since the 2025 merger)
   // or one that never named a province would cover nothing, so it is refused now, naming the code in force.
+  const { tokenProvincesProblem, loadAdministrativeMap } = await application();
   const problem = tokenProvincesProblem(loadAdministrativeMap(path.join(PROJECT_ROOT, 'data')), provinces, todayInVietnam(new Date()));
   if (problem !== null) throw new Error(`${problem} (data/reference/administrative-units-2025.json)`);
   const { secret } = await resolveSigningSecret({ fromEnvironment: config.jwtSecret, dataDir: config.dataDir, embedded: !config.databaseUrl });
@@ -268,7 +281,7 @@ function parseFlags(args: string[], names: string[]): Record<string, number | un
   return flags;
 }
 
-function parseGenerateFlags(args: string[]): { scale: GenerateScale; numbers: Record<string, number | undefined> } {
+function parseGenerateFlags(args: string[], scales: string[]): { scale: GenerateScale; numbers: Record<string, number | undefined> } {
   let scale: string | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -276,8 +289,8 @@ function parseGenerateFlags(args: string[]): { scale: GenerateScale; numbers: Re
     else if (args[i].startsWith('--scale=')) scale = args[i].slice('--scale='.length);
     else rest.push(args[i]);
   }
-  if (scale === undefined || !Object.hasOwn(GENERATE_SCALES, scale)) {
-    throw new Error(`generate needs --scale ${Object.keys(GENERATE_SCALES).join('|')}\n\n${USAGE}`);
+  if (scale === undefined || !scales.includes(scale)) {
+    throw new Error(`generate needs --scale ${scales.join('|')}\n\n${USAGE}`);
   }
   return { scale: scale as GenerateScale, numbers: parseFlags(rest, ['seed', 'concurrency']) };
 }
@@ -316,6 +329,7 @@ async function importFile(runtime: Awaited<ReturnType<typeof openRuntime>>, args
     else throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
   }
   if (!file) throw new Error(`import needs a file\n\n${USAGE}`);
+  const { ImportFileRefused, OrganizationCommandHandler, seedAdministrativeUnits, sniffFormat, spoolFile, SpreadsheetImport } = await application();
   if (!Number.isInteger(flags.concurrency) || flags.concurrency < 1 || flags.concurrency > 64) throw new Error('--concurrency needs a whole number from 1 to 64');
   if (!/^[\w.:@-]{1,100}$/.test(flags.subject)) throw new Error('--subject needs a name (letters, digits, . : @ -)');
   // As the api does on start: rows are judged on the map, so the 2025 merger is recorded first (once).

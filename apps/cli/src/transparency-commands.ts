@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { firstMapOf, readAdministrativeUnitsReference } from '@ktt/application';
+// The module itself, not the application layer's index (its spreadsheets load exceljs): the verifier needs the map alone.
+import { firstMapOf, readAdministrativeUnitsReference } from '@ktt/application/administrative-units/administrative-units';
 import { verifyExtract, verifyLog, type OrganizationExtract, type VerificationReport } from '@ktt/transparency';
 
 /**
