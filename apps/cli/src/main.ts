@@ -158,6 +158,12 @@ async function main(argv: string[]): Promise<number> {
             `  phases (s): ${Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`).join(', ')}` +
             `${[result.factsInDatabase ? 'facts inside PostgreSQL' : '', result.timelineThreads ? 'timelines in worker threads' : ''].filter(Boolean).map((note) => ` (${note})`).join('')}\n`,
         );
+        for (const { table, pages, allVisible } of result.visibility.filter((t) => t.allVisible < t.pages)) {
+          process.stdout.write(
+            `  warning: ${table}: ${pages - allVisible} of ${pages} pages not all-visible (a transaction older than the rebuild's writes was still open); ` +
+              `its queries read the table behind their indexes until VACUUM ${result.schema}.${table} runs after that transaction\n`,
+          );
+        }
         // The verifiable log's tree: derived data too, rebuilt after (and timed apart from) the read models.
         const leaves = progressBar('rebuild: tree', 'leaves');
         const tree = await rebuildTree(runtime.pool, runtime.eventStore, { onProgress: (done) => leaves(done, Math.max(total, done), false) });

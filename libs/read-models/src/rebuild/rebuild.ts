@@ -9,6 +9,7 @@ import { dropSecondaryIndexes } from './deferred-indexes';
 import { loadFactsInDatabase, logIsInDatabase } from './facts-in-database';
 import { setNoOverlapTriggers } from './no-overlap';
 import { setAutovacuum } from './autovacuum';
+import { vacuumUntilAllVisible, type TableVisibility } from './visibility';
 
 export interface RebuildProgress {
   events: number;
@@ -31,6 +32,8 @@ export interface RebuildResult {
   factsInDatabase: boolean;
   /** Whether the timeline phase folded in worker threads (timeline-thread.ts) rather than in this thread. */
   timelineThreads: boolean;
+  /** Pages and all-visible pages of the vacuumed tables at the switch (fewer visible: an old snapshot outlasted the retries, visibility.ts). */
+  visibility: TableVisibility[];
 }
 
 /**
@@ -159,12 +162,13 @@ export async function rebuildReadModels(
     // Fresh tables have no statistics until autovacuum gets to them: without these the planner takes a
     // province's rows for a handful and picks nested loops, several times slower for a long series.
     // VACUUM also marks the pages all-visible, which lets progress read the covering index alone.
-    await timed('vacuum', () =>
-      onTwoConnections(pool, client, [
+    const visibility = await timed('vacuum', async () => {
+      await onTwoConnections(pool, client, [
         `VACUUM (ANALYZE) ${schemaIdentifier(schema)}.organization_timeline`,
         `VACUUM (ANALYZE) ${schemaIdentifier(schema)}.union_memberships`,
-      ]),
-    );
+      ]);
+      return vacuumUntilAllVisible(client, schema, ['organization_timeline', 'union_memberships']);
+    });
     const switchStarted = Date.now();
     await client.query('BEGIN');
     await client.query('LOCK TABLE read_model_generations IN EXCLUSIVE MODE');
@@ -179,7 +183,7 @@ export async function rebuildReadModels(
     await dropOlderGenerations(client, rows[0]?.schema_name ?? null);
     phases.switch = (Date.now() - switchStarted) / 1000;
     options.onProgress?.({ events, schema, phase: 'done' });
-    return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000, phases, factsInDatabase, timelineThreads };
+    return { generation, schema, retired: rows[0]?.schema_name ?? null, events, seconds: (Date.now() - started) / 1000, phases, factsInDatabase, timelineThreads, visibility };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     await auditIndexes?.catch(() => undefined); // its connection is back in the pool before the rebuild ends
