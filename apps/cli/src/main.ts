@@ -7,7 +7,7 @@ import type { DemoSummary, GenerateScale, GenerateSummary } from '@ktt/datagen';
 import { loadConfig } from '@ktt/platform/config/app-config';
 import { createLogger } from '@ktt/platform/logging/logger';
 import { openRuntime, PROJECT_ROOT } from '@ktt/platform/runtime';
-import { rebuildReadModels } from '@ktt/read-models';
+import { rebuildReadModels, snapshotHeldBack } from '@ktt/read-models';
 import { parseReplayUntil, replayQueryHints, replayReadModels, retryQuarantined, type QuarantinedEvent } from '@ktt/read-models';
 import { todayInVietnam } from '@ktt/domain';
 import { MAX_TOKEN_DAYS, resolveSigningSecret, ROLES, systemPrincipal, TokenService, type Role } from '@ktt/auth';
@@ -158,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
             `  phases (s): ${Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`).join(', ')}` +
             `${[result.factsInDatabase ? 'facts inside PostgreSQL' : '', result.timelineThreads ? 'timelines in worker threads' : ''].filter(Boolean).map((note) => ` (${note})`).join('')}\n`,
         );
-        for (const { table, pages, allVisible } of result.visibility.filter((t) => t.allVisible < t.pages)) {
+        for (const { table, pages, allVisible } of result.visibility.filter(snapshotHeldBack)) {
           process.stdout.write(
             `  warning: ${table}: ${pages - allVisible} of ${pages} pages not all-visible (a transaction older than the rebuild's writes was still open); ` +
               `its queries read the table behind their indexes until VACUUM ${result.schema}.${table} runs after that transaction\n`,

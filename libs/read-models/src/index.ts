@@ -29,6 +29,7 @@ export * from './national/national-queries';
 export * from './consistency/read-your-writes';
 export * from './rebuild/rebuild';
 export * from './rebuild/digest';
+export { snapshotHeldBack, type TableVisibility } from './rebuild/visibility';
 export * from './audit/audit-projection';
 export * from './audit/audit-queries';
 export * from './replay/replay';
