@@ -9,6 +9,8 @@ import { waitFor } from '@ktt/event-store/conformance/event-store.conformance';
 import { activeSchema, Generation, schemaIdentifier } from '../generations';
 import { Projector } from '../projector/projector';
 import { applyAuditEvents } from './audit-projection';
+import { rebuildReadModels } from '../rebuild/rebuild';
+import { readModelDigest } from '../rebuild/digest';
 import type { AuditEventView } from '../answers';
 import { AuditQueries, decodeAuditCursor } from './audit-queries';
 import { systemPrincipal } from '@ktt/auth';
@@ -167,5 +169,25 @@ describe('audit trail read model', () => {
   it('refuses a cursor it did not hand out', async () => {
     expect(decodeAuditCursor('bm9wZQ')).toBeNull();
     await expect(audit.events(await Generation.active(database.pool), { limit: 1, cursor: 'bm9wZQ' })).rejects.toThrow(RangeError);
+  });
+
+  it('is rebuilt inside PostgreSQL as the projector wrote it: the correction linked and the key back after the load', async () => {
+    const live = await activeSchema(database.pool);
+    const liveDigest = await readModelDigest(database.pool, live);
+    // Every event here is in its current version: all of them go the SQL path, whose trail gets its key and its
+    // links only once the load is done (facts-in-database.ts).
+    const rebuilt = await rebuildReadModels(database.pool, store, {});
+    expect(rebuilt.factsInDatabase).toBe(true);
+    expect((await readModelDigest(database.pool, rebuilt.schema)).tables.audit_events).toEqual(liveDigest.tables.audit_events);
+    const { rows } = await database.pool.query<{ corrected_by_event_id: string | null }>(
+      `SELECT corrected_by_event_id FROM ${schemaIdentifier(rebuilt.schema)}.audit_events WHERE event_id = $1`,
+      [ratingEventId],
+    );
+    expect(rows).toEqual([{ corrected_by_event_id: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
+    const { rows: keys } = await database.pool.query<{ definition: string }>(
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
+      [`${schemaIdentifier(rebuilt.schema)}.audit_events`],
+    );
+    expect(keys).toEqual([{ definition: 'PRIMARY KEY (event_id)' }]);
   });
 });

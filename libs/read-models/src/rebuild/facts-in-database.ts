@@ -137,7 +137,7 @@ export async function loadFactsInDatabase(
   client: PoolClient,
   schema: string,
   options: FactsInDatabaseOptions = {},
-): Promise<{ after: Position | undefined; events: number }> {
+): Promise<{ after: Position | undefined; events: number; auditTrailLeft: string[] }> {
   const chunkSize = options.chunkSize ?? 100_000;
   const quotedSchema = schemaIdentifier(schema);
   let lo: Boundary = { xid: '0', gpos: '0', n: 0 };
@@ -154,6 +154,16 @@ export async function loadFactsInDatabase(
   await client.query(`SET work_mem = '128MB'`);
   const auditor = await pool.connect();
   let auditing: Promise<void> = Promise.resolve();
+  // The audit trail's primary key is built after the load, not kept up row by row: a million random event ids
+  // cost 4.5 s inserted into it and 0.35 s built at once (bench/manual-measurements.md, "Rebuild, round five").
+  // The Node path's ON CONFLICT (event_id) needs it: the first chunk with Node-path events builds it then.
+  let auditKey: string | null = await dropAuditKey(client, quotedSchema);
+  const restoreAuditKey = async () => {
+    if (auditKey === null) return;
+    await timed('wait-for-audit', () => auditing); // the previous chunk's rows, then the key over all of them
+    await timed('audit-key', () => client.query(auditKey!));
+    auditKey = null;
+  };
   try {
     await auditor.query('SET synchronous_commit = off');
     await auditor.query(`SET work_mem = '128MB'`);
@@ -189,6 +199,7 @@ export async function loadFactsInDatabase(
            FROM public.events e WHERE ${IN_CHUNK} AND ${IS_PLAN} AND ${SQL_PATH}`,
         params,
       );
+      if (nodeRows.length > 0) await restoreAuditKey();
       await timed(`node-path(${nodeRows.length})`, () => applyOnNodePath(client, schema, nodeRows, events));
       events += hi.n - lo.n;
       await setCheckpoint(client, quotedSchema, `${hi.xid}.${hi.gpos}`, events);
@@ -211,7 +222,22 @@ export async function loadFactsInDatabase(
     await auditor.query(`DROP TABLE IF EXISTS ${SEATS}`).catch(() => undefined);
     await releaseToPool(auditor);
   }
-  return { after: events > 0 ? (`${lo.xid}.${lo.gpos}` as Position) : undefined, events };
+  // What the caller runs once the load is done and before the switch: the key if still to build, then the links
+  // from retracted events to their corrections, over the whole trail at once (the key serves their look-ups).
+  const auditTrailLeft = [...(auditKey === null ? [] : [auditKey]), linkAllCorrections(quotedSchema)];
+  return { after: events > 0 ? (`${lo.xid}.${lo.gpos}` as Position) : undefined, events, auditTrailLeft };
+}
+
+/** Drops audit_events' primary key; answers the statement that puts it back, as PostgreSQL describes it. */
+async function dropAuditKey(client: PoolClient, quotedSchema: string): Promise<string | null> {
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+      WHERE conrelid = '${quotedSchema}.audit_events'::regclass AND contype = 'p'`,
+  );
+  if (rows.length === 0) return null;
+  const name = `"${rows[0].name.replace(/"/g, '""')}"`;
+  await client.query(`ALTER TABLE ${quotedSchema}.audit_events DROP CONSTRAINT ${name}`);
+  return `ALTER TABLE ${quotedSchema}.audit_events ADD CONSTRAINT ${name} ${rows[0].definition}`;
 }
 
 /**
@@ -335,9 +361,6 @@ async function auditChunk(auditor: PoolClient, quotedSchema: string, chunk: Chun
   lap('analyze');
   await insertAuditRows(auditor, quotedSchema, [...chunk.range, chunk.nodePositions], chunk.before);
   lap('rows');
-  await auditor.query('SET LOCAL enable_sort = on');
-  await linkCorrections(auditor, quotedSchema, chunk.range);
-  lap('corrections');
   await auditor.query('COMMIT');
   lap('commit');
 }
@@ -442,20 +465,18 @@ async function insertAuditRows(client: PoolClient, quotedSchema: string, params:
 }
 
 /**
- * A retracted event's row points to its correction: for each event the chunk's corrections retract,
- * the latest correction whose own row is in the trail (applyAuditEvents links them so, batch by batch).
+ * A retracted event's row points to its correction: for each event a correction retracts, the latest
+ * correction in the log (highest `sequence`) whose own row is in the trail, as applyAuditEvents links
+ * them batch by batch. Once for the whole trail, after the load (the Node path's rows linked already are
+ * linked again to the same correction).
  */
-async function linkCorrections(client: PoolClient, quotedSchema: string, range: string[]): Promise<void> {
-  await client.query(
-    `UPDATE ${quotedSchema}.audit_events a SET corrected_by_event_id = c.correction
-       FROM (SELECT DISTINCT ON (r.retracted) r.retracted, r.correction
-               FROM (SELECT x.corrects_event_id AS retracted, x.event_id AS correction, e.transaction_id, e.global_position
-                       FROM public.events e JOIN ${quotedSchema}.audit_events x ON x.event_id = e.event_id
-                      WHERE ${IN_CHUNK} AND e.event_type = 'RecordCorrected' AND x.corrects_event_id IS NOT NULL) r
-              ORDER BY r.retracted, r.transaction_id DESC, r.global_position DESC) c
-      WHERE a.event_id = c.retracted`,
-    range,
-  );
+function linkAllCorrections(quotedSchema: string): string {
+  return `UPDATE ${quotedSchema}.audit_events a SET corrected_by_event_id = c.correction
+       FROM (SELECT DISTINCT ON (x.corrects_event_id) x.corrects_event_id AS retracted, x.event_id AS correction
+               FROM ${quotedSchema}.audit_events x
+              WHERE x.event_type = 'RecordCorrected' AND x.corrects_event_id IS NOT NULL
+              ORDER BY x.corrects_event_id, x.sequence DESC) c
+      WHERE a.event_id = c.retracted AND a.corrected_by_event_id IS DISTINCT FROM c.correction`;
 }
 
 async function setCheckpoint(client: PoolClient, quotedSchema: string, position: string, eventsApplied: number): Promise<void> {

@@ -77,12 +77,20 @@ export async function rebuildReadModels(
 ): Promise<RebuildResult> {
   const started = Date.now();
   const phases: Record<string, number> = {};
+  // KTT_REBUILD_TRACE=1: the WAL each phase wrote, on stderr (the profile in bench/manual-measurements.md).
+  const walAt = async (): Promise<string | null> =>
+    process.env.KTT_REBUILD_TRACE === '1' ? (await pool.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0].lsn : null;
   const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const from = Date.now();
+    const walFrom = await walAt();
     try {
       return await work();
     } finally {
       phases[phase] = (phases[phase] ?? 0) + (Date.now() - from) / 1000;
+      if (walFrom !== null) {
+        const { rows } = await pool.query<{ mb: string }>(`SELECT round(pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn) / 1048576) AS mb`, [walFrom]);
+        process.stderr.write(`rebuild phase ${phase}: ${(Date.now() - from) / 1000} s, ${rows[0].mb} MB of WAL\n`);
+      }
     }
   };
   const batchSize = options.batchSize ?? 5000;
@@ -125,16 +133,18 @@ export async function rebuildReadModels(
     await setNoOverlapTriggers(client, schema, false);
     await setAutovacuum(client, schema, false);
     const factsInDatabase = options.factsInDatabase !== false && (await logIsInDatabase(pool, store));
+    // What the facts phase inside PostgreSQL leaves of the audit trail to finish before the switch (its key, its links).
+    let auditTrailLeft: string[] = [];
     await timed('facts', async () => {
       if (!factsInDatabase) return applyPages(client, 'facts');
-      ({ after, events } = await loadFactsInDatabase(pool, client, schema, {
+      ({ after, events, auditTrailLeft } = await loadFactsInDatabase(pool, client, schema, {
         chunkSize: options.factsChunkSize,
         onProgress: (done) => options.onProgress?.({ events: done, schema, phase: 'facts' }),
       }));
     });
     // The facts phase wrote every audit row (the timeline phase writes none): its indexes are built now, on a
     // connection of their own, on the CPU the timeline phase leaves idle (about a quarter of it, vmstat).
-    auditIndexes = onOwnConnection(pool, deferredAudit);
+    auditIndexes = onOwnConnection(pool, [...auditTrailLeft, ...deferredAudit]);
     auditIndexes.catch(() => undefined); // awaited after the timelines; a failure before that must not go unhandled
     const { threads: timelineThreads } = await timed('timelines', () =>
       projectAllTimelines(pool, client, schema, {
