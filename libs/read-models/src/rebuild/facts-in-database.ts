@@ -5,6 +5,7 @@ import { schemaIdentifier } from '../generations';
 import { applyBatchIsolating } from '../projector/quarantine';
 import { PROJECTION } from '../projector/apply-batch';
 import { releaseToPool } from './pooled-connection';
+import { dropUniqueIndexes, type DeferredKey } from './deferred-keys';
 
 /**
  * The rebuild's first phase inside PostgreSQL, when the log is the PostgreSQL
@@ -137,7 +138,7 @@ export async function loadFactsInDatabase(
   client: PoolClient,
   schema: string,
   options: FactsInDatabaseOptions = {},
-): Promise<{ after: Position | undefined; events: number; auditTrailLeft: string[] }> {
+): Promise<{ after: Position | undefined; events: number; beforeSwitch: string[] }> {
   const chunkSize = options.chunkSize ?? 100_000;
   const quotedSchema = schemaIdentifier(schema);
   let lo: Boundary = { xid: '0', gpos: '0', n: 0 };
@@ -154,15 +155,13 @@ export async function loadFactsInDatabase(
   await client.query(`SET work_mem = '128MB'`);
   const auditor = await pool.connect();
   let auditing: Promise<void> = Promise.resolve();
-  // The audit trail's primary key is built after the load, not kept up row by row: a million random event ids
-  // cost 4.5 s inserted into it and 0.35 s built at once (bench/manual-measurements.md, "Rebuild, round five").
-  // The Node path's ON CONFLICT (event_id) needs it: the first chunk with Node-path events builds it then.
-  let auditKey: string | null = await dropAuditKey(client, quotedSchema);
-  const restoreAuditKey = async () => {
-    if (auditKey === null) return;
-    await timed('wait-for-audit', () => auditing); // the previous chunk's rows, then the key over all of them
-    await timed('audit-key', () => client.query(auditKey!));
-    auditKey = null;
+  // The unique indexes of the facts and of the audit trail are built after the load, not kept up row by row
+  // (deferred-keys.ts): the facts' before the timelines read them, the trail's before the switch. The Node
+  // path's ON CONFLICT and look-ups need them: the first chunk with Node-path events builds them all first.
+  let pending = await dropUniqueIndexes(client, schema, ['organization_facts', 'audit_events']);
+  const restore = async (keys: DeferredKey[]) => {
+    for (const key of keys) for (const statement of key.restore) await timed(`key ${key.index}`, () => client.query(statement));
+    pending = pending.filter((key) => !keys.includes(key));
   };
   try {
     await auditor.query('SET synchronous_commit = off');
@@ -199,7 +198,10 @@ export async function loadFactsInDatabase(
            FROM public.events e WHERE ${IN_CHUNK} AND ${IS_PLAN} AND ${SQL_PATH}`,
         params,
       );
-      if (nodeRows.length > 0) await restoreAuditKey();
+      if (nodeRows.length > 0 && pending.length > 0) {
+        await timed('wait-for-audit', () => auditing); // the previous chunk's rows, then the keys over all of them
+        await restore(pending);
+      }
       await timed(`node-path(${nodeRows.length})`, () => applyOnNodePath(client, schema, nodeRows, events));
       events += hi.n - lo.n;
       await setCheckpoint(client, quotedSchema, `${hi.xid}.${hi.gpos}`, events);
@@ -211,7 +213,8 @@ export async function loadFactsInDatabase(
       lo = hi;
       options.onProgress?.(events);
     }
-    await auditing;
+    // The facts' keys while the last (short) chunk's audit rows are written: the timelines read the facts by them.
+    await Promise.all([auditing, restore(pending.filter((key) => key.table === 'organization_facts'))]);
   } catch (error) {
     await auditing.catch(() => undefined);
     await auditor.query('ROLLBACK').catch(() => undefined);
@@ -222,22 +225,10 @@ export async function loadFactsInDatabase(
     await auditor.query(`DROP TABLE IF EXISTS ${SEATS}`).catch(() => undefined);
     await releaseToPool(auditor);
   }
-  // What the caller runs once the load is done and before the switch: the key if still to build, then the links
-  // from retracted events to their corrections, over the whole trail at once (the key serves their look-ups).
-  const auditTrailLeft = [...(auditKey === null ? [] : [auditKey]), linkAllCorrections(quotedSchema)];
-  return { after: events > 0 ? (`${lo.xid}.${lo.gpos}` as Position) : undefined, events, auditTrailLeft };
-}
-
-/** Drops audit_events' primary key; answers the statement that puts it back, as PostgreSQL describes it. */
-async function dropAuditKey(client: PoolClient, quotedSchema: string): Promise<string | null> {
-  const { rows } = await client.query<{ name: string; definition: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-      WHERE conrelid = '${quotedSchema}.audit_events'::regclass AND contype = 'p'`,
-  );
-  if (rows.length === 0) return null;
-  const name = `"${rows[0].name.replace(/"/g, '""')}"`;
-  await client.query(`ALTER TABLE ${quotedSchema}.audit_events DROP CONSTRAINT ${name}`);
-  return `ALTER TABLE ${quotedSchema}.audit_events ADD CONSTRAINT ${name} ${rows[0].definition}`;
+  // What the caller runs once the load is done and before the switch: the trail's key if still to build, then
+  // the links from retracted events to their corrections, over the whole trail at once (the key serves them).
+  const beforeSwitch = [...pending.flatMap((key) => key.restore), linkAllCorrections(quotedSchema)];
+  return { after: events > 0 ? (`${lo.xid}.${lo.gpos}` as Position) : undefined, events, beforeSwitch };
 }
 
 /**

@@ -134,17 +134,17 @@ export async function rebuildReadModels(
     await setAutovacuum(client, schema, false);
     const factsInDatabase = options.factsInDatabase !== false && (await logIsInDatabase(pool, store));
     // What the facts phase inside PostgreSQL leaves of the audit trail to finish before the switch (its key, its links).
-    let auditTrailLeft: string[] = [];
+    let beforeSwitch: string[] = [];
     await timed('facts', async () => {
       if (!factsInDatabase) return applyPages(client, 'facts');
-      ({ after, events, auditTrailLeft } = await loadFactsInDatabase(pool, client, schema, {
+      ({ after, events, beforeSwitch } = await loadFactsInDatabase(pool, client, schema, {
         chunkSize: options.factsChunkSize,
         onProgress: (done) => options.onProgress?.({ events: done, schema, phase: 'facts' }),
       }));
     });
     // The facts phase wrote every audit row (the timeline phase writes none): its indexes are built now, on a
     // connection of their own, on the CPU the timeline phase leaves idle (about a quarter of it, vmstat).
-    auditIndexes = onOwnConnection(pool, [...auditTrailLeft, ...deferredAudit]);
+    auditIndexes = onOwnConnection(pool, [...beforeSwitch, ...deferredAudit]);
     auditIndexes.catch(() => undefined); // awaited after the timelines; a failure before that must not go unhandled
     const { threads: timelineThreads } = await timed('timelines', () =>
       projectAllTimelines(pool, client, schema, {
