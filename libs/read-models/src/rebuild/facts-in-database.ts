@@ -446,7 +446,10 @@ async function insertAuditRows(client: PoolClient, quotedSchema: string, params:
                     ${Number(before)} + e.ord AS sequence,
                     CASE WHEN e.metadata->'source' IS NULL OR e.metadata->'source' IN ('null', 'false', '0', '""') THEN NULL ELSE e.metadata->'source' END AS source
                FROM (SELECT e.*, row_number() OVER (ORDER BY e.transaction_id, e.global_position) AS ord FROM public.events e WHERE ${IN_CHUNK}) e
-              WHERE (${IS_ORGANIZATION} OR ${IS_PLAN}) AND ${SQL_PATH}) u
+              WHERE (${IS_ORGANIZATION} OR ${IS_PLAN}) AND ${SQL_PATH}
+             -- OFFSET 0 keeps u a subquery: its values are computed once a row, where the planner pulled it up
+             -- and computed the event's own province again in the seat join's filter (0.65 s to 0.5 s a chunk)
+             OFFSET 0) u
        -- the latest seat fact before the event in its stream: the one whose next seat (if any) is not before it
        LEFT JOIN ${SEATS} o
          ON u.province_code IS NULL AND o.organization_id = u.organization_id AND o.revision < u.revision AND (o.next IS NULL OR o.next >= u.revision)
