@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { open, stat } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
@@ -78,12 +79,12 @@ export function isEmptyCell(cell: unknown): boolean {
 }
 
 async function* readXlsx(path: string, limits: ReadLimits): AsyncGenerator<FileRow> {
-  await checkZip(path, limits);
+  const entries = await checkZip(path, limits);
   const Reader = await utf8WorkbookReader();
   // Styles are read so that a date cell comes as a Date; shared strings are cached (bounded by the check above).
   const reader = new Reader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   try {
-    for await (const worksheet of reader) {
+    for await (const worksheet of worksheetsFromDirectory(reader as unknown as ReaderInternals, path, entries)) {
       for await (const row of worksheet as AsyncIterable<import('exceljs').Row>) {
         // row.values is 1-based (index 0 empty): cell A is values[1].
         const values = Array.isArray(row.values) ? row.values.slice(1) : [];
@@ -96,6 +97,55 @@ async function* readXlsx(path: string, limits: ReadLimits): AsyncGenerator<FileR
     if (error instanceof ImportFileRefused) throw error;
     throw new ImportFileRefused('FILE_UNREADABLE', `the workbook could not be read: ${(error as Error).message}`);
   }
+}
+
+/** The pinned exceljs reader's methods for the parts of a workbook (checked in utf8WorkbookReader). */
+interface ReaderInternals {
+  model?: unknown;
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Iterable<{ eventType: string; value: unknown }>;
+}
+
+/**
+ * The worksheets, in sheet order, each read by exceljs once the workbook's relations, sheet list,
+ * shared strings and styles are: every part opened where the zip's central directory places it.
+ * exceljs 4.4.0's own reading goes through the zip in one streaming pass with an async iteration that
+ * can lose entries (exceljs issue #3064, unzipper issue #234); a workbook exceljs wrote stores its
+ * `xl/workbook.xml` last, and losing it refused a good file in CI ("Cannot read properties of undefined
+ * (reading 'sheets')"), while losing the shared strings would have read text cells wrong.
+ */
+async function* worksheetsFromDirectory(reader: ReaderInternals, path: string, entries: ZipEntry[]): AsyncGenerator<unknown> {
+  const part = (name: string) => entries.find((entry) => entry.name === name);
+  const rels = part('xl/_rels/workbook.xml.rels');
+  const workbook = part('xl/workbook.xml');
+  if (!rels || !workbook) throw new ImportFileRefused('FILE_UNREADABLE', 'the file is not an XLSX workbook (no xl/workbook.xml or its relations)');
+  await reader._parseRels(entryStream(path, rels));
+  await reader._parseWorkbook(entryStream(path, workbook));
+  if (reader.model === undefined) throw new ImportFileRefused('FILE_UNREADABLE', "the workbook's xl/workbook.xml could not be read");
+  const sharedStrings = part('xl/sharedStrings.xml');
+  if (sharedStrings) for await (const _ of reader._parseSharedStrings(entryStream(path, sharedStrings))) void _;
+  const styles = part('xl/styles.xml');
+  if (styles) await reader._parseStyles(entryStream(path, styles));
+  const sheets = entries
+    .map((entry) => ({ entry, number: /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(entry.name)?.[1] }))
+    .filter((sheet): sheet is { entry: ZipEntry; number: string } => sheet.number !== undefined)
+    .sort((a, b) => Number(a.number) - Number(b.number));
+  for (const { entry, number } of sheets) {
+    for (const { eventType, value } of reader._parseWorksheet(entryStream(path, entry), number)) if (eventType === 'worksheet') yield value;
+  }
+}
+
+/** One zip entry's bytes, inflated, read from where the central directory places its data. */
+function entryStream(path: string, entry: ZipEntry): Readable {
+  if (entry.compressed === 0) return Readable.from([]);
+  const raw = createReadStream(path, { start: entry.dataStart, end: entry.dataStart + entry.compressed - 1 });
+  if (entry.method === 0) return raw;
+  const inflate = createInflateRaw();
+  raw.on('error', (error) => inflate.destroy(error));
+  return raw.pipe(inflate);
 }
 
 type ExcelJSModule = typeof import('exceljs');
@@ -146,13 +196,22 @@ async function* decodedUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenera
   if (rest) yield rest;
 }
 
+/** A zip entry as the central directory places it: where its (compressed) data starts and how long it is. */
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated (checkZip refuses any other). */
+  method: number;
+  dataStart: number;
+  compressed: number;
+}
+
 /**
  * Walks the zip's central directory and inflates every entry from its local header, counting the
  * bytes it actually yields: a zip bomb is refused (ZIP_TOO_LARGE) before exceljs (which would spool
  * a worksheet to a temporary file, or cache shared strings in memory) sees any of it. Costs one
- * extra inflate pass, a fraction of the parse.
+ * extra inflate pass, a fraction of the parse. Answers the entries, which the reading then opens.
  */
-export async function checkZip(path: string, limits: ReadLimits): Promise<void> {
+export async function checkZip(path: string, limits: ReadLimits): Promise<ZipEntry[]> {
   const size = (await stat(path)).size;
   const handle = await open(path, 'r');
   try {
@@ -200,6 +259,7 @@ export async function checkZip(path: string, limits: ReadLimits): Promise<void> 
     // (a hidden entry) that the directory does not name and this check would not inflate.
     let inflated = 0;
     let expectedOffset = 0;
+    const checked: ZipEntry[] = [];
     for (const entry of [...located].sort((a, b) => a.offset - b.offset)) {
       if (entry.method !== 0 && entry.method !== 8) throw new ImportFileRefused('FILE_UNREADABLE', `the workbook's zip entry ${entry.name} uses an unknown compression (${entry.method})`);
       const header = Buffer.alloc(30);
@@ -212,8 +272,10 @@ export async function checkZip(path: string, limits: ReadLimits): Promise<void> 
       inflated += entry.method === 0 ? entry.compressed : await inflatedSize(path, dataStart, entry.compressed, budget, entry.name);
       if (inflated > limits.maxInflatedBytes) throw new ImportFileRefused('ZIP_TOO_LARGE', `the workbook inflates to more than ${mb(limits.maxInflatedBytes)}`);
       expectedOffset = dataStart + entry.compressed;
+      checked.push({ name: entry.name, method: entry.method, dataStart, compressed: entry.compressed });
     }
     if (!(await isDescriptorGap(handle, expectedOffset, directoryOffset))) throw new ImportFileRefused('FILE_UNREADABLE', 'the workbook holds data its zip directory does not name');
+    return checked;
   } finally {
     await handle.close();
   }
