@@ -16,6 +16,11 @@ export function schemaIdentifier(schema: string): string {
   return `"${schema}"`;
 }
 
+/** A table's, index's or constraint's name as PostgreSQL reports it, quoted for a statement (a `"` doubled). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** The schema of the generation that serves queries now. */
 export async function activeSchema(db: Queryable): Promise<string> {
   const { rows } = await db.query<{ schema_name: string }>(

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { schemaIdentifier } from '../generations';
+import { quoteIdentifier, schemaIdentifier } from '../generations';
 
 /**
  * Autovacuum on the tables of a generation being built: off from its creation to its switch. No one
@@ -17,7 +17,7 @@ export async function setAutovacuum(client: Pick<PoolClient, 'query'>, schema: s
     [schema],
   );
   for (const { table } of rows) {
-    const quoted = `${schemaIdentifier(schema)}."${table.replace(/"/g, '""')}"`;
+    const quoted = `${schemaIdentifier(schema)}.${quoteIdentifier(table)}`;
     await client.query(
       enabled
         ? `ALTER TABLE ${quoted} RESET (autovacuum_enabled, toast.autovacuum_enabled)`

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { schemaIdentifier } from '../generations';
+import { quoteIdentifier as quote, schemaIdentifier } from '../generations';
 
 /**
  * Bulk loading into tables without their secondary indexes, then building
@@ -41,8 +41,4 @@ export async function dropSecondaryIndexes(client: PoolClient, schema: string, t
     restore.push(definition);
   }
   return restore;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }

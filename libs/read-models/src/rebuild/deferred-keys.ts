@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { schemaIdentifier } from '../generations';
+import { quoteIdentifier as quote, schemaIdentifier } from '../generations';
 
 /** A unique index dropped for a bulk load, and the statements that build it again. */
 export interface DeferredKey {
@@ -45,8 +45,4 @@ export async function dropUniqueIndexes(client: Pick<PoolClient, 'query'>, schem
     }
   }
   return deferred;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }

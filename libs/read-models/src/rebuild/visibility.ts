@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { schemaIdentifier } from '../generations';
+import { quoteIdentifier, schemaIdentifier } from '../generations';
 
 export interface TableVisibility {
   table: string;
@@ -56,5 +56,3 @@ export async function visibilityOf(client: Pick<PoolClient, 'query'>, schema: st
   );
   return rows.map((row) => ({ table: row.table, pages: Number(row.pages), allVisible: Number(row.all_visible) }));
 }
-
-const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
