@@ -24,18 +24,18 @@ export interface Runtime {
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
 
 /**
- * Opens what every process needs: PostgreSQL (external by DATABASE_URL or the
- * embedded one), the schema migrated (as the owner role; the process then
- * connects as the application role, database/roles.ts), and the event store (PostgreSQL, or
- * EventStoreDB when EVENTSTORE_CONNECTION_STRING is set).
- */
-/**
  * The EventStoreDB adapter and its gRPC client, loaded only when configured: about 16 MB of every process's
  * RSS otherwise (the api's, the cli's), for the embedded default that never uses them. (require: tsc-alias
  * rewrites its path as it does the imports'.)
  */
 const eventStoreDb = (): { EventStoreDbEventStore: typeof EventStoreDbEventStore } => require('@ktt/event-store/eventstoredb');
 
+/**
+ * Opens what every process needs: PostgreSQL (external by DATABASE_URL or the
+ * embedded one), the schema migrated (as the owner role; the process then
+ * connects as the application role, database/roles.ts), and the event store (PostgreSQL, or
+ * EventStoreDB when EVENTSTORE_CONNECTION_STRING is set).
+ */
 export async function openRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
   let embedded: RunningPostgres | null = null;
   let databaseUrl = config.databaseUrl;

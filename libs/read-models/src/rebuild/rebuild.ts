@@ -32,7 +32,7 @@ export interface RebuildResult {
   factsInDatabase: boolean;
   /** Whether the timeline phase folded in worker threads (timeline-thread.ts) rather than in this thread. */
   timelineThreads: boolean;
-  /** Pages and all-visible pages of the vacuumed tables at the switch (fewer visible: an old snapshot outlasted the retries, visibility.ts). */
+  /** Pages and all-visible pages of the vacuumed tables at the switch (snapshotHeldBack: an old snapshot outlasted the retries, visibility.ts). */
   visibility: TableVisibility[];
 }
 
